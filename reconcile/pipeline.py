@@ -1,0 +1,29 @@
+"""The pipeline's public entry points, for the CLI and for Python callers.
+
+>>> from reconcile.pipeline import load
+>>> ws, problems = load("path/to/workspace")       # doctest: +SKIP
+>>> ws.claims.groupby("property").size()            # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .problems import Problems
+from .validate import Workspace, validate
+from .workspace import load_workspace
+
+__all__ = ["load"]
+
+
+def load(path: Path | str | None = None) -> tuple[Workspace, Problems]:
+    """Read and validate the workspace at ``path``; return it with every problem found.
+
+    The workspace is returned even when there are errors: its ``claims`` then hold only
+    the claims that passed every check. Callers decide whether errors are fatal (the CLI
+    exits with code 2).
+    """
+    problems = Problems()
+    raw = load_workspace(path, problems)
+    ws = validate(raw, problems)
+    return ws, problems

@@ -1,0 +1,155 @@
+"""Problems found in a workspace: collected as data, reported together.
+
+Every check appends :class:`Problem` records instead of raising, so that one run of
+``reconcile validate`` lists everything that is wrong. A problem says *what* is wrong,
+*where* (file, line, claim id, column) and *what was expected*, and may carry a "did you
+mean" hint. ``severity`` is ``error`` (the workspace is invalid: exit 2), ``warning``
+(suspicious but usable, e.g. a fuzzy name resolution) or ``info``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator
+
+import pandas as pd
+
+__all__ = ["Problem", "Problems", "WorkspaceError"]
+
+SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong (or worth a look) in a workspace."""
+
+    message: str
+    file: str | None = None
+    line: int | None = None
+    claim_id: str | None = None
+    column: str | None = None
+    expected: str | None = None
+    hint: str | None = None
+    severity: str = "error"
+    code: str = "invalid"
+
+    def location(self) -> str:
+        """``file:line`` (or what of it is known)."""
+        if self.file and self.line:
+            return f"{self.file}:{self.line}"
+        return self.file or "<workspace>"
+
+    def render(self) -> str:
+        """One or two lines a person reads: where, what, what was expected, the hint."""
+        where = self.location()
+        parts = [f"{where}: {self.severity}"]
+        if self.claim_id:
+            parts.append(f"claim {self.claim_id}")
+        if self.column:
+            parts.append(f"column {self.column}")
+        head = " ".join(parts[:1]) + (" [" + ", ".join(parts[1:]) + "]" if len(parts) > 1 else "")
+        text = f"{head}: {self.message}"
+        if self.expected:
+            text += f" (expected {self.expected})"
+        if self.hint:
+            text += f"; {self.hint}"
+        return text
+
+    def sort_key(self) -> tuple:
+        return (
+            SEVERITIES.index(self.severity),
+            self.file or "",
+            self.line or 0,
+            self.claim_id or "",
+            self.column or "",
+            self.message,
+        )
+
+
+@dataclass
+class Problems:
+    """An ordered collection of problems with helpers for checks that work on DataFrames."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    def add(self, message: str, **where: object) -> None:
+        self.items.append(Problem(message, **where))  # type: ignore[arg-type]
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        self.items.extend(problems)
+
+    def add_rows(
+        self,
+        rows: pd.DataFrame,
+        message: str | pd.Series,
+        *,
+        column: str | None = None,
+        expected: str | None = None,
+        hint: pd.Series | str | None = None,
+        severity: str = "error",
+        code: str = "invalid",
+    ) -> None:
+        """Add one problem per row of ``rows`` (claims with ``file``, ``line``, ``claim_id``).
+
+        ``message`` and ``hint`` may be Series aligned with ``rows`` for per-row text.
+        """
+        if rows.empty:
+            return
+        msgs = message if isinstance(message, pd.Series) else pd.Series(message, index=rows.index)
+        hints = hint if isinstance(hint, pd.Series) else pd.Series(hint, index=rows.index, dtype=object)
+        lines = _field_lines(rows, column)
+        for file, line, cid, msg, h in zip(
+            rows["file"], lines, rows["claim_id"], msgs.reindex(rows.index), hints.reindex(rows.index)
+        ):
+            self.items.append(
+                Problem(
+                    str(msg),
+                    file=None if pd.isna(file) else str(file),
+                    line=None if pd.isna(line) else int(line),
+                    claim_id=None if pd.isna(cid) else str(cid),
+                    column=column,
+                    expected=expected,
+                    hint=None if h is None or (isinstance(h, float) and pd.isna(h)) else str(h),
+                    severity=severity,
+                    code=code,
+                )
+            )
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == "warning"]
+
+    def sorted(self) -> list[Problem]:
+        return sorted(self.items, key=Problem.sort_key)
+
+    def __iter__(self) -> Iterator[Problem]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The problems as a tidy table (one row each), like pandera's failure cases."""
+        cols = ["severity", "code", "file", "line", "claim_id", "column", "message", "expected", "hint"]
+        return pd.DataFrame([{c: getattr(p, c) for c in cols} for p in self.sorted()], columns=cols)
+
+
+def _field_lines(rows: pd.DataFrame, column: str | None) -> pd.Series:
+    """The line of ``column`` in each claim's file when known, else the claim's own line."""
+    base = rows["line"] if "line" in rows else pd.Series(pd.NA, index=rows.index)
+    if column and "field_lines" in rows:
+        own = rows["field_lines"].map(lambda d: d.get(column) if isinstance(d, dict) else None)
+        return own.where(own.notna(), base)
+    return base
+
+
+class WorkspaceError(Exception):
+    """Raised at an edge (CLI, API) when a workspace cannot be used; carries the problems."""
+
+    def __init__(self, problems: Problems):
+        self.problems = problems
+        super().__init__(f"{len(problems.errors)} problem(s) in the workspace")

@@ -1,0 +1,80 @@
+"""Plain-text output for a terminal: problems and the validation summary.
+
+Quotes and names are printed in their own script; the terminal's bidi support lays out
+Persian and Arabic. Colour is added by click only when the output is a terminal.
+"""
+
+from __future__ import annotations
+
+import click
+import pandas as pd
+
+from ..problems import Problems
+from ..validate import Workspace
+
+__all__ = ["render_problems", "render_validation_summary"]
+
+_COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
+
+
+def render_problems(problems: Problems) -> str:
+    """Every problem on its own line, errors first, then by file and line."""
+    lines = []
+    for p in problems.sorted():
+        text = p.render()
+        lines.append(click.style(text, fg=_COLOURS.get(p.severity)) if p.severity != "info" else text)
+    return "\n".join(lines)
+
+
+def _table(frame: pd.DataFrame, right: set[str] = frozenset()) -> str:
+    cols = list(frame.columns)
+    cells = [[str(c) for c in cols]] + [["" if pd.isna(v) else str(v) for v in row] for row in frame.itertuples(index=False)]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(cols))]
+    out = []
+    for n, row in enumerate(cells):
+        parts = [row[i].rjust(widths[i]) if cols[i] in right else row[i].ljust(widths[i]) for i in range(len(cols))]
+        out.append("  ".join(parts).rstrip())
+        if n == 0:
+            out.append("  ".join("-" * w for w in widths))
+    return "\n".join(out)
+
+
+def render_validation_summary(ws: Workspace, problems: Problems) -> str:
+    """A one-screen summary: sources, claims per source and language, properties, fuzzy names."""
+    claims = ws.claims
+    per_source = claims.groupby("source").size()
+    files = claims.groupby("source")["file"].first()
+    src = ws.sources.assign(
+        claims=ws.sources["source"].map(per_source).fillna(0).astype(int),
+        file=ws.sources["source"].map(files),
+    )
+    table = src[["source", "language", "kind", "published", "derived_from", "claims", "file"]].rename(
+        columns={"language": "lang", "derived_from": "derived from"}
+    )
+    by_lang = claims.groupby("language").size().sort_values(ascending=False)
+    by_prop = claims.groupby("property").size().sort_values(ascending=False, kind="stable")
+    by_type = claims.groupby("value_type").size().sort_values(ascending=False)
+    head = click.style(
+        f"Workspace {ws.root}: {len(ws.sources)} sources, {len(claims)} claims, "
+        f"{claims['property'].nunique()} properties, {claims['subject'].nunique()} subjects",
+        bold=True,
+    )
+    lines = [
+        head,
+        "",
+        _table(table, right={"claims"}),
+        "",
+        "Claims by language: " + " · ".join(f"{k} {v}" for k, v in by_lang.items()),
+        "Claims by value type: " + " · ".join(f"{k} {v}" for k, v in by_type.items()),
+        "Properties: " + " · ".join(f"{k} {v}" for k, v in by_prop.items()),
+    ]
+    if not ws.resolutions.empty:
+        lines += ["", "Names resolved by fuzzy matching (check them):"]
+        for r in ws.resolutions.itertuples(index=False):
+            lines.append(
+                f"  {r.file}:{r.line} [{r.claim_id}] «{r.name}» → {r.label} ({r.id}), "
+                f"{r.score:.0f}% like «{r.matched}»"
+            )
+    n_warn = len(problems.warnings)
+    lines += ["", click.style(f"valid: 0 errors, {n_warn} warning(s)", fg="green")]
+    return "\n".join(lines)

@@ -1,0 +1,238 @@
+"""pandera schemas: the contracts of the tables that flow through the pipeline.
+
+* :func:`source_input_schema` and :func:`claim_input_schema` check what people wrote
+  (required fields, unique ids, known sources and properties, value ranges). They are built
+  at run time because the allowed sources and properties come from the workspace. They run
+  with ``lazy=True`` so every failure is collected; :func:`failures_to_problems` turns
+  pandera's failure-case table into :class:`~reconcile.problems.Problem` records that point
+  at file, line and claim id.
+* :class:`ClaimModel` is the contract of the validated, normalized claims table that the
+  rules, the graph and the reports consume.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from .problems import Problems
+
+__all__ = [
+    "ClaimModel",
+    "SourceModel",
+    "claim_input_schema",
+    "source_input_schema",
+    "failures_to_problems",
+    "CHECK_TEXT",
+]
+
+CAPTURE_PATTERN = r"^(manual|extracted(:[\w.\-/ ]+)?)$"
+CLAIM_ID_PATTERN = r"^[\w][\w.:\-/]*$"
+
+#: For each pandera check name: (message, what was expected). ``{value}`` is the failure case.
+CHECK_TEXT: dict[str, tuple[str, str]] = {
+    "not_nullable": ("required field is missing", "a value"),
+    "field_uniqueness": ("duplicate id {value!r}", "ids unique in the workspace"),
+    "known_source": ("unknown source {value!r}", "an id listed in claims/sources.yaml"),
+    "known_property": ("unknown property {value!r}", "a property id from claims/properties.yaml"),
+    "boolean": ("{value!r} is not a boolean", "true or false"),
+    "confidence_range": ("confidence {value!r} is out of range", "a number from 0 to 1"),
+    "capture_kind": ("unknown capture {value!r}", "manual or extracted:<tool>"),
+    "positive_occurrence": ("occurrence {value!r} is not a positive whole number", "1, 2, 3, …"),
+    "id_format": ("id {value!r} has spaces or odd characters", "letters, digits and . : - / _"),
+    "known_kind": ("unknown source kind {value!r}", "press_release, news, reference, report, official, social or other"),
+    "language_code": ("unknown language code {value!r}", "a language code such as fa, ar, en, ru"),
+    "known_derived_from": ("derived_from names unknown source {value!r}", "an id of another source"),
+    "dtype": ("wrong type {value!r}", "a value of the column's type"),
+}
+
+
+def _is_bool_like(value: object) -> bool:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return True
+    if isinstance(value, bool):
+        return True
+    return str(value).strip().lower() in {"true", "false", "yes", "no", "1", "0"}
+
+
+def _confidence_ok(value: object) -> bool:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return True
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+    return 0.0 <= number <= 1.0
+
+
+def _occurrence_ok(value: object) -> bool:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return True
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+    return number.is_integer() and number >= 1
+
+
+def claim_input_schema(sources: list[str], properties: list[str]) -> pa.DataFrameSchema:
+    """Checks on claims as written (before typing values)."""
+    return pa.DataFrameSchema(
+        {
+            "id": pa.Column(
+                object,
+                [pa.Check.str_matches(CLAIM_ID_PATTERN, name="id_format")],
+                nullable=False,
+                unique=True,
+                coerce=False,
+            ),
+            "source": pa.Column(object, pa.Check.isin(sources, name="known_source"), nullable=False),
+            "subject": pa.Column(object, nullable=False),
+            "property": pa.Column(object, pa.Check.isin(properties, name="known_property"), nullable=False),
+            "value": pa.Column(object, nullable=False),
+            "quote": pa.Column(object, nullable=False),
+            "complete": pa.Column(object, pa.Check(_is_bool_like, element_wise=True, name="boolean"), nullable=True),
+            "confidence": pa.Column(
+                object, pa.Check(_confidence_ok, element_wise=True, name="confidence_range"), nullable=True
+            ),
+            "capture": pa.Column(object, pa.Check.str_matches(CAPTURE_PATTERN, name="capture_kind"), nullable=True),
+            "occurrence": pa.Column(
+                object, pa.Check(_occurrence_ok, element_wise=True, name="positive_occurrence"), nullable=True
+            ),
+        },
+        strict=False,
+        name="claims as written",
+    )
+
+
+def source_input_schema(source_ids: list[str], kinds: tuple[str, ...], languages: set[str]) -> pa.DataFrameSchema:
+    """Checks on ``sources.yaml`` entries."""
+    return pa.DataFrameSchema(
+        {
+            "id": pa.Column(object, pa.Check.str_matches(CLAIM_ID_PATTERN, name="id_format"), nullable=False, unique=True),
+            "document": pa.Column(object, nullable=False),
+            "language": pa.Column(object, pa.Check.isin(sorted(languages), name="language_code"), nullable=False),
+            "kind": pa.Column(object, pa.Check.isin(list(kinds), name="known_kind"), nullable=False),
+            "published": pa.Column(object, nullable=False),
+            "derived_from": pa.Column(object, pa.Check.isin(source_ids, name="known_derived_from"), nullable=True),
+        },
+        strict=False,
+        name="sources",
+    )
+
+
+def failures_to_problems(
+    frame: pd.DataFrame,
+    schema: pa.DataFrameSchema,
+    problems: Problems,
+    *,
+    id_column: str = "id",
+    is_claim: bool = True,
+) -> pd.Index:
+    """Validate ``frame`` lazily; add a problem per failure case; return failing row labels.
+
+    ``frame`` must carry ``file``, ``line`` and ``field_lines`` columns so that each failure
+    points at the line of the offending field.
+    """
+    try:
+        schema.validate(frame, lazy=True)
+        return pd.Index([])
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+    failing = []
+    for column, check, value, index in zip(cases["column"], cases["check"], cases["failure_case"], cases["index"]):
+        if index is None or pd.isna(index):
+            problems.add(f"{column}: {check}", file=None, column=str(column))
+            continue
+        row = frame.loc[index]
+        name = str(check).split("(")[0]
+        message, expected = CHECK_TEXT.get(name, (f"failed check {check}: {{value!r}}", None))
+        if name == "not_nullable":
+            message = f"required field `{column}` is missing"
+        elif name == "field_uniqueness":
+            message = f"duplicate {column} {value!r}"
+            if is_claim:
+                firsts = frame.index[(frame[column] == value)]
+                first = frame.loc[firsts[0]]
+                if firsts[0] != index:
+                    message += f" (first used at {first['file']}:{first['line']})"
+                else:
+                    continue  # report the later duplicates, each pointing at the first
+        else:
+            message = message.format(value=value)
+        field_lines = row.get("field_lines") if isinstance(row.get("field_lines"), dict) else {}
+        line = field_lines.get(str(column), row.get("line"))
+        problems.add(
+            message,
+            file=row.get("file"),
+            line=None if line is None or pd.isna(line) else int(line),
+            claim_id=(str(row.get(id_column)) if is_claim and row.get(id_column) is not None else None),
+            column=str(column),
+            expected=expected,
+            code=name,
+        )
+        failing.append(index)
+    return pd.Index(sorted(set(failing)))
+
+
+class SourceModel(pa.DataFrameModel):
+    """A validated source (one row per entry of ``sources.yaml``)."""
+
+    source: Series[str] = pa.Field(unique=True)
+    document: Series[str] = pa.Field(nullable=True)
+    language: Series[str]
+    title: Series[str] = pa.Field(nullable=True)
+    publisher: Series[str] = pa.Field(nullable=True)
+    kind: Series[str]
+    published: Series[str] = pa.Field(nullable=True)
+    published_start: Series[pd.Timestamp] = pa.Field(nullable=True)
+    published_end: Series[pd.Timestamp] = pa.Field(nullable=True)
+    derived_from: Series[str] = pa.Field(nullable=True)
+
+    class Config:
+        strict = False
+        coerce = True
+
+
+class ClaimModel(pa.DataFrameModel):
+    """A validated, normalized claim: the input every rule receives.
+
+    ``value`` is the canonical text of the value (entity id; sorted ``;``-joined ids for
+    sets; ISO date; ``about 3600 person`` for quantities; the status word; folded text),
+    equal for two claims exactly when their values are the same. Typed helper columns
+    (``value_ids``, ``date_*``, ``qty_*``) carry what the rules compare.
+    """
+
+    claim_id: Series[str] = pa.Field(unique=True)
+    source: Series[str]
+    subject: Series[str]
+    property: Series[str]
+    value_type: Series[str] = pa.Field(isin=["entity", "entity_set", "date", "quantity", "status", "text"])
+    value: Series[str]
+    value_label: Series[str]
+    complete: Series[bool]
+    date_start: Series[pd.Timestamp] = pa.Field(nullable=True)
+    date_end: Series[pd.Timestamp] = pa.Field(nullable=True)
+    date_precision: Series[str] = pa.Field(nullable=True, isin=["year", "month", "day"])
+    qty_amount: Series[float] = pa.Field(nullable=True)
+    qty_approx: Series[str] = pa.Field(
+        nullable=True, isin=["exact", "about", "more_than", "less_than", "at_least", "at_most"]
+    )
+    as_of: Series[str] = pa.Field(nullable=True)
+    as_of_start: Series[pd.Timestamp] = pa.Field(nullable=True)
+    as_of_end: Series[pd.Timestamp] = pa.Field(nullable=True)
+    valid_from_start: Series[pd.Timestamp] = pa.Field(nullable=True)
+    valid_to_end: Series[pd.Timestamp] = pa.Field(nullable=True)
+    quote: Series[str]
+    span_start: Series[int] = pa.Field(ge=0)
+    span_end: Series[int] = pa.Field(ge=0)
+    language: Series[str]
+    document: Series[str]
+    file: Series[str]
+    line: Series[int] = pa.Field(nullable=True)
+    confidence: Series[float] = pa.Field(ge=0, le=1)
+
+    class Config:
+        strict = False
+        coerce = True

@@ -1,0 +1,365 @@
+"""Loading a workspace from disk into DataFrames (the I/O edge of the pipeline).
+
+A workspace is a folder with this shape::
+
+    claims/sources.yaml        sources: id, document, language, title, publisher, kind,
+                               published (ISO with precision or range), published_basis,
+                               derived_from
+    claims/entities.yaml       entity registry
+    claims/properties.yaml     property registry
+    claims/documents/          the documents (UTF-8 text)
+    claims/captured/           one claim file per source: *.yaml, *.yml, *.csv, *.parquet
+    rules/                     optional workspace rule modules
+    reports/                   generated output, baseline and decisions
+
+:func:`load_workspace` reads everything, never raises for bad input, and returns the raw
+tables plus every problem found. Typing, resolution and quote checks happen afterwards in
+:mod:`reconcile.validate`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .problems import Problems
+from .registry import Registry, load_registry
+from .yamlio import YamlLoadError, item_line, key_lines, load_yaml, plain
+
+__all__ = [
+    "CLAIM_FIELDS",
+    "SOURCE_FIELDS",
+    "SOURCE_KINDS",
+    "RawWorkspace",
+    "load_workspace",
+    "find_root",
+]
+
+CLAIM_FIELDS = (
+    "id",
+    "source",
+    "subject",
+    "property",
+    "value",
+    "quote",
+    "occurrence",
+    "complete",
+    "as_of",
+    "valid_from",
+    "valid_to",
+    "confidence",
+    "capture",
+    "note",
+)
+REQUIRED_CLAIM_FIELDS = ("id", "subject", "property", "value", "quote")
+SOURCE_FIELDS = (
+    "id",
+    "document",
+    "language",
+    "title",
+    "publisher",
+    "kind",
+    "published",
+    "published_basis",
+    "derived_from",
+)
+SOURCE_KINDS = ("press_release", "news", "reference", "report", "official", "social", "other")
+CLAIM_SUFFIXES = (".yaml", ".yml", ".csv", ".parquet")
+
+RAW_CLAIM_COLUMNS = [*CLAIM_FIELDS, "file", "line", "field_lines"]
+
+
+@dataclass
+class RawWorkspace:
+    """Everything read from disk, before typing and validation."""
+
+    root: Path
+    sources: pd.DataFrame
+    claims: pd.DataFrame
+    registry: Registry
+    documents: dict[str, str] = field(default_factory=dict)
+    """Document text by source id (only documents that could be read)."""
+
+    def rel(self, path: Path) -> str:
+        """``path`` relative to the workspace root, with forward slashes."""
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+
+def find_root(path: Path | str | None) -> Path:
+    """The workspace folder: ``path`` (default: the current folder)."""
+    return Path(path or ".").resolve()
+
+
+def load_workspace(path: Path | str | None, problems: Problems) -> RawWorkspace:
+    """Read sources, registries, documents and claim files of the workspace at ``path``."""
+    root = find_root(path)
+    claims_dir = root / "claims"
+    if not (claims_dir / "sources.yaml").is_file():
+        problems.add(
+            f"{root} is not a reconcile workspace: claims/sources.yaml is missing",
+            file=str(root),
+            expected="a folder with claims/sources.yaml, claims/documents/, claims/captured/",
+            code="not-a-workspace",
+        )
+        empty = pd.DataFrame(columns=[*SOURCE_FIELDS, "file", "line", "document_path"])
+        return RawWorkspace(root, empty, pd.DataFrame(columns=RAW_CLAIM_COLUMNS), Registry())
+    registry = load_registry(claims_dir, "claims", problems)
+    sources = _load_sources(root, claims_dir / "sources.yaml", problems)
+    documents = _load_documents(root, sources, problems)
+    claims = _load_claim_files(root, claims_dir / "captured", problems)
+    return RawWorkspace(root, sources, claims, registry, documents)
+
+
+# --- sources ------------------------------------------------------------------------------
+
+
+def _load_sources(root: Path, path: Path, problems: Problems) -> pd.DataFrame:
+    rel = "claims/sources.yaml"
+    columns = [*SOURCE_FIELDS, "file", "line", "field_lines"]
+    try:
+        data = load_yaml(path)
+    except YamlLoadError as exc:
+        problems.add(str(exc), file=rel, line=exc.line, code="yaml")
+        return pd.DataFrame(columns=columns)
+    items = data.get("sources") if hasattr(data, "get") else None
+    if not items:
+        problems.add("no sources listed", file=rel, expected="sources: [{id, document, language, …}]")
+        return pd.DataFrame(columns=columns)
+    rows = []
+    for i, node in enumerate(items):
+        line = item_line(items, i)
+        entry = plain(node)
+        if not isinstance(entry, dict):
+            problems.add("a source entry must be a mapping", file=rel, line=line)
+            continue
+        unknown = sorted(set(entry) - set(SOURCE_FIELDS))
+        if unknown:
+            problems.add(
+                f"unknown source field(s) {', '.join(unknown)}",
+                file=rel,
+                line=line,
+                expected="one of " + ", ".join(SOURCE_FIELDS),
+            )
+        row = {f: entry.get(f) for f in SOURCE_FIELDS}
+        row.update(file=rel, line=line, field_lines=key_lines(node))
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=columns)
+    for col in ("id", "document", "language", "published", "derived_from", "kind"):
+        frame[col] = frame[col].map(lambda v: None if v is None else str(v)).astype(object)
+    return frame
+
+
+def _load_documents(root: Path, sources: pd.DataFrame, problems: Problems) -> dict[str, str]:
+    """Read each source's document, refusing paths that leave the workspace."""
+    texts: dict[str, str] = {}
+    claims_dir = (root / "claims").resolve()
+    resolved_root = root.resolve()
+    paths: list[str | None] = []
+    for sid, doc, file, fl, line in zip(
+        sources["id"], sources["document"], sources["file"], sources["field_lines"], sources["line"]
+    ):
+        where = dict(file=file, line=(fl or {}).get("document", line), column="document")
+        if not doc:
+            problems.add(f"source {sid} has no document", expected="a path under claims/", **where)
+            paths.append(None)
+            continue
+        candidate = Path(doc)
+        if candidate.is_absolute():
+            problems.add(
+                f"document path {doc!r} of source {sid} is absolute",
+                expected="a path relative to claims/ that stays inside the workspace",
+                code="path-escape",
+                **where,
+            )
+            paths.append(None)
+            continue
+        full = (claims_dir / candidate).resolve()
+        if not full.is_relative_to(resolved_root):
+            problems.add(
+                f"document path {doc!r} of source {sid} leaves the workspace",
+                expected="a path relative to claims/ that stays inside the workspace",
+                code="path-escape",
+                **where,
+            )
+            paths.append(None)
+            continue
+        rel_path = full.relative_to(resolved_root).as_posix()
+        paths.append(rel_path)
+        if not full.is_file():
+            problems.add(f"document {rel_path} of source {sid} does not exist", code="missing-file", **where)
+            continue
+        raw = full.read_bytes()
+        try:
+            texts[str(sid)] = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line_no = raw[: exc.start].count(b"\n") + 1
+            problems.add(
+                f"document {rel_path} of source {sid} is not UTF-8 text "
+                f"(invalid byte 0x{raw[exc.start]:02x} at byte {exc.start}, line {line_no})",
+                expected="UTF-8 encoded text",
+                code="encoding",
+                **where,
+            )
+    sources["document_path"] = paths
+    return texts
+
+
+# --- claim files --------------------------------------------------------------------------
+
+
+def _load_claim_files(root: Path, folder: Path, problems: Problems) -> pd.DataFrame:
+    if not folder.is_dir():
+        problems.add(
+            "no claim files: claims/captured/ is missing",
+            file="claims/captured",
+            expected="one claim file per source in claims/captured/",
+            code="missing-file",
+        )
+        return pd.DataFrame(columns=RAW_CLAIM_COLUMNS)
+    frames = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        rel = path.resolve().relative_to(root.resolve()).as_posix()
+        suffix = path.suffix.lower()
+        if suffix not in CLAIM_SUFFIXES:
+            if not path.name.startswith("."):
+                problems.add(
+                    f"ignored file with unknown type {path.suffix or '(none)'}",
+                    file=rel,
+                    expected="claim files ending in " + ", ".join(CLAIM_SUFFIXES),
+                    severity="warning",
+                    code="ignored-file",
+                )
+            continue
+        reader = {".yaml": _read_yaml_claims, ".yml": _read_yaml_claims, ".csv": _read_csv_claims}.get(
+            suffix, _read_parquet_claims
+        )
+        frame = reader(path, rel, problems)
+        if frame is not None and frame.empty:
+            problems.add("empty claim file: it holds no claims", file=rel, line=1, code="empty-file")
+        elif frame is not None:
+            frames.append(frame)
+    if not frames:
+        return pd.DataFrame(columns=RAW_CLAIM_COLUMNS)
+    return pd.concat(frames, ignore_index=True)[RAW_CLAIM_COLUMNS]
+
+
+def _unknown_fields(keys: set[str], rel: str, line: int | None, cid: Any, problems: Problems) -> None:
+    unknown = sorted(keys - set(CLAIM_FIELDS))
+    if unknown:
+        problems.add(
+            f"unknown claim field(s) {', '.join(unknown)}",
+            file=rel,
+            line=line,
+            claim_id=None if cid is None else str(cid),
+            expected="one of " + ", ".join(CLAIM_FIELDS),
+            code="unknown-field",
+        )
+
+
+def _read_yaml_claims(path: Path, rel: str, problems: Problems) -> pd.DataFrame | None:
+    if path.stat().st_size == 0:
+        return pd.DataFrame(columns=RAW_CLAIM_COLUMNS)
+    try:
+        data = load_yaml(path)
+    except YamlLoadError as exc:
+        problems.add(str(exc), file=rel, line=exc.line, code="yaml")
+        return None
+    if data is None:
+        return pd.DataFrame(columns=RAW_CLAIM_COLUMNS)
+    if not hasattr(data, "get"):
+        problems.add("a claim file must be a mapping with `source:` and `claims:`", file=rel, line=1)
+        return None
+    top = key_lines(data)
+    unknown_top = sorted(set(map(str, data)) - {"source", "claims"})
+    if unknown_top:
+        problems.add(
+            f"unknown top-level key(s) {', '.join(unknown_top)}",
+            file=rel,
+            line=top.get(unknown_top[0]),
+            expected="source, claims",
+        )
+    file_source = data.get("source")
+    items = data.get("claims")
+    if items is None:
+        return pd.DataFrame(columns=RAW_CLAIM_COLUMNS)
+    if not isinstance(items, list):
+        problems.add("`claims:` must be a list", file=rel, line=top.get("claims"), expected="claims: [- id: …]")
+        return None
+    rows = []
+    for i, node in enumerate(items):
+        line = item_line(items, i)
+        entry = plain(node)
+        if not isinstance(entry, dict):
+            problems.add("a claim must be a mapping of fields", file=rel, line=line, expected="id, subject, …")
+            continue
+        _unknown_fields(set(entry), rel, line, entry.get("id"), problems)
+        row = {f: entry.get(f) for f in CLAIM_FIELDS}
+        if row["source"] is None:
+            row["source"] = file_source
+        row.update(file=rel, line=line, field_lines=key_lines(node))
+        rows.append(row)
+    return pd.DataFrame(rows, columns=RAW_CLAIM_COLUMNS)
+
+
+def _read_csv_claims(path: Path, rel: str, problems: Problems) -> pd.DataFrame | None:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        problems.add(f"not UTF-8 text (byte {exc.start})", file=rel, code="encoding")
+        return None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        return pd.DataFrame(columns=RAW_CLAIM_COLUMNS)
+    header = [h.strip() for h in header]
+    _unknown_fields(set(header) - {""}, rel, 1, None, problems)
+    rows = []
+    start = reader.line_num + 1
+    try:
+        for record in reader:
+            if not any(cell.strip() for cell in record):
+                start = reader.line_num + 1
+                continue
+            if len(record) != len(header):
+                problems.add(
+                    f"row has {len(record)} cells, the header has {len(header)}",
+                    file=rel,
+                    line=start,
+                    expected="one cell per header column",
+                )
+            entry = {h: (c if c != "" else None) for h, c in zip(header, record)}
+            row = {f: entry.get(f) for f in CLAIM_FIELDS}
+            if row["source"] is None:
+                row["source"] = path.stem
+            row.update(file=rel, line=start, field_lines=None)
+            rows.append(row)
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        problems.add(f"malformed CSV: {exc}", file=rel, line=reader.line_num, code="csv")
+        return None
+    return pd.DataFrame(rows, columns=RAW_CLAIM_COLUMNS)
+
+
+def _read_parquet_claims(path: Path, rel: str, problems: Problems) -> pd.DataFrame | None:
+    try:
+        frame = pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises several types for a corrupt file
+        problems.add(f"unreadable Parquet file: {type(exc).__name__}: {exc}", file=rel, code="parquet")
+        return None
+    _unknown_fields(set(map(str, frame.columns)), rel, None, None, problems)
+    out = pd.DataFrame({f: frame[f] if f in frame else None for f in CLAIM_FIELDS})
+    if "source" not in frame:
+        out["source"] = path.stem
+    out["file"] = rel
+    out["line"] = pd.RangeIndex(1, len(frame) + 1)
+    out["field_lines"] = None
+    return out[RAW_CLAIM_COLUMNS]

@@ -1,0 +1,78 @@
+"""Loading and normalizing claims: spans, formats, time scope, registries."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+
+from reconcile.pipeline import load
+from reconcile.validate import locate_quotes
+
+from .conftest import ROOT
+
+
+def test_spans_point_at_the_quote(mini):
+    ws, problems = load(mini)
+    assert not problems.errors, [p.render() for p in problems.errors]
+    for row in ws.claims.itertuples():
+        text = ws.documents[row.source][row.span_start : row.span_end]
+        assert " ".join(text.split()) == " ".join(row.quote.split())
+
+
+def test_yaml_and_csv_claims_normalize_alike(mini):
+    """The English YAML and the Persian CSV say the same things in different scripts."""
+    ws, _ = load(mini)
+    c = ws.claims.set_index("claim_id")
+    assert c.at["a-1", "value"] == c.at["b-1", "value"] == "1992-05-15"
+    assert c.at["a-2", "value"] == c.at["b-2", "value"] == "city:tashkent"
+    assert c.at["a-3", "value"] == c.at["b-3", "value"]
+    assert c.at["a-3", "value_ids"] == ("country:AM", "country:BY", "country:KG", "country:KZ", "country:RU", "country:TJ")
+    assert c.at["b-1", "subject"] == "treaty:cst"
+    assert c.at["b-3", "subject"] == "org:csto"
+
+
+def test_parquet_claims_load_like_csv(mini):
+    csv_path = mini / "claims/captured/beta.csv"
+    frame = pd.read_csv(csv_path, dtype=str, keep_default_na=False)
+    frame.to_parquet(mini / "claims/captured/beta.parquet")
+    csv_path.unlink()
+    ws, problems = load(mini)
+    assert not problems.errors, [p.render() for p in problems.errors]
+    c = ws.claims.set_index("claim_id")
+    assert c.at["b-3", "value"] == c.at["a-3", "value"]
+    assert c.at["b-3", "file"] == "claims/captured/beta.parquet" and c.at["b-3", "line"] == 3
+
+
+def test_now_statements_are_scoped_to_the_source_date(mini):
+    ws, _ = load(mini)
+    c = ws.claims.set_index("claim_id")
+    assert c.at["a-3", "as_of"] == "2015-06" and not c.at["a-3", "as_of_given"]
+    assert c.at["b-3", "as_of"] == "2015"
+    assert pd.isna(c.at["a-1", "as_of"])  # a signing date is not time-dependent
+
+
+def test_quantity_phrase_is_typed(mini):
+    ws, _ = load(mini)
+    c = ws.claims.set_index("claim_id")
+    assert c.at["a-4", "qty_amount"] == 3600 and c.at["a-4", "qty_approx"] == "about"
+    assert c.at["a-4", "value"] == "about 3600 person"
+
+
+def test_locate_quotes_respects_occurrence_and_whitespace():
+    doc = "alpha  beta\ngamma. alpha beta gamma."
+    keys = pd.DataFrame(
+        {"source": ["s", "s", "s"], "quote": ["alpha beta gamma", "alpha beta\n gamma", "delta"], "occurrence": [2, 1, 1]}
+    )
+    spans = locate_quotes({"s": doc}, keys)
+    assert doc[spans.at[0, "span_start"] : spans.at[0, "span_end"]] == "alpha beta gamma"
+    assert spans.at[0, "span_start"] == 19
+    assert doc[spans.at[1, "span_start"] : spans.at[1, "span_end"]] == "alpha  beta\ngamma"
+    assert "not found" in spans.at[2, "quote_error"]
+
+
+def test_loading_writes_nothing(mini):
+    before = sorted((p.relative_to(mini), p.stat().st_mtime_ns) for p in mini.rglob("*"))
+    load(mini)
+    after = sorted((p.relative_to(mini), p.stat().st_mtime_ns) for p in mini.rglob("*"))
+    assert before == after
