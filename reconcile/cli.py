@@ -15,7 +15,13 @@ import click
 from . import __version__
 from .pipeline import load
 from .problems import Problems
-from .render.terminal import render_problems, render_validation_summary
+from .render.terminal import (
+    render_check_summary,
+    render_conflicts,
+    render_problems,
+    render_validation_summary,
+)
+from .yamlio import write_atomic
 
 EXIT_OK = 0
 EXIT_NEW = 1
@@ -61,6 +67,89 @@ def validate(workspace: Path, quiet: bool) -> None:
     if not quiet:
         click.echo(render_validation_summary(ws, problems))
     sys.exit(EXIT_OK)
+
+
+@main.command()
+@workspace_argument
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["terminal", "json"]),
+    default="terminal",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to this file (atomically) instead of standard output.",
+)
+@click.option(
+    "--severity",
+    type=click.Choice(["error", "warning", "info"]),
+    default="info",
+    show_default=True,
+    help="Report only conflicts of this severity or worse; only these decide the exit code.",
+)
+def check(workspace: Path, fmt: str, output: Path | None, severity: str) -> None:
+    """Find contradictions between the claims of WORKSPACE.
+
+    Exit 0 when there is no conflict at or above --severity, 1 when there is, 2 when the
+    workspace is invalid (the problems are listed as by `reconcile validate`).
+    """
+    from .check import at_or_above, conflict_records, find_conflicts
+    from .render.json_report import render_json, summary
+
+    ws, problems = load(workspace)
+    if problems.errors:
+        _emit_problems(problems)
+        sys.exit(EXIT_INVALID)
+    result = find_conflicts(ws, problems)
+    if problems.errors:
+        _emit_problems(problems)
+        sys.exit(EXIT_INVALID)
+    shown = at_or_above(result.conflicts, severity)
+    if fmt == "json":
+        text = render_json(result, ws, shown)
+    else:
+        records = conflict_records(shown, ws.claims)
+        text = render_conflicts(shown, ws, records) + "\n\n" + render_check_summary(summary(shown, ws))
+    if output:
+        write_atomic(output, text if text.endswith("\n") else text + "\n")
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(text, nl=not text.endswith("\n"))
+    new = shown[shown["status"].eq("new")] if len(shown) else shown
+    sys.exit(EXIT_NEW if len(new) else EXIT_OK)
+
+
+@main.command(name="rules")
+@workspace_argument
+@click.option("--verbose", "-v", is_flag=True, help="Print each rule's full documentation and options.")
+def rules_command(workspace: Path, verbose: bool) -> None:
+    """List the rules (built-in and WORKSPACE's own) with id, name, severity and docs."""
+    from .rulekit import discover_rules, load_config
+
+    problems = Problems()
+    rules = discover_rules(workspace.resolve(), problems)
+    configs, _ = load_config(workspace.resolve(), rules, problems)
+    if problems.errors:
+        _emit_problems(problems)
+        sys.exit(EXIT_INVALID)
+    for rid, info in rules.items():
+        cfg = configs[rid]
+        state = "" if cfg.enabled else " (disabled)"
+        origin = "" if info.origin == "builtin" else f" [{info.origin}]"
+        click.echo(click.style(f"{rid}", bold=True) + f"  {info.name}  severity={cfg.severity}{state}{origin}")
+        click.echo(f"    {info.summary}")
+        if verbose:
+            body = info.doc.split("\n", 1)[1].strip() if "\n" in info.doc else ""
+            for line in body.splitlines():
+                click.echo(f"    {line}")
+            for f in info.option_fields():
+                click.echo(f"    option {f.name} = {getattr(cfg.options, f.name)!r} (default {f.default!r})")
+            click.echo("")
 
 
 def _emit_problems(problems: Problems) -> None:

@@ -47,6 +47,8 @@ _TIMELINE_KEYS = {
     "count_property",
     "founders_property",
     "established_property",
+    "founding_subject",
+    "founding_property",
 }
 
 
@@ -77,6 +79,8 @@ class TimelineSpec:
     count_property: str | None = None
     founders_property: str | None = None
     established_property: str | None = None
+    founding_subject: str | None = None
+    founding_property: str | None = None
 
 
 @dataclass
@@ -193,7 +197,7 @@ def _load_properties(path: Path, rel: str, reg: Registry, problems: Problems) ->
                 line=line,
                 expected="one of " + ", ".join(sorted(_TIMELINE_KEYS)),
             )
-        for key in _TIMELINE_KEYS - {"organization"}:
+        for key in _TIMELINE_KEYS - {"organization", "founding_subject"}:
             if spec.get(key) and spec[key] not in reg.properties:
                 problems.add(f"timeline: {key} names unknown property {spec[key]!r}", file=rel, line=line)
         reg.timelines.append(TimelineSpec(**{k: spec.get(k) for k in _TIMELINE_KEYS}))

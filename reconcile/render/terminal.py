@@ -12,7 +12,7 @@ import pandas as pd
 from ..problems import Problems
 from ..validate import Workspace
 
-__all__ = ["render_problems", "render_validation_summary"]
+__all__ = ["render_problems", "render_validation_summary", "render_conflicts", "render_check_summary"]
 
 _COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
 
@@ -78,3 +78,60 @@ def render_validation_summary(ws: Workspace, problems: Problems) -> str:
     n_warn = len(problems.warnings)
     lines += ["", click.style(f"valid: 0 errors, {n_warn} warning(s)", fg="green")]
     return "\n".join(lines)
+
+
+def _severity_badge(severity: str) -> str:
+    marks = {"error": "✖ error", "warning": "▲ warning", "info": "● info"}
+    return click.style(marks.get(severity, severity), fg=_COLOURS.get(severity), bold=severity == "error")
+
+
+def render_conflicts(conflicts: pd.DataFrame, ws: Workspace, records: list[dict]) -> str:
+    """Conflicts grouped by subject and property, worst first, with quotes in their script."""
+    if not records:
+        return click.style("No contradictions found.", fg="green")
+    props = ws.registry.properties
+    lines: list[str] = []
+    order = pd.DataFrame(
+        {
+            "i": range(len(records)),
+            "subject": [r["subject"] for r in records],
+            "property": [r["property"] for r in records],
+            "rank": [SEVERITY_ORDER.get(r["severity"], 9) for r in records],
+        }
+    )
+    first_rank = order.groupby(["subject", "property"])["rank"].transform("min")
+    order = order.assign(first=first_rank).sort_values(["first", "subject", "property", "rank", "i"], kind="stable")
+    current = None
+    for i, subject, prop in zip(order["i"], order["subject"], order["property"]):
+        rec = records[i]
+        head = (subject, prop)
+        if head != current:
+            current = head
+            label = props[prop].label if prop in props else prop
+            lines += ["", click.style(f"{ws.gazetteer.label(subject)} — {label}", bold=True) + f"  ({subject}, {prop})"]
+        scope = f" [{rec['scope']}]" if rec["scope"] else ""
+        internal = " (within one source)" if rec["internal"] else ""
+        lines.append(f"  {_severity_badge(rec['severity'])} {rec['rule']}{scope}{internal}  #{rec['fingerprint']}")
+        lines.append(f"    {rec['explanation']}")
+        if rec.get("suggestion"):
+            lines.append(f"    suggestion: {rec['suggestion']}")
+        for side in rec["sides"]:
+            lines.append(f"    • {side['label']}")
+            for c in side["claims"]:
+                quote = " ".join(c["quote"].split())
+                if len(quote) > 140:
+                    quote = quote[:137] + "…"
+                lines.append(f"        {c['source']} ({c['file']}:{c['line']}): «{quote}»")
+    return "\n".join(lines).lstrip("\n")
+
+
+def render_check_summary(summary: dict) -> str:
+    sev = summary["by_severity"]
+    parts = [f"{sev.get(s, 0)} {s}{'s' if sev.get(s, 0) != 1 else ''}" for s in ("error", "warning", "info")]
+    return (
+        f"{summary['conflicts']} conflict(s): " + ", ".join(parts)
+        + f" ({summary['internal']} within one source) in {summary['claims']} claims from {summary['sources']} sources."
+    )
+
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}

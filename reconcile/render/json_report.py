@@ -1,0 +1,69 @@
+"""The JSON contract of ``reconcile check --format json`` (see docs/json.md)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pandas as pd
+
+from ..check import CheckResult, conflict_records
+from ..validate import Workspace
+
+__all__ = ["report_object", "render_json", "summary"]
+
+FORMAT_VERSION = 1
+
+
+def summary(conflicts: pd.DataFrame, ws: Workspace) -> dict[str, Any]:
+    """Counts by severity, rule, kind and status, plus the size of the workspace."""
+
+    def counts(col: str) -> dict[str, int]:
+        return {str(k): int(v) for k, v in conflicts[col].value_counts().sort_index().items()} if len(conflicts) else {}
+
+    return {
+        "conflicts": int(len(conflicts)),
+        "by_severity": counts("severity"),
+        "by_rule": counts("rule"),
+        "by_kind": counts("kind"),
+        "by_status": counts("status"),
+        "internal": int(conflicts["internal"].sum()) if len(conflicts) else 0,
+        "sources": int(len(ws.sources)),
+        "claims": int(len(ws.claims)),
+    }
+
+
+def source_records(ws: Workspace) -> list[dict[str, Any]]:
+    per = ws.claims.groupby("source").size()
+    out = []
+    for r in ws.sources.sort_values("source").itertuples(index=False):
+        out.append(
+            {
+                "id": r.source,
+                "document": r.document,
+                "language": r.language,
+                "title": r.title,
+                "publisher": r.publisher,
+                "kind": r.kind,
+                "published": r.published,
+                "derived_from": r.derived_from if isinstance(r.derived_from, str) else None,
+                "claims": int(per.get(r.source, 0)),
+            }
+        )
+    return out
+
+
+def report_object(result: CheckResult, ws: Workspace, conflicts: pd.DataFrame | None = None) -> dict[str, Any]:
+    conflicts = result.conflicts if conflicts is None else conflicts
+    return {
+        "format": "reconcile-conflicts",
+        "version": FORMAT_VERSION,
+        "conflicts": conflict_records(conflicts, ws.claims),
+        "sources": source_records(ws),
+        "summary": summary(conflicts, ws),
+    }
+
+
+def render_json(result: CheckResult, ws: Workspace, conflicts: pd.DataFrame | None = None) -> str:
+    """Deterministic JSON text (sorted records, stable key order, UTF-8 kept as is)."""
+    return json.dumps(report_object(result, ws, conflicts), ensure_ascii=False, indent=2) + "\n"

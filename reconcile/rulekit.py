@@ -1,0 +1,336 @@
+"""What a rule is, how rules are found, configured and run.
+
+A rule module (in the tool's own ``rules/`` folder, or in a workspace's ``rules/``) holds
+one kind of contradiction. It reads top to bottom as documentation, options, check::
+
+    \"\"\"Differing lists: two sources give different members of one set.
+
+    …user documentation…
+
+    Contradiction:
+        …
+    Consistent:
+        …
+    \"\"\"
+    ID = "set-mismatch"
+    NAME = "differing lists"
+    SEVERITY = "error"
+    APPLIES_TO = ("entity_set",)       # value types the rule handles by default
+
+    @dataclass(frozen=True)
+    class Options:
+        report_omissions: bool = False
+
+    def check(claims: pd.DataFrame, ctx: RuleContext, options: Options) -> pd.DataFrame:
+        ...  # vectorized over groups of claims; returns rows of CONFLICT_COLUMNS
+
+The module's docstring is the rule's user documentation (``reconcile rules`` prints it).
+Options are typed dataclass fields with defaults; configuration that names an unknown
+rule or option, or gives a value of the wrong type, is an error.
+
+Configuration lives in ``[tool.reconcile]`` of the workspace's ``pyproject.toml`` or in
+``reconcile.toml``::
+
+    [tool.reconcile.rules.set-mismatch]
+    enabled = true
+    severity = "warning"
+    report_omissions = true
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import importlib.util
+import inspect
+import sys
+import tomllib
+import types
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import pandas as pd
+
+from .problems import Problems
+from .registry import Registry
+
+__all__ = [
+    "CONFLICT_COLUMNS",
+    "SEVERITIES",
+    "RuleContext",
+    "RuleInfo",
+    "RuleConfig",
+    "discover_rules",
+    "load_config",
+    "empty_conflicts",
+]
+
+SEVERITIES = ("error", "warning", "info")
+
+#: Columns a rule's ``check`` returns, one row per conflict.
+CONFLICT_COLUMNS = [
+    "subject",  # entity id
+    "property",  # property id
+    "scope",  # human label of the time scope, or None
+    "kind",  # contradiction | omission | minor | anachronism | order …
+    "severity",  # None → the rule's configured severity
+    "explanation",  # one sentence a person understands
+    "sides",  # list of {"value": str | list, "label": str, "claims": [claim_id, …]}
+]
+
+
+def empty_conflicts() -> pd.DataFrame:
+    """An empty conflicts table with the rule output columns."""
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in CONFLICT_COLUMNS})
+
+
+@dataclass
+class RuleContext:
+    """What a rule may consult besides the claims: registries, sources, timelines."""
+
+    registry: Registry
+    sources: pd.DataFrame
+    all_claims: pd.DataFrame
+    label: Callable[[str], str] = str
+    """Display label of an entity id (from the workspace gazetteer)."""
+    _cache: dict[str, Any] = field(default_factory=dict)
+
+    def names(self, ids: list[str]) -> str:
+        """Labels of ``ids`` joined as "A, B and C"."""
+        labels = [self.label(i) for i in ids]
+        return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+
+    def cached(self, name: str, build: Callable[[], Any]) -> Any:
+        """Compute ``build()`` once per run and share it between rules (e.g. timelines)."""
+        if name not in self._cache:
+            self._cache[name] = build()
+        return self._cache[name]
+
+    def properties_for(self, rule_id: str, applies_to: tuple[str, ...]) -> list[str]:
+        """Property ids this rule handles: listed in the property's ``rules`` or by type."""
+        out = []
+        for pid, spec in self.registry.properties.items():
+            if spec.rules is not None:
+                if rule_id in spec.rules:
+                    out.append(pid)
+            elif spec.type in applies_to:
+                out.append(pid)
+        return out
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """A discovered rule: metadata from its module plus its check function."""
+
+    id: str
+    name: str
+    severity: str
+    doc: str
+    applies_to: tuple[str, ...]
+    options_type: type
+    check: Callable[[pd.DataFrame, RuleContext, Any], pd.DataFrame]
+    origin: str  # "builtin" or the workspace path of the module
+
+    @property
+    def summary(self) -> str:
+        """The first line of the documentation."""
+        return self.doc.strip().splitlines()[0] if self.doc.strip() else self.name
+
+    def option_fields(self) -> list[dataclasses.Field]:
+        return list(dataclasses.fields(self.options_type))
+
+
+@dataclass(frozen=True)
+class RuleConfig:
+    """The effective configuration of one rule for a run."""
+
+    enabled: bool
+    severity: str
+    options: Any
+
+
+def _from_module(module: types.ModuleType, origin: str, problems: Problems) -> RuleInfo | None:
+    where = getattr(module, "__file__", origin)
+    missing = [name for name in ("ID", "NAME", "SEVERITY", "check") if not hasattr(module, name)]
+    if missing:
+        problems.add(
+            f"rule module lacks {', '.join(missing)}",
+            file=str(where),
+            expected="ID, NAME, SEVERITY, Options and check() (see reconcile.rulekit)",
+            code="rule-module",
+        )
+        return None
+    options_type = getattr(module, "Options", None)
+    if options_type is None:
+
+        @dataclass(frozen=True)
+        class _NoOptions:
+            pass
+
+        options_type = _NoOptions
+    if not dataclasses.is_dataclass(options_type):
+        problems.add("rule Options must be a dataclass", file=str(where), code="rule-module")
+        return None
+    if module.SEVERITY not in SEVERITIES:
+        problems.add(f"rule severity {module.SEVERITY!r} unknown", file=str(where), expected=" | ".join(SEVERITIES))
+        return None
+    return RuleInfo(
+        id=str(module.ID),
+        name=str(module.NAME),
+        severity=str(module.SEVERITY),
+        doc=inspect.cleandoc(module.__doc__ or ""),
+        applies_to=tuple(getattr(module, "APPLIES_TO", ())),
+        options_type=options_type,
+        check=module.check,
+        origin=origin,
+    )
+
+
+def _builtin_modules() -> list[types.ModuleType]:
+    package = importlib.import_module("reconcile.builtin_rules")
+    mods = []
+    for path in sorted(Path(package.__path__[0]).glob("*.py")):
+        if path.name.startswith("_"):
+            continue
+        mods.append(importlib.import_module(f"reconcile.builtin_rules.{path.stem}"))
+    return mods
+
+
+def _workspace_modules(root: Path, problems: Problems) -> list[tuple[types.ModuleType, str]]:
+    folder = (root / "rules").resolve()
+    builtin_dir = Path(importlib.import_module("reconcile.builtin_rules").__path__[0]).resolve()
+    if not folder.is_dir() or folder == builtin_dir:
+        return []
+    mods = []
+    for path in sorted(folder.glob("*.py")):
+        if path.name.startswith("_"):
+            continue
+        name = f"reconcile_workspace_rules.{path.stem}"
+        spec = importlib.util.spec_from_file_location(name, path)
+        if spec is None or spec.loader is None:
+            continue
+        module = importlib.util.module_from_spec(spec)
+        try:
+            sys.modules[name] = module
+            spec.loader.exec_module(module)
+        except Exception as exc:  # a broken workspace rule is reported, not raised
+            problems.add(
+                f"workspace rule module failed to import: {type(exc).__name__}: {exc}",
+                file=f"rules/{path.name}",
+                code="rule-module",
+            )
+            continue
+        mods.append((module, f"rules/{path.name}"))
+    return mods
+
+
+def discover_rules(root: Path | None, problems: Problems) -> dict[str, RuleInfo]:
+    """The built-in rules plus the workspace's own, by id (a workspace rule may not reuse an id)."""
+    rules: dict[str, RuleInfo] = {}
+    for module in _builtin_modules():
+        info = _from_module(module, "builtin", problems)
+        if info:
+            rules[info.id] = info
+    for module, origin in _workspace_modules(root, problems) if root else []:
+        info = _from_module(module, origin, problems)
+        if info is None:
+            continue
+        if info.id in rules:
+            problems.add(f"rule id {info.id!r} is already taken by a built-in rule", file=origin, code="rule-module")
+            continue
+        rules[info.id] = info
+    return dict(sorted(rules.items()))
+
+
+# --- configuration ------------------------------------------------------------------------
+
+
+def _read_config(root: Path, problems: Problems) -> tuple[dict[str, Any], str | None]:
+    for name, section in (("reconcile.toml", None), ("pyproject.toml", ("tool", "reconcile"))):
+        path = root / name
+        if not path.is_file():
+            continue
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            problems.add(f"invalid TOML: {exc}", file=name, code="config")
+            return {}, name
+        if section:
+            for key in section:
+                data = data.get(key, {}) if isinstance(data, dict) else {}
+            if not data:
+                continue
+        return data, name
+    return {}, None
+
+
+def load_config(root: Path, rules: dict[str, RuleInfo], problems: Problems) -> tuple[dict[str, RuleConfig], dict[str, Any]]:
+    """Effective rule configurations and the remaining general settings.
+
+    Unknown rule ids, unknown options and values of the wrong type are problems.
+    """
+    data, name = _read_config(root, problems)
+    general = {k: v for k, v in data.items() if k != "rules"}
+    section = data.get("rules", {}) or {}
+    configs: dict[str, RuleConfig] = {}
+    for rid, info in rules.items():
+        configs[rid] = RuleConfig(True, info.severity, info.options_type())
+    for rid, raw in section.items():
+        if rid not in rules:
+            problems.add(
+                f"configuration names unknown rule {rid!r}",
+                file=name,
+                expected="one of " + ", ".join(rules),
+                code="config",
+            )
+            continue
+        if not isinstance(raw, dict):
+            problems.add(f"rules.{rid} must be a table", file=name, code="config")
+            continue
+        info = rules[rid]
+        fields = {f.name: f for f in info.option_fields()}
+        enabled = raw.get("enabled", True)
+        severity = raw.get("severity", info.severity)
+        if not isinstance(enabled, bool):
+            problems.add(f"rules.{rid}.enabled must be true or false", file=name, code="config")
+            enabled = True
+        if severity not in SEVERITIES:
+            problems.add(
+                f"rules.{rid}.severity {severity!r} unknown", file=name, expected=" | ".join(SEVERITIES), code="config"
+            )
+            severity = info.severity
+        values = {}
+        for key, value in raw.items():
+            if key in ("enabled", "severity"):
+                continue
+            if key not in fields:
+                problems.add(
+                    f"rules.{rid}: unknown option {key!r}",
+                    file=name,
+                    expected=("one of " + ", ".join(fields)) if fields else "no options",
+                    code="config",
+                )
+                continue
+            default = fields[key].default
+            if default is not dataclasses.MISSING and not _same_type(default, value):
+                problems.add(
+                    f"rules.{rid}.{key} = {value!r} has the wrong type",
+                    file=name,
+                    expected=type(default).__name__,
+                    code="config",
+                )
+                continue
+            values[key] = tuple(value) if isinstance(default, tuple) else value
+        configs[rid] = RuleConfig(enabled, severity, info.options_type(**values))
+    return configs, general
+
+
+def _same_type(default: Any, value: Any) -> bool:
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(default, bool) and isinstance(value, bool)
+    if isinstance(default, float):
+        return isinstance(value, (int, float))
+    if isinstance(default, tuple):
+        return isinstance(value, (list, tuple))
+    return isinstance(value, type(default))

@@ -1,0 +1,107 @@
+"""Count against list: a stated number of members differs from the member lists.
+
+Applies to each membership timeline declared in ``properties.yaml``: its count property
+(e.g. ``member_count``) is compared with the complete lists of its members property
+(``members``) of the same organization whose time scopes overlap. A count that equals the
+size of no list of its time is reported. When the corpus's membership timeline knows a
+period in which the count was right, the explanation says so ("seven members is right
+for 2006-08-16 to 2012, when Uzbekistan was a member").
+
+Contradiction:
+    source A (2017): the organization has seven member states; source A, same text: the
+    members are Armenia, Belarus, Kazakhstan, Kyrgyzstan, Russia and Tajikistan.
+
+Consistent:
+    source A (2015): "four of the six members"; source B (2015): the six members are
+    Armenia, Belarus, Kazakhstan, Kyrgyzstan, Russia and Tajikistan.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from reconcile.grouping import scoped
+from reconcile.rulekit import CONFLICT_COLUMNS, RuleContext, empty_conflicts
+from reconcile.timeline import describe_periods, timelines_of
+
+ID = "count-vs-list"
+NAME = "count against list"
+SEVERITY = "error"
+APPLIES_TO = ()
+
+
+@dataclass(frozen=True)
+class Options:
+    pass
+
+
+def check(claims: pd.DataFrame, ctx: RuleContext, options: Options) -> pd.DataFrame:
+    rows = []
+    for spec, timeline in timelines_of(ctx):
+        if not (spec.count_property and spec.members_property):
+            continue
+        rel = claims[(claims["subject"] == spec.organization)]
+        counts = rel[(rel["property"] == spec.count_property) & rel["qty_amount"].notna()]
+        lists = rel[(rel["property"] == spec.members_property) & rel["complete"] & rel["value_ids"].notna()]
+        if counts.empty or lists.empty:
+            continue
+        both = pd.concat([counts.assign(_n=counts["qty_amount"]), lists.assign(_n=lists["value_ids"].map(len))])
+        both = both.assign(property="__membership__")
+        sel = scoped(both, ["__membership__"])
+        is_count = sel["qty_amount"].notna()
+        list_sizes = sel[~is_count].groupby("_group")["_n"].agg(lambda s: set(s))
+        for gid, grp in sel[is_count].groupby("_group"):
+            sizes = list_sizes.get(gid)
+            if not sizes:
+                continue
+            for n, cgrp in grp.groupby("_n"):
+                if n in sizes:
+                    continue
+                lgrp = sel[(sel["_group"] == gid) & ~is_count]
+                rows.append(_conflict(ctx, spec, timeline, int(n), cgrp, lgrp))
+    if not rows:
+        return empty_conflicts()
+    return pd.DataFrame(rows)[CONFLICT_COLUMNS]
+
+
+def _conflict(ctx: RuleContext, spec, timeline, n: int, counts: pd.DataFrame, lists: pd.DataFrame) -> dict:
+    sides = [
+        {
+            "value": f"{n} members",
+            "label": f"{n} member states",
+            "claims": sorted(counts["claim_id"]),
+        }
+    ]
+    for size, lg in lists.groupby("_n"):
+        sides.append(
+            {
+                "value": f"{int(size)} members",
+                "label": f"{int(size)} listed: {lg['value_label'].iloc[0]}",
+                "claims": sorted(lg["claim_id"]),
+            }
+        )
+    count_src = ", ".join(sorted(set(counts["source"])))
+    list_src = ", ".join(sorted(set(lists["source"])))
+    sizes = " or ".join(str(int(s)) for s in sorted(set(lists["_n"])))
+    text = f"{count_src} count{'s' if ',' not in count_src else ''} {n} member states, but the member lists of the same time ({list_src}) name {sizes}."
+    periods = timeline.periods_with(size=n)
+    if not periods.empty:
+        listed = frozenset().union(*[frozenset(ids) for ids in lists["value_ids"]])
+        extra = sorted(frozenset().union(*periods["members"]) - listed)
+        when = describe_periods(periods)
+        text += f" {n} members is right for {when}"
+        if extra:
+            text += ", when " + ctx.names(extra) + (" was" if len(extra) == 1 else " were") + " a member"
+        text += "."
+    return {
+        "subject": spec.organization,
+        "property": spec.count_property,
+        "scope": counts["scope"].iloc[0],
+        "kind": "contradiction",
+        "severity": None,
+        "explanation": text,
+        "sides": sides,
+    }
+

@@ -1,0 +1,106 @@
+"""Differing figures: sources give incompatible numbers for the same quantity.
+
+Applies to quantity properties. Each figure stands for a range of plausible values: an
+exact figure is widened by the property's ``tolerance``; "about N" by ``about_margin``
+(or the tolerance when larger); "more than N" is everything above N, "at most N"
+everything up to N, and so on. Then:
+
+* no value fits every range → a contradiction (the rule's severity);
+* the ranges overlap, but the stated figures differ by more than the tolerance → a
+  minor discrepancy (``warning``): the sources round or estimate differently.
+
+Contradiction:
+    source A: the force has more than 20 thousand personnel; source B: it has 1,500.
+
+Consistent:
+    source A: about 3.6 thousand personnel; source B: about 3,600 (the same figure).
+    A minor discrepancy: about 3.6 thousand against about 3.5 thousand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from reconcile.grouping import scoped, sides_by_value
+from reconcile.rulekit import CONFLICT_COLUMNS, RuleContext, empty_conflicts
+
+ID = "quantity-mismatch"
+NAME = "differing figures"
+SEVERITY = "error"
+APPLIES_TO = ("quantity",)
+
+
+@dataclass(frozen=True)
+class Options:
+    about_margin: float = 0.1
+    """How far "about N" may stray from N, as a fraction of N."""
+    report_minor: bool = True
+    """Report overlapping figures that differ by more than the tolerance, as warnings."""
+
+
+def plausible_range(frame: pd.DataFrame, about_margin: float) -> tuple[pd.Series, pd.Series]:
+    """Low and high plausible value of each figure (vectorized)."""
+    a = frame["qty_amount"].astype(float)
+    tol = frame["tolerance"].fillna(0.0).astype(float)
+    width = np.where(frame["qty_approx"].eq("about"), np.maximum(tol, about_margin), tol)
+    low = a - np.abs(a) * width
+    high = a + np.abs(a) * width
+    approx = frame["qty_approx"]
+    eps = np.abs(a) * 1e-9 + 1e-12
+    low = np.where(approx.isin(["more_than"]), a + eps, low)
+    low = np.where(approx.isin(["at_least"]), a, low)
+    high = np.where(approx.isin(["more_than", "at_least"]), np.inf, high)
+    high = np.where(approx.isin(["less_than"]), a - eps, high)
+    high = np.where(approx.isin(["at_most"]), a, high)
+    low = np.where(approx.isin(["less_than", "at_most"]), -np.inf, low)
+    return pd.Series(low, index=frame.index), pd.Series(high, index=frame.index)
+
+
+def check(claims: pd.DataFrame, ctx: RuleContext, options: Options) -> pd.DataFrame:
+    sel = scoped(claims, ctx.properties_for(ID, APPLIES_TO))
+    sel = sel[sel["qty_amount"].notna()]
+    if sel.empty:
+        return empty_conflicts()
+    sel = sel[sel.groupby("_group")["value"].transform("nunique") > 1].copy()
+    if sel.empty:
+        return empty_conflicts()
+    sel["_low"], sel["_high"] = plausible_range(sel, options.about_margin)
+    g = sel.groupby("_group")
+    disjoint = g["_low"].max() > g["_high"].min()
+    point = sel[sel["qty_approx"].isin(["exact", "about"])]
+    pg = point.groupby("_group")["qty_amount"]
+    spread = ((pg.max() - pg.min()) / pg.max().abs().replace(0, np.nan)).reindex(disjoint.index).fillna(0)
+    tol = g["tolerance"].first().fillna(0)
+    minor = ~disjoint & (spread > tol + 1e-12)
+    kind = pd.Series(np.where(disjoint, "contradiction", np.where(minor, "minor", "")), index=disjoint.index)
+    if not options.report_minor:
+        kind = kind.where(kind.ne("minor"), "")
+    kind = kind[kind.ne("")]
+    if kind.empty:
+        return empty_conflicts()
+    sel = sel[sel["_group"].isin(kind.index)]
+    sides = sides_by_value(sel)
+    per_value = sel.groupby(["_group", "value"]).agg(
+        label=("value_label", "first"), sources=("source", lambda s: ", ".join(sorted(set(s))))
+    )
+    figures = per_value.groupby(level="_group").apply(
+        lambda grp: " against ".join(f"{lbl} ({src})" for lbl, src in zip(grp["label"], grp["sources"]))
+    )
+    expl = pd.Series(
+        [
+            (f"The figures cannot both be right: {figures[gid]}." if k == "contradiction"
+             else f"The figures differ slightly: {figures[gid]}; the ranges overlap, so this may be rounding or estimation.")
+            for gid, k in kind.items()
+        ],
+        index=kind.index,
+    )
+    meta = sel.groupby("_group").agg(
+        subject=("subject", "first"), property=("property", "first"), scope=("scope", "first")
+    )
+    out = meta.assign(
+        kind=kind, severity=kind.map({"contradiction": None, "minor": "warning"}), explanation=expl, sides=sides
+    )
+    return out.reset_index(drop=True)[CONFLICT_COLUMNS]

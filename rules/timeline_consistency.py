@@ -1,0 +1,162 @@
+"""Timeline inconsistency: membership events and lists that the timeline cannot order.
+
+Rebuilds each organization's membership timeline from founding members and dated joins,
+exits and suspensions (see :mod:`reconcile.timeline`) and reports:
+
+* **exit before join**: a state leaves (or is suspended) before it ever joined, and it is
+  not a founding member;
+* **anachronism**: a membership event dated before the organization was founded;
+* **departed member listed**: a complete member list of a given time names a state that
+  the timeline says had left by then (or had not yet joined).
+
+Contradiction:
+    source A: Georgia joined in 1993; source B: Georgia withdrew in 1991 (before the 1992
+    founding and before its own join).
+
+Consistent:
+    source A: Uzbekistan, a founder, refused to renew in 1999; source B: it joined again
+    on 16 August 2006; source C: it left in 2012.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from reconcile.rulekit import CONFLICT_COLUMNS, RuleContext, empty_conflicts
+from reconcile.timeline import MEMBER, NON_MEMBER_STATUSES, timelines_of
+
+ID = "timeline-consistency"
+NAME = "timeline inconsistency"
+SEVERITY = "error"
+APPLIES_TO = ()
+
+
+@dataclass(frozen=True)
+class Options:
+    check_lists: bool = True
+    """Check complete member lists against the timeline at their time."""
+
+
+def check(claims: pd.DataFrame, ctx: RuleContext, options: Options) -> pd.DataFrame:
+    rows: list[dict] = []
+    for spec, tl in timelines_of(ctx):
+        ev = tl.events
+        if ev.empty:
+            continue
+        rows += _exit_before_join(ctx, spec, tl)
+        rows += _anachronisms(ctx, spec, tl)
+        if options.check_lists and spec.members_property:
+            rows += _departed_listed(ctx, spec, tl, claims)
+    if not rows:
+        return empty_conflicts()
+    return pd.DataFrame(rows)[CONFLICT_COLUMNS]
+
+
+def _exit_before_join(ctx: RuleContext, spec, tl) -> list[dict]:
+    ev = tl.events
+    first = ev.groupby(["country", "status"])["start"].min().unstack()
+    founders = set(ev.loc[ev["kind"].eq("founding"), "country"])
+    rows = []
+    for country, r in first.iterrows():
+        joined = r.get(MEMBER)
+        exits = [r.get(s) for s in NON_MEMBER_STATUSES if pd.notna(r.get(s))]
+        if country in founders or pd.isna(joined) or not exits or min(exits) >= joined:
+            continue
+        exit_date = min(exits)
+        exit_ev = ev[(ev["country"] == country) & ev["status"].isin(NON_MEMBER_STATUSES) & (ev["start"] == exit_date)]
+        join_ev = ev[(ev["country"] == country) & (ev["status"] == MEMBER) & (ev["start"] == joined)]
+        rows.append(
+            {
+                "subject": country,
+                "property": spec.status_property,
+                "scope": None,
+                "kind": "order",
+                "severity": None,
+                "explanation": f"{ctx.label(country)} is said to leave ({exit_ev['label'].iloc[0]}, "
+                f"{', '.join(sorted(set(exit_ev['source'])))}) before it first joined "
+                f"({join_ev['label'].iloc[0]}, {', '.join(sorted(set(join_ev['source'])))}).",
+                "sides": [
+                    {"value": f"left {exit_ev['label'].iloc[0]}", "label": f"left {exit_ev['label'].iloc[0]}", "claims": sorted(exit_ev["claim_id"])},
+                    {"value": f"joined {join_ev['label'].iloc[0]}", "label": f"joined {join_ev['label'].iloc[0]}", "claims": sorted(join_ev["claim_id"])},
+                ],
+            }
+        )
+    return rows
+
+
+def _anachronisms(ctx: RuleContext, spec, tl) -> list[dict]:
+    if tl.founded is None:
+        return []
+    ev = tl.events
+    early = ev[ev["kind"].eq("event") & (ev["end"] < tl.founded)]
+    rows = []
+    for (country, label), grp in early.groupby(["country", "label"]):
+        founding = ctx.all_claims[
+            (ctx.all_claims["subject"] == (spec.founding_subject or spec.organization))
+            & (ctx.all_claims["property"] == (spec.founding_property or spec.established_property))
+            & (ctx.all_claims["value"] == tl.founded_label)
+        ]
+        rows.append(
+            {
+                "subject": country,
+                "property": spec.status_property,
+                "scope": str(label),
+                "kind": "anachronism",
+                "severity": None,
+                "explanation": f"{ctx.label(country)}'s membership event of {label} ({', '.join(sorted(set(grp['source'])))}) "
+                f"is dated before {ctx.label(spec.organization)} was founded ({tl.founded_label}).",
+                "sides": [
+                    {"value": f"event {label}", "label": f"{', '.join(sorted(set(grp['status'])))} {label}", "claims": sorted(grp["claim_id"])},
+                    {"value": f"founded {tl.founded_label}", "label": f"founded {tl.founded_label}", "claims": sorted(founding["claim_id"])},
+                ],
+            }
+        )
+    return [r for r in rows if r["sides"][1]["claims"]]
+
+
+def _departed_listed(ctx: RuleContext, spec, tl, claims: pd.DataFrame) -> list[dict]:
+    lists = claims[
+        (claims["subject"] == spec.organization)
+        & (claims["property"] == spec.members_property)
+        & claims["complete"]
+        & claims["as_of_start"].notna()
+    ]
+    ev = tl.events
+    rows = []
+    for (value, as_of), grp in lists.groupby(["value", "as_of"]):
+        start, end = grp["as_of_start"].iloc[0], grp["as_of_end"].iloc[0]
+        ids = grp["value_ids"].iloc[0]
+        for country in ids:
+            cev = ev[ev["country"] == country].sort_values("start")
+            if cev.empty:
+                continue
+            before = cev[cev["start"] <= end]
+            if before.empty:
+                joined = cev[cev["status"] == MEMBER]
+                if joined.empty:
+                    continue
+                why, evidence = f"joined only in {joined['label'].iloc[0]}", joined
+            else:
+                last = before.iloc[-1]
+                if last["status"] == MEMBER:
+                    continue
+                evidence = before[before["start"] == last["start"]]
+                why = f"{'left' if last['status'] == 'withdrawn' else 'suspended its participation'} in {last['label']}"
+            rows.append(
+                {
+                    "subject": spec.organization,
+                    "property": spec.members_property,
+                    "scope": as_of,
+                    "kind": "timeline",
+                    "severity": "warning",
+                    "explanation": f"The member list of {as_of} ({', '.join(sorted(set(grp['source'])))}) names "
+                    f"{ctx.label(country)}, which {why} ({', '.join(sorted(set(evidence['source'])))}).",
+                    "sides": [
+                        {"value": f"{country} listed {as_of}", "label": f"{ctx.label(country)} listed as a member", "claims": sorted(grp["claim_id"])},
+                        {"value": f"{country} {why}", "label": f"{ctx.label(country)} {why}", "claims": sorted(evidence["claim_id"])},
+                    ],
+                }
+            )
+    return rows

@@ -1,0 +1,66 @@
+"""Differing values: sources give different single values for the same key.
+
+Applies to single-valued entity, status and text properties (a signing place, a seat, an
+office holder, a chairing state). Claims of one subject and property whose time scopes
+overlap must agree; statements about different periods are not compared (the chair of 2014
+and the chair of 2015 may differ). Properties marked ``multi_valued`` are skipped, and so
+are membership status properties of a timeline (see ``status-conflict``).
+
+Names are compared after resolution, so the same city in three spellings («کشینیف»,
+«تشيسيناو», "Kishinev") is one value.
+
+Contradiction:
+    source A: the charter was signed in Chisinau; source B: it was signed in Moscow.
+
+Consistent:
+    source A: the chair in 2014 was Russia; source B: the chair in 2015 was Tajikistan
+    (different periods).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from reconcile.grouping import scoped, sides_by_value
+from reconcile.rulekit import CONFLICT_COLUMNS, RuleContext, empty_conflicts
+
+ID = "value-mismatch"
+NAME = "differing values"
+SEVERITY = "error"
+APPLIES_TO = ("entity", "status", "text")
+
+
+@dataclass(frozen=True)
+class Options:
+    pass
+
+
+def check(claims: pd.DataFrame, ctx: RuleContext, options: Options) -> pd.DataFrame:
+    timeline_status = {t.status_property for t in ctx.registry.timelines}
+    props = [
+        p
+        for p in ctx.properties_for(ID, APPLIES_TO)
+        if not ctx.registry.properties[p].multi_valued and p not in timeline_status
+    ]
+    sel = scoped(claims, props)
+    if sel.empty:
+        return empty_conflicts()
+    sel = sel[sel.groupby("_group")["value"].transform("nunique") > 1]
+    if sel.empty:
+        return empty_conflicts()
+    sides = sides_by_value(sel)
+    per_value = sel.groupby(["_group", "value"]).agg(
+        label=("value_label", "first"), sources=("source", lambda s: ", ".join(sorted(set(s))))
+    )
+    expl = per_value.groupby(level="_group").apply(
+        lambda g: "The sources name different values: "
+        + "; ".join(f"{lbl} ({src})" for lbl, src in zip(g["label"], g["sources"]))
+        + "."
+    )
+    meta = sel.groupby("_group").agg(
+        subject=("subject", "first"), property=("property", "first"), scope=("scope", "first")
+    )
+    out = meta.assign(kind="contradiction", severity=None, explanation=expl, sides=sides)
+    return out.reset_index(drop=True)[CONFLICT_COLUMNS]
