@@ -48,6 +48,19 @@ CHECK_TEXT: dict[str, tuple[str, str]] = {
 }
 
 
+#: Built-in pandera checks (isin, str_matches) report themselves by their arguments, so
+#: their meaning is looked up by column.
+_COLUMN_CHECKS = {
+    "source": "known_source",
+    "property": "known_property",
+    "capture": "capture_kind",
+    "id": "id_format",
+    "kind": "known_kind",
+    "language": "language_code",
+    "derived_from": "known_derived_from",
+}
+
+
 def _is_bool_like(value: object) -> bool:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return True
@@ -81,24 +94,24 @@ def claim_input_schema(sources: list[str], properties: list[str]) -> pa.DataFram
     return pa.DataFrameSchema(
         {
             "id": pa.Column(
-                object,
+                None,
                 [pa.Check.str_matches(CLAIM_ID_PATTERN, name="id_format")],
                 nullable=False,
                 unique=True,
                 coerce=False,
             ),
-            "source": pa.Column(object, pa.Check.isin(sources, name="known_source"), nullable=False),
-            "subject": pa.Column(object, nullable=False),
-            "property": pa.Column(object, pa.Check.isin(properties, name="known_property"), nullable=False),
-            "value": pa.Column(object, nullable=False),
-            "quote": pa.Column(object, nullable=False),
-            "complete": pa.Column(object, pa.Check(_is_bool_like, element_wise=True, name="boolean"), nullable=True),
+            "source": pa.Column(None, pa.Check.isin(sources, name="known_source"), nullable=False),
+            "subject": pa.Column(None, nullable=False),
+            "property": pa.Column(None, pa.Check.isin(properties, name="known_property"), nullable=False),
+            "value": pa.Column(None, nullable=False),
+            "quote": pa.Column(None, nullable=False),
+            "complete": pa.Column(None, pa.Check(_is_bool_like, element_wise=True, name="boolean"), nullable=True),
             "confidence": pa.Column(
-                object, pa.Check(_confidence_ok, element_wise=True, name="confidence_range"), nullable=True
+                None, pa.Check(_confidence_ok, element_wise=True, name="confidence_range"), nullable=True
             ),
-            "capture": pa.Column(object, pa.Check.str_matches(CAPTURE_PATTERN, name="capture_kind"), nullable=True),
+            "capture": pa.Column(None, pa.Check.str_matches(CAPTURE_PATTERN, name="capture_kind"), nullable=True),
             "occurrence": pa.Column(
-                object, pa.Check(_occurrence_ok, element_wise=True, name="positive_occurrence"), nullable=True
+                None, pa.Check(_occurrence_ok, element_wise=True, name="positive_occurrence"), nullable=True
             ),
         },
         strict=False,
@@ -110,12 +123,12 @@ def source_input_schema(source_ids: list[str], kinds: tuple[str, ...], languages
     """Checks on ``sources.yaml`` entries."""
     return pa.DataFrameSchema(
         {
-            "id": pa.Column(object, pa.Check.str_matches(CLAIM_ID_PATTERN, name="id_format"), nullable=False, unique=True),
-            "document": pa.Column(object, nullable=False),
-            "language": pa.Column(object, pa.Check.isin(sorted(languages), name="language_code"), nullable=False),
-            "kind": pa.Column(object, pa.Check.isin(list(kinds), name="known_kind"), nullable=False),
-            "published": pa.Column(object, nullable=False),
-            "derived_from": pa.Column(object, pa.Check.isin(source_ids, name="known_derived_from"), nullable=True),
+            "id": pa.Column(None, pa.Check.str_matches(CLAIM_ID_PATTERN, name="id_format"), nullable=False, unique=True),
+            "document": pa.Column(None, nullable=False),
+            "language": pa.Column(None, pa.Check.isin(sorted(languages), name="language_code"), nullable=False),
+            "kind": pa.Column(None, pa.Check.isin(list(kinds), name="known_kind"), nullable=False),
+            "published": pa.Column(None, nullable=False),
+            "derived_from": pa.Column(None, pa.Check.isin(source_ids, name="known_derived_from"), nullable=True),
         },
         strict=False,
         name="sources",
@@ -147,6 +160,8 @@ def failures_to_problems(
             continue
         row = frame.loc[index]
         name = str(check).split("(")[0]
+        if name not in CHECK_TEXT:
+            name = _COLUMN_CHECKS.get(str(column), name)
         message, expected = CHECK_TEXT.get(name, (f"failed check {check}: {{value!r}}", None))
         if name == "not_nullable":
             message = f"required field `{column}` is missing"

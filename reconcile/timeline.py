@@ -162,7 +162,9 @@ def _segments(events: pd.DataFrame) -> pd.DataFrame:
     seg = seg[seg["members"].ne(seg["members"].shift())].reset_index(drop=True)
     seg["end"] = seg["start"].shift(-1)
     seg["end_label"] = seg["start_label"].shift(-1)
-    seg["end_or_max"] = seg["end"].fillna(pd.Timestamp("9999-12-31"))
+    seg["start"] = seg["start"].astype("datetime64[s]")
+    seg["end"] = seg["end"].astype("datetime64[s]")
+    seg["end_or_max"] = seg["end"].fillna(pd.Timestamp("9999-12-31").as_unit("s"))
     return seg
 
 

@@ -302,9 +302,9 @@ def _type_values(
         bad |= empty.reindex(out.index, fill_value=False)
         exploded = ent.assign(name=names).explode("name").dropna(subset=["name"])
         exploded["name"] = exploded["name"].astype(str).map(fold_whitespace)
-        res = gaz.resolve_many(exploded["name"])
-        res.index = exploded.index
-        exploded = exploded.join(res.add_prefix("r_"))
+        res = gaz.resolve_many(exploded["name"].reset_index(drop=True)).add_prefix("r_")
+        res.index = exploded.index  # one row per exploded name; the index repeats per claim
+        exploded = pd.concat([exploded, res], axis=1)
         unknown = exploded["r_id"].isna()
         problems.add_rows(
             exploded[unknown],
@@ -374,7 +374,6 @@ def _type_values(
             out.loc[qty_mask][err],
             parsed.loc[err, "qty_error"],
             column="value",
-            expected="a number, a phrase such as 'about 3600' or a mapping {amount, unit, approx}",
             code="value-quantity",
         )
         unit_clash = (
@@ -469,7 +468,7 @@ def _time_scope(claims: pd.DataFrame, sources: pd.DataFrame, problems: Problems)
     out = claims.copy()
     src = sources.set_index("source")
     for col in ("as_of", "valid_from", "valid_to"):
-        given = out[col].where(out[col].notna(), None).map(lambda v: None if v is None else str(v))
+        given = out[col].map(lambda v: None if v is None or (isinstance(v, float) and pd.isna(v)) else str(v))
         parsed = normalize_dates(given)
         parsed.index = out.index
         err = parsed["date_error"].notna() & given.notna()
@@ -511,10 +510,12 @@ def _time_scope(claims: pd.DataFrame, sources: pd.DataFrame, problems: Problems)
 
     out["as_of_given"] = out["as_of_iso"].notna()
     default = out["time_dependent"].fillna(False).astype(bool) & ~out["as_of_given"]
-    pub = out["source"].map(src["published"])
-    out["as_of"] = out["as_of_iso"].where(~default, pub).astype(object)
-    out["as_of_start"] = out["as_of_start"].where(~default, out["source"].map(src["published_start"]))
-    out["as_of_end"] = out["as_of_end"].where(~default, out["source"].map(src["published_end"]))
+    def of_source(col: str) -> pd.Series:
+        return pd.Series(src[col].reindex(out["source"]).values, index=out.index)
+
+    out["as_of"] = out["as_of_iso"].where(~default, of_source("published")).astype(object)
+    out["as_of_start"] = out["as_of_start"].where(~default, of_source("published_start")).astype("datetime64[s]")
+    out["as_of_end"] = out["as_of_end"].where(~default, of_source("published_end")).astype("datetime64[s]")
     out["valid_from"] = out["valid_from_iso"]
     out["valid_to"] = out["valid_to_iso"]
     return out

@@ -356,7 +356,8 @@ def _read_parquet_claims(path: Path, rel: str, problems: Problems) -> pd.DataFra
         problems.add(f"unreadable Parquet file: {type(exc).__name__}: {exc}", file=rel, code="parquet")
         return None
     _unknown_fields(set(map(str, frame.columns)), rel, None, None, problems)
-    out = pd.DataFrame({f: frame[f] if f in frame else None for f in CLAIM_FIELDS})
+    out = pd.DataFrame({f: frame[f].astype(object) if f in frame else None for f in CLAIM_FIELDS})
+    out = out.where(out.notna() & out.ne(""), None)
     if "source" not in frame:
         out["source"] = path.stem
     out["file"] = rel

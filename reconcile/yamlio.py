@@ -31,6 +31,10 @@ class YamlLoadError(ValueError):
 def _yaml() -> YAML:
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
+    # Keep dates as the text people wrote: they are parsed (with precision, and with a
+    # clear message for impossible dates such as 2002-02-30) by reconcile.normalize.dates.
+    constructors = yaml.constructor.yaml_constructors
+    constructors["tag:yaml.org,2002:timestamp"] = constructors["tag:yaml.org,2002:str"]
     return yaml
 
 

@@ -64,10 +64,14 @@ def check(claims: pd.DataFrame, ctx: RuleContext, options: Options) -> pd.DataFr
     )
     lists["set"] = lists["items"].map(frozenset)
     # A partial list contradicts only if it names an item absent from every complete list.
-    lists["contradicts"] = lists["complete"] | [
-        bool(s - complete_union.get(g, frozenset())) if g in complete_union.index else False
-        for g, s in zip(lists["_group"], lists["set"])
-    ]
+    names_outsider = pd.Series(
+        [
+            bool(s - complete_union.get(g, frozenset())) if g in complete_union.index else False
+            for g, s in zip(lists["_group"], lists["set"])
+        ],
+        index=lists.index,
+    )
+    lists["contradicts"] = lists["complete"] | names_outsider
     n_complete = lists.groupby("_group")["complete"].transform("sum")
     group_contra = lists.groupby("_group")["contradicts"].transform("sum").ge(2) | (
         n_complete.ge(1) & lists.groupby("_group")["contradicts"].transform("any") & ~lists["complete"]

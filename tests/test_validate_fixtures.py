@@ -52,6 +52,8 @@ def test_broken_workspace(runner, mini, case):
             and ("claim" not in exp or f"claim {exp['claim']}" in ln)
         ]
         assert matching, f"expected a problem at {where} with {exp['text']!r}:\n{out}"
+    for text in case.get("absent", []):
+        assert text not in out, out
 
 
 def test_every_problem_of_a_run_is_reported_at_once(runner, mini):

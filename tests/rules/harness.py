@@ -18,6 +18,7 @@ without a quote gets one made from its fields), so every quote is found.
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -34,6 +35,17 @@ def load_cases(rule_id: str) -> list[dict]:
     return yaml.safe_load((CASES / f"{rule_id}.yaml").read_text(encoding="utf-8"))
 
 
+def _plain(value):
+    """Dates that YAML parsed back to the text a person would write."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
 def build_workspace(tmp: Path, case: dict) -> Path:
     root = tmp / "ws"
     (root / "claims" / "documents").mkdir(parents=True)
@@ -44,7 +56,7 @@ def build_workspace(tmp: Path, case: dict) -> Path:
     dates.update({k: str(v) for k, v in (case.get("sources") or {}).items()})
     claims_by_source: dict[str, list[dict]] = {s: [] for s in dates}
     for i, claim in enumerate(case["claims"], start=1):
-        c = dict(claim)
+        c = _plain(dict(claim))
         src = c.pop("source")
         c.setdefault("id", f"{src}-{i}")
         c.setdefault("quote", f"{c['subject']} {c['property']} {c['value']} ({c['id']})")
