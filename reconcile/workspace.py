@@ -153,8 +153,15 @@ def _load_sources(root: Path, path: Path, problems: Problems) -> pd.DataFrame:
         rows.append(row)
     frame = pd.DataFrame(rows, columns=columns)
     for col in ("id", "document", "language", "published", "derived_from", "kind"):
-        frame[col] = frame[col].map(lambda v: None if v is None else str(v)).astype(object)
+        frame[col] = frame[col].map(_opt_str).astype(object)
     return frame
+
+
+def _opt_str(value: Any) -> str | None:
+    """The text of a value, or None when missing (None or NaN)."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    return str(value)
 
 
 def _load_documents(root: Path, sources: pd.DataFrame, problems: Problems) -> dict[str, str]:
