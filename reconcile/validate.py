@@ -339,7 +339,7 @@ def _type_values(
         labels = {eid: gaz.label(eid) for eid in good["r_id"].unique()}
         out.loc[grouped.index, "value_ids"] = grouped["ids"]
         out.loc[grouped.index, "value_norm"] = grouped["ids"].map(";".join)
-        out.loc[grouped.index, "value_label"] = grouped["ids"].map(lambda ids: ", ".join(labels[i] for i in ids))
+        out.loc[grouped.index, "value_label"] = grouped["ids"].map(lambda ids: ", ".join(sorted(labels[i] for i in ids)))
 
     # dates
     date_mask = out["value_type"].eq("date")
@@ -399,12 +399,13 @@ def _type_values(
         out.loc[okq.index, "qty_unit"] = units.where(units.notna(), okq["qty_unit"])
         canon = okq["qty_approx"].where(okq["qty_approx"].ne("exact"), "").str.replace("_", " ")
         amount_txt = okq["qty_amount"].map(lambda a: f"{a:g}" if abs(a) < 1e15 else str(a))
-        unit_txt = out.loc[okq.index, "qty_unit"].fillna("")
+        unit_code = out.loc[okq.index, "qty_unit"].fillna("")
+        unit_txt = unit_code
         out.loc[okq.index, "value_norm"] = (canon + " " + amount_txt + " " + unit_txt).str.strip().str.replace(
             r"\s+", " ", regex=True
         )
         out.loc[okq.index, "value_label"] = (
-            canon + " " + okq["qty_amount"].map(lambda a: f"{a:,.10g}") + " " + unit_txt
+            canon + " " + okq["qty_amount"].map(lambda a: f"{a:,.10g}") + " " + unit_code.map(_unit_words)
         ).str.strip().str.replace(r"\s+", " ", regex=True)
 
     # status
@@ -444,6 +445,22 @@ def _type_values(
     nonempty = [r for r in resolutions if not r.empty]
     res_frame = pd.concat(nonempty, ignore_index=True) if nonempty else pd.DataFrame()
     return out[~bad], res_frame
+
+
+_UNIT_WORDS = {
+    "person": "people",
+    "state": "states",
+    "battalion": "battalions",
+    "item": "items",
+    "year": "years",
+    "treaty": "treaties",
+    "decision": "decisions",
+}
+
+
+def _unit_words(unit: str) -> str:
+    """How a canonical unit reads after a number in a label."""
+    return _UNIT_WORDS.get(unit, unit)
 
 
 def _as_name_list(value: object) -> list[str]:

@@ -28,6 +28,7 @@ import pandas as pd
 
 from reconcile.grouping import scoped, sides_by_value
 from reconcile.rulekit import CONFLICT_COLUMNS, RuleContext, empty_conflicts
+from reconcile.timeline import describe_periods, timelines_of
 
 ID = "set-mismatch"
 NAME = "differing lists"
@@ -86,8 +87,14 @@ def check(claims: pd.DataFrame, ctx: RuleContext, options: Options) -> pd.DataFr
     sel = sel[sel["_group"].isin(kinds.index)]
     sides = sides_by_value(sel)
     label_of = _labeler(ctx, sel)
+    timeline_for = {
+        (spec.organization, spec.members_property): tl for spec, tl in timelines_of(ctx) if spec.members_property
+    }
+    meta_key = sel.groupby("_group")[["subject", "property"]].first()
     expl = lists[lists["_group"].isin(kinds.index)].groupby("_group").apply(
-        lambda g: _explain(g, union[g.name], label_of), include_groups=False
+        lambda g: _explain(g, union[g.name], label_of)
+        + _periods(g, timeline_for.get(tuple(meta_key.loc[g.name])), ctx),
+        include_groups=False,
     )
     meta = sel.groupby("_group").agg(subject=("subject", "first"), property=("property", "first"), scope=("scope", "first"))
     out = meta.assign(
@@ -111,15 +118,29 @@ def _explain(group: pd.DataFrame, union: frozenset, label_of) -> str:
     parts = []
     for srcs, s, complete in zip(group["sources"], group["set"], group["complete"]):
         lacks = sorted(union - s, key=label_of)
-        has = len(s)
         who = ", ".join(srcs)
-        text = f"{who} list{'s' if len(srcs) == 1 else ''} {has}"
+        text = f"{who} list{'s' if len(srcs) == 1 else ''} {len(s)}"
         if lacks:
-            text += " without " + _join([label_of(i) for i in lacks])
+            text += ", without " + _join([label_of(i) for i in lacks])
         if not complete:
-            text += " (not claimed complete)"
+            text += " (a partial list)"
         parts.append(text)
     return "The lists disagree: " + "; ".join(parts) + "."
+
+
+def _periods(group: pd.DataFrame, timeline, ctx: RuleContext) -> str:
+    """For membership lists: the period of the corpus's timeline in which each list is right."""
+    if timeline is None or timeline.segments.empty:
+        return ""
+    texts = []
+    for s, srcs in zip(group["set"], group["sources"]):
+        periods = timeline.periods_with(members=frozenset(s))
+        who = ", ".join(srcs)
+        if periods.empty:
+            texts.append(f"the {len(s)}-state list ({who}) matches no period of the membership timeline")
+        else:
+            texts.append(f"the {len(s)}-state list ({who}) is right for {describe_periods(periods)}")
+    return " By the corpus's timeline, " + "; ".join(texts) + "."
 
 
 def _join(names: list[str]) -> str:
