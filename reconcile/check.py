@@ -32,17 +32,18 @@ class CheckResult:
     settings: dict[str, Any]
 
 
-def find_conflicts(ws: Workspace, problems: Problems) -> CheckResult:
-    """Run every enabled rule over ``ws.claims``."""
+def find_conflicts(ws: Workspace, problems: Problems, claims: pd.DataFrame | None = None) -> CheckResult:
+    """Run every enabled rule over ``claims`` (default: all the workspace's claims)."""
+    claims = ws.claims if claims is None else claims
     rules = discover_rules(ws.root, problems)
     configs, settings = load_config(ws.root, rules, problems)
     ctx = RuleContext(
         registry=ws.registry,
         sources=ws.sources,
-        all_claims=ws.claims,
+        all_claims=claims,
         label=ws.gazetteer.label,
     )
-    conflicts = run_rules(ws.claims, ctx, rules, configs, problems)
+    conflicts = run_rules(claims, ctx, rules, configs, problems)
     conflicts["status"] = "new"
     return CheckResult(conflicts, rules, configs, settings)
 
