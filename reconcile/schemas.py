@@ -69,24 +69,24 @@ def _is_bool_like(value: object) -> bool:
     return str(value).strip().lower() in {"true", "false", "yes", "no", "1", "0"}
 
 
-def _confidence_ok(value: object) -> bool:
+def _number(value: object) -> float | None:
+    """The value as a number; NaN when it is not one (None counts as missing: None)."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
-        return True
+        return None
     try:
-        number = float(value)  # type: ignore[arg-type]
+        return float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        return False
-    return 0.0 <= number <= 1.0
+        return float("nan")
+
+
+def _confidence_ok(value: object) -> bool:
+    number = _number(value)
+    return number is None or 0.0 <= number <= 1.0
 
 
 def _occurrence_ok(value: object) -> bool:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return True
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return False
-    return number.is_integer() and number >= 1
+    number = _number(value)
+    return number is None or (number == number and number.is_integer() and number >= 1)
 
 
 def claim_input_schema(sources: list[str], properties: list[str]) -> pa.DataFrameSchema:
