@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from .conflicts import SEVERITY_RANK, run_rules
+from .graph import SourceGraph, build_source_graph, rank_conflicts
 from .problems import Problems
 from .rulekit import RuleConfig, RuleContext, RuleInfo, discover_rules, load_config
 from .validate import Workspace
@@ -30,6 +31,7 @@ class CheckResult:
     rules: dict[str, RuleInfo]
     configs: dict[str, RuleConfig]
     settings: dict[str, Any]
+    graph: SourceGraph
 
 
 def find_conflicts(ws: Workspace, problems: Problems, claims: pd.DataFrame | None = None) -> CheckResult:
@@ -44,8 +46,10 @@ def find_conflicts(ws: Workspace, problems: Problems, claims: pd.DataFrame | Non
         label=ws.gazetteer.label,
     )
     conflicts = run_rules(claims, ctx, rules, configs, problems)
+    graph = build_source_graph(claims, ws.sources)
+    conflicts = rank_conflicts(conflicts, claims, graph)
     conflicts["status"] = "new"
-    return CheckResult(conflicts, rules, configs, settings)
+    return CheckResult(conflicts, rules, configs, settings, graph)
 
 
 def at_or_above(conflicts: pd.DataFrame, severity: str) -> pd.DataFrame:
@@ -85,6 +89,7 @@ def conflict_records(conflicts: pd.DataFrame, claims: pd.DataFrame) -> list[dict
                 "suggestion": getattr(row, "suggestion", None),
                 "status": row.status,
                 "internal": bool(row.internal),
+                "independent_sources": int(row.independent),
                 "sources": list(row.sources),
                 "sides": [
                     {

@@ -124,6 +124,51 @@ def check(workspace: Path, fmt: str, output: Path | None, severity: str) -> None
     sys.exit(EXIT_NEW if len(new) else EXIT_OK)
 
 
+@main.command()
+@workspace_argument
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["terminal", "graphml", "json"]),
+    default="terminal",
+    show_default=True,
+    help="terminal: the source table; graphml or json (node-link): the source-agreement graph.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (atomically) instead of standard output.",
+)
+def graph(workspace: Path, fmt: str, output: Path | None) -> None:
+    """Show the source-agreement graph of WORKSPACE: trust, agreement and dependence.
+
+    The terminal table lists per source its claims, agreements and disagreements with the
+    other sources, trust (estimated accuracy) and dependence group; GraphML and node-link
+    JSON export the whole graph for other tools.
+    """
+    from .graph import build_source_graph, source_table, to_graphml, to_node_link
+    from .render.terminal import render_source_table
+
+    ws, problems = load(workspace)
+    if problems.errors:
+        _emit_problems(problems)
+        sys.exit(EXIT_INVALID)
+    sg = build_source_graph(ws.claims, ws.sources)
+    if fmt == "graphml":
+        text = to_graphml(sg)
+    elif fmt == "json":
+        text = to_node_link(sg)
+    else:
+        text = render_source_table(source_table(sg, ws.sources), sg) + "\n"
+    if output:
+        write_atomic(output, text)
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+    sys.exit(EXIT_OK)
+
+
 @main.command(name="rules")
 @workspace_argument
 @click.option("--verbose", "-v", is_flag=True, help="Print each rule's full documentation and options.")

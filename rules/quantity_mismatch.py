@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from reconcile.grouping import scoped, sides_by_value
+from reconcile.normalize.quantities import plausible_range
 from reconcile.rulekit import CONFLICT_COLUMNS, RuleContext, empty_conflicts
 
 ID = "quantity-mismatch"
@@ -39,24 +40,6 @@ class Options:
     """How far "about N" may stray from N, as a fraction of N."""
     report_minor: bool = True
     """Report overlapping figures that differ by more than the tolerance, as warnings."""
-
-
-def plausible_range(frame: pd.DataFrame, about_margin: float) -> tuple[pd.Series, pd.Series]:
-    """Low and high plausible value of each figure (vectorized)."""
-    a = frame["qty_amount"].astype(float)
-    tol = frame["tolerance"].fillna(0.0).astype(float)
-    width = np.where(frame["qty_approx"].eq("about"), np.maximum(tol, about_margin), tol)
-    low = a - np.abs(a) * width
-    high = a + np.abs(a) * width
-    approx = frame["qty_approx"]
-    eps = np.abs(a) * 1e-9 + 1e-12
-    low = np.where(approx.isin(["more_than"]), a + eps, low)
-    low = np.where(approx.isin(["at_least"]), a, low)
-    high = np.where(approx.isin(["more_than", "at_least"]), np.inf, high)
-    high = np.where(approx.isin(["less_than"]), a - eps, high)
-    high = np.where(approx.isin(["at_most"]), a, high)
-    low = np.where(approx.isin(["less_than", "at_most"]), -np.inf, low)
-    return pd.Series(low, index=frame.index), pd.Series(high, index=frame.index)
 
 
 def check(claims: pd.DataFrame, ctx: RuleContext, options: Options) -> pd.DataFrame:

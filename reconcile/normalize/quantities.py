@@ -32,11 +32,12 @@ import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+import numpy as np
 import pandas as pd
 
 from .text import fold, fold_digits
 
-__all__ = ["APPROX", "Quantity", "QuantityError", "parse_quantity", "normalize_quantities"]
+__all__ = ["APPROX", "Quantity", "QuantityError", "parse_quantity", "normalize_quantities", "plausible_range", "ranges_overlap"]
 
 APPROX = ("exact", "about", "more_than", "less_than", "at_least", "at_most")
 ABOUT_MARGIN = 0.1
@@ -243,3 +244,34 @@ def normalize_quantities(values: pd.Series, units: pd.Series | None = None) -> p
     for col in ("qty_unit", "qty_approx", "qty_error"):
         out[col] = out[col].astype(object).where(out[col].notna(), None)
     return out
+
+
+def plausible_range(frame: pd.DataFrame, about_margin: float = ABOUT_MARGIN) -> tuple[pd.Series, pd.Series]:
+    """Low and high plausible value of each figure (vectorized over a claims frame with
+    ``qty_amount``, ``qty_approx`` and ``tolerance``): see :meth:`Quantity.interval`."""
+    a = frame["qty_amount"].astype(float)
+    tol = frame["tolerance"].fillna(0.0).astype(float)
+    width = np.where(frame["qty_approx"].eq("about"), np.maximum(tol, about_margin), tol)
+    low = a - np.abs(a) * width
+    high = a + np.abs(a) * width
+    approx = frame["qty_approx"]
+    eps = np.abs(a) * 1e-9 + 1e-12
+    low = np.where(approx.isin(["more_than"]), a + eps, low)
+    low = np.where(approx.isin(["at_least"]), a, low)
+    high = np.where(approx.isin(["more_than", "at_least"]), np.inf, high)
+    high = np.where(approx.isin(["less_than"]), a - eps, high)
+    high = np.where(approx.isin(["at_most"]), a, high)
+    low = np.where(approx.isin(["less_than", "at_most"]), -np.inf, low)
+    return pd.Series(low, index=frame.index), pd.Series(high, index=frame.index)
+
+
+def ranges_overlap(pairs: pd.DataFrame) -> pd.Series:
+    """For a frame of figure pairs (columns suffixed ``_a`` and ``_b``): do their ranges overlap?"""
+    def side(suffix: str) -> pd.DataFrame:
+        return pd.DataFrame(
+            {c: pairs[f"{c}{suffix}"] for c in ("qty_amount", "qty_approx", "tolerance")}
+        )
+
+    low_a, high_a = plausible_range(side("_a"))
+    low_b, high_b = plausible_range(side("_b"))
+    return (low_a <= high_b) & (low_b <= high_a)

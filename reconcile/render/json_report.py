@@ -33,8 +33,13 @@ def summary(conflicts: pd.DataFrame, ws: Workspace) -> dict[str, Any]:
     }
 
 
-def source_records(ws: Workspace) -> list[dict[str, Any]]:
+def source_records(ws: Workspace, result: CheckResult | None = None) -> list[dict[str, Any]]:
     per = ws.claims.groupby("source").size()
+    table = None
+    if result is not None:
+        from ..graph import source_table
+
+        table = source_table(result.graph, ws.sources).set_index("source")
     out = []
     for r in ws.sources.sort_values("source").itertuples(index=False):
         out.append(
@@ -50,6 +55,15 @@ def source_records(ws: Workspace) -> list[dict[str, Any]]:
                 "claims": int(per.get(r.source, 0)),
             }
         )
+        if table is not None and r.source in table.index:
+            t = table.loc[r.source]
+            out[-1].update(
+                agreements=int(t["agreements"]),
+                disagreements=int(t["disagreements"]),
+                trust=round(float(t["trust"]), 4),
+                dependence_group=str(t["group"]),
+                depends_on=list(t["depends_on"]),
+            )
     return out
 
 
@@ -59,7 +73,7 @@ def report_object(result: CheckResult, ws: Workspace, conflicts: pd.DataFrame | 
         "format": "reconcile-conflicts",
         "version": FORMAT_VERSION,
         "conflicts": conflict_records(conflicts, ws.claims),
-        "sources": source_records(ws),
+        "sources": source_records(ws, result),
         "summary": summary(conflicts, ws),
     }
 

@@ -135,3 +135,27 @@ def render_check_summary(summary: dict) -> str:
 
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def render_source_table(table: pd.DataFrame, sg) -> str:
+    """Sources with claims, agreements, disagreements, trust and dependence, then the pairs."""
+    view = table.assign(
+        trust=table["trust"].map(lambda t: f"{t:.2f}"),
+        dependent_on=table["depends_on"].map(lambda d: ", ".join(d)),
+    )[["source", "language", "published", "claims", "agreements", "disagreements", "trust", "dependent_on"]]
+    lines = [click.style("Sources", bold=True), _table(view, right={"claims", "agreements", "disagreements", "trust"})]
+    pairs = sg.pairs[sg.pairs["shared"].gt(0) | sg.pairs["declared"]].sort_values(["source_a", "source_b"])
+    if len(pairs):
+        pv = pd.DataFrame(
+            {
+                "pair": pairs["source_a"] + " – " + pairs["source_b"],
+                "shared keys": pairs["shared"],
+                "agree": pairs["agree"],
+                "disagree": pairs["disagree"],
+                "shared errors": pairs["shared_errors"],
+                "dependence": pairs["score"].map(lambda v: f"{v:.2f}"),
+                "declared": pairs["declared"].map({True: "derived_from", False: ""}),
+            }
+        )
+        lines += ["", click.style("Pairs of sources", bold=True), _table(pv, right={"shared keys", "agree", "disagree", "shared errors", "dependence"})]
+    return "\n".join(lines)

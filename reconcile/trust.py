@@ -1,0 +1,187 @@
+"""Truth discovery: how far to trust each source, and which value of each item to believe.
+
+Input is a table of claims with three columns, ``source``, ``item`` and ``value`` (an item
+is one question with one true answer: a claim key such as (subject, property, scope)).
+Everything runs on integer codes with ``numpy.bincount``, so one iteration over a million
+claims takes milliseconds.
+
+* :func:`majority_vote` is the baseline: the value most sources state wins (ties go to the
+  first value in sorted order).
+* :func:`pooled_investment` implements PooledInvestment (Pasternack & Roth, "Knowing What
+  to Believe (when you already know something)", COLING 2010). Each source invests its
+  trust equally in its claims; a value's belief is the pooled investment ``H`` raised to
+  ``g`` (1.4) and normalized within its item; a source earns back from each claim its
+  share of that value's belief. Trust is rescaled to a maximum of 1 after each iteration.
+
+Two refinements make it fit this product:
+
+* **Value similarity** (``implications``): a value may lend part of its investment to a
+  similar value of the same item (a date at year precision partly supports the full date
+  within it; near quantities support each other), as in TruthFinder (Yin, Han & Yu,
+  KDD 2007): ``H*(v) = H(v) + rho * sum(w(u→v) * H(u))``.
+* **Dependence** (``claim_weight``): claims of sources that copy each other count once:
+  when k dependent sources state the same value, each of their claims weighs 1/k (see
+  :mod:`reconcile.dependence`), so a press release and its translation do not outvote a
+  third source on their own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["Encoded", "encode", "TruthResult", "majority_vote", "pooled_investment"]
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """Claims as integer codes: claim → source, claim → value, value → item."""
+
+    source: np.ndarray  # per claim
+    value: np.ndarray  # per claim, global value code
+    value_item: np.ndarray  # per value
+    sources: pd.Index
+    items: pd.Index
+    values: pd.DataFrame  # per value: item, value
+
+    @property
+    def n_sources(self) -> int:
+        return len(self.sources)
+
+    @property
+    def n_values(self) -> int:
+        return len(self.value_item)
+
+
+def encode(claims: pd.DataFrame) -> Encoded:
+    """Factorize ``source``, ``item`` and (item, value) of a claims table (one pass each)."""
+    src_codes, sources = pd.factorize(claims["source"], sort=True)
+    item_codes, items = pd.factorize(claims["item"], sort=True)
+    val_codes, val_uniques = pd.factorize(claims["value"], sort=True)
+    # A value is an (item, value) pair: combine the two codes into one integer key.
+    pair = item_codes.astype(np.int64) * (len(val_uniques) + 1) + val_codes
+    value_codes, pairs = pd.factorize(pair, sort=True)
+    pairs = np.asarray(pairs)
+    value_item = (pairs // (len(val_uniques) + 1)).astype(np.int64)
+    value_val = (pairs % (len(val_uniques) + 1)).astype(np.int64)
+    values = pd.DataFrame({"item": items[value_item], "value": np.asarray(val_uniques)[value_val]})
+    return Encoded(src_codes.astype(np.int64), value_codes.astype(np.int64), value_item, pd.Index(sources), pd.Index(items), values)
+
+
+@dataclass
+class TruthResult:
+    """Trust per source, belief per value, and the believed value of each item."""
+
+    trust: pd.Series  # index: source
+    beliefs: pd.DataFrame  # item, value, belief, support
+    winners: pd.DataFrame  # item, value, belief
+    iterations: int
+    accuracy: pd.Series | None = None
+    """Per source: the mean belief of the values it states (an estimate of its accuracy,
+    comparable across sources, unlike PooledInvestment's relative trust)."""
+
+
+def _winners(enc: Encoded, score: np.ndarray) -> np.ndarray:
+    """Index of the best-scored value of each item (ties: lowest value code)."""
+    order = np.lexsort((np.arange(enc.n_values), -score, enc.value_item))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = enc.value_item[order][1:] != enc.value_item[order][:-1]
+    return order[first]
+
+
+def _result(
+    enc: Encoded,
+    trust: np.ndarray,
+    belief: np.ndarray,
+    support: np.ndarray,
+    iterations: int,
+    prob: np.ndarray | None = None,
+) -> TruthResult:
+    beliefs = enc.values.assign(belief=belief, support=support)
+    win = _winners(enc, belief)
+    winners = beliefs.iloc[win][["item", "value", "belief"]].reset_index(drop=True)
+    counts = np.maximum(np.bincount(enc.source, minlength=enc.n_sources), 1)
+    prob = belief if prob is None else prob
+    accuracy = np.bincount(enc.source, weights=prob[enc.value], minlength=enc.n_sources) / counts
+    return TruthResult(
+        pd.Series(trust, index=enc.sources, name="trust"),
+        beliefs,
+        winners,
+        iterations,
+        pd.Series(accuracy, index=enc.sources, name="accuracy"),
+    )
+
+
+def majority_vote(claims: pd.DataFrame, claim_weight: np.ndarray | None = None) -> TruthResult:
+    """The value stated by the most sources (or the largest total ``claim_weight``) wins."""
+    enc = encode(claims)
+    w = np.ones(len(enc.value)) if claim_weight is None else np.asarray(claim_weight, dtype=float)
+    support = np.bincount(enc.value, weights=w, minlength=enc.n_values)
+    total = np.bincount(enc.value_item, weights=support)[enc.value_item]
+    belief = np.divide(support, total, out=np.zeros_like(support), where=total > 0)
+    win = _winners(enc, support)
+    correct = np.zeros(enc.n_values, dtype=bool)
+    correct[win] = True
+    # A source's trust under voting: the share of its claims that agree with the winners.
+    trust = np.bincount(enc.source, weights=correct[enc.value], minlength=enc.n_sources) / np.maximum(
+        np.bincount(enc.source, minlength=enc.n_sources), 1
+    )
+    return _result(enc, trust, belief, support, 0)
+
+
+def pooled_investment(
+    claims: pd.DataFrame,
+    *,
+    g: float = 1.4,
+    iterations: int = 20,
+    tol: float = 1e-6,
+    claim_weight: np.ndarray | None = None,
+    implications: pd.DataFrame | None = None,
+    rho: float = 0.5,
+    prior_trust: pd.Series | None = None,
+) -> TruthResult:
+    """PooledInvestment with optional value similarity and dependence weights.
+
+    ``implications`` has columns ``from_value``, ``to_value`` (row positions of
+    :func:`encode`'s ``values``) and ``weight`` in [0, 1]. ``claim_weight`` (one per claim)
+    scales each claim's investment. Iterates until trust changes less than ``tol``.
+    """
+    enc = encode(claims)
+    w = np.ones(len(enc.value)) if claim_weight is None else np.asarray(claim_weight, dtype=float)
+    n_claims = np.bincount(enc.source, weights=w, minlength=enc.n_sources)
+    trust = np.ones(enc.n_sources)
+    if prior_trust is not None:
+        trust = prior_trust.reindex(enc.sources).fillna(1.0).to_numpy(dtype=float)
+    if implications is not None and len(implications):
+        imp_from = implications["from_value"].to_numpy(dtype=np.int64)
+        imp_to = implications["to_value"].to_numpy(dtype=np.int64)
+        imp_w = implications["weight"].to_numpy(dtype=float)
+    else:
+        imp_from = imp_to = np.zeros(0, dtype=np.int64)
+        imp_w = np.zeros(0)
+    belief = np.zeros(enc.n_values)
+    prob = np.zeros(enc.n_values)
+    support = np.bincount(enc.value, weights=w, minlength=enc.n_values)
+    done = 0
+    for done in range(1, iterations + 1):
+        share = trust[enc.source] * w / np.maximum(n_claims[enc.source], 1e-12)
+        invested = np.bincount(enc.value, weights=share, minlength=enc.n_values)
+        pooled = invested
+        if len(imp_w):
+            pooled = invested + rho * np.bincount(imp_to, weights=imp_w * invested[imp_from], minlength=enc.n_values)
+        grown = np.power(pooled, g)
+        item_total = np.bincount(enc.value_item, weights=grown, minlength=len(enc.items))[enc.value_item]
+        belief = np.divide(pooled * grown, item_total, out=np.zeros_like(pooled), where=item_total > 0)
+        prob = np.divide(grown, item_total, out=np.zeros_like(pooled), where=item_total > 0)
+        # Each claim earns its proportion of the value's belief.
+        returned = np.divide(belief[enc.value] * share, invested[enc.value], out=np.zeros_like(share), where=invested[enc.value] > 0)
+        new_trust = np.bincount(enc.source, weights=returned, minlength=enc.n_sources)
+        top = new_trust.max() if len(new_trust) else 1.0
+        new_trust = new_trust / top if top > 0 else new_trust
+        delta = np.abs(new_trust - trust).max() if len(trust) else 0.0
+        trust = new_trust
+        if delta < tol:
+            break
+    return _result(enc, trust, belief, support, done, prob)
