@@ -150,7 +150,9 @@ def pooled_investment(
     """
     enc = encode(claims)
     w = np.ones(len(enc.value)) if claim_weight is None else np.asarray(claim_weight, dtype=float)
-    n_claims = np.bincount(enc.source, weights=w, minlength=enc.n_sources)
+    # A source spreads its trust over all its claims; a down-weighted (dependent) claim
+    # invests only its weight's part of that share.
+    n_claims = np.bincount(enc.source, minlength=enc.n_sources).astype(float)
     trust = np.ones(enc.n_sources)
     if prior_trust is not None:
         trust = prior_trust.reindex(enc.sources).fillna(1.0).to_numpy(dtype=float)
