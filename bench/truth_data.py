@@ -60,13 +60,13 @@ def normalize_authors(text: object) -> str | None:
     Bookstores write "Knuth, Donald E.", "Donald E. Knuth", "KNUTH DONALD E" or add
     roles ("(Editor)"); the token set is the same. Tokens of one letter (initials) are kept.
     """
-    if not isinstance(text, str):
+    if not isinstance(text, str) or text.strip().lower() in _NOT_AUTHORS:
         return None
     s = text.lower()
     s = re.sub(r"\([^)]*\)", " ", s)
     s = re.sub(r"\b(editor|editors|ed|eds|author|authors|foreword|introduction|by|and|with|translator|illustrator)\b", " ", s)
     tokens = sorted(set(re.findall(r"[a-z][a-z'\-]*", s)))
-    if not tokens or " ".join(tokens) in _NOT_AUTHORS:
+    if not tokens:
         return None
     return " ".join(tokens)
 

@@ -9,9 +9,10 @@ source dependence", VLDB 2009).
 :func:`pair_statistics` compares every pair of sources on the items both cover (a
 self-join on the item, vectorized): shared items, agreements, and *shared errors* (both
 give the same value and it is not the believed one). The dependence score of a pair is
-the share of the rarer-erring source's errors that the other repeats::
+the share of the two sources' errors that they make together (a Jaccard index of their
+error sets)::
 
-    score = shared_errors / min(errors_a, errors_b)
+    score = shared_errors / (errors_a + errors_b - shared_errors)
 
 A pair is dependent when the score reaches ``threshold`` with at least ``min_shared_errors``
 shared errors, or when it is declared. :func:`dependence_groups` joins dependent sources
@@ -68,8 +69,8 @@ def pair_statistics(
     )
     stats["disagree"] = stats["shared"] - stats["agree"]
     stats["agreement"] = stats["agree"] / stats["shared"]
-    fewest = np.minimum(stats["errors_a"], stats["errors_b"])
-    stats["score"] = np.where(fewest > 0, stats["shared_errors"] / fewest.clip(lower=1), 0.0)
+    union = stats["errors_a"] + stats["errors_b"] - stats["shared_errors"]
+    stats["score"] = np.where(union > 0, stats["shared_errors"] / union.clip(lower=1), 0.0)
     stats = stats.reset_index()
     decl = {tuple(sorted(p)) for p in declared}
     stats["declared"] = [(a, b) in decl for a, b in zip(stats["source_a"], stats["source_b"])]
@@ -85,13 +86,13 @@ def pair_statistics(
     return stats
 
 
-def dependent_pairs(stats: pd.DataFrame, threshold: float = 0.5, min_shared_errors: int = 2) -> pd.DataFrame:
+def dependent_pairs(stats: pd.DataFrame, threshold: float = 0.5, min_shared_errors: int = 3) -> pd.DataFrame:
     """The pairs judged dependent: declared, or detected by shared errors."""
     detected = (stats["score"] >= threshold) & (stats["shared_errors"] >= min_shared_errors)
     return stats[stats["declared"] | detected]
 
 
-def dependence_groups(sources: list[str], stats: pd.DataFrame, threshold: float = 0.5, min_shared_errors: int = 2) -> pd.Series:
+def dependence_groups(sources: list[str], stats: pd.DataFrame, threshold: float = 0.5, min_shared_errors: int = 3) -> pd.Series:
     """Group id (the group's first source id) for every source; independent sources alone."""
     g = nx.Graph()
     g.add_nodes_from(sources)

@@ -27,14 +27,15 @@ def test_a_lone_dissenter_loses_and_is_least_trusted():
 
 
 def test_a_copier_repeating_errors_is_detected_and_counted_once():
-    truth = {f"i{i}": "t" for i in range(10)}
+    truth = {f"i{i:02d}": "t" for i in range(20)}
     rows = []
-    for i in range(10):
-        rows.append(("honest1", f"i{i}", "t"))
-        rows.append(("honest2", f"i{i}", "t" if i % 3 else "e2"))  # independent errors
-        b_value = "t" if i < 6 else f"wrong{i}"  # b errs on 4 items
-        rows.append(("b", f"i{i}", b_value))
-        rows.append(("copier", f"i{i}", b_value))  # repeats every error of b
+    for i in range(20):
+        rows.append(("honest1", f"i{i:02d}", "t"))
+        rows.append(("honest2", f"i{i:02d}", "t" if i % 3 else "e2"))  # independent errors
+        rows.append(("honest3", f"i{i:02d}", "t" if i % 4 else "e3"))
+        b_value = "t" if i < 12 else f"wrong{i}"  # b errs on 8 items
+        rows.append(("b", f"i{i:02d}", b_value))
+        rows.append(("copier", f"i{i:02d}", b_value))  # repeats every error of b
     claims = _claims(rows)
     plain = majority_vote(claims)
     stats = pair_statistics(claims, plain.winners.set_index("item")["value"])
