@@ -140,22 +140,22 @@ def pooled_investment(
     claim_weight: np.ndarray | None = None,
     implications: pd.DataFrame | None = None,
     rho: float = 0.5,
-    prior_trust: pd.Series | None = None,
+    prior: str = "voted",
 ) -> TruthResult:
     """PooledInvestment with optional value similarity and dependence weights.
 
+    As in the paper, each iteration first pays the sources back from the previous beliefs
+    (``T_i`` from ``B_{i-1}``), then pools their new investments into beliefs. The prior
+    beliefs are the vote shares (``prior="voted"``) or uniform (``"uniform"``).
     ``implications`` has columns ``from_value``, ``to_value`` (row positions of
-    :func:`encode`'s ``values``) and ``weight`` in [0, 1]. ``claim_weight`` (one per claim)
-    scales each claim's investment. Iterates until trust changes less than ``tol``.
+    :func:`encode`'s ``values``) and ``weight`` in [0, 1]; ``claim_weight`` (one per claim)
+    scales each claim's investment. Stops early when trust changes less than ``tol``.
     """
     enc = encode(claims)
     w = np.ones(len(enc.value)) if claim_weight is None else np.asarray(claim_weight, dtype=float)
     # A source spreads its trust over all its claims; a down-weighted (dependent) claim
     # invests only its weight's part of that share.
-    n_claims = np.bincount(enc.source, minlength=enc.n_sources).astype(float)
-    trust = np.ones(enc.n_sources)
-    if prior_trust is not None:
-        trust = prior_trust.reindex(enc.sources).fillna(1.0).to_numpy(dtype=float)
+    n_claims = np.maximum(np.bincount(enc.source, minlength=enc.n_sources).astype(float), 1.0)
     if implications is not None and len(implications):
         imp_from = implications["from_value"].to_numpy(dtype=np.int64)
         imp_to = implications["to_value"].to_numpy(dtype=np.int64)
@@ -163,25 +163,38 @@ def pooled_investment(
     else:
         imp_from = imp_to = np.zeros(0, dtype=np.int64)
         imp_w = np.zeros(0)
-    belief = np.zeros(enc.n_values)
-    prob = np.zeros(enc.n_values)
+    n_items = len(enc.items)
     support = np.bincount(enc.value, weights=w, minlength=enc.n_values)
+    if prior == "voted":
+        item_support = np.bincount(enc.value_item, weights=support, minlength=n_items)[enc.value_item]
+        belief = np.divide(support, item_support, out=np.zeros_like(support), where=item_support > 0)
+    else:
+        belief = np.ones(enc.n_values)
+    prob = belief.copy()
+    trust = np.ones(enc.n_sources)
+
+    def invest(t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        share = t[enc.source] * w / n_claims[enc.source]
+        return share, np.bincount(enc.value, weights=share, minlength=enc.n_values)
+
     done = 0
     for done in range(1, iterations + 1):
-        share = trust[enc.source] * w / np.maximum(n_claims[enc.source], 1e-12)
-        invested = np.bincount(enc.value, weights=share, minlength=enc.n_values)
+        share, invested = invest(trust)
+        # Each claim earns its proportion of the value's belief.
+        earned = np.divide(
+            belief[enc.value] * share, invested[enc.value], out=np.zeros_like(share), where=invested[enc.value] > 0
+        )
+        new_trust = np.bincount(enc.source, weights=earned, minlength=enc.n_sources)
+        top = new_trust.max() if len(new_trust) else 1.0
+        new_trust = new_trust / top if top > 0 else new_trust
+        _, invested = invest(new_trust)
         pooled = invested
         if len(imp_w):
             pooled = invested + rho * np.bincount(imp_to, weights=imp_w * invested[imp_from], minlength=enc.n_values)
         grown = np.power(pooled, g)
-        item_total = np.bincount(enc.value_item, weights=grown, minlength=len(enc.items))[enc.value_item]
+        item_total = np.bincount(enc.value_item, weights=grown, minlength=n_items)[enc.value_item]
         belief = np.divide(pooled * grown, item_total, out=np.zeros_like(pooled), where=item_total > 0)
         prob = np.divide(grown, item_total, out=np.zeros_like(pooled), where=item_total > 0)
-        # Each claim earns its proportion of the value's belief.
-        returned = np.divide(belief[enc.value] * share, invested[enc.value], out=np.zeros_like(share), where=invested[enc.value] > 0)
-        new_trust = np.bincount(enc.source, weights=returned, minlength=enc.n_sources)
-        top = new_trust.max() if len(new_trust) else 1.0
-        new_trust = new_trust / top if top > 0 else new_trust
         delta = np.abs(new_trust - trust).max() if len(trust) else 0.0
         trust = new_trust
         if delta < tol:
