@@ -6,12 +6,14 @@ row per source and item, values normalized), ``gold`` mapping item → normalize
 
 from __future__ import annotations
 
+import html
 import re
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["BENCH_DIR", "normalize_time", "load_flights", "normalize_authors", "load_book"]
+__all__ = ["BENCH_DIR", "normalize_time", "load_flights", "normalize_authors", "load_book", "author_implications"]
 
 BENCH_DIR = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "truth"
 TIME_COLUMNS = ["sched_dep_time", "act_dep_time", "sched_arr_time", "act_arr_time"]
@@ -57,14 +59,22 @@ _NOT_AUTHORS = {"not available", "na", "n/a", "unknown", ""}
 def normalize_authors(text: object) -> str | None:
     """An author list as a sorted set of lower-case name tokens (``"donald e knuth"`` order-free).
 
-    Bookstores write "Knuth, Donald E.", "Donald E. Knuth", "KNUTH DONALD E" or add
-    roles ("(Editor)"); the token set is the same. Tokens of one letter (initials) are kept.
+    Bookstores write "Knuth, Donald E.", "Donald E. Knuth", "KNUTH DONALD E", add roles
+    ("(Editor)", "edited by", "Ph.D.", "Jr.", "et al."), HTML entities ("R&ouml;mer") and
+    accents; the token set is the same. Tokens of one letter (initials) are kept.
     """
     if not isinstance(text, str) or text.strip().lower() in _NOT_AUTHORS:
         return None
-    s = text.lower()
+    s = html.unescape(html.unescape(text))  # "R&amp;ouml;mer" → "Römer"
+    s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode("ascii").lower()
     s = re.sub(r"\([^)]*\)", " ", s)
-    s = re.sub(r"\b(editor|editors|ed|eds|author|authors|foreword|introduction|by|and|with|translator|illustrator)\b", " ", s)
+    s = re.sub(r"\bph\.?\s*d\.?|\bet\.?\s+al\.?", " ", s)
+    s = re.sub(
+        r"\b(editor|editors|edited|ed|eds|author|authors|foreword|introduction|by|and|with|translator|"
+        r"illustrator|jr|sr|dr|prof|copyright|copy)\b",
+        " ",
+        s,
+    )
     tokens = sorted(set(re.findall(r"[a-z][a-z'\-]*", s)))
     if not tokens:
         return None
@@ -87,3 +97,22 @@ def load_book(folder: Path = BENCH_DIR / "book") -> tuple[pd.DataFrame, pd.Serie
             gold_rows.append((isbn.strip(), normalize_authors(authors.replace(";", " "))))
     gold = pd.Series(dict(gold_rows))
     return claims, gold
+
+
+def author_implications(claims: pd.DataFrame) -> pd.DataFrame:
+    """Value similarity for author lists, TruthFinder-style: a partial list (a subset of the
+    tokens of a fuller list of the same book) implies the fuller one, with weight
+    ``|partial| / |fuller|``. Rows use the value positions of :func:`reconcile.trust.encode`.
+    """
+    from reconcile.trust import encode
+
+    values = encode(claims).values.assign(v=lambda f: range(len(f)))
+    values["tokens"] = values["value"].str.split().map(frozenset)
+    rows = []
+    for _, grp in values.groupby("item", sort=False):
+        entries = list(zip(grp["v"], grp["tokens"]))
+        for a, ta in entries:
+            for b, tb in entries:
+                if ta < tb:
+                    rows.append((a, b, len(ta) / len(tb)))
+    return pd.DataFrame(rows, columns=["from_value", "to_value", "weight"])
