@@ -7,8 +7,9 @@
   and the value its normalized value;
 * **trust** per source by PooledInvestment (:func:`reconcile.trust.pooled_investment`),
   with value similarity for dates (a date implies the coarser dates that contain it, and
-  partly supports the finer dates within it) and quantities (overlapping ranges), and
-  with dependent sources counted once;
+  partly supports the finer dates within it), quantities (overlapping ranges) and lists
+  (a partial list implies a fuller list containing it, in proportion to what it covers),
+  and with dependent sources counted once;
 * **dependence** between sources: declared ``derived_from`` links, and copying detected
   from shared wrong values (:mod:`reconcile.dependence`);
 * a **networkx graph**: a node per source (language, publisher, kind, date, claim count,
@@ -87,6 +88,14 @@ def _implications(items: pd.DataFrame) -> pd.DataFrame:
         # a finer date implies the coarser one; a coarser one half-supports the finer
         w = np.where(inside, 1.0, np.where(contains, 0.5, 0.0))
         out.append(pd.DataFrame({"from_value": dates["v_a"], "to_value": dates["v_b"], "weight": w})[w > 0])
+    sets = pairs[pairs["value_type_a"].eq("entity_set")]
+    if not sets.empty:
+        # a partial list implies the fuller list that contains it, as much as it covers of it
+        a = sets["value_a"].str.split(";").map(frozenset)
+        b = sets["value_b"].str.split(";").map(frozenset)
+        subset = pd.Series([x < y for x, y in zip(a, b)], index=sets.index, dtype=bool)
+        share = pd.Series([len(x) / len(y) for x, y in zip(a, b)], index=sets.index)
+        out.append(pd.DataFrame({"from_value": sets["v_a"], "to_value": sets["v_b"], "weight": share})[subset])
     qty = pairs[pairs["value_type_a"].eq("quantity")]
     if not qty.empty:
         overlap = ranges_overlap(qty)
