@@ -88,6 +88,7 @@ def conflict_records(conflicts: pd.DataFrame, claims: pd.DataFrame) -> list[dict
                 "explanation": row.explanation,
                 "suggestion": getattr(row, "suggestion", None),
                 "status": row.status,
+                "decision": getattr(row, "decision", None),
                 "internal": bool(row.internal),
                 "independent_sources": int(row.independent),
                 "sources": list(row.sources),

@@ -7,6 +7,7 @@ file, line, claim id, column and what was expected.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -69,15 +70,29 @@ def validate(workspace: Path, quiet: bool) -> None:
     sys.exit(EXIT_OK)
 
 
+CHECK_FORMATS = ("terminal", "json", "sarif", "junit", "github", "markdown")
+
+
+def _default_format() -> str:
+    """``github`` inside GitHub Actions (annotations on the pull request), else ``terminal``."""
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "terminal"
+
+
+def _use_baseline(flag: bool | None, settings: dict) -> bool:
+    if flag is not None:
+        return flag
+    value = settings.get("baseline", False)
+    return bool(value)
+
+
 @main.command()
 @workspace_argument
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["terminal", "json"]),
-    default="terminal",
-    show_default=True,
-    help="Output format.",
+    type=click.Choice(CHECK_FORMATS),
+    default=None,
+    help="Output format (default: terminal; github inside GitHub Actions).",
 )
 @click.option(
     "--output",
@@ -92,36 +107,155 @@ def validate(workspace: Path, quiet: bool) -> None:
     show_default=True,
     help="Report only conflicts of this severity or worse; only these decide the exit code.",
 )
-def check(workspace: Path, fmt: str, output: Path | None, severity: str) -> None:
+@click.option(
+    "--baseline/--no-baseline",
+    "baseline_flag",
+    default=None,
+    help="Compare with reports/baseline.json: only conflicts not in it are new and fail "
+    "(default: the `baseline` setting of [tool.reconcile], else off).",
+)
+def check(workspace: Path, fmt: str | None, output: Path | None, severity: str, baseline_flag: bool | None) -> None:
     """Find contradictions between the claims of WORKSPACE.
 
-    Exit 0 when there is no conflict at or above --severity, 1 when there is, 2 when the
-    workspace is invalid (the problems are listed as by `reconcile validate`).
+    Exit 0 when there is no new conflict at or above --severity, 1 when there is, 2 when
+    the workspace (or its configuration, baseline or decisions) is invalid. Decisions in
+    reports/decisions.yaml always apply: accepted and resolved conflicts are not new,
+    false positives are silenced.
     """
     from .check import at_or_above, conflict_records, find_conflicts
-    from .render.json_report import render_json, summary
+    from .gate import apply_gate, read_baseline, read_decisions
+    from .render.formats import render_check
 
     ws, problems = load(workspace)
     if problems.errors:
         _emit_problems(problems)
         sys.exit(EXIT_INVALID)
     result = find_conflicts(ws, problems)
+    use_baseline = _use_baseline(baseline_flag, result.settings)
+    baseline = read_baseline(ws.root, problems) if use_baseline else None
+    decisions = read_decisions(ws.root, problems)
     if problems.errors:
         _emit_problems(problems)
         sys.exit(EXIT_INVALID)
-    shown = at_or_above(result.conflicts, severity)
-    if fmt == "json":
-        text = render_json(result, ws, shown)
-    else:
-        records = conflict_records(shown, ws.claims)
-        text = render_conflicts(shown, ws, records) + "\n\n" + render_check_summary(summary(shown, ws))
+    if use_baseline and baseline is None:
+        click.echo("no reports/baseline.json: every conflict counts as new (write one with `reconcile baseline`)", err=True)
+    state = apply_gate(result.conflicts, baseline, decisions)
+    shown = at_or_above(state.conflicts, severity)
+    records = conflict_records(shown, ws.claims)
+    text = render_check(fmt or _default_format(), records, shown, result, ws, state)
     if output:
         write_atomic(output, text if text.endswith("\n") else text + "\n")
         click.echo(f"wrote {output}", err=True)
     else:
         click.echo(text, nl=not text.endswith("\n"))
+    for entry in state.stale_baseline:
+        click.echo(
+            f"stale baseline entry {entry['fingerprint']} ({entry['rule']}, {entry['subject']} {entry['property']}): "
+            "the conflict is gone; `reconcile baseline --prune` removes it",
+            err=True,
+        )
+    for d in state.stale_decisions:
+        click.echo(
+            f"reports/decisions.yaml:{d.get('line')}: decision for {d['fingerprint']} has no conflict any more",
+            err=True,
+        )
     new = shown[shown["status"].eq("new")] if len(shown) else shown
     sys.exit(EXIT_NEW if len(new) else EXIT_OK)
+
+
+@main.command()
+@workspace_argument
+@click.option("--prune", is_flag=True, help="Also remove entries whose conflict no longer exists.")
+def baseline(workspace: Path, prune: bool) -> None:
+    """Record the current conflicts of WORKSPACE in reports/baseline.json.
+
+    Adds the conflicts not yet in the baseline and keeps the existing entries (stale ones
+    too, unless --prune). The file is sorted and written atomically; commit it.
+    """
+    from .check import find_conflicts
+    from .gate import apply_gate, baseline_entries, read_baseline, read_decisions, write_baseline
+
+    ws, problems = load(workspace)
+    if problems.errors:
+        _emit_problems(problems)
+        sys.exit(EXIT_INVALID)
+    result = find_conflicts(ws, problems)
+    old = read_baseline(ws.root, problems) or {}
+    decisions = read_decisions(ws.root, problems)
+    if problems.errors:
+        _emit_problems(problems)
+        sys.exit(EXIT_INVALID)
+    state = apply_gate(result.conflicts, old, decisions)
+    current = {e["fingerprint"]: e for e in baseline_entries(state.conflicts)}
+    added = sorted(set(current) - set(old))
+    stale = sorted(set(old) - set(current) - {e["fingerprint"] for e in baseline_entries(state.silenced)})
+    merged = dict(old)
+    merged.update(current)
+    if prune:
+        for fp in stale:
+            merged.pop(fp, None)
+    write_baseline(ws.root, list(merged.values()))
+    click.echo(
+        f"reports/baseline.json: {len(merged)} entries ({len(added)} added, "
+        f"{len(stale)} stale{' removed' if prune else ' kept; --prune removes them'})."
+    )
+    sys.exit(EXIT_OK)
+
+
+@main.command()
+@click.argument("fingerprint")
+@click.option(
+    "--verdict",
+    type=click.Choice(["accepted", "resolved", "false-positive"]),
+    required=True,
+    help="accepted: a real disagreement between sources; resolved: one side is right "
+    "(name it with --side); false-positive: not a contradiction (give --reason).",
+)
+@click.option("--note", help="Free text for the next reader.")
+@click.option("--side", help="For resolved: the label or value of the side that is right.")
+@click.option("--reason", help="For false-positive: why this is not a contradiction.")
+@click.option("--by", "by_", help="Who decided (default: $USER).")
+@click.option(
+    "--workspace",
+    "-w",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="The workspace.",
+)
+def decide(
+    fingerprint: str, verdict: str, note: str | None, side: str | None, reason: str | None, by_: str | None, workspace: Path
+) -> None:
+    """Record an editor's verdict on the conflict FINGERPRINT in reports/decisions.yaml.
+
+    The file keeps its comments and the order of the other decisions; the write is atomic.
+    """
+    from .check import find_conflicts
+    from .gate import record_decision
+
+    if verdict == "false-positive" and not reason:
+        raise click.UsageError("a false-positive verdict needs --reason")
+    if verdict == "resolved" and not side:
+        raise click.UsageError("a resolved verdict needs --side (the side that is right)")
+    ws, problems = load(workspace)
+    if problems.errors:
+        _emit_problems(problems)
+        sys.exit(EXIT_INVALID)
+    conflicts = find_conflicts(ws, problems).conflicts
+    match = conflicts[conflicts["fingerprint"].eq(fingerprint)]
+    if match.empty:
+        click.echo(f"no conflict with fingerprint {fingerprint} (see `reconcile check`)", err=True)
+        sys.exit(EXIT_INVALID)
+    if side:
+        labels = {s["label"] for s in match.iloc[0]["sides"]} | {str(s["value"]) for s in match.iloc[0]["sides"]}
+        if side not in labels:
+            click.echo(f"--side {side!r} is not a side of {fingerprint}; the sides are: " + "; ".join(sorted(labels)), err=True)
+            sys.exit(EXIT_INVALID)
+    replaced = record_decision(
+        ws.root, fingerprint, verdict, note=note, side=side, reason=reason, by=by_ or os.environ.get("USER")
+    )
+    click.echo(f"{'replaced' if replaced else 'recorded'} {verdict} for {fingerprint} in reports/decisions.yaml")
+    sys.exit(EXIT_OK)
 
 
 @main.command()

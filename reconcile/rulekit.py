@@ -246,6 +246,10 @@ def discover_rules(root: Path | None, problems: Problems) -> dict[str, RuleInfo]
 # --- configuration ------------------------------------------------------------------------
 
 
+#: General settings of ``[tool.reconcile]`` / ``reconcile.toml`` besides ``[rules.*]``.
+GENERAL_SETTINGS: dict[str, type] = {"baseline": bool}
+
+
 def _read_config(root: Path, problems: Problems) -> tuple[dict[str, Any], str | None]:
     for name, section in (("reconcile.toml", None), ("pyproject.toml", ("tool", "reconcile"))):
         path = root / name
@@ -272,6 +276,16 @@ def load_config(root: Path, rules: dict[str, RuleInfo], problems: Problems) -> t
     """
     data, name = _read_config(root, problems)
     general = {k: v for k, v in data.items() if k != "rules"}
+    for key in sorted(set(general) - set(GENERAL_SETTINGS)):
+        problems.add(
+            f"unknown setting {key!r}",
+            file=name,
+            expected="one of " + ", ".join(sorted({*GENERAL_SETTINGS, "rules"})),
+            code="config",
+        )
+    for key, kind in GENERAL_SETTINGS.items():
+        if key in general and not isinstance(general[key], kind):
+            problems.add(f"setting {key!r} must be {kind.__name__}", file=name, code="config")
     section = data.get("rules", {}) or {}
     configs: dict[str, RuleConfig] = {}
     for rid, info in rules.items():

@@ -15,7 +15,7 @@ from .conftest import ROOT
 def report():
     from click.testing import CliRunner
 
-    result = CliRunner().invoke(main, ["check", str(ROOT), "--format", "json"])
+    result = CliRunner().invoke(main, ["check", str(ROOT), "--format", "json", "--no-baseline"])
     assert result.exit_code == 1, result.output
     return json.loads(result.stdout)
 
@@ -112,7 +112,7 @@ def test_summary_counts_match(report):
 
 
 def test_terminal_output_groups_by_subject_with_quotes_in_their_script(runner):
-    result = runner.invoke(main, ["check", str(ROOT)])
+    result = runner.invoke(main, ["check", str(ROOT), "--no-baseline"])
     assert result.exit_code == 1
     out = result.stdout
     assert "Uzbekistan — membership status" in out
@@ -122,7 +122,7 @@ def test_terminal_output_groups_by_subject_with_quotes_in_their_script(runner):
 
 def test_severity_threshold_and_output_file(runner, tmp_path):
     out = tmp_path / "conflicts.json"
-    result = runner.invoke(main, ["check", str(ROOT), "--format", "json", "--severity", "error", "--output", str(out)])
+    result = runner.invoke(main, ["check", str(ROOT), "--format", "json", "--severity", "error", "--output", str(out), "--no-baseline"])
     assert result.exit_code == 1
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["conflicts"] and all(c["severity"] == "error" for c in data["conflicts"])

@@ -67,17 +67,26 @@ def source_records(ws: Workspace, result: CheckResult | None = None) -> list[dic
     return out
 
 
-def report_object(result: CheckResult, ws: Workspace, conflicts: pd.DataFrame | None = None) -> dict[str, Any]:
+def report_object(result: CheckResult, ws: Workspace, conflicts: pd.DataFrame | None = None, gate=None) -> dict[str, Any]:
     conflicts = result.conflicts if conflicts is None else conflicts
-    return {
+    obj = {
         "format": "reconcile-conflicts",
         "version": FORMAT_VERSION,
         "conflicts": conflict_records(conflicts, ws.claims),
         "sources": source_records(ws, result),
         "summary": summary(conflicts, ws),
     }
+    if gate is not None:
+        obj["summary"]["silenced"] = int(len(gate.silenced))
+        obj["gate"] = {
+            "baseline": gate.baseline_used,
+            "stale_baseline": [e["fingerprint"] for e in gate.stale_baseline],
+            "stale_decisions": [d["fingerprint"] for d in gate.stale_decisions],
+            "silenced": sorted(gate.silenced["fingerprint"]) if len(gate.silenced) else [],
+        }
+    return obj
 
 
-def render_json(result: CheckResult, ws: Workspace, conflicts: pd.DataFrame | None = None) -> str:
+def render_json(result: CheckResult, ws: Workspace, conflicts: pd.DataFrame | None = None, gate=None) -> str:
     """Deterministic JSON text (sorted records, stable key order, UTF-8 kept as is)."""
-    return json.dumps(report_object(result, ws, conflicts), ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(report_object(result, ws, conflicts, gate), ensure_ascii=False, indent=2) + "\n"

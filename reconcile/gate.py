@@ -1,0 +1,247 @@
+"""The CI gate: the committed baseline of known conflicts, and editors' decisions.
+
+``reports/baseline.json`` lists the conflicts already known, one entry per fingerprint
+(rule, subject, property, scope and the sides' values and labels), sorted by fingerprint
+so that a diff reads well. With the baseline in use, ``reconcile check`` fails (exit 1)
+only for conflicts whose fingerprint is not in it; baseline entries whose conflict has
+disappeared are *stale* (``reconcile baseline --prune`` removes them). The baseline never
+grows on its own: ``reconcile baseline`` is the explicit command that adds entries.
+
+``reports/decisions.yaml`` records an editor's verdict per conflict::
+
+    decisions:
+      - fingerprint: 7ed7f1083810f777
+        verdict: accepted          # accepted | resolved | false-positive
+        note: the sources really disagree; both are quoted in the article
+        by: editor name
+        at: 2026-11-23
+      - fingerprint: 33428fcfc39177c3
+        verdict: resolved
+        side: Armenia, Kazakhstan, Kyrgyzstan, Russia, Tajikistan, Uzbekistan
+        note: the treaty text lists six signatories
+
+An ``accepted`` or ``resolved`` conflict has that status and does not fail the gate; a
+``false-positive`` (with a ``reason``) is silenced. A decision whose conflict no longer
+exists is reported. :func:`record_decision` edits the file with ruamel.yaml's round trip,
+so comments and the order of the other entries are kept; every write is atomic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from .problems import Problems
+from .yamlio import YamlLoadError, item_line, load_yaml, plain, write_atomic
+
+__all__ = [
+    "BASELINE_PATH",
+    "DECISIONS_PATH",
+    "VERDICTS",
+    "GateState",
+    "baseline_entries",
+    "read_baseline",
+    "write_baseline",
+    "read_decisions",
+    "record_decision",
+    "apply_gate",
+]
+
+BASELINE_PATH = Path("reports") / "baseline.json"
+DECISIONS_PATH = Path("reports") / "decisions.yaml"
+VERDICTS = ("accepted", "resolved", "false-positive")
+BASELINE_VERSION = 1
+
+
+# --- baseline -------------------------------------------------------------------------------
+
+
+def baseline_entries(conflicts: pd.DataFrame) -> list[dict[str, Any]]:
+    """Baseline entries for ``conflicts``: readable, sorted by fingerprint."""
+    entries = [
+        {
+            "fingerprint": r.fingerprint,
+            "rule": r.rule,
+            "subject": r.subject,
+            "property": r.property,
+            "scope": None if not isinstance(r.scope, str) else r.scope,
+            "values": [s["value"] for s in r.sides],
+            "labels": [s["label"] for s in r.sides],
+        }
+        for r in conflicts.itertuples(index=False)
+    ]
+    return sorted(entries, key=lambda e: e["fingerprint"])
+
+
+def read_baseline(root: Path, problems: Problems) -> dict[str, dict[str, Any]] | None:
+    """Baseline entries by fingerprint, or None when the workspace has no baseline."""
+    path = root / BASELINE_PATH
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        entries = data["conflicts"]
+        return {str(e["fingerprint"]): e for e in entries}
+    except (json.JSONDecodeError, KeyError, TypeError, UnicodeDecodeError) as exc:
+        problems.add(
+            f"unreadable baseline: {type(exc).__name__}: {exc}",
+            file=BASELINE_PATH.as_posix(),
+            expected='{"version": 1, "conflicts": [{"fingerprint": …}, …]}',
+            code="baseline",
+        )
+        return None
+
+
+def write_baseline(root: Path, entries: list[dict[str, Any]]) -> None:
+    """Write the baseline atomically (sorted entries, stable key order)."""
+    text = json.dumps(
+        {"version": BASELINE_VERSION, "conflicts": sorted(entries, key=lambda e: e["fingerprint"])},
+        ensure_ascii=False,
+        indent=2,
+    )
+    write_atomic(root / BASELINE_PATH, text + "\n")
+
+
+# --- decisions ------------------------------------------------------------------------------
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 100
+    return yaml
+
+
+def read_decisions(root: Path, problems: Problems) -> dict[str, dict[str, Any]]:
+    """Decisions by fingerprint; malformed entries are problems (file and line)."""
+    path = root / DECISIONS_PATH
+    rel = DECISIONS_PATH.as_posix()
+    if not path.is_file():
+        return {}
+    try:
+        data = load_yaml(path)
+    except YamlLoadError as exc:
+        problems.add(str(exc), file=rel, line=exc.line, code="yaml")
+        return {}
+    items = data.get("decisions") if hasattr(data, "get") else None
+    if not items:
+        return {}
+    out: dict[str, dict[str, Any]] = {}
+    for i, node in enumerate(items):
+        entry = plain(node)
+        line = item_line(items, i)
+        if not isinstance(entry, dict) or not entry.get("fingerprint"):
+            problems.add("a decision needs a fingerprint", file=rel, line=line, code="decision")
+            continue
+        if entry.get("verdict") not in VERDICTS:
+            problems.add(
+                f"unknown verdict {entry.get('verdict')!r}", file=rel, line=line, expected=" | ".join(VERDICTS), code="decision"
+            )
+            continue
+        if entry["verdict"] == "false-positive" and not entry.get("reason"):
+            problems.add("a false-positive decision needs a reason", file=rel, line=line, code="decision")
+            continue
+        entry["line"] = line
+        out[str(entry["fingerprint"])] = entry
+    return out
+
+
+def record_decision(
+    root: Path,
+    fingerprint: str,
+    verdict: str,
+    *,
+    note: str | None = None,
+    side: str | None = None,
+    reason: str | None = None,
+    by: str | None = None,
+    at: str | None = None,
+) -> bool:
+    """Add or replace the decision for ``fingerprint``; keep comments and order of the rest.
+
+    Returns True when an existing decision was replaced.
+    """
+    path = root / DECISIONS_PATH
+    yaml = _yaml()
+    if path.is_file() and path.read_text(encoding="utf-8").strip():
+        data = yaml.load(path.read_text(encoding="utf-8"))
+    else:
+        data = CommentedMap()
+    if not isinstance(data, CommentedMap):
+        data = CommentedMap()
+    if not isinstance(data.get("decisions"), CommentedSeq):
+        data["decisions"] = CommentedSeq()
+    entry = CommentedMap()
+    entry["fingerprint"] = fingerprint
+    entry["verdict"] = verdict
+    for key, value in (("side", side), ("reason", reason), ("note", note), ("by", by)):
+        if value:
+            entry[key] = value
+    entry["at"] = at or dt.date.today().isoformat()
+    seq = data["decisions"]
+    for i, old in enumerate(seq):
+        if isinstance(old, dict) and str(old.get("fingerprint")) == fingerprint:
+            seq[i] = entry
+            replaced = True
+            break
+    else:
+        seq.append(entry)
+        replaced = False
+    buffer = StringIO()
+    yaml.dump(data, buffer)
+    write_atomic(path, buffer.getvalue())
+    return replaced
+
+
+# --- applying the gate ------------------------------------------------------------------------
+
+
+@dataclass
+class GateState:
+    """What the gate found: statuses set on the conflicts, plus what no longer applies."""
+
+    conflicts: pd.DataFrame
+    silenced: pd.DataFrame
+    stale_baseline: list[dict[str, Any]] = field(default_factory=list)
+    stale_decisions: list[dict[str, Any]] = field(default_factory=list)
+    baseline_used: bool = False
+
+
+def apply_gate(
+    conflicts: pd.DataFrame,
+    baseline: dict[str, dict[str, Any]] | None,
+    decisions: dict[str, dict[str, Any]],
+) -> GateState:
+    """Set each conflict's status (new, baseline, accepted, resolved) and decision, drop
+    false positives, and list baseline entries and decisions without a conflict."""
+    out = conflicts.copy()
+    fps = out["fingerprint"] if len(out) else pd.Series(dtype=object)
+    status = pd.Series("new", index=out.index, dtype=object)
+    if baseline is not None:
+        status = status.where(~fps.isin(list(baseline)), "baseline")
+    verdict = fps.map(lambda f: decisions.get(f, {}).get("verdict"))
+    status = status.where(~verdict.isin(["accepted", "resolved"]), verdict)
+    out["status"] = status
+    out["decision"] = fps.map(lambda f: _public_decision(decisions.get(f)))
+    fp_mask = verdict.eq("false-positive")
+    silenced, kept = out[fp_mask], out[~fp_mask]
+    # new conflicts first, then the rest in their existing order
+    kept = pd.concat([kept[kept["status"].eq("new")], kept[~kept["status"].eq("new")]])
+    present = set(fps)
+    stale_baseline = [e for f, e in sorted((baseline or {}).items()) if f not in present]
+    stale_decisions = [d for f, d in sorted(decisions.items()) if f not in present]
+    return GateState(kept.reset_index(drop=True), silenced.reset_index(drop=True), stale_baseline, stale_decisions, baseline is not None)
+
+
+def _public_decision(decision: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not decision:
+        return None
+    return {k: decision[k] for k in ("verdict", "side", "reason", "note", "by", "at") if decision.get(k) is not None}

@@ -1,0 +1,34 @@
+"""GitHub Actions workflow annotations (``::error file=…,line=…::message``), capped."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["render_github", "MAX_ANNOTATIONS"]
+
+MAX_ANNOTATIONS = 50
+_COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render_github(records: list[dict[str, Any]], limit: int = MAX_ANNOTATIONS) -> str:
+    """One annotation per conflict, new conflicts first; a closing line counts the rest."""
+    ordered = [r for r in records if r["status"] == "new"] + [r for r in records if r["status"] != "new"]
+    lines = []
+    for rec in ordered[:limit]:
+        claim = next((c for s in rec["sides"] for c in s["claims"]), None)
+        where = f"file={_escape_property(claim['file'])},line={claim['line']}," if claim else ""
+        title = _escape_property(f"{rec['rule']}: {rec['subject']} {rec['property']} ({rec['status']})")
+        level = _COMMAND.get(rec["severity"], "warning") if rec["status"] == "new" else "notice"
+        message = rec["explanation"] + " " + " | ".join(s["label"] for s in rec["sides"])
+        lines.append(f"::{level} {where}title={title}::{_escape_data(message)}")
+    if len(ordered) > limit:
+        lines.append(f"… and {len(ordered) - limit} more conflict(s) not annotated (see the JSON or HTML report).")
+    return "\n".join(lines) + ("\n" if lines else "")
