@@ -138,7 +138,7 @@ def read_decisions(root: Path, problems: Problems) -> dict[str, dict[str, Any]]:
     for i, node in enumerate(items):
         entry = plain(node)
         line = item_line(items, i)
-        if not isinstance(entry, dict) or not entry.get("fingerprint"):
+        if not isinstance(entry, dict) or entry.get("fingerprint") in (None, ""):
             problems.add("a decision needs a fingerprint", file=rel, line=line, code="decision")
             continue
         if entry.get("verdict") not in VERDICTS:

