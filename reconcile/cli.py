@@ -28,6 +28,13 @@ EXIT_OK = 0
 EXIT_NEW = 1
 EXIT_INVALID = 2
 
+output_option = click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (atomically) instead of standard output.",
+)
+
 workspace_argument = click.argument(
     "workspace",
     required=False,
@@ -94,12 +101,7 @@ def _use_baseline(flag: bool | None, settings: dict) -> bool:
     default=None,
     help="Output format (default: terminal; github inside GitHub Actions).",
 )
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the report to this file (atomically) instead of standard output.",
-)
+@output_option
 @click.option(
     "--severity",
     type=click.Choice(["error", "warning", "info"]),
@@ -126,10 +128,7 @@ def check(workspace: Path, fmt: str | None, output: Path | None, severity: str, 
     from .gate import apply_gate, read_baseline, read_decisions
     from .render.formats import render_check
 
-    ws, problems = load(workspace)
-    if problems.errors:
-        _emit_problems(problems)
-        sys.exit(EXIT_INVALID)
+    ws, problems = _load_valid(workspace)
     result = find_conflicts(ws, problems)
     use_baseline = _use_baseline(baseline_flag, result.settings)
     baseline = read_baseline(ws.root, problems) if use_baseline else None
@@ -142,12 +141,7 @@ def check(workspace: Path, fmt: str | None, output: Path | None, severity: str, 
     state = apply_gate(result.conflicts, baseline, decisions)
     shown = at_or_above(state.conflicts, severity)
     records = conflict_records(shown, ws.claims)
-    text = render_check(fmt or _default_format(), records, shown, result, ws, state)
-    if output:
-        write_atomic(output, text if text.endswith("\n") else text + "\n")
-        click.echo(f"wrote {output}", err=True)
-    else:
-        click.echo(text, nl=not text.endswith("\n"))
+    _emit(render_check(fmt or _default_format(), records, shown, result, ws, state), output)
     for entry in state.stale_baseline:
         click.echo(
             f"stale baseline entry {entry['fingerprint']} ({entry['rule']}, {entry['subject']} {entry['property']}): "
@@ -175,10 +169,7 @@ def baseline(workspace: Path, prune: bool) -> None:
     from .check import find_conflicts
     from .gate import apply_gate, baseline_entries, read_baseline, read_decisions, write_baseline
 
-    ws, problems = load(workspace)
-    if problems.errors:
-        _emit_problems(problems)
-        sys.exit(EXIT_INVALID)
+    ws, problems = _load_valid(workspace)
     result = find_conflicts(ws, problems)
     old = read_baseline(ws.root, problems) or {}
     decisions = read_decisions(ws.root, problems)
@@ -237,10 +228,7 @@ def decide(
         raise click.UsageError("a false-positive verdict needs --reason")
     if verdict == "resolved" and not side:
         raise click.UsageError("a resolved verdict needs --side (the side that is right)")
-    ws, problems = load(workspace)
-    if problems.errors:
-        _emit_problems(problems)
-        sys.exit(EXIT_INVALID)
+    ws, problems = _load_valid(workspace)
     conflicts = find_conflicts(ws, problems).conflicts
     match = conflicts[conflicts["fingerprint"].eq(fingerprint)]
     if match.empty:
@@ -268,12 +256,7 @@ def decide(
     show_default=True,
     help="terminal: the source table; graphml or json (node-link): the source-agreement graph.",
 )
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file (atomically) instead of standard output.",
-)
+@output_option
 def graph(workspace: Path, fmt: str, output: Path | None) -> None:
     """Show the source-agreement graph of WORKSPACE: trust, agreement and dependence.
 
@@ -284,10 +267,7 @@ def graph(workspace: Path, fmt: str, output: Path | None) -> None:
     from .graph import build_source_graph, source_table, to_graphml, to_node_link
     from .render.terminal import render_source_table
 
-    ws, problems = load(workspace)
-    if problems.errors:
-        _emit_problems(problems)
-        sys.exit(EXIT_INVALID)
+    ws, _ = _load_valid(workspace)
     sg = build_source_graph(ws.claims, ws.sources)
     if fmt == "graphml":
         text = to_graphml(sg)
@@ -295,11 +275,7 @@ def graph(workspace: Path, fmt: str, output: Path | None) -> None:
         text = to_node_link(sg)
     else:
         text = render_source_table(source_table(sg, ws.sources), sg) + "\n"
-    if output:
-        write_atomic(output, text)
-        click.echo(f"wrote {output}", err=True)
-    else:
-        click.echo(text, nl=False)
+    _emit(text, output)
     sys.exit(EXIT_OK)
 
 
@@ -329,6 +305,24 @@ def rules_command(workspace: Path, verbose: bool) -> None:
             for f in info.option_fields():
                 click.echo(f"    option {f.name} = {getattr(cfg.options, f.name)!r} (default {f.default!r})")
             click.echo("")
+
+
+def _load_valid(workspace: Path):
+    """The validated workspace, or exit 2 after listing every problem."""
+    ws, problems = load(workspace)
+    if problems.errors:
+        _emit_problems(problems)
+        sys.exit(EXIT_INVALID)
+    return ws, problems
+
+
+def _emit(text: str, output: Path | None) -> None:
+    """Write ``text`` to ``output`` atomically, or print it."""
+    if output:
+        write_atomic(output, text if text.endswith("\n") else text + "\n")
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(text, nl=not text.endswith("\n"))
 
 
 def _emit_problems(problems: Problems) -> None:
