@@ -194,6 +194,54 @@ def baseline(workspace: Path, prune: bool) -> None:
 
 
 @main.command()
+@workspace_argument
+@click.option(
+    "--output",
+    "-o",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for index.html, report.json and summary.md (default: WORKSPACE/reports).",
+)
+@click.option(
+    "--baseline/--no-baseline",
+    "baseline_flag",
+    default=None,
+    help="Mark conflicts in reports/baseline.json as known (default: the `baseline` setting).",
+)
+def report(workspace: Path, out_dir: Path | None, baseline_flag: bool | None) -> None:
+    """Write the HTML conflict report of WORKSPACE for editors, with report.json and summary.md.
+
+    index.html is one self-contained file (no network): overview, source table and graph,
+    membership timelines, conflict cards with every quote in its script and direction,
+    filters and search. summary.md is a short Markdown summary for a pull request.
+    """
+    from .check import conflict_records, find_conflicts
+    from .gate import apply_gate, read_baseline, read_decisions
+    from .render.html_report import render_html
+    from .render.json_report import report_object
+    from .render.markdown import render_markdown
+    import json as _json
+
+    ws, problems = _load_valid(workspace)
+    result = find_conflicts(ws, problems)
+    baseline = read_baseline(ws.root, problems) if _use_baseline(baseline_flag, result.settings) else None
+    decisions = read_decisions(ws.root, problems)
+    if problems.errors:
+        _emit_problems(problems)
+        sys.exit(EXIT_INVALID)
+    state = apply_gate(result.conflicts, baseline, decisions)
+    records = conflict_records(state.conflicts, ws.claims)
+    obj = report_object(result, ws, state.conflicts, gate=state)
+    target = out_dir or (ws.root / "reports")
+    write_atomic(target / "report.json", _json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
+    write_atomic(target / "summary.md", render_markdown(records, obj["summary"]))
+    write_atomic(target / "index.html", render_html(records, result, ws, state, obj))
+    click.echo(f"wrote {target / 'index.html'}, report.json and summary.md ({len(records)} conflicts)")
+    sys.exit(EXIT_OK)
+
+
+@main.command()
 @click.argument("fingerprint")
 @click.option(
     "--verdict",

@@ -1,0 +1,253 @@
+"""The HTML conflict report for editors: one self-contained file built from Jinja templates.
+
+Everything is inline (CSS, JavaScript, the graph and timelines as SVG); nothing is fetched.
+Templates are packaged (``reconcile/templates``) and rendered with autoescape on, so every
+string that comes from documents, claim files or registries is escaped. A Content Security
+Policy allows only the report's own inline style and script (by their SHA-256 hashes), so
+even a string that escaped escaping could not run or load anything.
+
+Each quote is shown in its own script and direction (``lang`` and ``dir`` per quote, the
+quote isolated with ``<bdi>``), highlighted inside a few lines of its document.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import math
+from importlib import resources
+from typing import Any
+
+import networkx as nx
+import pandas as pd
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+
+from .. import __version__
+from ..check import CheckResult
+from ..gate import GateState
+from ..timeline import build_timeline
+from ..validate import Workspace
+
+__all__ = ["render_html", "RTL_LANGUAGES"]
+
+RTL_LANGUAGES = {"ar", "fa", "he", "ur", "ps", "ckb", "yi", "dv", "sd", "ug"}
+BADGES = {"error": "✖ error", "warning": "▲ warning", "info": "● info"}
+CONTEXT_CHARS = 160
+
+
+def _env() -> Environment:
+    return Environment(
+        loader=PackageLoader("reconcile", "templates"),
+        autoescape=select_autoescape(["html", "j2", "xml"], default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _asset(name: str) -> str:
+    return resources.files("reconcile").joinpath(f"templates/{name}").read_text(encoding="utf-8")
+
+
+def _csp_hash(text: str) -> str:
+    return "sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
+
+
+def _direction(lang: str | None) -> str:
+    return "rtl" if (lang or "").split("-")[0] in RTL_LANGUAGES else "ltr"
+
+
+def _context(doc: str, start: int, end: int) -> tuple[str, str]:
+    """A few lines of text before and after ``[start, end)``, cut at whitespace."""
+    lo = max(0, start - CONTEXT_CHARS)
+    hi = min(len(doc), end + CONTEXT_CHARS)
+    before, after = doc[lo:start], doc[end:hi]
+    if lo > 0:
+        cut = before.find(" ")
+        before = "…" + (before[cut + 1 :] if 0 <= cut < 40 else before)
+    if hi < len(doc):
+        cut = after.rfind(" ")
+        after = (after[:cut] if cut > len(after) - 40 else after) + "…"
+    return before, after
+
+
+def _cards(records: list[dict[str, Any]], ws: Workspace) -> list[dict[str, Any]]:
+    props = ws.registry.properties
+    cards = []
+    for rec in records:
+        languages, search = set(), [rec["subject"], rec["property"], rec["explanation"]]
+        sides = []
+        for side in rec["sides"]:
+            claims = []
+            search.append(side["label"])
+            for cl in side["claims"]:
+                doc = ws.documents.get(cl["source"], "")
+                before, after = _context(doc, cl["span"][0], cl["span"][1])
+                languages.add(cl["language"])
+                search.append(cl["quote"])
+                claims.append(
+                    {
+                        **cl,
+                        "dir": _direction(cl["language"]),
+                        "quote": doc[cl["span"][0] : cl["span"][1]] or cl["quote"],
+                        "before": before,
+                        "after": after,
+                    }
+                )
+            sides.append({"label": side["label"], "claims": claims})
+        cards.append(
+            {
+                **rec,
+                "subject_label": ws.gazetteer.label(rec["subject"]),
+                "property_label": props[rec["property"]].label if rec["property"] in props else rec["property"],
+                "languages": sorted(languages),
+                "search": " ".join(search).lower(),
+                "sides": sides,
+            }
+        )
+    return cards
+
+
+# --- SVG ------------------------------------------------------------------------------------
+
+
+def _graph_svg(result: CheckResult) -> Markup:
+    """Sources as circles on a ring; agreement and disagreement as differently drawn edges;
+    dependent sources inside a shared outline. All text escaped."""
+    g = result.graph.graph
+    nodes = sorted(g.nodes)
+    if not nodes:
+        return Markup('<svg viewBox="0 0 10 10" role="img" aria-label="no sources"></svg>')
+    width, height, radius = 720, 440, 150
+    pos = nx.circular_layout(nodes, scale=radius, center=(width / 2, height / 2))
+    parts = [f'<svg viewBox="0 0 {width} {height}" role="img" aria-label="source-agreement graph" xmlns="http://www.w3.org/2000/svg">']
+    groups: dict[str, list[str]] = {}
+    for n in nodes:
+        groups.setdefault(g.nodes[n]["group"], []).append(n)
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        xs = [pos[m][0] for m in members]
+        ys = [pos[m][1] for m in members]
+        cx, cy = sum(xs) / len(xs), sum(ys) / len(ys)
+        rx = max(max(abs(x - cx) for x in xs) + 45, 50)
+        ry = max(max(abs(y - cy) for y in ys) + 45, 50)
+        label = html.escape(" + ".join(members))
+        parts.append(
+            f'<ellipse class="dependent" cx="{cx:.1f}" cy="{cy:.1f}" rx="{rx:.1f}" ry="{ry:.1f}" '
+            f'fill="#7b4fa0" fill-opacity="0.12" stroke="#7b4fa0" stroke-dasharray="2 3"><title>dependent: {label}</title></ellipse>'
+        )
+    for a, b, data in sorted(g.edges(data=True)):
+        (x1, y1), (x2, y2) = pos[a], pos[b]
+        dx, dy = x2 - x1, y2 - y1
+        length = math.hypot(dx, dy) or 1.0
+        ox, oy = -dy / length * 3, dx / length * 3
+        title = html.escape(f"{a} – {b}: {data['agree']} agree, {data['disagree']} disagree, dependence {data['dependence']:.2f}")
+        if data["agree"]:
+            parts.append(
+                f'<line class="agree" x1="{x1 + ox:.1f}" y1="{y1 + oy:.1f}" x2="{x2 + ox:.1f}" y2="{y2 + oy:.1f}" '
+                f'stroke="#2e7d32" stroke-width="{1 + min(data["agree"], 12) * 0.6:.1f}"><title>{title}</title></line>'
+            )
+        if data["disagree"]:
+            parts.append(
+                f'<line class="disagree" x1="{x1 - ox:.1f}" y1="{y1 - oy:.1f}" x2="{x2 - ox:.1f}" y2="{y2 - oy:.1f}" '
+                f'stroke="#b00020" stroke-dasharray="6 4" stroke-width="{1 + min(data["disagree"], 12) * 0.6:.1f}"><title>{title}</title></line>'
+            )
+    for n in nodes:
+        x, y = pos[n]
+        d = g.nodes[n]
+        r = 10 + math.sqrt(d["claims"]) * 1.5
+        label = html.escape(n)
+        meta = html.escape(f"{n} ({d['language']}): {d['claims']} claims, trust {d['trust']:.2f}")
+        parts.append(
+            f'<g class="source"><circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="#fff" stroke="#1d1d1f" stroke-width="1.5"><title>{meta}</title></circle>'
+            f'<text x="{x:.1f}" y="{y + r + 14:.1f}" text-anchor="middle" font-size="12">{label}</text>'
+            f'<text x="{x:.1f}" y="{y + 4:.1f}" text-anchor="middle" font-size="10">{d["trust"]:.2f}</text></g>'
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+_MARKERS = {"member": ("circle", "#2e7d32"), "withdrawn": ("square", "#b00020"), "suspended": ("triangle", "#8a5a00")}
+
+
+def _timelines(ws: Workspace) -> list[dict[str, Any]]:
+    out = []
+    claims = ws.claims
+    lang_of = dict(zip(ws.sources["source"], ws.sources["language"]))
+    quote_of = dict(zip(claims["claim_id"], claims["quote"]))
+    for spec in ws.registry.timelines:
+        tl = build_timeline(claims, spec)
+        ev = tl.events
+        if ev.empty:
+            continue
+        first_year = int(ev["start"].min().year) - 1
+        last_year = max(int(ev["start"].max().year) + 1, first_year + 2)
+        for country, cev in ev.groupby("country", sort=True):
+            cev = cev.sort_values(["start", "source"])
+            width, height = 720, 46
+
+            def x_of(ts: pd.Timestamp) -> float:
+                return 20 + (ts.year + (ts.day_of_year - 1) / 366 - first_year) / (last_year - first_year) * (width - 40)
+
+            parts = [f'<svg viewBox="0 0 {width} {height}" role="img" aria-label="timeline of {html.escape(ws.gazetteer.label(country))}" xmlns="http://www.w3.org/2000/svg">',
+                     f'<line x1="20" y1="22" x2="{width - 20}" y2="22" stroke="#999"/>']
+            for year in range(first_year, last_year + 1, 5 if last_year - first_year > 15 else 1):
+                xx = x_of(pd.Timestamp(year=year, month=1, day=1))
+                parts.append(f'<text x="{xx:.1f}" y="42" font-size="10" text-anchor="middle">{year}</text>')
+            for row in cev.itertuples(index=False):
+                shape, colour = _MARKERS.get(row.status, ("circle", "#1f4e99"))
+                xx = x_of(row.start)
+                title = html.escape(f"{row.label}: {row.status} ({row.source})")
+                if shape == "circle":
+                    mark = f'<circle cx="{xx:.1f}" cy="22" r="6" fill="{colour}">'
+                elif shape == "square":
+                    mark = f'<rect x="{xx - 6:.1f}" y="16" width="12" height="12" fill="{colour}">'
+                else:
+                    mark = f'<polygon points="{xx:.1f},15 {xx - 7:.1f},28 {xx + 7:.1f},28" fill="{colour}">'
+                closing = "</circle>" if shape == "circle" else ("</rect>" if shape == "square" else "</polygon>")
+                parts.append(f"{mark}<title>{title}</title>{closing}")
+            parts.append("</svg>")
+            out.append(
+                {
+                    "label": f"{ws.gazetteer.label(country)} in {ws.gazetteer.label(spec.organization)}",
+                    "svg": Markup("".join(parts)),
+                    "changes": bool((cev["kind"] != "founding").any()),
+                    "events": [
+                        {
+                            "date": row.label,
+                            "status": "founding member" if row.kind == "founding" else row.status,
+                            "source": row.source,
+                            "quote": quote_of.get(row.claim_id, ""),
+                            "lang": lang_of.get(row.source, ""),
+                            "dir": _direction(lang_of.get(row.source)),
+                        }
+                        for row in cev.itertuples(index=False)
+                    ],
+                }
+            )
+    return out
+
+
+def render_html(records: list[dict[str, Any]], result: CheckResult, ws: Workspace, state: GateState, report: dict) -> str:
+    """The whole report as one HTML document."""
+    css, js = _asset("report.css"), _asset("report.js")
+    cards = _cards(records, ws)
+    template = _env().get_template("report.html.j2")
+    return template.render(
+        css=Markup(css),
+        js=Markup(js),
+        style_hash=_csp_hash(css),
+        script_hash=_csp_hash(js),
+        version=__version__,
+        summary=report["summary"],
+        silenced=len(state.silenced),
+        sources=report["sources"],
+        badges=BADGES,
+        cards=cards,
+        rules=sorted({c["rule"] for c in cards}),
+        languages=sorted({lang for c in cards for lang in c["languages"]}),
+        graph_svg=_graph_svg(result),
+        timelines=_timelines(ws),
+    )
