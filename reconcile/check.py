@@ -59,7 +59,8 @@ def at_or_above(conflicts: pd.DataFrame, severity: str) -> pd.DataFrame:
 
 def conflict_records(conflicts: pd.DataFrame, claims: pd.DataFrame) -> list[dict[str, Any]]:
     """The conflicts as JSON-ready dicts, claims expanded with their evidence."""
-    by_id = claims.set_index("claim_id")
+    wanted = {c for sides in conflicts["sides"] for side in sides for c in side["claims"]}
+    by_id = claims[claims["claim_id"].isin(wanted)].set_index("claim_id")
     evidence = {
         cid: {
             "id": cid,

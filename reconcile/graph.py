@@ -196,40 +196,52 @@ def _side_sources(side: dict, source_of: dict[str, str]) -> set[str]:
     return {source_of[c] for c in side["claims"] if c in source_of}
 
 
-def _compatible(a: dict, b: dict, claims_by_id: pd.DataFrame) -> bool:
-    """Whether two sides could both be right (overlapping dates or figures)."""
-    ca = claims_by_id.loc[[c for c in a["claims"] if c in claims_by_id.index]]
-    cb = claims_by_id.loc[[c for c in b["claims"] if c in claims_by_id.index]]
-    if ca.empty or cb.empty:
-        return False
-    if ca["value_type"].iloc[0] == "date" and cb["value_type"].iloc[0] == "date":
-        return bool(ca["date_start"].max() <= cb["date_end"].min() and cb["date_start"].max() <= ca["date_end"].min())
-    return False
+def _side_spans(sides: list[dict], spans: dict[str, tuple[int, int]]) -> list[tuple[int, int] | None]:
+    """Per side: the days all its dated claims share ``(latest start, earliest end)``, or None."""
+    out = []
+    for side in sides:
+        dated = [spans[c] for c in side["claims"] if c in spans]
+        out.append((max(s for s, _ in dated), min(e for _, e in dated)) if dated else None)
+    return out
+
+
+def _compatible(a: tuple[int, int] | None, b: tuple[int, int] | None) -> bool:
+    """Whether two sides could both be right (their dates overlap)."""
+    return a is not None and b is not None and a[0] <= b[1] and b[0] <= a[1]
 
 
 def suggest(conflicts: pd.DataFrame, claims: pd.DataFrame, sg: SourceGraph) -> pd.Series:
     """A suggestion sentence per conflict (aligned with ``conflicts``)."""
     source_of = dict(zip(claims["claim_id"], claims["source"]))
-    by_id = claims.set_index("claim_id")
+    dated = claims[claims["value_type"].eq("date") & claims["date_start"].notna()]
+    spans = dict(
+        zip(
+            dated["claim_id"],
+            zip(dated["date_start"].to_numpy("datetime64[s]").astype("int64"), dated["date_end"].to_numpy("datetime64[s]").astype("int64")),
+        )
+    )
+    groups_of = sg.groups.to_dict()
+    trust_of = sg.trust.to_dict()
     out = []
     for sides, internal in zip(conflicts["sides"], conflicts["internal"]):
+        side_spans = _side_spans(sides, spans)
         support = []
-        for side in sides:
+        for i, side in enumerate(sides):
             srcs = _side_sources(side, source_of)
-            for other in sides:
-                if other is not side and _compatible(side, other, by_id):
+            for j, other in enumerate(sides):
+                if i != j and _compatible(side_spans[i], side_spans[j]):
                     srcs |= _side_sources(other, source_of)
-            groups = {}
+            groups: dict[str, float] = {}
             for s in srcs:
-                grp = sg.groups.get(s, s)
-                groups[grp] = max(groups.get(grp, 0.0), float(sg.trust.get(s, 0.0)))
-            support.append((len(groups), sum(groups.values()), side, sorted(srcs), sorted(groups)))
+                grp = groups_of.get(s, s)
+                groups[grp] = max(groups.get(grp, 0.0), float(trust_of.get(s, 0.0)))
+            support.append((len(groups), sum(groups.values()), side, sorted(srcs), sorted(groups), side_spans[i]))
         ranked = sorted(support, key=lambda t: (-t[0], -t[1], json.dumps(t[2]["value"], ensure_ascii=False)))
         best = ranked[0]
-        rivals = [t for t in ranked[1:] if not _compatible(best[2], t[2], by_id)] or ranked[1:]
+        rivals = [t for t in ranked[1:] if not _compatible(best[5], t[5])] or ranked[1:]
         second = rivals[0]
         same_camp = set(best[4]) == set(second[4])
-        out.append(_sentence(best, second, internal or same_camp, sg))
+        out.append(_sentence(best[:5], second[:5], internal or same_camp, sg))
     return pd.Series(out, index=conflicts.index, dtype=object)
 
 

@@ -1,0 +1,138 @@
+"""End-to-end benchmark of `reconcile check` on generated workspaces (10k, 100k, 1M claims).
+
+Run from the repository root::
+
+    .venv/bin/python -m bench.harness                  # 10k, 100k and 1M claims
+    .venv/bin/python -m bench.harness --sizes 10000     # a quick run
+
+Each size runs in a fresh subprocess so that peak memory (ru_maxrss) belongs to that run.
+Stages: load (read sources, documents and Parquet claims), validate (type, resolve,
+locate quotes), rules, graph (trust, dependence, suggestions), json (records and file).
+The floor, measured in the same run on the same files, is a bare pandas read of the
+Parquet claim files plus a group-by counting distinct values per (subject, property).
+The table shows seconds per stage, each stage's ratio to the floor, peak memory, and the
+growth factor from 100k to 1M claims.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+__all__ = ["run_stages", "floor", "main"]
+
+CACHE = Path("/tmp/reconcile-bench")
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def run_stages(root: Path) -> dict:
+    """Time each stage of `reconcile check` on the workspace at ``root``."""
+    from reconcile.check import conflict_records
+    from reconcile.conflicts import run_rules
+    from reconcile.graph import build_source_graph, rank_conflicts
+    from reconcile.problems import Problems
+    from reconcile.render.json_report import render_json
+    from reconcile.rulekit import RuleContext, discover_rules, load_config
+    from reconcile.validate import validate
+    from reconcile.workspace import load_workspace
+    from reconcile.check import CheckResult
+    from reconcile.yamlio import write_atomic
+
+    out: dict = {"stages": {}}
+    problems = Problems()
+
+    def stage(name, fn):
+        start = time.perf_counter()
+        value = fn()
+        out["stages"][name] = {"seconds": time.perf_counter() - start, "peak_mb": _peak_mb()}
+        return value
+
+    raw = stage("load", lambda: load_workspace(root, problems))
+    ws = stage("validate", lambda: validate(raw, problems))
+    assert not problems.errors, [p.render() for p in problems.errors[:5]]
+
+    def rules():
+        found = discover_rules(ws.root, problems)
+        configs, settings = load_config(ws.root, found, problems)
+        ctx = RuleContext(ws.registry, ws.sources, ws.claims, ws.gazetteer.label)
+        return run_rules(ws.claims, ctx, found, configs, problems), found, configs, settings
+
+    conflicts, found, configs, settings = stage("rules", rules)
+
+    def graph():
+        sg = build_source_graph(ws.claims, ws.sources)
+        return sg, rank_conflicts(conflicts, ws.claims, sg).assign(status="new")
+
+    sg, ranked = stage("graph", graph)
+
+    def to_json():
+        result = CheckResult(ranked, found, configs, settings, sg)
+        write_atomic(root / "conflicts.json", render_json(result, ws, ranked))
+        return len(ranked)
+
+    out["conflicts"] = stage("json", to_json)
+    out["claims"] = int(len(ws.claims))
+    return out
+
+
+def floor(root: Path) -> dict:
+    """Bare pandas: read the Parquet claim files, count distinct values per key."""
+    import pandas as pd
+
+    start = time.perf_counter()
+    frame = pd.concat([pd.read_parquet(p) for p in sorted((root / "claims" / "captured").glob("*.parquet"))])
+    distinct = frame.groupby(["subject", "property"])["value"].nunique()
+    return {"seconds": time.perf_counter() - start, "keys": int(len(distinct)), "peak_mb": _peak_mb()}
+
+
+def _subprocess(args: list[str]) -> dict:
+    done = subprocess.run([sys.executable, "-m", "bench.harness", *args], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--floor", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.one:
+        print(json.dumps(run_stages(args.one)))
+        return 0
+    if args.floor:
+        print(json.dumps(floor(args.floor)))
+        return 0
+    from .generate_workspace import generate_workspace
+
+    rows = {}
+    for n in args.sizes:
+        root = CACHE / f"ws-{n}"
+        if not (root / "manifest.json").is_file():
+            generate_workspace(root, n, seed=1)
+        fl = _subprocess(["--floor", str(root)])
+        run = _subprocess(["--one", str(root)])
+        rows[n] = (fl, run)
+        total = sum(s["seconds"] for s in run["stages"].values())
+        print(f"\n{run['claims']:,} claims ({n:,} asked), {run['conflicts']:,} conflicts; floor {fl['seconds']:.3f} s "
+              f"(peak {fl['peak_mb']:.0f} MB)")
+        print(f"  {'stage':10} {'seconds':>8} {'x floor':>8} {'peak MB':>8}")
+        for name, s in run["stages"].items():
+            print(f"  {name:10} {s['seconds']:8.3f} {s['seconds'] / fl['seconds']:8.1f} {s['peak_mb']:8.0f}")
+        print(f"  {'total':10} {total:8.3f} {total / fl['seconds']:8.1f}   validation share {run['stages']['validate']['seconds'] / total:.0%}")
+    if 100_000 in rows and 1_000_000 in rows:
+        t100 = sum(s["seconds"] for s in rows[100_000][1]["stages"].values())
+        t1m = sum(s["seconds"] for s in rows[1_000_000][1]["stages"].values())
+        print(f"\ngrowth from 100k to 1M claims: {t1m / t100:.1f}x (linear: 10x)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
