@@ -748,7 +748,11 @@ def _finish(claims: pd.DataFrame) -> pd.DataFrame:
     out["note"] = out["note"].map(lambda v: None if v is None or (isinstance(v, float) and pd.isna(v)) else str(v))
     out["line"] = pd.to_numeric(out["line"], errors="coerce").astype("Int64")
     out = out[CLAIM_COLUMNS].sort_values(["file", "line", "claim_id"], kind="stable").reset_index(drop=True)
-    return ClaimModel.validate(out)
+    out = ClaimModel.validate(out)
+    # Text columns as plain Python objects: rules, graph and reports iterate over them, and
+    # iterating Arrow-backed strings element by element is several times slower.
+    text_cols = [c for c in out.columns if pd.api.types.is_string_dtype(out[c]) and not isinstance(out[c].dtype, pd.CategoricalDtype)]
+    return out.astype({c: object for c in text_cols})
 
 
 def _to_bool(value: object) -> bool:

@@ -93,7 +93,8 @@ def test_fingerprints_survive_reordering_renaming_and_renumbering(tmp_path):
 def test_a_new_distinct_value_changes_the_fingerprint():
     import pandas as pd
 
-    row = WS.claims[WS.claims["claim_id"] == "tjfa-012"].copy()  # Uzbekistan suspended in 2012
+    uz = WS.claims[WS.claims["subject"].eq("country:UZ") & WS.claims["value"].eq("suspended")]
+    row = uz.iloc[[0]].copy()  # Uzbekistan suspended in 2012
     row["claim_id"] = "extra-2"
     row["value"] = "member"
     row["value_label"] = "member"
