@@ -267,10 +267,13 @@ def _sentence(best, second, internal: bool, sg: SourceGraph) -> str:
             f"({_who(srcs1, sg)}: {w1:.2f} against {_who(srcs2, sg)}: {w2:.2f})."
         )
     if internal:
-        return (
-            f"The evidence does not decide: the conflict is within {_who(sorted(set(srcs1) | set(srcs2)), sg)}, "
-            "and no independent source speaks to it."
-        )
+        everyone = sorted(set(srcs1) | set(srcs2))
+        if len({sg.groups.get(s, s) for s in everyone}) == 1:
+            return (
+                f"The evidence does not decide: the conflict is within {_who(everyone, sg)}, "
+                "and no independent source speaks to it."
+            )
+        return f"The evidence does not decide: the same sources ({_who(everyone, sg)}) stand on both sides."
     return (
         f"The evidence does not decide: {n1} independent source{'s' if n1 != 1 else ''} on each side "
         f"({_who(srcs1, sg)} against {_who(srcs2, sg)}), with similar trust ({w1:.2f} against {w2:.2f})."

@@ -114,4 +114,4 @@ def test_baseline_is_sorted_and_stable(runner, ws):
     runner.invoke(main, ["baseline", str(ws)])
     assert (ws / "reports" / "baseline.json").read_text(encoding="utf-8") == first
     fps = [e["fingerprint"] for e in json.loads(first)["conflicts"]]
-    assert fps == sorted(fps) and len(fps) == 6
+    assert fps == sorted(fps) and len(fps) == 11
