@@ -14,7 +14,7 @@ import pandas as pd
 
 from .scope import assign_scope_groups, scope_interval, scope_label
 
-__all__ = ["scoped", "sides_by_value", "sources_text", "side_value"]
+__all__ = ["scoped", "sides_by_value", "sources_text", "side_value", "conflict_rows"]
 
 KEY = ["subject", "property"]
 
@@ -77,3 +77,14 @@ def sides_by_value(
 def sources_text(frame: pd.DataFrame) -> pd.Series:
     """Per ``(_group, value)``: the sources that state it, comma-separated."""
     return frame.groupby(["_group", "value"])["source"].agg(lambda s: ", ".join(sorted(set(s))))
+
+
+def conflict_rows(
+    sel: pd.DataFrame, *, kind: Any, severity: Any, explanation: pd.Series, sides: pd.Series
+) -> pd.DataFrame:
+    """One conflict row per ``_group`` of ``sel`` (subject, property and scope from the group)."""
+    from .rulekit import CONFLICT_COLUMNS
+
+    meta = sel.groupby("_group").agg(subject=("subject", "first"), property=("property", "first"), scope=("scope", "first"))
+    out = meta.assign(kind=kind, severity=severity, explanation=explanation, sides=sides)
+    return out.reset_index(drop=True)[CONFLICT_COLUMNS]

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from reconcile.grouping import scoped, sides_by_value
-from reconcile.rulekit import CONFLICT_COLUMNS, RuleContext, empty_conflicts
+from reconcile.grouping import conflict_rows, scoped, sides_by_value
+from reconcile.rulekit import RuleContext, empty_conflicts
 
 ID = "date-mismatch"
 NAME = "differing dates"
@@ -54,8 +54,4 @@ def check(claims: pd.DataFrame, ctx: RuleContext, options: Options) -> pd.DataFr
         + " and ".join(f"{v} ({src})" for v, src in zip(grp.index.get_level_values("value"), grp["sources"]))
         + "."
     )
-    meta = sel.groupby("_group").agg(
-        subject=("subject", "first"), property=("property", "first"), scope=("scope", "first")
-    )
-    out = meta.assign(kind="contradiction", severity=None, explanation=expl, sides=sides)
-    return out.reset_index(drop=True)[CONFLICT_COLUMNS]
+    return conflict_rows(sel, kind="contradiction", severity=None, explanation=expl, sides=sides)

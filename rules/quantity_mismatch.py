@@ -24,9 +24,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from reconcile.grouping import scoped, sides_by_value
+from reconcile.grouping import conflict_rows, scoped, sides_by_value
 from reconcile.normalize.quantities import plausible_range
-from reconcile.rulekit import CONFLICT_COLUMNS, RuleContext, empty_conflicts
+from reconcile.rulekit import RuleContext, empty_conflicts
 
 ID = "quantity-mismatch"
 NAME = "differing figures"
@@ -80,10 +80,6 @@ def check(claims: pd.DataFrame, ctx: RuleContext, options: Options) -> pd.DataFr
         ],
         index=kind.index,
     )
-    meta = sel.groupby("_group").agg(
-        subject=("subject", "first"), property=("property", "first"), scope=("scope", "first")
+    return conflict_rows(
+        sel, kind=kind, severity=kind.map({"contradiction": None, "minor": "warning"}), explanation=expl, sides=sides
     )
-    out = meta.assign(
-        kind=kind, severity=kind.map({"contradiction": None, "minor": "warning"}), explanation=expl, sides=sides
-    )
-    return out.reset_index(drop=True)[CONFLICT_COLUMNS]

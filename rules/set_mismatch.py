@@ -26,8 +26,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from reconcile.grouping import scoped, sides_by_value
-from reconcile.rulekit import CONFLICT_COLUMNS, RuleContext, empty_conflicts
+from reconcile.grouping import conflict_rows, scoped, sides_by_value
+from reconcile.rulekit import RuleContext, empty_conflicts
 from reconcile.timeline import describe_periods, timelines_of
 
 ID = "set-mismatch"
@@ -96,14 +96,13 @@ def check(claims: pd.DataFrame, ctx: RuleContext, options: Options) -> pd.DataFr
         + _periods(g, timeline_for.get(tuple(meta_key.loc[g.name])), ctx),
         include_groups=False,
     )
-    meta = sel.groupby("_group").agg(subject=("subject", "first"), property=("property", "first"), scope=("scope", "first"))
-    out = meta.assign(
+    return conflict_rows(
+        sel,
         kind=kinds,
         severity=kinds.map({"contradiction": None, "omission": "info"}),
         explanation=expl,
         sides=sides,
     )
-    return out.reset_index(drop=True)[CONFLICT_COLUMNS]
 
 
 def _labeler(ctx: RuleContext, sel: pd.DataFrame):

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from reconcile.grouping import sides_by_value
-from reconcile.rulekit import CONFLICT_COLUMNS, RuleContext, empty_conflicts
+from reconcile.grouping import conflict_rows, sides_by_value
+from reconcile.rulekit import RuleContext, empty_conflicts
 from reconcile.scope import assign_scope_groups, scope_label
 
 ID = "status-conflict"
@@ -68,6 +68,4 @@ def check(claims: pd.DataFrame, ctx: RuleContext, options: Options) -> pd.DataFr
         )
         + "."
     )
-    meta = sel.groupby("_group").agg(subject=("subject", "first"), property=("property", "first"), scope=("scope", "first"))
-    out = meta.assign(kind="contradiction", severity=None, explanation=expl, sides=sides)
-    return out.reset_index(drop=True)[CONFLICT_COLUMNS]
+    return conflict_rows(sel, kind="contradiction", severity=None, explanation=expl, sides=sides)

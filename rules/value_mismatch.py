@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from reconcile.grouping import scoped, sides_by_value
-from reconcile.rulekit import CONFLICT_COLUMNS, RuleContext, empty_conflicts
+from reconcile.grouping import conflict_rows, scoped, sides_by_value
+from reconcile.rulekit import RuleContext, empty_conflicts
 
 ID = "value-mismatch"
 NAME = "differing values"
@@ -59,8 +59,4 @@ def check(claims: pd.DataFrame, ctx: RuleContext, options: Options) -> pd.DataFr
         + "; ".join(f"{lbl} ({src})" for lbl, src in zip(g["label"], g["sources"]))
         + "."
     )
-    meta = sel.groupby("_group").agg(
-        subject=("subject", "first"), property=("property", "first"), scope=("scope", "first")
-    )
-    out = meta.assign(kind="contradiction", severity=None, explanation=expl, sides=sides)
-    return out.reset_index(drop=True)[CONFLICT_COLUMNS]
+    return conflict_rows(sel, kind="contradiction", severity=None, explanation=expl, sides=sides)
