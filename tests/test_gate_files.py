@@ -4,29 +4,25 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 
 import pytest
 
 from reconcile import yamlio
 from reconcile.cli import main
 
-from .conftest import ROOT
+from .conftest import ROOT, check_json
 
 STATUS_FP = "7ed7f1083810f777"  # Uzbekistan 2012: suspended or withdrawn
 MINOR_FP = "c686bb17d622647e"  # peacekeeping forces 3,600 or 3,500
 
 
 @pytest.fixture
-def ws(tmp_path):
-    root = tmp_path / "ws"
-    shutil.copytree(ROOT / "claims", root / "claims")
-    return root
+def ws(corpus_copy):
+    return corpus_copy
 
 
 def _json(runner, root, *extra):
-    result = runner.invoke(main, ["check", str(root), "--format", "json", *extra])
-    return result, json.loads(result.stdout)
+    return check_json(runner, root, *extra)
 
 
 def test_decide_keeps_comments_and_order(runner, ws):

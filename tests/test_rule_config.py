@@ -2,26 +2,21 @@
 
 from __future__ import annotations
 
-import json
-import shutil
 
 import pytest
 
 from reconcile.cli import main
 
-from .conftest import ROOT
+from .conftest import ROOT, check_json
 
 
 @pytest.fixture
-def corpus(tmp_path):
-    root = tmp_path / "ws"
-    shutil.copytree(ROOT / "claims", root / "claims")
-    return root
+def corpus(corpus_copy):
+    return corpus_copy
 
 
 def _check(runner, root, *extra):
-    result = runner.invoke(main, ["check", str(root), "--format", "json", *extra])
-    return result, (json.loads(result.stdout) if result.exit_code in (0, 1) else None)
+    return check_json(runner, root, *extra)
 
 
 def test_disable_and_severity_in_reconcile_toml(runner, corpus):
