@@ -21,19 +21,18 @@ Stages, each vectorized over the claims (each distinct string is parsed or resol
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from babel import Locale, UnknownLocaleError
 from rapidfuzz import fuzz, process
 
 from .normalize.dates import normalize_dates
 from .normalize.names import Gazetteer
 from .normalize.quantities import normalize_quantities
 from .normalize.text import fold_whitespace
+from .quotes import locate_quotes
 from .problems import Problems
 from .registry import Registry
 from .schemas import (
@@ -44,7 +43,7 @@ from .schemas import (
 )
 from .workspace import SOURCE_KINDS, RawWorkspace
 
-__all__ = ["Workspace", "validate", "locate_quotes", "workspace_gazetteer"]
+__all__ = ["Workspace", "validate", "workspace_gazetteer"]
 
 _NA = pd.NA
 
@@ -555,115 +554,6 @@ def _time_scope(claims: pd.DataFrame, sources: pd.DataFrame, problems: Problems)
 
 
 # --- evidence -----------------------------------------------------------------------------
-
-
-_WS = re.compile(r"\s+")
-
-
-_WHITESPACE = np.array([c for c in range(0x3001) if chr(c).isspace()], dtype=np.uint32)
-
-
-def _folded_with_offsets(text: str) -> tuple[str, np.ndarray]:
-    """``text`` with whitespace runs folded to one space, and each folded char's offset.
-
-    Vectorized over the code points (UTF-32), so a document of megabytes folds in
-    milliseconds; ``offsets[i]`` is the index in ``text`` of folded character ``i``.
-    """
-    if not text:
-        return "", np.zeros(0, dtype=np.int64)
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    is_ws = np.isin(codes, _WHITESPACE)
-    repeat = np.zeros(len(codes), dtype=bool)
-    repeat[1:] = is_ws[1:] & is_ws[:-1]
-    keep = ~repeat
-    offsets = np.nonzero(keep)[0]
-    folded_codes = np.where(is_ws, np.uint32(32), codes)[keep]
-    return folded_codes.astype("<u4").tobytes().decode("utf-32-le"), offsets
-
-
-def _line_index(text: str, offsets: np.ndarray) -> dict[str, int]:
-    """Folded start offset of each whole line of a document that occurs once.
-
-    Machine-extracted claims mostly quote whole lines; looking a line up is O(1) instead of
-    a scan of the document. A line that occurs twice is left out (the scan then finds the
-    occurrence asked for).
-    """
-    index: dict[str, int] = {}
-    seen_twice: set[str] = set()
-    pos = 0
-    for line in text.splitlines(keepends=True):
-        key = fold_whitespace(line)
-        if key:
-            first = pos + len(line) - len(line.lstrip())
-            if key in index:
-                seen_twice.add(key)
-            else:
-                index[key] = int(np.searchsorted(offsets, first))
-        pos += len(line)
-    for key in seen_twice:
-        index.pop(key, None)
-    return index
-
-
-def locate_quotes(documents: dict[str, str], keys: pd.DataFrame) -> pd.DataFrame:
-    """Find each (source, quote, occurrence) in its document.
-
-    Returns a frame aligned with ``keys`` with ``span_start``, ``span_end`` (offsets into the
-    document's Python string, end exclusive; the span starts and ends on the quote's first
-    and last non-space characters) and ``quote_error`` (why it was not found, with the
-    closest passage when one is near). Each distinct key is searched once. A quote that is
-    a whole line of its document (occurring once as a line) is located at that line by a
-    dictionary lookup; any other quote at its ``occurrence``-th match.
-    """
-    uniq = keys[["source", "quote", "occurrence"]].drop_duplicates()
-    folded_docs: dict[str, tuple[str, np.ndarray, dict[str, int]]] = {}
-    results = []
-    for source, quote, occurrence in zip(
-        uniq["source"].to_numpy(dtype=object), uniq["quote"].to_numpy(dtype=object), uniq["occurrence"].to_numpy()
-    ):
-        text = documents.get(source)
-        if text is None:
-            results.append((source, quote, occurrence, -1, -1, "its source's document could not be read"))
-            continue
-        if source not in folded_docs:
-            folded, offsets = _folded_with_offsets(text)
-            folded_docs[source] = (folded, offsets, _line_index(text, offsets))
-        folded, offsets, lines = folded_docs[source]
-        q = fold_whitespace(str(quote))
-        if not q:
-            results.append((source, quote, occurrence, -1, -1, "empty quote"))
-            continue
-        start = lines.get(q, -1) if int(occurrence) == 1 else -1
-        if start < 0:
-            for _ in range(int(occurrence)):
-                start = folded.find(q, start + 1)
-                if start < 0:
-                    break
-        if start < 0:
-            count = folded.count(q)
-            if count:
-                msg = f"the quote occurs {count} time(s) in the document, not {int(occurrence)}"
-            else:
-                msg = "quote not found in the document" + _closest_passage(q, folded)
-            results.append((source, quote, occurrence, -1, -1, msg))
-            continue
-        end = start + len(q) - 1
-        results.append((source, quote, occurrence, int(offsets[start]), int(offsets[end]) + 1, None))
-    found = pd.DataFrame(results, columns=["source", "quote", "occurrence", "span_start", "span_end", "quote_error"])
-    merged = keys[["source", "quote", "occurrence"]].reset_index().merge(
-        found, on=["source", "quote", "occurrence"], how="left"
-    )
-    return merged.set_index("index")[["span_start", "span_end", "quote_error"]]
-
-
-def _closest_passage(quote: str, folded_doc: str) -> str:
-    align = fuzz.partial_ratio_alignment(quote, folded_doc, score_cutoff=60)
-    if align is None:
-        return ""
-    passage = folded_doc[align.dest_start : align.dest_end]
-    if len(passage) > 160:
-        passage = passage[:157] + "…"
-    return f"; closest passage ({align.score:.0f}% alike): «{passage}»"
 
 
 def _evidence(claims: pd.DataFrame, sources: pd.DataFrame, documents: dict[str, str], problems: Problems) -> pd.DataFrame:

@@ -7,7 +7,7 @@ import shutil
 import pandas as pd
 
 from reconcile.pipeline import load
-from reconcile.validate import locate_quotes
+from reconcile.quotes import locate_quotes
 
 from .conftest import ROOT
 

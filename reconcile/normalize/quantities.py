@@ -630,6 +630,10 @@ def _parse_scalar(value: Any, unit: str | None) -> Quantity:
 
 # --- vectorized --------------------------------------------------------------------------
 
+_PLAIN_FIGURE = r"[0-9]{1,15}(?:\.[0-9]{1,6})?"
+"""A figure written with ASCII digits only, which :func:`parse_quantity` reads as an exact
+amount in the assumed unit (taken without the parser for speed)."""
+
 QUANTITY_COLUMNS = ("qty_amount", "qty_unit", "qty_approx", "qty_low", "qty_high", "qty_error")
 
 
@@ -713,14 +717,24 @@ def normalize_quantities(values: pd.Series, units: pd.Series | None = None) -> p
     amount, low, high = (np.full(n + 1, np.nan) for _ in range(3))  # slot n is what code -1 takes
     unit, approx, error = (np.full(n + 1, None, dtype=object) for _ in range(3))
     raw = values.array
-    for k, row in enumerate(first_rows):
+    firsts = pd.Series(np.asarray(raw, dtype=object)[first_rows], dtype=object)
+    # Plain figures ("85233", "3.5") need no parser: read them in one vectorized pass.
+    plain = firsts.map(type).eq(str).to_numpy() & firsts.where(firsts.map(type).eq(str), "").str.fullmatch(
+        _PLAIN_FIGURE
+    ).to_numpy(dtype=bool)
+    amount[:n][plain] = pd.to_numeric(firsts[plain]).to_numpy(dtype=float)
+    approx[:n][plain] = "exact"
+    unit[:n][plain] = np.asarray(unit_uniques, dtype=object)[unit_codes[first_rows[plain]]]
+    for k in np.flatnonzero(~plain):
+        row = first_rows[k]
         try:
             q = parse_quantity(raw[row], unit_uniques[unit_codes[row]])
         except QuantityError as exc:
             error[k] = str(exc)
             continue
         amount[k], unit[k], approx[k] = q.amount, q.unit, q.approx
-        low[k], high[k] = q.interval()
+    parsed = approx != None  # noqa: E711 (element-wise: the rows that parsed)
+    low[parsed], high[parsed] = _bounds(amount[parsed], approx[parsed], np.zeros(int(parsed.sum())), ABOUT_MARGIN)
     idx = values.index
     return pd.DataFrame(
         {

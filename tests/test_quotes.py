@@ -1,0 +1,100 @@
+"""Quote location: the vectorized folding and lookup agree with a plain reading of the rules.
+
+The reference below is the definition written naively (character by character): whitespace
+runs count as one space, a quote's span runs from its first to its last non-space
+character; a quote that is a whole line occurring once is that line, any other quote its
+``occurrence``-th match.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reconcile.normalize.text import fold_whitespace
+from reconcile.quotes import fold_document, fold_whitespace_many, locate_quotes
+
+CHARS = list("ab ج\t\n\r\u00a0\u3000\u2028\x1cسل.") + ["\r\n"]
+texts = st.lists(st.sampled_from(CHARS), max_size=40).map("".join)
+
+
+def reference_span(document: str, quote: str, occurrence: int) -> tuple[int, int] | None:
+    """Naive: a quote equal to a line occurring once is that line; otherwise fold the
+    document keeping offsets, find the n-th match, map back."""
+    q = re.sub(r"\s+", " ", quote).strip()
+    if occurrence == 1 and q:
+        pos, spans = 0, []
+        for line in document.splitlines(keepends=True):
+            if fold_whitespace(line) == q:
+                first = pos + len(line) - len(line.lstrip())
+                spans.append((first, pos + len(line.rstrip())))
+            pos += len(line)
+        if len(spans) == 1:
+            return spans[0]
+    folded, offsets = [], []
+    for i, ch in enumerate(document):
+        if ch.isspace():
+            if folded and folded[-1] == " ":
+                continue
+            folded.append(" ")
+        else:
+            folded.append(ch)
+        offsets.append(i)
+    flat = "".join(folded)
+    if not q:
+        return None
+    at = -1
+    for _ in range(occurrence):
+        at = flat.find(q, at + 1)
+        if at < 0:
+            return None
+    return offsets[at], offsets[at + len(q) - 1] + 1
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(texts, max_size=10))
+def test_fold_whitespace_many_equals_fold_whitespace(values):
+    assert fold_whitespace_many(values) == [fold_whitespace(v) for v in values]
+
+
+def test_strings_with_nul_fold_one_by_one():
+    assert fold_whitespace_many(["a\x00  b ", "  c"]) == ["a\x00 b", "c"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts)
+def test_line_index_holds_each_line_occurring_once(document):
+    doc = fold_document(document)
+    lines = [fold_whitespace(line) for line in document.splitlines()]
+    once = {line for line in lines if line and lines.count(line) == 1}
+    assert set(doc.lines) == once
+    for key, start in doc.lines.items():
+        assert doc.folded[start : start + len(key)] == key
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts, st.lists(st.tuples(texts, st.integers(1, 3)), min_size=1, max_size=6))
+def test_spans_match_the_reference(document, asked):
+    # Quotes taken from the document itself (whole lines and pieces) and random ones.
+    lines = document.splitlines()
+    quotes = [(q, n) for q, n in asked] + [(line, 1) for line in lines] + [(document[2:9], 1)]
+    keys = pd.DataFrame(
+        {"source": "s", "quote": [q for q, _ in quotes], "occurrence": [n for _, n in quotes]}
+    )
+    got = locate_quotes({"s": document}, keys)
+    for (quote, n), (_, row) in zip(quotes, got.iterrows()):
+        expected = reference_span(document, quote, n)
+        if expected is None:
+            assert pd.isna(row["span_start"]) and row["quote_error"]
+        else:
+            assert (row["span_start"], row["span_end"]) == expected, (quote, n)
+            assert pd.isna(row["quote_error"])
+
+
+def test_missing_document_and_empty_quote_are_explained():
+    keys = pd.DataFrame({"source": ["s", "t"], "quote": ["  ", "x"], "occurrence": [1, 1]})
+    got = locate_quotes({"s": "some text"}, keys)
+    assert got["quote_error"].tolist() == ["empty quote", "its source's document could not be read"]
