@@ -250,4 +250,4 @@ class ClaimModel(pa.DataFrameModel):
 
     class Config:
         strict = False
-        coerce = True
+        coerce = False  # validation builds the table with these types; a check, not a cast

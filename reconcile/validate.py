@@ -32,6 +32,7 @@ from .normalize.dates import normalize_dates
 from .normalize.names import Gazetteer
 from .normalize.quantities import normalize_quantities
 from .normalize.text import fold_whitespace
+from .frames import map_distinct, sorted_by_file_and_line
 from .quotes import locate_quotes
 from .problems import Problems
 from .registry import Registry
@@ -205,7 +206,7 @@ def _suggest_properties(claims: pd.DataFrame, registry: Registry, problems: Prob
 
 
 def _resolve_subjects(claims: pd.DataFrame, gaz: Gazetteer, problems: Problems) -> tuple[pd.DataFrame, pd.DataFrame]:
-    names = claims["subject"].astype(str)
+    names = map_distinct(claims["subject"], str)
     res = gaz.resolve_many(names)
     res.index = claims.index
     unresolved = res["id"].isna()
@@ -218,11 +219,14 @@ def _resolve_subjects(claims: pd.DataFrame, gaz: Gazetteer, problems: Problems) 
         code="unknown-name",
     )
     resolutions = _fuzzy_report(claims, names, res, "subject")
-    claims = claims[~unresolved].copy()
-    claims["subject_raw"] = claims["subject"]
-    claims["subject"] = res.loc[~unresolved, "id"].astype(str)
-    claims["subject_label"] = res.loc[~unresolved, "label"].astype(str)
-    claims["subject_kind"] = res.loc[~unresolved, "kind"].astype(str)
+    if unresolved.any():
+        claims, res = claims[~unresolved], res[~unresolved]
+    claims = claims.assign(
+        subject_raw=claims["subject"],
+        subject=res["id"].astype(object),
+        subject_label=res["label"].astype(object),
+        subject_kind=res["kind"].astype(object),
+    )
     return claims, resolutions
 
 
@@ -261,205 +265,236 @@ def _attach_property_info(claims: pd.DataFrame, registry: Registry) -> pd.DataFr
 # --- values -------------------------------------------------------------------------------
 
 
+_TYPED_COLUMNS: dict[str, object] = {
+    "value_norm": None,
+    "value_label": None,
+    "value_ids": None,
+    "date_start": "datetime64[s]",
+    "date_end": "datetime64[s]",
+    "date_precision": None,
+    "qty_amount": float,
+    "qty_low": float,
+    "qty_high": float,
+    "qty_approx": None,
+    "qty_unit": None,
+}
+
+
 def _type_values(
     claims: pd.DataFrame, registry: Registry, gaz: Gazetteer, problems: Problems
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Type each claim's value by its property; return typed claims and fuzzy resolutions."""
-    out = claims.copy()
-    for col in ("value_norm", "value_label"):
-        out[col] = pd.Series(None, index=out.index, dtype=object)
-    out["value_ids"] = pd.Series(None, index=out.index, dtype=object)
-    for col in ("date_start", "date_end"):
-        out[col] = pd.Series(pd.NaT, index=out.index, dtype="datetime64[s]")
-    out["date_precision"] = pd.Series(None, index=out.index, dtype=object)
-    out["qty_amount"] = np.nan
-    out["qty_low"] = np.nan
-    out["qty_high"] = np.nan
-    out["qty_approx"] = pd.Series(None, index=out.index, dtype=object)
-    out["qty_unit"] = pd.Series(None, index=out.index, dtype=object)
-    bad = pd.Series(False, index=out.index)
-    resolutions = []
+    """Type each claim's value by its property; return typed claims and fuzzy resolutions.
 
+    Each value type is typed by its own function over the rows of that type; they fill
+    column arrays by row position (``claims`` gets a fresh RangeIndex) and mark the rows
+    that failed in ``bad``.
+    """
+    claims = claims.reset_index(drop=True)
+    n = len(claims)
+    cols: dict[str, np.ndarray] = {}
+    for col, kind in _TYPED_COLUMNS.items():
+        if kind is None:
+            cols[col] = np.full(n, None, dtype=object)
+        elif kind is float:
+            cols[col] = np.full(n, np.nan)
+        else:
+            cols[col] = np.full(n, np.datetime64("NaT"), dtype=kind)
+    bad = np.zeros(n, dtype=bool)
+    value_type = claims["value_type"].to_numpy(dtype=object)
+    resolutions = _type_entities(
+        claims[np.isin(value_type, ["entity", "entity_set"])], registry, gaz, problems, cols, bad
+    )
+    _type_dates(claims[value_type == "date"], problems, cols, bad)
+    _type_quantities(claims[value_type == "quantity"], problems, cols, bad)
+    _type_statuses(claims[value_type == "status"], registry, problems, cols, bad)
+    texts = claims[value_type == "text"]
+    if len(texts):
+        folded = map_distinct(texts["value"], lambda v: fold_whitespace(_scalar_text(v)))
+        cols["value_norm"][texts.index] = folded.to_numpy()
+        cols["value_label"][texts.index] = folded.to_numpy()
+    typed = claims.assign(**cols)
+    return (typed[~bad] if bad.any() else typed), resolutions
+
+
+def _type_entities(
+    ent: pd.DataFrame, registry: Registry, gaz: Gazetteer, problems: Problems, cols: dict[str, np.ndarray], bad: np.ndarray
+) -> pd.DataFrame:
+    """Entity and entity-set values: one name per row, each distinct name resolved once."""
+    if ent.empty:
+        return pd.DataFrame()
     kinds_allowed = {pid: set(spec.entity_kinds) for pid, spec in registry.properties.items()}
+    names = map_distinct(ent["value"], _as_name_list)
+    counts = names.map(len)
+    scalar_list = ent["value_type"].eq("entity") & counts.ne(1)
+    problems.add_rows(
+        ent[scalar_list],
+        "an entity value must be one name",
+        column="value",
+        expected="one name or id (use an entity_set property for lists)",
+        code="value-type",
+    )
+    empty = counts.eq(0)
+    problems.add_rows(ent[empty], "empty set value", column="value", expected="at least one name", code="value-type")
+    bad[ent.index[(scalar_list | empty).to_numpy()]] = True
+    exploded = ent[["claim_id", "property", "file", "line", "field_lines"]].assign(name=names).explode("name")
+    exploded = exploded[exploded["name"].notna()]
+    exploded["name"] = map_distinct(exploded["name"], lambda v: fold_whitespace(str(v)))
+    res = gaz.resolve_many(exploded["name"].reset_index(drop=True)).add_prefix("r_")
+    res.index = exploded.index  # one row per exploded name; the index repeats per claim
+    exploded = pd.concat([exploded, res], axis=1)
+    unknown = exploded["r_id"].isna()
+    problems.add_rows(
+        exploded[unknown],
+        exploded.loc[unknown, "name"].map(lambda n: f"unknown name {n!r}"),
+        column="value",
+        expected="a name the gazetteer or the entity registry knows, or an id",
+        hint=exploded.loc[unknown, "name"].map(lambda n: _did_you_mean(gaz, n)),
+        code="unknown-name",
+    )
+    allowed_pairs = pd.MultiIndex.from_tuples(
+        [(p, k) for p, kinds in kinds_allowed.items() for k in kinds], names=["property", "kind"]
+    )
+    unrestricted = [p for p, kinds in kinds_allowed.items() if not kinds]
+    pair_ok = pd.MultiIndex.from_arrays(
+        [exploded["property"].to_numpy(dtype=object), exploded["r_kind"].to_numpy(dtype=object)]
+    ).isin(allowed_pairs) | exploded["property"].isin(unrestricted).to_numpy()
+    wrong_kind = ~unknown & ~pair_ok
+    problems.add_rows(
+        exploded[wrong_kind],
+        "'" + exploded.loc[wrong_kind, "name"] + "' is a " + exploded.loc[wrong_kind, "r_kind"].astype(str)
+        + " (" + exploded.loc[wrong_kind, "r_id"].astype(str) + ")",
+        column="value",
+        expected=None,
+        hint=exploded.loc[wrong_kind, "property"].map(
+            lambda p: "property " + p + " takes " + " or ".join(sorted(kinds_allowed[p]))
+        ),
+        code="value-kind",
+    )
+    failed = unknown | wrong_kind
+    bad[exploded.index[failed.to_numpy()]] = True
+    resolutions = _fuzzy_report(
+        exploded, exploded["name"], exploded.filter(like="r_").rename(columns=lambda c: c[2:]), "value"
+    )
+    good = exploded[~failed]
+    # Distinct ids of each claim, sorted: sort (claim, id) pairs, drop repeats, cut at
+    # claim changes. Claims naming one entity (the common case) need no tuple joining.
+    pairs = pd.DataFrame({"row": good.index.to_numpy(), "id": good["r_id"].to_numpy(dtype=object)})
+    pairs = pairs.drop_duplicates().sort_values(["row", "id"], kind="stable")
+    owner = pairs["row"].to_numpy()
+    ids = pairs["id"].to_numpy(dtype=object)
+    starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]]) if len(owner) else np.zeros(0, dtype=np.intp)
+    sizes = np.diff(np.r_[starts, len(owner)])
+    rows = owner[starts]
+    labels = {eid: gaz.label(eid) for eid in pd.unique(ids)}
+    single = sizes == 1
+    one_id = ids[starts[single]]
+    cols["value_ids"][rows[single]] = [(i,) for i in one_id]
+    cols["value_norm"][rows[single]] = one_id
+    cols["value_label"][rows[single]] = [labels[i] for i in one_id]
+    for row, start, size in zip(rows[~single], starts[~single], sizes[~single]):
+        group = tuple(ids[start : start + size])
+        cols["value_ids"][row] = group
+        cols["value_norm"][row] = ";".join(group)
+        cols["value_label"][row] = ", ".join(sorted(labels[i] for i in group))
+    return resolutions
 
-    # entity and entity_set: explode to one name per row, resolve distinct names once.
-    ent_mask = out["value_type"].isin(["entity", "entity_set"])
-    if ent_mask.any():
-        ent = out.loc[ent_mask, ["claim_id", "property", "value_type", "value", "file", "line", "field_lines"]]
-        names = ent["value"].map(_as_name_list)
-        scalar_list = ent["value_type"].eq("entity") & names.map(len).ne(1)
-        problems.add_rows(
-            ent[scalar_list],
-            "an entity value must be one name",
-            column="value",
-            expected="one name or id (use an entity_set property for lists)",
-            code="value-type",
-        )
-        bad |= scalar_list.reindex(out.index, fill_value=False)
-        empty = names.map(len).eq(0)
-        problems.add_rows(ent[empty], "empty set value", column="value", expected="at least one name", code="value-type")
-        bad |= empty.reindex(out.index, fill_value=False)
-        exploded = ent.assign(name=names).explode("name").dropna(subset=["name"])
-        exploded["name"] = exploded["name"].astype(str).map(fold_whitespace)
-        res = gaz.resolve_many(exploded["name"].reset_index(drop=True)).add_prefix("r_")
-        res.index = exploded.index  # one row per exploded name; the index repeats per claim
-        exploded = pd.concat([exploded, res], axis=1)
-        unknown = exploded["r_id"].isna()
-        problems.add_rows(
-            exploded[unknown],
-            exploded.loc[unknown, "name"].map(lambda n: f"unknown name {n!r}"),
-            column="value",
-            expected="a name the gazetteer or the entity registry knows, or an id",
-            hint=exploded.loc[unknown, "name"].map(lambda n: _did_you_mean(gaz, n)),
-            code="unknown-name",
-        )
-        allowed_pairs = {(p, k) for p, kinds in kinds_allowed.items() for k in kinds}
-        unrestricted = {p for p, kinds in kinds_allowed.items() if not kinds}
-        pair_ok = pd.Series(
-            [
-                (p, k) in allowed_pairs
-                for p, k in zip(exploded["property"].to_numpy(dtype=object), exploded["r_kind"].to_numpy(dtype=object))
-            ],
-            index=exploded.index,
-        ) | exploded["property"].isin(unrestricted)
-        wrong_kind = ~unknown & ~pair_ok
-        problems.add_rows(
-            exploded[wrong_kind],
-            "'" + exploded.loc[wrong_kind, "name"] + "' is a " + exploded.loc[wrong_kind, "r_kind"].astype(str)
-            + " (" + exploded.loc[wrong_kind, "r_id"].astype(str) + ")",
-            column="value",
-            expected=None,
-            hint=exploded.loc[wrong_kind, "property"].map(
-                lambda p: "property " + p + " takes " + " or ".join(sorted(kinds_allowed[p]))
-            ),
-            code="value-kind",
-        )
-        failed = (unknown | wrong_kind).groupby(level=0).any()
-        bad |= failed.reindex(out.index, fill_value=False)
-        resolutions.append(_fuzzy_report(exploded, exploded["name"], exploded.filter(like="r_").rename(columns=lambda c: c[2:]), "value"))
-        good = exploded[~unknown & ~wrong_kind]
-        distinct = (
-            good.reset_index()[["index", "r_id"]]
-            .drop_duplicates()
-            .sort_values(["index", "r_id"], kind="stable")
-            .set_index("index")
-        )
-        # one tuple of sorted distinct ids per claim: split the sorted array at claim changes
-        owner = distinct.index.to_numpy()
-        cut = np.flatnonzero(owner[1:] != owner[:-1]) + 1
-        grouped = pd.DataFrame(
-            {"ids": [tuple(part) for part in np.split(distinct["r_id"].to_numpy(dtype=object), cut)]},
-            index=owner[np.r_[0, cut]] if len(owner) else owner,
-        )
-        labels = {eid: gaz.label(eid) for eid in good["r_id"].unique()}
-        out.loc[grouped.index, "value_ids"] = grouped["ids"]
-        out.loc[grouped.index, "value_norm"] = grouped["ids"].map(";".join)
-        out.loc[grouped.index, "value_label"] = grouped["ids"].map(lambda ids: ", ".join(sorted(labels[i] for i in ids)))
 
-    # dates
-    date_mask = out["value_type"].eq("date")
-    if date_mask.any():
-        vals = out.loc[date_mask, "value"].map(_scalar_text)
-        parsed = normalize_dates(vals)
-        parsed.index = vals.index
-        err = parsed["date_error"].notna()
-        problems.add_rows(
-            out.loc[date_mask][err],
-            parsed.loc[err, "date_error"],
-            column="value",
-            expected="a date: YYYY, YYYY-MM, YYYY-MM-DD, a range START/END, or a date phrase",
-            code="value-date",
-        )
-        bad |= err.reindex(out.index, fill_value=False)
-        okd = parsed[~err]
-        out.loc[okd.index, "value_norm"] = okd["date_iso"]
-        out.loc[okd.index, "value_label"] = okd["date_iso"]
-        out.loc[okd.index, "date_start"] = okd["date_start"].astype("datetime64[s]")
-        out.loc[okd.index, "date_end"] = okd["date_end"].astype("datetime64[s]")
-        out.loc[okd.index, "date_precision"] = okd["date_precision"]
+def _type_dates(rows: pd.DataFrame, problems: Problems, cols: dict[str, np.ndarray], bad: np.ndarray) -> None:
+    """Date values: ISO dates at their precision, ranges and date phrases."""
+    if rows.empty:
+        return
+    parsed = normalize_dates(map_distinct(rows["value"], _scalar_text))
+    parsed.index = rows.index
+    err = parsed["date_error"].notna()
+    problems.add_rows(
+        rows[err],
+        parsed.loc[err, "date_error"],
+        column="value",
+        expected="a date: YYYY, YYYY-MM, YYYY-MM-DD, a range START/END, or a date phrase",
+        code="value-date",
+    )
+    bad[rows.index[err.to_numpy()]] = True
+    okd = parsed[~err]
+    at = okd.index.to_numpy()
+    cols["value_norm"][at] = okd["date_iso"].to_numpy(dtype=object)
+    cols["value_label"][at] = okd["date_iso"].to_numpy(dtype=object)
+    cols["date_start"][at] = okd["date_start"].to_numpy(dtype="datetime64[s]")
+    cols["date_end"][at] = okd["date_end"].to_numpy(dtype="datetime64[s]")
+    cols["date_precision"][at] = okd["date_precision"].to_numpy(dtype=object)
 
-    # quantities
-    qty_mask = out["value_type"].eq("quantity")
-    if qty_mask.any():
-        vals = out.loc[qty_mask, "value"]
-        parsed = normalize_quantities(vals, out.loc[qty_mask, "unit"])
-        parsed.index = vals.index
-        err = parsed["qty_error"].notna()
-        problems.add_rows(
-            out.loc[qty_mask][err],
-            parsed.loc[err, "qty_error"],
-            column="value",
-            code="value-quantity",
-        )
-        unit_clash = (
-            ~err
-            & parsed["qty_unit"].notna()
-            & out.loc[qty_mask, "unit"].notna()
-            & parsed["qty_unit"].ne(out.loc[qty_mask, "unit"])
-        )
-        problems.add_rows(
-            out.loc[qty_mask][unit_clash],
-            parsed.loc[unit_clash, "qty_unit"].map(lambda u: f"unit {u!r} does not match the property's unit"),
-            column="value",
-            expected="the unit declared in properties.yaml (or none)",
-            code="value-unit",
-        )
-        bad |= (err | unit_clash).reindex(out.index, fill_value=False)
-        okq = parsed[~(err | unit_clash)]
-        units = out.loc[okq.index, "unit"]
-        out.loc[okq.index, "qty_amount"] = okq["qty_amount"].astype(float)
-        out.loc[okq.index, "qty_low"] = okq["qty_low"].astype(float)
-        out.loc[okq.index, "qty_high"] = okq["qty_high"].astype(float)
-        out.loc[okq.index, "qty_approx"] = okq["qty_approx"]
-        out.loc[okq.index, "qty_unit"] = units.where(units.notna(), okq["qty_unit"])
-        canon = okq["qty_approx"].where(okq["qty_approx"].ne("exact"), "").str.replace("_", " ")
-        amount_txt = okq["qty_amount"].map(lambda a: f"{a:g}" if abs(a) < 1e15 else str(a))
-        unit_code = out.loc[okq.index, "qty_unit"].fillna("")
-        unit_txt = unit_code
-        out.loc[okq.index, "value_norm"] = (canon + " " + amount_txt + " " + unit_txt).str.strip().str.replace(
-            r"\s+", " ", regex=True
-        )
-        out.loc[okq.index, "value_label"] = (
-            canon + " " + okq["qty_amount"].map(lambda a: f"{a:,.10g}") + " " + unit_code.map(_unit_words)
-        ).str.strip().str.replace(r"\s+", " ", regex=True)
 
-    # status
-    st_mask = out["value_type"].eq("status")
-    if st_mask.any():
-        vals = out.loc[st_mask, "value"].map(_scalar_text).str.strip().str.lower().str.replace(" ", "_")
-        vocab = {pid: spec.vocabulary for pid, spec in registry.properties.items()}
-        allowed = pd.Series(
-            [v in vocab.get(p, ()) for v, p in zip(vals, out.loc[st_mask, "property"])], index=vals.index
-        )
-        wrong = ~allowed
-        problems.add_rows(
-            out.loc[st_mask][wrong],
-            vals[wrong].map(lambda v: f"status {v!r} is not in the vocabulary"),
-            column="value",
-            expected=None,
-            hint=pd.Series(
-                [
-                    "expected one of " + ", ".join(vocab.get(p, ()))
-                    for p in out.loc[st_mask][wrong]["property"]
-                ],
-                index=vals[wrong].index,
-            ),
-            code="value-status",
-        )
-        bad |= wrong.reindex(out.index, fill_value=False)
-        out.loc[vals[allowed].index, "value_norm"] = vals[allowed]
-        out.loc[vals[allowed].index, "value_label"] = vals[allowed].str.replace("_", " ")
+def _type_quantities(rows: pd.DataFrame, problems: Problems, cols: dict[str, np.ndarray], bad: np.ndarray) -> None:
+    """Quantity values: amount, interval, approximation and unit; canonical text."""
+    if rows.empty:
+        return
+    parsed = normalize_quantities(rows["value"], rows["unit"])
+    parsed.index = rows.index
+    err = parsed["qty_error"].notna()
+    problems.add_rows(rows[err], parsed.loc[err, "qty_error"], column="value", code="value-quantity")
+    unit_clash = ~err & parsed["qty_unit"].notna() & rows["unit"].notna() & parsed["qty_unit"].ne(rows["unit"])
+    problems.add_rows(
+        rows[unit_clash],
+        parsed.loc[unit_clash, "qty_unit"].map(lambda u: f"unit {u!r} does not match the property's unit"),
+        column="value",
+        expected="the unit declared in properties.yaml (or none)",
+        code="value-unit",
+    )
+    failed = err | unit_clash
+    bad[rows.index[failed.to_numpy()]] = True
+    okq = parsed[~failed]
+    at = okq.index.to_numpy()
+    units = rows.loc[okq.index, "unit"].astype(object)
+    unit_code = units.where(units.notna(), okq["qty_unit"]).astype(object)
+    cols["qty_amount"][at] = okq["qty_amount"].to_numpy(dtype=float)
+    cols["qty_low"][at] = okq["qty_low"].to_numpy(dtype=float)
+    cols["qty_high"][at] = okq["qty_high"].to_numpy(dtype=float)
+    cols["qty_approx"][at] = okq["qty_approx"].to_numpy(dtype=object)
+    cols["qty_unit"][at] = unit_code.to_numpy(dtype=object)
+    # Canonical text and label depend only on (amount, approximation, unit): build them
+    # once per distinct triple.
+    triples = pd.DataFrame(
+        {"amount": okq["qty_amount"].to_numpy(dtype=float), "approx": okq["qty_approx"].to_numpy(dtype=object),
+         "unit": unit_code.fillna("").to_numpy(dtype=object)}
+    )
+    codes, uniq = pd.factorize(pd.MultiIndex.from_frame(triples))
+    norm = np.empty(len(uniq), dtype=object)
+    label = np.empty(len(uniq), dtype=object)
+    for k, (amount, approx, unit) in enumerate(uniq):
+        canon = "" if approx == "exact" else approx.replace("_", " ")
+        amount_txt = f"{amount:g}" if abs(amount) < 1e15 else str(amount)
+        norm[k] = " ".join(f"{canon} {amount_txt} {unit}".split())
+        label[k] = " ".join(f"{canon} {amount:,.10g} {_unit_words(unit)}".split())
+    cols["value_norm"][at] = norm.take(codes)
+    cols["value_label"][at] = label.take(codes)
 
-    # text
-    tx_mask = out["value_type"].eq("text")
-    if tx_mask.any():
-        vals = out.loc[tx_mask, "value"].map(_scalar_text).map(fold_whitespace)
-        out.loc[tx_mask, "value_norm"] = vals
-        out.loc[tx_mask, "value_label"] = vals
 
-    nonempty = [r for r in resolutions if not r.empty]
-    res_frame = pd.concat(nonempty, ignore_index=True) if nonempty else pd.DataFrame()
-    return out[~bad], res_frame
+def _type_statuses(
+    rows: pd.DataFrame, registry: Registry, problems: Problems, cols: dict[str, np.ndarray], bad: np.ndarray
+) -> None:
+    """Status values: a word of the property's vocabulary (case and spaces folded)."""
+    if rows.empty:
+        return
+    vals = map_distinct(rows["value"], lambda v: _scalar_text(v).strip().lower().replace(" ", "_"))
+    vocab = {pid: spec.vocabulary for pid, spec in registry.properties.items()}
+    allowed = pd.MultiIndex.from_arrays([vals.to_numpy(dtype=object), rows["property"].to_numpy(dtype=object)]).isin(
+        pd.MultiIndex.from_tuples([(v, p) for p, words in vocab.items() for v in words] or [("", "")])
+    )
+    wrong = ~allowed
+    problems.add_rows(
+        rows[wrong],
+        vals[wrong].map(lambda v: f"status {v!r} is not in the vocabulary"),
+        column="value",
+        expected=None,
+        hint=pd.Series(
+            ["expected one of " + ", ".join(vocab.get(p, ())) for p in rows.loc[wrong, "property"]],
+            index=vals[wrong].index,
+        ),
+        code="value-status",
+    )
+    bad[rows.index[wrong]] = True
+    at = rows.index[allowed]
+    cols["value_norm"][at] = vals[allowed].to_numpy(dtype=object)
+    cols["value_label"][at] = vals[allowed].str.replace("_", " ").to_numpy(dtype=object)
 
 
 _UNIT_WORDS = {
@@ -497,10 +532,10 @@ def _scalar_text(value: object) -> str:
 
 
 def _time_scope(claims: pd.DataFrame, sources: pd.DataFrame, problems: Problems) -> pd.DataFrame:
-    out = claims.copy()
+    out = claims
     src = sources.set_index("source")
     for col in ("as_of", "valid_from", "valid_to"):
-        given = out[col].map(lambda v: None if v is None or (isinstance(v, float) and pd.isna(v)) else str(v))
+        given = map_distinct(out[col], _optional_text)
         parsed = normalize_dates(given)
         parsed.index = out.index
         err = parsed["date_error"].notna() & given.notna()
@@ -511,11 +546,15 @@ def _time_scope(claims: pd.DataFrame, sources: pd.DataFrame, problems: Problems)
             expected="an ISO date: YYYY, YYYY-MM, YYYY-MM-DD or a range START/END",
             code="scope-date",
         )
-        out = out[~err]
-        parsed = parsed[~err]
-        out[f"{col}_iso"] = parsed["date_iso"].astype(object)
-        out[f"{col}_start"] = parsed["date_start"].astype("datetime64[s]")
-        out[f"{col}_end"] = parsed["date_end"].astype("datetime64[s]")
+        if err.any():
+            out, parsed = out[~err], parsed[~err]
+        out = out.assign(
+            **{
+                f"{col}_iso": parsed["date_iso"].astype(object),
+                f"{col}_start": parsed["date_start"].astype("datetime64[s]"),
+                f"{col}_end": parsed["date_end"].astype("datetime64[s]"),
+            }
+        )
 
     reversed_scope = out["valid_from_start"].notna() & out["valid_to_end"].notna() & (
         out["valid_from_start"] > out["valid_to_end"]
@@ -538,7 +577,8 @@ def _time_scope(claims: pd.DataFrame, sources: pd.DataFrame, problems: Problems)
         expected="valid_from ≤ as_of ≤ valid_to",
         code="scope-order",
     )
-    out = out[~(reversed_scope | as_of_outside)].copy()
+    if (reversed_scope | as_of_outside).any():
+        out = out[~(reversed_scope | as_of_outside)]
 
     out["as_of_given"] = out["as_of_iso"].notna()
     default = out["time_dependent"].fillna(False).astype(bool) & ~out["as_of_given"]
@@ -557,9 +597,12 @@ def _time_scope(claims: pd.DataFrame, sources: pd.DataFrame, problems: Problems)
 
 
 def _evidence(claims: pd.DataFrame, sources: pd.DataFrame, documents: dict[str, str], problems: Problems) -> pd.DataFrame:
-    out = claims.copy()
-    out["occurrence"] = pd.to_numeric(out["occurrence"], errors="coerce").fillna(1).astype(int)
-    out["quote"] = out["quote"].astype(str)
+    """Locate each claim's quote in its document (span_start, span_end); add document and
+    language from its source."""
+    out = claims.assign(
+        occurrence=pd.to_numeric(claims["occurrence"], errors="coerce").fillna(1).astype(np.int64),
+        quote=map_distinct(claims["quote"], _scalar_text).to_numpy(dtype=object),
+    )
     spans = locate_quotes(documents, out)
     err = spans["quote_error"].notna()
     problems.add_rows(
@@ -569,13 +612,15 @@ def _evidence(claims: pd.DataFrame, sources: pd.DataFrame, documents: dict[str, 
         expected="the exact words of the document (whitespace may differ)",
         code="quote",
     )
-    out = out[~err].copy()
-    out["span_start"] = spans.loc[~err, "span_start"].astype(int)
-    out["span_end"] = spans.loc[~err, "span_end"].astype(int)
+    if err.any():
+        out, spans = out[~err], spans[~err]
     src = sources.set_index("source")
-    out["document"] = out["source"].map(src["document"]).astype(object)
-    out["language"] = out["source"].map(src["language"]).astype(object)
-    return out
+    return out.assign(
+        span_start=spans["span_start"].astype(np.int64),
+        span_end=spans["span_end"].astype(np.int64),
+        document=out["source"].map(src["document"]).astype(object),
+        language=out["source"].map(src["language"]).astype(object),
+    )
 
 
 # --- final shape --------------------------------------------------------------------------
@@ -629,20 +674,34 @@ CLAIM_COLUMNS = [
 
 
 def _finish(claims: pd.DataFrame) -> pd.DataFrame:
-    out = claims.copy()
-    out["value_raw"] = out["value"].map(_scalar_text)
-    out["value"] = out["value_norm"].astype(str)
-    out["complete"] = out["complete"].map(_to_bool).astype(bool)
-    out["confidence"] = pd.to_numeric(out["confidence"], errors="coerce").fillna(1.0).astype(float)
-    out["capture"] = out["capture"].fillna("manual").astype(str)
-    out["note"] = out["note"].map(lambda v: None if v is None or (isinstance(v, float) and pd.isna(v)) else str(v))
-    out["line"] = pd.to_numeric(out["line"], errors="coerce").astype("Int64")
-    out = out[CLAIM_COLUMNS].sort_values(["file", "line", "claim_id"], kind="stable").reset_index(drop=True)
-    out = ClaimModel.validate(out)
-    # Text columns as plain Python objects: rules, graph and reports iterate over them, and
-    # iterating Arrow-backed strings element by element is several times slower.
-    text_cols = [c for c in out.columns if pd.api.types.is_string_dtype(out[c]) and not isinstance(out[c].dtype, pd.CategoricalDtype)]
-    return out.astype({c: object for c in text_cols})
+    """The claims table of :class:`~reconcile.schemas.ClaimModel`: its columns in order,
+    text as Python objects, rows in (file, line, claim id) order; checked by the model.
+
+    Text columns stay plain Python objects: rules, graph and reports read them element by
+    element, which is several times slower on Arrow-backed strings.
+    """
+    columns = {c: claims[c] for c in CLAIM_COLUMNS if c in claims}
+    columns["value_raw"] = map_distinct(claims["value"], _scalar_text)
+    columns["value"] = claims["value_norm"].astype(object)
+    columns["complete"] = map_distinct(claims["complete"], _to_bool).astype(bool)
+    columns["confidence"] = pd.to_numeric(claims["confidence"], errors="coerce").fillna(1.0).astype(float)
+    columns["capture"] = claims["capture"].astype(object).where(claims["capture"].notna(), "manual")
+    columns["note"] = map_distinct(claims["note"], _optional_text)
+    columns["line"] = pd.to_numeric(claims["line"], errors="coerce").astype("Int64")
+    for col in ("span_start", "span_end", "occurrence"):
+        columns[col] = claims[col].astype(np.int64)
+    out = pd.DataFrame({c: columns[c] for c in CLAIM_COLUMNS}, index=claims.index)
+    text_cols = [c for c in out.columns if pd.api.types.is_string_dtype(out[c]) and out[c].dtype != object]
+    out = out.astype({c: object for c in text_cols})
+    if not sorted_by_file_and_line(out):
+        out = out.sort_values(["file", "line", "claim_id"], kind="stable")
+    out = out.reset_index(drop=True)
+    # pandera checks that object columns hold strings; an empty column holds nothing to check.
+    return ClaimModel.validate(out) if len(out) else out
+
+
+def _optional_text(value: object) -> str | None:
+    return None if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
 
 
 def _to_bool(value: object) -> bool:
