@@ -7,15 +7,24 @@ claims takes milliseconds.
 
 * :func:`majority_vote` is the baseline: the value most sources state wins (ties go to the
   first value in sorted order).
+* :func:`accu` implements Accu (Dong, Berti-Equille & Srivastava, "Integrating Conflicting
+  Data: The Role of Source Dependence", VLDB 2009): a probabilistic model in which each source
+  has an accuracy ``A`` (the probability that what it states is true); a source votes for
+  its value with ``ln(n A / (1 - A))`` (``n`` false values per item), a value's probability
+  is the softmax of its votes within its item, and a source's accuracy is the mean
+  probability of its values, smoothed with a Beta prior (add-one by default) so that the
+  many sources with one or two claims get no accuracy of exactly 0 or 1.
 * :func:`pooled_investment` implements PooledInvestment (Pasternack & Roth, "Knowing What
   to Believe (when you already know something)", COLING 2010). Each source invests its
   trust equally in its claims; a value's belief is the pooled investment ``H`` raised to
   ``g`` (1.4) and normalized within its item; a source earns back from each claim its
   share of that value's belief. Trust is rescaled to a maximum of 1 after each iteration.
 
-Two refinements make it fit this product:
+The product (:mod:`reconcile.graph`) uses PooledInvestment; Accu is the better model of
+author lists in the book benchmark (``bench/truth_benchmark.py``). Both take two refinements:
 
-* **Value similarity** (``implications``): a value may lend part of its investment to a
+* **Value similarity** (``implications``): a value may lend part of its investment (Accu:
+  of its vote count) to a
   similar value of the same item (a date at year precision partly supports the full date
   within it; near quantities support each other), as in TruthFinder (Yin, Han & Yu,
   KDD 2007): ``H*(v) = H(v) + rho * sum(w(u→v) * H(u))``.
@@ -32,7 +41,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["Encoded", "encode", "TruthResult", "majority_vote", "pooled_investment"]
+__all__ = ["Encoded", "encode", "TruthResult", "majority_vote", "pooled_investment", "accu"]
 
 
 @dataclass(frozen=True)
@@ -131,6 +140,16 @@ def majority_vote(claims: pd.DataFrame, claim_weight: np.ndarray | None = None) 
     return _result(enc, trust, belief, support, 0)
 
 
+def _implication_arrays(implications: pd.DataFrame | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    if implications is None or not len(implications):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
+    return (
+        implications["from_value"].to_numpy(dtype=np.int64),
+        implications["to_value"].to_numpy(dtype=np.int64),
+        implications["weight"].to_numpy(dtype=float),
+    )
+
+
 def pooled_investment(
     claims: pd.DataFrame,
     *,
@@ -156,13 +175,7 @@ def pooled_investment(
     # A source spreads its trust over all its claims; a down-weighted (dependent) claim
     # invests only its weight's part of that share.
     n_claims = np.maximum(np.bincount(enc.source, minlength=enc.n_sources).astype(float), 1.0)
-    if implications is not None and len(implications):
-        imp_from = implications["from_value"].to_numpy(dtype=np.int64)
-        imp_to = implications["to_value"].to_numpy(dtype=np.int64)
-        imp_w = implications["weight"].to_numpy(dtype=float)
-    else:
-        imp_from = imp_to = np.zeros(0, dtype=np.int64)
-        imp_w = np.zeros(0)
+    imp_from, imp_to, imp_w = _implication_arrays(implications)
     n_items = len(enc.items)
     support = np.bincount(enc.value, weights=w, minlength=enc.n_values)
     if prior == "voted":
@@ -200,3 +213,74 @@ def pooled_investment(
         if delta < tol:
             break
     return _result(enc, trust, belief, support, done, prob)
+
+
+def accu(
+    claims: pd.DataFrame,
+    *,
+    n_false: float | None = None,
+    initial_accuracy: float = 0.8,
+    prior: tuple[float, float] = (1.0, 1.0),
+    iterations: int = 100,
+    tol: float = 1e-6,
+    claim_weight: np.ndarray | None = None,
+    implications: pd.DataFrame | None = None,
+    rho: float = 0.5,
+) -> TruthResult:
+    """Accu (Dong et al., VLDB 2009) with optional value similarity and dependence weights.
+
+    Each iteration computes the vote count of every value, ``C(v) = sum ln(n A(s) / (1 - A(s)))``
+    over the sources stating it (each vote scaled by its ``claim_weight``), adds the similar
+    values' counts as in TruthFinder, ``C*(v) = C(v) + rho * sum(w(u→v) * C(u))``
+    (``implications`` as in :func:`pooled_investment`), turns them into probabilities
+    ``P(v) = exp C*(v) / sum exp C*(v')`` over the item's domain, and sets each source's
+    accuracy to ``(sum P + a) / (claims + a + b)`` with ``prior = (a, b)`` (``(0, 0)`` is
+    the paper's plain mean). It stops when no accuracy changes by more than ``tol``.
+
+    ``n_false`` is the number of false values of an item (the paper assumes them equally
+    likely). By default it is taken from the data, item by item: the domain is the item's
+    distinct stated values plus one value that no source states (the truth may be missing),
+    so ``n_false`` is the number of stated values.
+    ``TruthResult.trust`` and ``.accuracy`` are the estimated accuracies; ``beliefs.belief``
+    is ``P(v)``.
+    """
+    if n_false is not None and n_false <= 0:
+        raise ValueError(f"n_false must be positive, not {n_false}")
+    enc = encode(claims)
+    w = np.ones(len(enc.value)) if claim_weight is None else np.asarray(claim_weight, dtype=float)
+    n_items = len(enc.items)
+    imp_from, imp_to, imp_w = _implication_arrays(implications)
+    n_stated = np.bincount(enc.value_item, minlength=n_items)
+    # An item's domain: its stated values and, by default, one value no source states (the
+    # truth may be missing), so n_false = the number of stated values.
+    n_item = n_stated.astype(float) if n_false is None else np.full(n_items, float(n_false))
+    unstated = np.maximum(n_item + 1 - n_stated, 0)  # domain values no source states (vote count 0)
+    n_claim = n_item[enc.value_item[enc.value]]
+    counts = np.bincount(enc.source, minlength=enc.n_sources).astype(float)
+    a, b = prior
+    support = np.bincount(enc.value, weights=w, minlength=enc.n_values)
+    accuracy = np.full(enc.n_sources, float(initial_accuracy))
+    eps = 1e-9
+    done = 0
+    prob = np.zeros(enc.n_values)
+    for done in range(1, iterations + 1):
+        acc = np.clip(accuracy, eps, 1 - eps)[enc.source]
+        votes = np.bincount(enc.value, weights=w * np.log(n_claim * acc / (1 - acc)), minlength=enc.n_values)
+        if len(imp_w):
+            votes = votes + rho * np.bincount(imp_to, weights=imp_w * votes[imp_from], minlength=enc.n_values)
+        # Softmax within each item, stabilized by the item's largest count (and 0, the count
+        # of an unstated value).
+        top = np.full(n_items, -np.inf)
+        np.maximum.at(top, enc.value_item, votes)
+        top = np.where(unstated > 0, np.maximum(top, 0.0), top)
+        e = np.exp(votes - top[enc.value_item])
+        total = np.bincount(enc.value_item, weights=e, minlength=n_items) + unstated * np.exp(-top)
+        prob = e / total[enc.value_item]
+        new_accuracy = (np.bincount(enc.source, weights=prob[enc.value], minlength=enc.n_sources) + a) / (counts + a + b)
+        delta = np.abs(new_accuracy - accuracy).max() if len(accuracy) else 0.0
+        accuracy = new_accuracy
+        if delta < tol:
+            break
+    result = _result(enc, accuracy, prob, support, done, prob)
+    result.accuracy = pd.Series(accuracy, index=enc.sources, name="accuracy")
+    return result

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reconcile.dependence import claim_weights, dependence_groups, pair_statistics
-from reconcile.trust import majority_vote, pooled_investment
+from reconcile.trust import accu, majority_vote, pooled_investment
 
 
 def _claims(rows):
@@ -80,6 +80,61 @@ def test_value_similarity_lends_support():
     assert b["1992"] > p["1992"]
 
 
+def test_accu_a_lone_dissenter_loses_and_is_least_accurate():
+    rows = [(s, f"i{i}", "x") for s in "abcd" for i in range(5)] + [("e", f"i{i}", "y") for i in range(5)]
+    result = accu(_claims(rows))
+    assert set(_winners(result).values()) == {"x"}
+    assert result.accuracy.idxmin() == "e" and result.iterations < 100
+    assert result.trust.equals(result.accuracy)
+
+
+def test_accu_trusts_the_source_that_is_right_elsewhere():
+    # a and b agree on five items where c is wrong three times; on "q" a says x and c says y:
+    # one vote each, but a's record is better, so x wins.
+    rows = [(s, f"i{i}", "t") for s in "ab" for i in range(5)] + [("c", f"i{i}", "t" if i < 2 else "w") for i in range(5)]
+    rows += [("a", "q", "x"), ("c", "q", "y")]
+    result = accu(_claims(rows))
+    assert _winners(result)["q"] == "x"
+    assert result.accuracy["a"] > result.accuracy["c"]
+
+
+def test_accu_a_unanimous_item_is_probable_not_certain():
+    # n_false defaults to the item's distinct values minus one, at least one: one unstated
+    # false value keeps the probability of a unanimous value below 1.
+    result = accu(_claims([("a", "i", "x"), ("b", "i", "x")]))
+    belief = result.beliefs.set_index("value")["belief"]["x"]
+    assert 0.5 < belief < 1.0
+
+
+def test_accu_value_similarity_lends_support():
+    # "ab" and "abc" tie 1-1; the partial list "a" implies "abc" (the only implication
+    # given), which breaks the tie.
+    claims = _claims([("s1", "i", "ab"), ("s2", "i", "abc"), ("s3", "i", "a")])
+    code = {v: k for k, v in enumerate(sorted(claims["value"].unique()))}
+    imp = pd.DataFrame({"from_value": [code["a"]], "to_value": [code["abc"]], "weight": [1 / 3]})
+    assert _winners(accu(claims, implications=imp)) == {"i": "abc"}
+    plain = accu(claims).beliefs.set_index("value")["belief"]
+    assert plain["ab"] == plain["abc"]
+
+
+def test_accu_dependent_claims_count_once():
+    rows = []
+    for i in range(20):
+        rows.append(("honest1", f"i{i:02d}", "t"))
+        rows.append(("honest2", f"i{i:02d}", "t" if i % 3 else "e2"))
+        b_value = "t" if i < 12 else f"wrong{i}"
+        rows += [("b", f"i{i:02d}", b_value), ("copier", f"i{i:02d}", b_value)]
+    claims = _claims(rows)
+    groups = pd.Series({"honest1": "honest1", "honest2": "honest2", "b": "b", "copier": "b"})
+    weights = claim_weights(claims, groups)
+    plain, weighted = accu(claims), accu(claims, claim_weight=weights)
+    # the two copies of b's errors weigh as one claim, and the honest sources gain accuracy
+    wrong = plain.beliefs["value"].str.startswith("wrong")
+    assert (weighted.beliefs["support"][wrong] == 1.0).all() and (plain.beliefs["support"][wrong] == 2.0).all()
+    assert (weighted.beliefs["belief"][wrong] < plain.beliefs["belief"][wrong]).all()
+    assert weighted.accuracy["honest1"] > plain.accuracy["honest1"]
+
+
 claims_strategy = st.lists(
     st.tuples(st.sampled_from("abcdefg"), st.sampled_from(["i1", "i2", "i3", "i4", "i5"]), st.sampled_from("xyz")),
     min_size=4,
@@ -97,3 +152,16 @@ def test_renaming_sources_changes_nothing(claims, names):
     np.testing.assert_allclose(
         base.accuracy.rename(index=mapping).sort_index().to_numpy(), renamed.accuracy.sort_index().to_numpy()
     )
+
+
+@settings(max_examples=100, deadline=None)
+@given(claims_strategy, st.permutations(list("abcdefg")))
+def test_accu_renaming_sources_changes_nothing(claims, names):
+    mapping = {old: f"src-{new}" for old, new in zip("abcdefg", names)}
+    base = accu(claims)
+    renamed = accu(claims.assign(source=claims["source"].map(mapping)))
+    assert _winners(base) == _winners(renamed)
+    np.testing.assert_allclose(
+        base.accuracy.rename(index=mapping).sort_index().to_numpy(), renamed.accuracy.sort_index().to_numpy()
+    )
+    assert base.beliefs["belief"].between(0, 1).all()
