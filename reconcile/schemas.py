@@ -27,6 +27,12 @@ __all__ = [
     "CHECK_TEXT",
 ]
 
+#: Text columns of :class:`ClaimModel`.
+TEXT_COLUMNS = (
+    "claim_id", "source", "subject", "property", "value_type", "value", "value_label", "date_precision",
+    "qty_approx", "as_of", "quote", "language", "document", "file",
+)
+
 CAPTURE_PATTERN = r"^(manual|extracted(:[\w.\-/ ]+)?)$"
 CLAIM_ID_PATTERN = r"^[\w][\w.:\-/]*$"
 
@@ -217,36 +223,47 @@ class ClaimModel(pa.DataFrameModel):
     sets; ISO date; ``about 3600 person`` for quantities; the status word; folded text),
     equal for two claims exactly when their values are the same. Typed helper columns
     (``value_ids``, ``date_*``, ``qty_*``) carry what the rules compare.
+
+    Text columns hold Python ``str`` objects (``object`` dtype: rules and reports read them
+    element by element, which is several times slower on Arrow strings); the check
+    :meth:`text_columns_hold_text` verifies that in one C pass per column.
     """
 
-    claim_id: Series[str] = pa.Field(unique=True)
-    source: Series[str]
-    subject: Series[str]
-    property: Series[str]
-    value_type: Series[str] = pa.Field(isin=["entity", "entity_set", "date", "quantity", "status", "text"])
-    value: Series[str]
-    value_label: Series[str]
+    claim_id: Series[object] = pa.Field(unique=True)
+    source: Series[object]
+    subject: Series[object]
+    property: Series[object]
+    value_type: Series[object] = pa.Field(isin=["entity", "entity_set", "date", "quantity", "status", "text"])
+    value: Series[object]
+    value_label: Series[object]
     complete: Series[bool]
     date_start: Series[pd.Timestamp] = pa.Field(nullable=True)
     date_end: Series[pd.Timestamp] = pa.Field(nullable=True)
-    date_precision: Series[str] = pa.Field(nullable=True, isin=["year", "month", "day"])
+    date_precision: Series[object] = pa.Field(nullable=True, isin=["year", "month", "day"])
     qty_amount: Series[float] = pa.Field(nullable=True)
-    qty_approx: Series[str] = pa.Field(
+    qty_approx: Series[object] = pa.Field(
         nullable=True, isin=["exact", "about", "more_than", "less_than", "at_least", "at_most"]
     )
-    as_of: Series[str] = pa.Field(nullable=True)
+    as_of: Series[object] = pa.Field(nullable=True)
     as_of_start: Series[pd.Timestamp] = pa.Field(nullable=True)
     as_of_end: Series[pd.Timestamp] = pa.Field(nullable=True)
     valid_from_start: Series[pd.Timestamp] = pa.Field(nullable=True)
     valid_to_end: Series[pd.Timestamp] = pa.Field(nullable=True)
-    quote: Series[str]
+    quote: Series[object]
     span_start: Series[int] = pa.Field(ge=0)
     span_end: Series[int] = pa.Field(ge=0)
-    language: Series[str]
-    document: Series[str]
-    file: Series[str]
+    language: Series[object]
+    document: Series[object]
+    file: Series[object]
     line: Series[int] = pa.Field(nullable=True)
     confidence: Series[float] = pa.Field(ge=0, le=1)
+
+    @pa.dataframe_check
+    def text_columns_hold_text(cls, frame: pd.DataFrame) -> bool:
+        """Every text column holds only strings (and missing values where nullable)."""
+        return all(
+            pd.api.types.infer_dtype(frame[col], skipna=True) in ("string", "empty") for col in TEXT_COLUMNS
+        )
 
     class Config:
         strict = False
