@@ -24,6 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from rapidfuzz import fuzz
 
 from .normalize.text import fold_whitespace
@@ -57,10 +59,35 @@ def fold_whitespace_many(texts: Sequence[str]) -> list[str]:
     holding a NUL character, the separator used here, are folded one by one.
     """
     texts = list(texts)
-    out: list[str] = []
-    for start in range(0, len(texts), _CHUNK):
-        out.extend(_fold_chunk(texts[start : start + _CHUNK]))
+    out = list(texts)
+    todo = np.flatnonzero(_needs_folding(texts))
+    for start in range(0, len(todo), _CHUNK):
+        part = todo[start : start + _CHUNK]
+        for i, folded in zip(part.tolist(), _fold_chunk([texts[i] for i in part])):
+            out[i] = folded
     return out
+
+
+def _re2_class(codes: np.ndarray) -> str:
+    return "[" + "".join(f"\\x{{{c:04X}}}" for c in codes) + "]"
+
+
+_SPACES = np.flatnonzero(_IS_SPACE)
+_SPACE_CLASS = _re2_class(_SPACES)
+# Folding changes a string exactly when it has whitespace at an end, two whitespace
+# characters in a row, or whitespace other than the plain space.
+_NEEDS_FOLDING = f"^{_SPACE_CLASS}|{_SPACE_CLASS}$|{_SPACE_CLASS}{{2}}|{_re2_class(_SPACES[_SPACES != 32])}"
+
+
+def _needs_folding(texts: list[str]) -> np.ndarray:
+    """Which strings :func:`fold_whitespace` would change (one pyarrow regex pass)."""
+    if not texts:
+        return np.zeros(0, dtype=bool)
+    try:
+        flags = pc.match_substring_regex(pa.array(texts, type=pa.large_string()), _NEEDS_FOLDING)
+    except (pa.ArrowException, UnicodeError):  # e.g. a lone surrogate: fold everything
+        return np.ones(len(texts), dtype=bool)
+    return flags.to_numpy(zero_copy_only=False).astype(bool)
 
 
 def _fold_chunk(texts: list[str]) -> list[str]:

@@ -107,10 +107,12 @@ class Registry:
             }
             for p in self.properties.values()
         ]
-        return pd.DataFrame(
+        frame = pd.DataFrame(
             rows,
             columns=["property", "value_type", "time_dependent", "multi_valued", "tolerance", "unit", "property_label"],
         )
+        # Text as Python objects, like the claims it is merged into (no Arrow round trips).
+        return frame.astype({c: object for c in ("property", "value_type", "unit", "property_label")})
 
 
 def load_registry(claims_dir: Path, rel: str, problems: Problems) -> Registry:

@@ -70,28 +70,30 @@ def validate(raw: RawWorkspace, problems: Problems) -> Workspace:
     """Type, resolve and check every claim of ``raw``; add problems; return the workspace."""
     gaz = workspace_gazetteer(raw.registry)
     sources = _validate_sources(raw, problems)
-    claims = raw.claims.copy()
-    claims.index = pd.RangeIndex(len(claims))
+    claims = raw.claims.reset_index(drop=True)  # copy-on-write: no data is copied here
     known_sources = sources["source"].dropna().astype(str).tolist()
     bad = failures_to_problems(
         claims, claim_input_schema(known_sources, sorted(raw.registry.properties)), problems
     )
     _suggest_properties(claims, raw.registry, problems)
-    ok = ~claims.index.isin(bad)
-    claims = claims[ok & claims["source"].isin(known_sources) & claims["property"].isin(list(raw.registry.properties))]
+    ok = ~claims.index.isin(bad) & claims["source"].isin(known_sources) & claims["property"].isin(list(raw.registry.properties))
+    if not ok.all():
+        claims = claims[ok]
     claims = claims.rename(columns={"id": "claim_id"})
 
+    # Each step returns a new table and the previous one is dropped (one name, so at most
+    # two full tables are alive at a time).
     claims, resolutions = _resolve_subjects(claims, gaz, problems)
     claims = _attach_property_info(claims, raw.registry)
-    typed, more = _type_values(claims, raw.registry, gaz, problems)
+    claims, more = _type_values(claims, raw.registry, gaz, problems)
     resolutions = pd.concat([resolutions, more], ignore_index=True)
-    typed = _time_scope(typed, sources, problems)
-    typed = _evidence(typed, sources, raw.documents, problems)
-    typed = _finish(typed)
+    claims = _time_scope(claims, sources, problems)
+    claims = _evidence(claims, sources, raw.documents, problems)
+    claims = _finish(claims)
     return Workspace(
         root=raw.root,
         sources=sources,
-        claims=typed,
+        claims=claims,
         registry=raw.registry,
         documents=raw.documents,
         gazetteer=gaz,
@@ -256,10 +258,12 @@ def _fuzzy_report(claims: pd.DataFrame, names: pd.Series, res: pd.DataFrame, col
 
 
 def _attach_property_info(claims: pd.DataFrame, registry: Registry) -> pd.DataFrame:
+    """Add the property's type, unit, tolerance, label and flags to each claim."""
     info = registry.properties_frame()
-    merged = claims.reset_index().merge(info, on="property", how="left").set_index("index")
-    merged.index.name = None
-    return merged
+    at = pd.Index(info["property"]).get_indexer(claims["property"])  # every property is known here
+    return claims.assign(
+        **{col: info[col].to_numpy()[at] for col in info.columns if col != "property"}
+    )
 
 
 # --- values -------------------------------------------------------------------------------
@@ -378,10 +382,13 @@ def _type_entities(
     good = exploded[~failed]
     # Distinct ids of each claim, sorted: sort (claim, id) pairs, drop repeats, cut at
     # claim changes. Claims naming one entity (the common case) need no tuple joining.
-    pairs = pd.DataFrame({"row": good.index.to_numpy(), "id": good["r_id"].to_numpy(dtype=object)})
-    pairs = pairs.drop_duplicates().sort_values(["row", "id"], kind="stable")
-    owner = pairs["row"].to_numpy()
-    ids = pairs["id"].to_numpy(dtype=object)
+    row = good.index.to_numpy()
+    id_codes, id_values = pd.factorize(good["r_id"].to_numpy(dtype=object), sort=True)  # codes in id order
+    order = np.lexsort((id_codes, row))
+    row, id_codes = row[order], id_codes[order]
+    first = np.r_[True, (row[1:] != row[:-1]) | (id_codes[1:] != id_codes[:-1])] if len(row) else np.zeros(0, bool)
+    owner = row[first]
+    ids = np.asarray(id_values, dtype=object)[id_codes[first]]
     starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]]) if len(owner) else np.zeros(0, dtype=np.intp)
     sizes = np.diff(np.r_[starts, len(owner)])
     rows = owner[starts]
