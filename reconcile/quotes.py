@@ -41,7 +41,7 @@ _CHUNK = 200_000  # strings folded per numpy pass (bounds the temporary arrays)
 
 
 def _code_points(text: str) -> np.ndarray:
-    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
 def _is_space(codes: np.ndarray) -> np.ndarray:
@@ -49,7 +49,7 @@ def _is_space(codes: np.ndarray) -> np.ndarray:
 
 
 def _from_code_points(codes: np.ndarray) -> str:
-    return codes.astype("<u4").tobytes().decode("utf-32-le")
+    return codes.astype("<u4").tobytes().decode("utf-32-le", "surrogatepass")
 
 
 def fold_whitespace_many(texts: Sequence[str]) -> list[str]:
