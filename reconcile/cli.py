@@ -16,12 +16,8 @@ import click
 from . import __version__
 from .pipeline import load
 from .problems import Problems
-from .render.terminal import (
-    render_check_summary,
-    render_conflicts,
-    render_problems,
-    render_validation_summary,
-)
+from .progress import Progress, showing, stage
+from .render.terminal import render_problems, render_validation_summary
 from .yamlio import write_atomic
 
 EXIT_OK = 0
@@ -45,7 +41,13 @@ workspace_argument = click.argument(
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="reconcile")
-def main() -> None:
+@click.option(
+    "--progress/--no-progress",
+    default=True,
+    help="Show stages and a progress bar on standard error (only on a terminal, never in CI).",
+)
+@click.pass_context
+def main(ctx: click.Context, progress: bool) -> None:
     """Reconcile facts across sources: validate typed claims, find contradictions,
     weigh sources, report.
 
@@ -53,6 +55,7 @@ def main() -> None:
     folder with claims/sources.yaml, claims/documents/, the registries and one claim file
     per source in claims/captured/.
     """
+    ctx.with_resource(showing(Progress.auto(progress)))
 
 
 @main.command()
@@ -129,7 +132,8 @@ def check(workspace: Path, fmt: str | None, output: Path | None, severity: str, 
     from .render.formats import render_check
 
     ws, problems = _load_valid(workspace)
-    result = find_conflicts(ws, problems)
+    with stage(f"finding conflicts among {len(ws.claims):,} claims (rules, trust, graph)"):
+        result = find_conflicts(ws, problems)
     use_baseline = _use_baseline(baseline_flag, result.settings)
     baseline = read_baseline(ws.root, problems) if use_baseline else None
     decisions = read_decisions(ws.root, problems)
@@ -140,8 +144,9 @@ def check(workspace: Path, fmt: str | None, output: Path | None, severity: str, 
         click.echo("no reports/baseline.json: every conflict counts as new (write one with `reconcile baseline`)", err=True)
     state = apply_gate(result.conflicts, baseline, decisions)
     shown = at_or_above(state.conflicts, severity)
-    records = conflict_records(shown, ws.claims)
-    _emit(render_check(fmt or _default_format(), records, shown, result, ws, state), output)
+    with stage(f"writing {len(shown):,} conflicts"):
+        records = conflict_records(shown, ws.claims)
+        _emit(render_check(fmt or _default_format(), records, shown, result, ws, state), output)
     for entry in state.stale_baseline:
         click.echo(
             f"stale baseline entry {entry['fingerprint']} ({entry['rule']}, {entry['subject']} {entry['property']}): "
@@ -224,19 +229,25 @@ def report(workspace: Path, out_dir: Path | None, baseline_flag: bool | None) ->
     import json as _json
 
     ws, problems = _load_valid(workspace)
-    result = find_conflicts(ws, problems)
+    with stage(f"finding conflicts among {len(ws.claims):,} claims (rules, trust, graph)"):
+        result = find_conflicts(ws, problems)
     baseline = read_baseline(ws.root, problems) if _use_baseline(baseline_flag, result.settings) else None
     decisions = read_decisions(ws.root, problems)
     if problems.errors:
         _emit_problems(problems)
         sys.exit(EXIT_INVALID)
     state = apply_gate(result.conflicts, baseline, decisions)
-    records = conflict_records(state.conflicts, ws.claims)
-    obj = report_object(result, ws, state.conflicts, gate=state)
     target = out_dir or (ws.root / "reports")
-    write_atomic(target / "report.json", _json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
-    write_atomic(target / "summary.md", render_markdown(records, obj["summary"]))
-    write_atomic(target / "index.html", render_html(records, result, ws, state, obj))
+    with stage(f"writing the report of {len(state.conflicts):,} conflicts", steps=4) as step:
+        records = conflict_records(state.conflicts, ws.claims)
+        obj = report_object(result, ws, state.conflicts, gate=state)
+        step(1)
+        write_atomic(target / "report.json", _json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
+        step(1)
+        write_atomic(target / "summary.md", render_markdown(records, obj["summary"]))
+        step(1)
+        write_atomic(target / "index.html", render_html(records, result, ws, state, obj))
+        step(1)
     click.echo(f"wrote {target / 'index.html'}, report.json and summary.md ({len(records)} conflicts)")
     sys.exit(EXIT_OK)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .problems import Problems
+from .progress import stage
 from .validate import Workspace, validate
 from .workspace import load_workspace
 
@@ -24,6 +25,7 @@ def load(path: Path | str | None = None) -> tuple[Workspace, Problems]:
     exits with code 2).
     """
     problems = Problems()
-    raw = load_workspace(path, problems)
+    with stage("reading the workspace"):
+        raw = load_workspace(path, problems)
     ws = validate(raw, problems)
     return ws, problems

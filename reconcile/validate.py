@@ -35,6 +35,7 @@ from .normalize.text import fold_whitespace
 from .frames import map_distinct, sorted_by_file_and_line
 from .quotes import locate_quotes
 from .problems import Problems
+from .progress import stage
 from .registry import Registry
 from .schemas import (
     ClaimModel,
@@ -70,26 +71,23 @@ def validate(raw: RawWorkspace, problems: Problems) -> Workspace:
     """Type, resolve and check every claim of ``raw``; add problems; return the workspace."""
     gaz = workspace_gazetteer(raw.registry)
     sources = _validate_sources(raw, problems)
-    claims = raw.claims.reset_index(drop=True)  # copy-on-write: no data is copied here
-    known_sources = sources["source"].dropna().astype(str).tolist()
-    bad = failures_to_problems(
-        claims, claim_input_schema(known_sources, sorted(raw.registry.properties)), problems
-    )
-    _suggest_properties(claims, raw.registry, problems)
-    ok = ~claims.index.isin(bad) & claims["source"].isin(known_sources) & claims["property"].isin(list(raw.registry.properties))
-    if not ok.all():
-        claims = claims[ok]
-    claims = claims.rename(columns={"id": "claim_id"})
-
-    # Each step returns a new table and the previous one is dropped (one name, so at most
-    # two full tables are alive at a time).
-    claims, resolutions = _resolve_subjects(claims, gaz, problems)
-    claims = _attach_property_info(claims, raw.registry)
-    claims, more = _type_values(claims, raw.registry, gaz, problems)
-    resolutions = pd.concat([resolutions, more], ignore_index=True)
-    claims = _time_scope(claims, sources, problems)
-    claims = _evidence(claims, sources, raw.documents, problems)
-    claims = _finish(claims)
+    with stage(f"validating {len(raw.claims):,} claims", steps=6) as step:
+        claims = _check_input(raw, sources, problems)
+        step(1)
+        # Each step returns a new table and the previous one is dropped (one name, so at
+        # most two full tables are alive at a time).
+        claims, resolutions = _resolve_subjects(claims, gaz, problems)
+        claims = _attach_property_info(claims, raw.registry)
+        step(1)
+        claims, more = _type_values(claims, raw.registry, gaz, problems)
+        resolutions = pd.concat([resolutions, more], ignore_index=True)
+        step(1)
+        claims = _time_scope(claims, sources, problems)
+        step(1)
+        claims = _evidence(claims, sources, raw.documents, problems)
+        step(1)
+        claims = _finish(claims)
+        step(1)
     return Workspace(
         root=raw.root,
         sources=sources,
@@ -101,6 +99,20 @@ def validate(raw: RawWorkspace, problems: Problems) -> Workspace:
         if not resolutions.empty
         else resolutions,
     )
+
+
+def _check_input(raw: RawWorkspace, sources: pd.DataFrame, problems: Problems) -> pd.DataFrame:
+    """Run the pandera input schema; keep the claims that pass, with known source and property."""
+    claims = raw.claims.reset_index(drop=True)  # copy-on-write: no data is copied here
+    known_sources = sources["source"].dropna().astype(str).tolist()
+    bad = failures_to_problems(
+        claims, claim_input_schema(known_sources, sorted(raw.registry.properties)), problems
+    )
+    _suggest_properties(claims, raw.registry, problems)
+    ok = ~claims.index.isin(bad) & claims["source"].isin(known_sources) & claims["property"].isin(list(raw.registry.properties))
+    if not ok.all():
+        claims = claims[ok]
+    return claims.rename(columns={"id": "claim_id"})
 
 
 def workspace_gazetteer(registry: Registry) -> Gazetteer:
