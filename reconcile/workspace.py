@@ -25,7 +25,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from .problems import Problems
 from .registry import Registry, load_registry
@@ -358,16 +362,35 @@ def _read_csv_claims(path: Path, rel: str, problems: Problems) -> pd.DataFrame |
 
 def _read_parquet_claims(path: Path, rel: str, problems: Problems) -> pd.DataFrame | None:
     try:
-        frame = pd.read_parquet(path)
+        table = pq.read_table(path)
     except Exception as exc:  # pyarrow raises several types for a corrupt file
         problems.add(f"unreadable Parquet file: {type(exc).__name__}: {exc}", file=rel, code="parquet")
         return None
-    _unknown_fields(set(map(str, frame.columns)), rel, None, None, problems)
-    out = pd.DataFrame({f: frame[f].astype(object) if f in frame else None for f in CLAIM_FIELDS})
-    out = out.where(out.notna() & out.ne(""), None)
-    if "source" not in frame:
-        out["source"] = path.stem
-    out["file"] = rel
-    out["line"] = pd.RangeIndex(1, len(frame) + 1)
+    _unknown_fields(set(map(str, table.column_names)), rel, None, None, problems)
+    n = table.num_rows
+    out = pd.DataFrame(
+        {f: _parquet_cells(table[f]) if f in table.column_names else np.full(n, None, dtype=object) for f in CLAIM_FIELDS},
+        dtype=object,  # Python values, as from YAML and CSV (no inference of Arrow strings)
+    )
+    if "source" not in table.column_names:
+        out["source"] = np.full(n, path.stem, dtype=object)
+    out["file"] = np.full(n, rel, dtype=object)
+    out["line"] = pd.RangeIndex(1, n + 1)
     out["field_lines"] = None
     return out[RAW_CLAIM_COLUMNS]
+
+
+def _parquet_cells(column: pa.ChunkedArray) -> np.ndarray:
+    """A Parquet column as Python values (None for null and for empty text), like the
+    cells of a YAML or CSV claim file; empty strings are found by pyarrow, not per cell."""
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        column = pc.if_else(pc.equal(column, ""), pa.scalar(None, column.type), column)
+    if pa.types.is_dictionary(column.type):
+        column = column.cast(column.type.value_type)
+    cells = column.to_numpy(zero_copy_only=False)
+    if cells.dtype != object:
+        cells = cells.astype(object)
+    missing = pd.isna(cells)
+    if missing.any():
+        cells[missing] = None
+    return cells
