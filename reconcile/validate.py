@@ -709,13 +709,13 @@ def _finish(claims: pd.DataFrame) -> pd.DataFrame:
     columns["line"] = pd.to_numeric(claims["line"], errors="coerce").astype("Int64")
     for col in ("span_start", "span_end", "occurrence"):
         columns[col] = claims[col].astype(np.int64)
-    out = pd.DataFrame({c: columns[c] for c in CLAIM_COLUMNS}, index=claims.index)
+    out = pd.DataFrame({c: columns[c] for c in CLAIM_COLUMNS}, index=claims.index, copy=False)
     text_cols = [c for c in out.columns if pd.api.types.is_string_dtype(out[c]) and out[c].dtype != object]
     out = out.astype({c: object for c in text_cols})
     if not sorted_by_file_and_line(out):
         out = out.sort_values(["file", "line", "claim_id"], kind="stable")
     out = out.reset_index(drop=True)
-    return ClaimModel.validate(out)
+    return ClaimModel.validate(out, inplace=True)  # a check: nothing to cast, so no copy
 
 
 def _optional_text(value: object) -> str | None:
