@@ -14,7 +14,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["map_distinct", "sorted_by_file_and_line"]
+__all__ = ["map_distinct", "object_column", "sorted_by_file_and_line"]
+
+
+def object_column(values: np.ndarray | list, index: pd.Index) -> pd.Series:
+    """``values`` as a column of Python objects.
+
+    pandas 3 turns a NumPy array of strings into an Arrow-backed ``str`` column when it is
+    assigned (``df[c] = array``, ``df.assign``); claim tables keep text as Python objects
+    (see :mod:`reconcile.validate`), so arrays go in through this.
+    """
+    return pd.Series(values, index=index, dtype=object)
 
 
 def map_distinct(values: pd.Series, fn: Callable[[Any], Any]) -> pd.Series:

@@ -32,7 +32,7 @@ from .normalize.dates import normalize_dates
 from .normalize.names import Gazetteer
 from .normalize.quantities import normalize_quantities
 from .normalize.text import fold_whitespace
-from .frames import map_distinct, sorted_by_file_and_line
+from .frames import map_distinct, object_column, sorted_by_file_and_line
 from .quotes import locate_quotes
 from .problems import Problems
 from .progress import stage
@@ -273,8 +273,9 @@ def _attach_property_info(claims: pd.DataFrame, registry: Registry) -> pd.DataFr
     """Add the property's type, unit, tolerance, label and flags to each claim."""
     info = registry.properties_frame()
     at = pd.Index(info["property"]).get_indexer(claims["property"])  # every property is known here
+    columns = {col: info[col].to_numpy()[at] for col in info.columns if col != "property"}
     return claims.assign(
-        **{col: info[col].to_numpy()[at] for col in info.columns if col != "property"}
+        **{c: object_column(v, claims.index) if v.dtype == object else v for c, v in columns.items()}
     )
 
 
@@ -328,7 +329,9 @@ def _type_values(
         folded = map_distinct(texts["value"], lambda v: fold_whitespace(_scalar_text(v)))
         cols["value_norm"][texts.index] = folded.to_numpy()
         cols["value_label"][texts.index] = folded.to_numpy()
-    typed = claims.assign(**cols)
+    typed = claims.assign(
+        **{c: object_column(v, claims.index) if v.dtype == object else v for c, v in cols.items()}
+    )
     return (typed[~bad] if bad.any() else typed), resolutions
 
 
@@ -620,7 +623,7 @@ def _evidence(claims: pd.DataFrame, sources: pd.DataFrame, documents: dict[str, 
     language from its source."""
     out = claims.assign(
         occurrence=pd.to_numeric(claims["occurrence"], errors="coerce").fillna(1).astype(np.int64),
-        quote=map_distinct(claims["quote"], _scalar_text).to_numpy(dtype=object),
+        quote=map_distinct(claims["quote"], _scalar_text),
     )
     spans = locate_quotes(documents, out)
     err = spans["quote_error"].notna()

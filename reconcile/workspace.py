@@ -259,7 +259,9 @@ def _load_claim_files(root: Path, folder: Path, problems: Problems) -> pd.DataFr
             frames.append(frame)
     if not frames:
         return pd.DataFrame(columns=RAW_CLAIM_COLUMNS)
-    return pd.concat(frames, ignore_index=True)[RAW_CLAIM_COLUMNS]
+    claims = pd.concat(frames, ignore_index=True)[RAW_CLAIM_COLUMNS]
+    # Cells as Python values whatever the file format (pandas 3 infers Arrow strings).
+    return claims.astype({c: object for c in claims.columns if c != "line" and claims[c].dtype != object})
 
 
 def _unknown_fields(keys: set[str], rel: str, line: int | None, cid: Any, problems: Problems) -> None:
@@ -373,8 +375,8 @@ def _read_parquet_claims(path: Path, rel: str, problems: Problems) -> pd.DataFra
         dtype=object,  # Python values, as from YAML and CSV (no inference of Arrow strings)
     )
     if "source" not in table.column_names:
-        out["source"] = np.full(n, path.stem, dtype=object)
-    out["file"] = np.full(n, rel, dtype=object)
+        out["source"] = pd.Series(path.stem, index=out.index, dtype=object)
+    out["file"] = pd.Series(rel, index=out.index, dtype=object)
     out["line"] = pd.RangeIndex(1, n + 1)
     out["field_lines"] = None
     return out[RAW_CLAIM_COLUMNS]
