@@ -361,7 +361,10 @@ class Gazetteer:
                 filled[:] = "unresolved"
             filled[present] = values[codes]
             columns[col] = filled
-        return pd.DataFrame(columns, index=names.index)
+        # Text as Python objects (pandas 3 would infer Arrow strings from object arrays).
+        return pd.DataFrame(
+            {c: pd.Series(v, index=names.index, dtype=v.dtype) for c, v in columns.items()}, index=names.index
+        )
 
     def _by_id(self, text: str, kinds: frozenset[str] | None) -> Resolution | None:
         if not _ID.match(text) or text not in self._ids:
