@@ -2,38 +2,253 @@
 
 Rules select the claims of their properties with :func:`scoped`, which adds a ``_group``
 column (one per claim key: subject, property and overlapping time scope) and a ``scope``
-label per group; they keep the groups that disagree with vectorized group-bys and turn the
-claims of each group into sides with :func:`sides_by_value`.
+label per group; they find the groups that disagree with :func:`disagreeing` and other
+vectorized group-bys, and describe the distinct values of those groups with
+:func:`collect_sides` (a :class:`Sides`: one row per side with its label, sources and
+supporting claims, and the sources of each group), from which :meth:`Sides.lists` builds
+the sides, :func:`join_by_group` the explanations and :func:`conflict_rows` the conflicts.
+
+Everything here works on integer codes and sorted arrays (factorize, lexsort, cumulative
+sums, ``reduceat``), so the cost grows with the number of claims, not with per-group Python
+calls; Python touches only the sides of groups in conflict, once each, to build their
+output. Rules copy only the columns they read (``scoped(..., columns=...)``).
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Sequence
 
+import numpy as np
 import pandas as pd
 
+from .conflicts import SOURCES_HINT
+from .rulekit import CONFLICT_COLUMNS
 from .scope import assign_scope_groups, scope_interval, scope_label
 
-__all__ = ["scoped", "sides_by_value", "sources_text", "side_value", "conflict_rows"]
+__all__ = [
+    "scoped",
+    "disagreeing",
+    "sides_by_value",
+    "sides_from_table",
+    "join_by_group",
+    "sources_text",
+    "side_value",
+    "conflict_rows",
+    "as_text",
+    "distinct",
+    "Sides",
+    "collect_sides",
+]
 
 KEY = ["subject", "property"]
+#: Columns :func:`scope_interval` reads.
+SCOPE_COLUMNS = ["time_dependent", "valid_from_start", "valid_to_end", "as_of_start", "as_of_end"]
+#: Columns :func:`collect_sides` reads besides the value and label.
+SIDE_COLUMNS = ["claim_id", "source", "value_type", "value_ids"]
 
 
-def scoped(claims: pd.DataFrame, properties: list[str]) -> pd.DataFrame:
-    """Claims of ``properties`` with ``_group`` (claim key + overlapping scope) and ``scope``."""
-    sel = claims[claims["property"].isin(properties)].copy()
+def scoped(claims: pd.DataFrame, properties: list[str], columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """Claims of ``properties`` with ``_group`` (claim key + overlapping scope) and ``scope``.
+
+    ``columns`` limits the copy to the columns a rule reads (the key and scope columns are
+    always kept); by default every column is kept.
+    """
+    wanted = pd.Index(sorted(set(properties)), dtype=object)
+    property_code = wanted.get_indexer(claims["property"])  # in property order; -1: not wanted
+    mask = property_code >= 0
+    if columns is None:
+        sel = claims[mask]
+    else:
+        sel = claims.loc[mask, list(dict.fromkeys([*KEY, *SCOPE_COLUMNS, *columns]))]
     if sel.empty:
+        sel = sel.copy()
         sel["_group"] = pd.Series(dtype="int64")
         sel["scope"] = pd.Series(dtype=object)
         return sel
+    subject_code, subjects = pd.factorize(sel["subject"], sort=True)
+    key = np.where(subject_code < 0, len(subjects), subject_code) * np.int64(len(wanted)) + property_code[mask]
     start, end = scope_interval(sel)
-    sel["_scope_start"] = start
-    sel["_scope_end"] = end
-    sel["_group"] = assign_scope_groups(sel, start, end, KEY)
-    bounds = sel.groupby("_group").agg(s=("_scope_start", "min"), e=("_scope_end", "max"))
+    group = assign_scope_groups(sel, start, end, KEY, key=key)
+    bounds = pd.DataFrame({"s": start, "e": end}).groupby(group.to_numpy()).agg(s=("s", "min"), e=("e", "max"))
     labels = scope_label(bounds["s"], bounds["e"])
-    sel["scope"] = sel["_group"].map(labels)
+    sel = sel.assign(_scope_start=start, _scope_end=end, _group=group)
+    # Groups are numbered 0..n-1, so a group's label is found by position (text, or None
+    # when no group has a scope: the column's type is inferred as ``Series.map`` would).
+    sel["scope"] = pd.Series(labels.to_numpy()[group.to_numpy()], index=sel.index)
     return sel
+
+
+def disagreeing(frame: pd.DataFrame, value: str = "value", among: np.ndarray | None = None) -> np.ndarray:
+    """Which rows of ``frame`` (of those ``among``, default all) are in a ``_group`` whose
+    rows ``among`` hold more than one distinct ``value`` (a boolean mask).
+
+    Missing values do not count as a value (as with ``nunique``). Each value is compared
+    with the first value of its group: no hashing of values.
+    """
+    values = frame[value].to_numpy()
+    among = pd.notna(values) if among is None else among & pd.notna(values)
+    if not among.any():
+        return among
+    group = frame["_group"].to_numpy()
+    rows = np.flatnonzero(among)
+    first = np.full(group.max() + 1, len(values))
+    np.minimum.at(first, group[rows], rows)
+    differs = np.zeros(group.max() + 1, dtype=bool)
+    differs[group[rows[values[rows] != values[first[group[rows]]]]]] = True
+    return among & differs[group]
+
+
+def distinct(values: np.ndarray) -> np.ndarray:
+    """The distinct values of an integer array, sorted (``np.unique`` by sorting)."""
+    values = np.sort(values)
+    return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
+
+
+def _segments(keys: np.ndarray) -> np.ndarray:
+    """Start positions of the runs of equal ``keys`` (a sorted array)."""
+    if len(keys) == 0:
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+
+
+def _first(values: pd.Series, order: np.ndarray, side: np.ndarray, first_rows: np.ndarray) -> np.ndarray:
+    """First non-missing value of each side, in the frame's order (as ``groupby.first``).
+
+    ``order`` holds the positions of the sides' claims (side ``side``), ``first_rows`` the
+    first position of each side.
+    """
+    first = values.to_numpy()[first_rows]
+    if not pd.isna(first).any():
+        return first
+    by_row = np.lexsort((order, side))
+    return values.iloc[order[by_row]].groupby(side[by_row], sort=False).first().to_numpy()
+
+
+def as_text(values: Iterable[Any]) -> np.ndarray:
+    """``str`` of each value, as an object array (what an f-string would show)."""
+    values = np.asarray(values, dtype=object)
+    if pd.api.types.infer_dtype(values, skipna=False) == "string":
+        return values
+    out = np.empty(len(values), dtype=object)
+    out[:] = [str(v) for v in values]
+    return out
+
+
+def _joined(parts: list[Any], starts: np.ndarray, ends: np.ndarray, sep: str) -> list[str]:
+    """``sep.join`` of each slice ``parts[start:end]``."""
+    return [sep.join(parts[a:b]) for a, b in zip(starts.tolist(), ends.tolist())]
+
+
+def _column(values: Any) -> Any:
+    """``values`` as a column: text stays in an object column (Python ``str``, not Arrow)."""
+    if isinstance(values, np.ndarray) and values.dtype.kind in "biufcmM":
+        return values
+    return pd.Series(np.asarray(values, dtype=object) if isinstance(values, pd.Index) else values, dtype=object)
+
+
+def _sliced(parts: list[Any], starts: np.ndarray, ends: np.ndarray) -> list[list[Any]]:
+    """Each slice ``parts[start:end]``, as a list."""
+    return [parts[a:b] for a, b in zip(starts.tolist(), ends.tolist())]
+
+
+@dataclass
+class Sides:
+    """The sides of the groups of a claims frame: one per distinct value of each group."""
+
+    table: pd.DataFrame
+    """One row per ``(_group, value)``, sorted by group then value (see :func:`collect_sides`)."""
+    sources: pd.Series
+    """Per ``_group``: the distinct sources of its claims with a value, sorted (a list)."""
+
+    @property
+    def groups(self) -> np.ndarray:
+        """The groups that have sides, sorted."""
+        return self.sources.index.to_numpy()
+
+    def lists(self) -> pd.Series:
+        """Per ``_group``: its sides as ``{"value", "label", "claims"}`` dicts (a list)."""
+        return sides_from_table(self.table)
+
+
+def collect_sides(
+    frame: pd.DataFrame,
+    *,
+    rows: np.ndarray | None = None,
+    value: str = "value",
+    label: str = "value_label",
+    first: Sequence[str] = ("value_type", "value_ids"),
+    any_of: Sequence[str] = (),
+) -> Sides:
+    """The sides of each ``_group`` of ``frame`` (of its ``rows``, a boolean mask, if given).
+
+    Claims with a missing value are left out. The table has, per side: ``_group``,
+    ``value``, ``label`` (the first label given), the first value of each column of
+    ``first``, ``first_row`` (the position in ``frame`` of its first claim), whether any
+    claim is true in each column of ``any_of``, ``claims`` (the sorted ids of the
+    supporting claims), ``sources`` (the distinct sources stating the value, sorted,
+    joined with ", ") and ``n_sources``.
+    """
+    positions = np.arange(len(frame)) if rows is None else np.flatnonzero(rows)
+    codes, uniques = pd.factorize(frame[value].to_numpy()[positions], sort=True)
+    positions, codes = positions[codes >= 0], codes[codes >= 0]
+    # Read the claims in their order, then sort positions and codes by group, value, claim id.
+    claim_ids = frame["claim_id"].to_numpy(dtype=object)[positions]
+    source_codes, names = pd.factorize(frame["source"].to_numpy()[positions], sort=True)
+    group = frame["_group"].to_numpy()[positions].astype(np.int64)
+    by = _side_order(group * np.int64(len(uniques) + 1) + codes, claim_ids)
+    order, codes, group, source_codes = positions[by], codes[by], group[by], source_codes[by]
+    starts = _segments(group * np.int64(len(uniques) + 1) + codes)
+    ends = np.r_[starts[1:], len(order)].astype(np.int64)
+    side = np.repeat(np.arange(len(starts)), ends - starts)
+    first_rows = np.minimum.reduceat(order, starts) if len(order) else order
+    table = pd.DataFrame(
+        {
+            "_group": group[starts],
+            value: _column(uniques.take(codes[starts])),
+            "label": _column(_first(frame[label], order, side, first_rows)),
+        }
+    )
+    for column in first:
+        table[column] = _column(_first(frame[column], order, side, first_rows))
+    table["first_row"] = first_rows
+    for column in any_of:
+        truth = frame[column].fillna(False).astype(bool).to_numpy()[order]
+        table[column] = np.bincount(side, weights=truth, minlength=len(starts)) > 0
+    table["claims"] = _column(_sliced(claim_ids[by].tolist(), starts, ends))
+    texts, table["n_sources"] = _side_sources(source_codes, names, side, len(starts))
+    table["sources"] = _column(texts)
+    return Sides(table, _group_sources(source_codes, names, group))
+
+
+def _side_order(key: np.ndarray, claim_ids: np.ndarray) -> np.ndarray:
+    """The permutation sorting claims by ``key`` (group and value), then by claim id."""
+    if pd.Index(claim_ids, dtype=object).is_monotonic_increasing:
+        return np.argsort(key, kind="stable")
+    return np.lexsort((np.argsort(np.argsort(claim_ids, kind="stable"), kind="stable"), key))
+
+
+def _side_sources(codes: np.ndarray, names: pd.Index, side: np.ndarray, n_sides: int) -> tuple[list[str], np.ndarray]:
+    """Per side: its distinct sources sorted and joined with ", ", and how many there are."""
+    width = np.int64(len(names) + 1)
+    pairs = distinct(side.astype(np.int64) * width + codes)
+    counts = np.bincount(pairs // width, minlength=n_sides)
+    ends = np.cumsum(counts)
+    return _joined(as_text(names.take(pairs % width)).tolist(), ends - counts, ends, ", "), counts
+
+
+def _group_sources(codes: np.ndarray, names: pd.Index, group: np.ndarray) -> pd.Series:
+    """Per group: its distinct sources, sorted (a list)."""
+    width = np.int64(len(names) + 1)
+    pairs = distinct(group.astype(np.int64) * width + codes)
+    pair_group = pairs // width
+    starts = _segments(pair_group)
+    ends = np.r_[starts[1:], len(pairs)].astype(np.int64)
+    return pd.Series(
+        _sliced(names.take(pairs % width).tolist(), starts, ends),
+        index=pd.Index(pair_group[starts], name="_group"),
+        dtype=object,
+    )
 
 
 def side_value(row_value: str, value_type: str, value_ids: Any) -> Any:
@@ -43,48 +258,101 @@ def side_value(row_value: str, value_type: str, value_ids: Any) -> Any:
     return row_value
 
 
+def sides_from_table(table: pd.DataFrame, json_values: Iterable[Any] | None = None) -> pd.Series:
+    """The sides of each ``_group`` of a :attr:`Sides.table`: lists of
+    ``{"value", "label", "claims"}`` (``json_values`` default to :func:`side_value`)."""
+    if json_values is None:
+        json_values = _json_values(table)
+    sides = [
+        {"value": v, "label": lbl, "claims": c}
+        for v, lbl, c in zip(json_values, as_text(table["label"]).tolist(), table["claims"])
+    ]
+    group = table["_group"].to_numpy()
+    starts = _segments(group)
+    ends = np.r_[starts[1:], len(group)].astype(np.int64)
+    return pd.Series(
+        _sliced(sides, starts, ends), index=pd.Index(group[starts], name="_group"), name="side", dtype=object
+    )
+
+
+def _json_values(table: pd.DataFrame) -> list[Any]:
+    """:func:`side_value` of each side of a table (sets only where the type says so)."""
+    values = table["value"].to_numpy(dtype=object).copy()
+    sets = np.flatnonzero(table["value_type"].to_numpy(dtype=object) == "entity_set")
+    ids = table["value_ids"].to_numpy(dtype=object)[sets]
+    listed = [list(i) if isinstance(i, tuple) else v for i, v in zip(ids.tolist(), values[sets].tolist())]
+    values[sets] = _column(listed).to_numpy()
+    return values.tolist()
+
+
 def sides_by_value(
     frame: pd.DataFrame,
     *,
     value: str = "value",
     label: str = "value_label",
-    make_value: Callable[[pd.Series], Any] | None = None,
+    make_value: Callable[[pd.DataFrame], Any] | None = None,
 ) -> pd.Series:
     """For each ``_group``: a list of sides, one per distinct ``value``.
 
     Each side is ``{"value", "label", "claims"}`` with the claim ids that support it.
+    ``make_value`` turns the per-side table (columns ``value``, ``label``, ``value_type``,
+    ``value_ids``) into the JSON values of the sides.
     """
-    first = frame.groupby(["_group", value], sort=True).agg(
-        label=(label, "first"),
-        claims=("claim_id", lambda s: sorted(s)),
-        value_type=("value_type", "first"),
-        value_ids=("value_ids", "first"),
+    table = collect_sides(frame, value=value, label=label).table
+    if make_value is not None:
+        return sides_from_table(table, list(make_value(table)))
+    return sides_from_table(table)
+
+
+def join_by_group(group: Sequence[Any], texts: Sequence[str], sep: str) -> pd.Series:
+    """``sep.join`` of the ``texts`` of each run of equal ``group`` ids (ordered by group)."""
+    group = np.asarray(group)
+    starts = _segments(group)
+    ends = np.r_[starts[1:], len(group)].astype(np.int64)
+    return pd.Series(
+        _joined(list(texts), starts, ends, sep), index=pd.Index(group[starts], name="_group"), dtype=object
     )
-    first = first.reset_index()
-    if make_value is None:
-        first["json_value"] = [
-            side_value(v, t, ids) for v, t, ids in zip(first[value], first["value_type"], first["value_ids"])
-        ]
-    else:
-        first["json_value"] = make_value(first)
-    first["side"] = [
-        {"value": v, "label": str(lbl), "claims": list(c)}
-        for v, lbl, c in zip(first["json_value"], first["label"], first["claims"])
-    ]
-    return first.groupby("_group")["side"].agg(list)
 
 
 def sources_text(frame: pd.DataFrame) -> pd.Series:
     """Per ``(_group, value)``: the sources that state it, comma-separated."""
-    return frame.groupby(["_group", "value"])["source"].agg(lambda s: ", ".join(sorted(set(s))))
+    table = collect_sides(frame, first=()).table
+    return pd.Series(
+        table["sources"].to_numpy(), index=pd.MultiIndex.from_frame(table[["_group", "value"]]), name="source"
+    )
 
 
 def conflict_rows(
-    sel: pd.DataFrame, *, kind: Any, severity: Any, explanation: pd.Series, sides: pd.Series
+    sel: pd.DataFrame,
+    *,
+    kind: Any,
+    severity: Any,
+    explanation: pd.Series,
+    sides: pd.Series,
+    sources: pd.Series | None = None,
+    groups: Iterable[int] | None = None,
 ) -> pd.DataFrame:
-    """One conflict row per ``_group`` of ``sel`` (subject, property and scope from the group)."""
-    from .rulekit import CONFLICT_COLUMNS
+    """One conflict row per ``_group`` of ``sel`` (subject, property and scope from the group).
 
-    meta = sel.groupby("_group").agg(subject=("subject", "first"), property=("property", "first"), scope=("scope", "first"))
-    out = meta.assign(kind=kind, severity=severity, explanation=explanation, sides=sides)
-    return out.reset_index(drop=True)[CONFLICT_COLUMNS]
+    ``groups`` limits the rows to those groups. ``sources`` (per group, see
+    :attr:`Sides.sources`) spares :func:`reconcile.conflicts.run_rules` looking up the
+    sources of the sides' claims: give it only when it lists the sources of exactly the
+    claims of the sides.
+    """
+    out = _group_meta(sel, groups).assign(kind=kind, severity=severity, explanation=explanation, sides=sides)
+    if sources is None:
+        return out.reset_index(drop=True)[CONFLICT_COLUMNS]
+    out[SOURCES_HINT] = sources
+    return out.reset_index(drop=True)[[*CONFLICT_COLUMNS, SOURCES_HINT]]
+
+
+def _group_meta(sel: pd.DataFrame, groups: Iterable[int] | None) -> pd.DataFrame:
+    """Subject, property and scope of each group (from its first claim), indexed by group."""
+    group = sel["_group"].to_numpy()
+    first = np.full(group.max() + 1 if len(group) else 0, len(group))
+    np.minimum.at(first, group, np.arange(len(group)))
+    ids = np.flatnonzero(first < len(group))
+    if groups is not None:
+        ids = ids[np.isin(ids, np.fromiter(groups, dtype=np.int64))]
+    index = pd.Index(ids, name="_group")
+    return pd.DataFrame({c: sel[c].iloc[first[ids]].set_axis(index) for c in [*KEY, "scope"]})

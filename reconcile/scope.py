@@ -13,14 +13,16 @@ interval of days:
 Claims of one key whose scope intervals overlap, directly or through a chain of
 overlapping claims, form one *scope group*; only claims in the same group are compared
 by the single-value and set rules. :func:`assign_scope_groups` does this for all keys at
-once with a sort and a cumulative maximum (an interval sweep), no Python loop per claim.
+once with a sort of integer codes and a cumulative maximum (an interval sweep), no Python
+loop per claim.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-__all__ = ["scope_interval", "assign_scope_groups", "scope_label"]
+__all__ = ["scope_interval", "assign_scope_groups", "scope_label", "key_codes"]
 
 _MIN = pd.Timestamp("0001-01-01").as_unit("s")
 _MAX = pd.Timestamp("9999-12-31").as_unit("s")
@@ -40,39 +42,83 @@ def scope_interval(claims: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     return start.astype("datetime64[s]"), end.astype("datetime64[s]")
 
 
-def assign_scope_groups(claims: pd.DataFrame, start: pd.Series, end: pd.Series, keys: list[str]) -> pd.Series:
+def key_codes(frame: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """One integer per row for the tuple of ``keys``, ordered like the sorted key tuples.
+
+    Codes compare as the key tuples do under a lexicographic sort (missing values last), so
+    sorting by them orders rows as ``frame.sort_values(keys)`` would, without comparing
+    strings more than once per distinct value.
+    """
+    combined = np.zeros(len(frame), dtype=np.int64)
+    for key in keys:
+        codes, uniques = pd.factorize(frame[key], sort=True)
+        width = len(uniques) + 1
+        codes = np.where(codes < 0, len(uniques), codes)  # missing values sort last
+        combined = combined * width + codes
+    return combined
+
+
+def _seconds(days: pd.Series, fill: pd.Timestamp | None = None) -> np.ndarray:
+    """Datetimes as int64 seconds; missing values become ``fill`` (or stay NaT's integer)."""
+    values = np.asarray(days.to_numpy(dtype="datetime64[s]"))
+    out = values.view("i8").copy()
+    if fill is not None:
+        out[np.isnat(values)] = np.datetime64(fill.to_datetime64(), "s").astype(np.int64)
+    return out
+
+
+def assign_scope_groups(
+    claims: pd.DataFrame, start: pd.Series, end: pd.Series, keys: list[str], key: np.ndarray | None = None
+) -> pd.Series:
     """Number the groups of claims with overlapping scope within each key.
 
     Returns a Series aligned with ``claims``: an integer group id, unique across keys.
-    Claims without a scope (time-independent) form one group per key.
+    Claims without a scope (time-independent) form one group per key. Groups are numbered
+    in the order of (key, scope start, scope end). ``key`` may give the :func:`key_codes`
+    of ``keys`` when the caller has them.
     """
     if claims.empty:
         return pd.Series([], dtype="int64", index=claims.index)
-    frame = claims[keys].copy()
-    frame["_s"] = start.fillna(_MIN).values
-    frame["_e"] = end.fillna(_MAX).values
-    frame = frame.sort_values([*keys, "_s", "_e"], kind="stable")
-    new_key = ~frame[keys].eq(frame[keys].shift()).all(axis=1)
-    key_id = new_key.cumsum()
+    key = key_codes(claims, keys) if key is None else np.asarray(key, dtype=np.int64)
+    s = _seconds(start, _MIN)
+    e = _seconds(end, _MAX)
+    order = np.lexsort((e, s, key))  # stable: ties keep the claims' order
+    key, s, e = key[order], s[order], e[order]
+    new_key = np.ones(len(key), dtype=bool)
+    new_key[1:] = key[1:] != key[:-1]
+    key_id = np.cumsum(new_key)
     # Running maximum of end within each key; a claim starting after it opens a new group.
-    run_max = frame.groupby(key_id.values)["_e"].cummax()
-    prev_max = run_max.groupby(key_id.values).shift()
-    opens = new_key | (frame["_s"] > prev_max)
-    group = opens.cumsum().astype("int64") - 1
-    return group.reindex(claims.index)
+    run_max = pd.Series(e).groupby(key_id).cummax().to_numpy()
+    opens = new_key.copy()
+    opens[1:] |= s[1:] > run_max[:-1]
+    group = np.empty(len(order), dtype=np.int64)
+    group[order] = np.cumsum(opens) - 1
+    return pd.Series(group, index=claims.index)
 
 
 def scope_label(start: pd.Series, end: pd.Series) -> pd.Series:
-    """Human label of a scope: ``2015``, ``2015-06/2017-12``, or None when unscoped."""
+    """Human label of a scope: ``2015``, ``2015-06/2017-12``, or None when unscoped.
 
-    def one(s: pd.Timestamp, e: pd.Timestamp) -> str | None:
-        if pd.isna(s) and pd.isna(e):
-            return None
-        s_txt = "…" if pd.isna(s) or s == _MIN else _compact(s, start=True)
-        e_txt = "…" if pd.isna(e) or e == _MAX else _compact(e, start=False)
-        return s_txt if s_txt == e_txt else f"{s_txt}/{e_txt}"
+    Each distinct (start, end) pair is labelled once.
+    """
+    if start.empty:
+        return pd.Series([], index=start.index, dtype=object)
+    s_codes, _ = pd.factorize(_seconds(start))
+    e_codes, e_uniques = pd.factorize(_seconds(end))
+    codes, _ = pd.factorize(s_codes * len(e_uniques) + e_codes)
+    _, first = np.unique(codes, return_index=True)
+    labels = np.empty(len(first), dtype=object)
+    labels[:] = [_one_label(s, e) for s, e in zip(start.iloc[first], end.iloc[first])]
+    return pd.Series(labels[codes], index=start.index, dtype=object)
 
-    return pd.Series([one(s, e) for s, e in zip(start, end)], index=start.index, dtype=object)
+
+def _one_label(s: pd.Timestamp, e: pd.Timestamp) -> str | None:
+    """The label of one scope (see :func:`scope_label`)."""
+    if pd.isna(s) and pd.isna(e):
+        return None
+    s_txt = "…" if pd.isna(s) or s == _MIN else _compact(s, start=True)
+    e_txt = "…" if pd.isna(e) or e == _MAX else _compact(e, start=False)
+    return s_txt if s_txt == e_txt else f"{s_txt}/{e_txt}"
 
 
 def _compact(ts: pd.Timestamp, *, start: bool) -> str:

@@ -18,15 +18,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
-from reconcile.grouping import conflict_rows, scoped, sides_by_value
+from reconcile.grouping import SIDE_COLUMNS, as_text, collect_sides, conflict_rows, join_by_group, scoped
 from reconcile.rulekit import RuleContext, empty_conflicts
 
 ID = "date-mismatch"
 NAME = "differing dates"
 SEVERITY = "error"
 APPLIES_TO = ("date",)
+
+#: Claim columns the rule reads.
+COLUMNS = ["value", "value_label", "date_start", "date_end", *SIDE_COLUMNS]
 
 
 @dataclass(frozen=True)
@@ -36,22 +40,35 @@ class Options:
 
 
 def check(claims: pd.DataFrame, ctx: RuleContext, options: Options) -> pd.DataFrame:
-    sel = scoped(claims, ctx.properties_for(ID, APPLIES_TO))
-    sel = sel[sel["date_start"].notna()]
-    if sel.empty:
+    sel = scoped(claims, ctx.properties_for(ID, APPLIES_TO), columns=COLUMNS)
+    rows = _apart(sel, options.min_gap_days)
+    if not rows.any():
         return empty_conflicts()
-    g = sel.groupby("_group")
-    gap = (g["date_start"].transform("max") - g["date_end"].transform("min")).dt.days
-    sel = sel[gap > options.min_gap_days]
-    if sel.empty:
-        return empty_conflicts()
-    sides = sides_by_value(sel)
-    per_value = sel.groupby(["_group", "value"]).agg(
-        start=("date_start", "first"), sources=("source", lambda s: ", ".join(sorted(set(s))))
+    sides = collect_sides(sel, rows=rows, first=("value_type", "value_ids", "date_start"))
+    table = sides.table
+    # Each group's dates from the earliest: "1994-04-20 (A) and 1995-04-20 (B)".
+    by_start = table[["date_start"]].sort_values("date_start").index.to_numpy()
+    by_start = by_start[np.argsort(table["_group"].to_numpy()[by_start], kind="stable")]
+    dated = as_text(table["value"].to_numpy()[by_start]) + " (" + table["sources"].to_numpy()[by_start] + ")"
+    dates = join_by_group(table["_group"].to_numpy()[by_start], dated, " and ")
+    return conflict_rows(
+        sel,
+        groups=sides.groups,
+        kind="contradiction",
+        severity=None,
+        explanation="The dates cannot all be right: no day lies within " + dates + ".",
+        sides=sides.lists(),
+        sources=sides.sources,
     )
-    expl = per_value.sort_values("start").groupby(level="_group").apply(
-        lambda grp: "The dates cannot all be right: no day lies within "
-        + " and ".join(f"{v} ({src})" for v, src in zip(grp.index.get_level_values("value"), grp["sources"]))
-        + "."
-    )
-    return conflict_rows(sel, kind="contradiction", severity=None, explanation=expl, sides=sides)
+
+
+def _apart(sel: pd.DataFrame, min_gap_days: int) -> np.ndarray:
+    """Dated claims of the groups whose latest start is more than ``min_gap_days`` after
+    their earliest end (a boolean mask)."""
+    dated = sel["date_start"].notna().to_numpy()
+    group = sel["_group"].to_numpy()[dated]
+    latest_start = sel["date_start"][dated].groupby(group).transform("max")
+    earliest_end = sel["date_end"][dated].groupby(group).transform("min")
+    rows = dated.copy()
+    rows[dated] = ((latest_start - earliest_end).dt.days > min_gap_days).to_numpy()
+    return rows

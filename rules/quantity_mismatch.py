@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from reconcile.grouping import conflict_rows, scoped, sides_by_value
+from reconcile.grouping import SIDE_COLUMNS, as_text, collect_sides, conflict_rows, disagreeing, join_by_group, scoped
 from reconcile.normalize.quantities import plausible_range
 from reconcile.rulekit import RuleContext, empty_conflicts
 
@@ -32,6 +32,9 @@ ID = "quantity-mismatch"
 NAME = "differing figures"
 SEVERITY = "error"
 APPLIES_TO = ("quantity",)
+
+#: Claim columns the rule reads.
+COLUMNS = ["value", "value_label", "qty_amount", "qty_approx", "tolerance", *SIDE_COLUMNS]
 
 
 @dataclass(frozen=True)
@@ -43,17 +46,48 @@ class Options:
 
 
 def check(claims: pd.DataFrame, ctx: RuleContext, options: Options) -> pd.DataFrame:
-    sel = scoped(claims, ctx.properties_for(ID, APPLIES_TO))
-    sel = sel[sel["qty_amount"].notna()]
-    if sel.empty:
+    sel = scoped(claims, ctx.properties_for(ID, APPLIES_TO), columns=COLUMNS)
+    rows = disagreeing(sel, among=sel["qty_amount"].notna().to_numpy())
+    if not rows.any():
         return empty_conflicts()
-    sel = sel[sel.groupby("_group")["value"].transform("nunique") > 1].copy()
-    if sel.empty:
+    kind = _kinds(sel.loc[rows, ["_group", "qty_amount", "qty_approx", "tolerance"]], options)
+    if kind.empty:
         return empty_conflicts()
-    sel["_low"], sel["_high"] = plausible_range(sel, options.about_margin)
-    g = sel.groupby("_group")
+    rows &= np.isin(sel["_group"].to_numpy(), kind.index.to_numpy())
+    sides = collect_sides(sel, rows=rows)
+    table = sides.table
+    figures = join_by_group(
+        table["_group"], as_text(table["label"]) + " (" + table["sources"].to_numpy() + ")", " against "
+    ).reindex(kind.index)
+    expl = pd.Series(
+        np.where(
+            kind.eq("contradiction"),
+            "The figures cannot both be right: " + figures + ".",
+            "The figures differ slightly: " + figures
+            + "; the ranges overlap, so this may be rounding or estimation.",
+        ),
+        index=kind.index,
+        dtype=object,
+    )
+    return conflict_rows(
+        sel,
+        groups=kind.index,
+        kind=kind,
+        severity=kind.map({"contradiction": None, "minor": "warning"}),
+        explanation=expl,
+        sides=sides.lists(),
+        sources=sides.sources,
+    )
+
+
+def _kinds(figures: pd.DataFrame, options: Options) -> pd.Series:
+    """Per group of ``figures``: "contradiction" when no value fits every plausible range,
+    "minor" when the ranges overlap but the figures differ beyond the tolerance (if
+    reported); groups of neither kind are left out."""
+    figures = figures.assign(**dict(zip(("_low", "_high"), plausible_range(figures, options.about_margin))))
+    g = figures.groupby("_group")
     disjoint = g["_low"].max() > g["_high"].min()
-    point = sel[sel["qty_approx"].isin(["exact", "about"])]
+    point = figures[figures["qty_approx"].isin(["exact", "about"])]
     pg = point.groupby("_group")["qty_amount"]
     spread = ((pg.max() - pg.min()) / pg.max().abs().replace(0, np.nan)).reindex(disjoint.index).fillna(0)
     tol = g["tolerance"].first().fillna(0)
@@ -61,25 +95,4 @@ def check(claims: pd.DataFrame, ctx: RuleContext, options: Options) -> pd.DataFr
     kind = pd.Series(np.where(disjoint, "contradiction", np.where(minor, "minor", "")), index=disjoint.index)
     if not options.report_minor:
         kind = kind.where(kind.ne("minor"), "")
-    kind = kind[kind.ne("")]
-    if kind.empty:
-        return empty_conflicts()
-    sel = sel[sel["_group"].isin(kind.index)]
-    sides = sides_by_value(sel)
-    per_value = sel.groupby(["_group", "value"]).agg(
-        label=("value_label", "first"), sources=("source", lambda s: ", ".join(sorted(set(s))))
-    )
-    figures = per_value.groupby(level="_group").apply(
-        lambda grp: " against ".join(f"{lbl} ({src})" for lbl, src in zip(grp["label"], grp["sources"]))
-    )
-    expl = pd.Series(
-        [
-            (f"The figures cannot both be right: {figures[gid]}." if k == "contradiction"
-             else f"The figures differ slightly: {figures[gid]}; the ranges overlap, so this may be rounding or estimation.")
-            for gid, k in kind.items()
-        ],
-        index=kind.index,
-    )
-    return conflict_rows(
-        sel, kind=kind, severity=kind.map({"contradiction": None, "minor": "warning"}), explanation=expl, sides=sides
-    )
+    return kind[kind.ne("")]

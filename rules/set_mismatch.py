@@ -23,17 +23,32 @@ Consistent:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import chain
 
+import numpy as np
 import pandas as pd
 
-from reconcile.grouping import conflict_rows, scoped, sides_by_value
+from reconcile.grouping import (
+    SIDE_COLUMNS,
+    as_text,
+    collect_sides,
+    conflict_rows,
+    disagreeing,
+    distinct,
+    join_by_group,
+    scoped,
+    sides_from_table,
+)
 from reconcile.rulekit import RuleContext, empty_conflicts
-from reconcile.timeline import describe_periods, timelines_of
+from reconcile.timeline import Timeline, describe_periods, timelines_of
 
 ID = "set-mismatch"
 NAME = "differing lists"
 SEVERITY = "error"
 APPLIES_TO = ("entity_set",)
+
+#: Claim columns the rule reads.
+COLUMNS = ["value", "value_label", "complete", *SIDE_COLUMNS]
 
 
 @dataclass(frozen=True)
@@ -43,98 +58,159 @@ class Options:
 
 
 def check(claims: pd.DataFrame, ctx: RuleContext, options: Options) -> pd.DataFrame:
-    sel = scoped(claims, ctx.properties_for(ID, APPLIES_TO))
-    sel = sel[sel["value_ids"].notna()]
-    if sel.empty:
+    sel = scoped(claims, ctx.properties_for(ID, APPLIES_TO), columns=COLUMNS)
+    rows = disagreeing(sel, among=sel["value_ids"].notna().to_numpy())
+    if not rows.any():
         return empty_conflicts()
-    sel = sel[sel.groupby("_group")["value"].transform("nunique") > 1]
-    if sel.empty:
-        return empty_conflicts()
-
-    # One row per (group, distinct list); membership exploded to (group, value, item).
-    lists = sel.groupby(["_group", "value"], sort=True).agg(
-        items=("value_ids", "first"), complete=("complete", "any"), sources=("source", lambda s: sorted(set(s)))
-    ).reset_index()
-    items = lists[["_group", "value", "items"]].explode("items").rename(columns={"items": "item"})
-    union = items.groupby("_group")["item"].agg(lambda s: frozenset(s))
-    complete_union = (
-        items.merge(lists[["_group", "value", "complete"]], on=["_group", "value"])
-        .query("complete")
-        .groupby("_group")["item"]
-        .agg(lambda s: frozenset(s))
+    # One row per (group, distinct list), sorted by group then list.
+    sides = collect_sides(
+        sel, rows=rows, first=("value_type", "value_ids", "subject", "property"), any_of=("complete",)
     )
-    lists["set"] = lists["items"].map(frozenset)
-    # A partial list contradicts only if it names an item absent from every complete list.
-    names_outsider = pd.Series(
-        [
-            bool(s - complete_union.get(g, frozenset())) if g in complete_union.index else False
-            for g, s in zip(lists["_group"], lists["set"])
-        ],
-        index=lists.index,
-    )
-    lists["contradicts"] = lists["complete"] | names_outsider
-    n_complete = lists.groupby("_group")["complete"].transform("sum")
-    group_contra = lists.groupby("_group")["contradicts"].transform("sum").ge(2) | (
-        n_complete.ge(1) & lists.groupby("_group")["contradicts"].transform("any") & ~lists["complete"]
-    )
-    lists["kind"] = group_contra.map({True: "contradiction", False: "omission"})
-    kinds = lists.groupby("_group")["kind"].first()
+    lists = sides.table
+    members = _Members(lists)
+    kinds = _kinds(lists, members)
     if not options.report_omissions:
         kinds = kinds[kinds.eq("contradiction")]
     if kinds.empty:
         return empty_conflicts()
 
-    sel = sel[sel["_group"].isin(kinds.index)]
-    sides = sides_by_value(sel)
-    label_of = _labeler(ctx, sel)
+    shown = lists["_group"].isin(kinds.index).to_numpy()
     timeline_for = {
         (spec.organization, spec.members_property): tl for spec, tl in timelines_of(ctx) if spec.members_property
     }
-    meta_key = sel.groupby("_group")[["subject", "property"]].first()
-    expl = lists[lists["_group"].isin(kinds.index)].groupby("_group").apply(
-        lambda g: _explain(g, union[g.name], label_of)
-        + _periods(g, timeline_for.get(tuple(meta_key.loc[g.name])), ctx),
-        include_groups=False,
-    )
+    labels = _labeler(lists[shown], len(distinct(members.item[shown[members.list]])))
+    expl = _explanations(lists, members, shown, labels, timeline_for)
     return conflict_rows(
         sel,
         kind=kinds,
         severity=kinds.map({"contradiction": None, "omission": "info"}),
         explanation=expl,
-        sides=sides,
+        sides=sides_from_table(lists[shown]),
+        sources=sides.sources,
+        groups=kinds.index,
     )
 
 
-def _labeler(ctx: RuleContext, sel: pd.DataFrame):
-    labels = {}
-    for ids, label in zip(sel["value_ids"], sel["value_label"]):
+class _Members:
+    """The items of each list of a side table (sorted by group) as integer codes."""
+
+    def __init__(self, lists: pd.DataFrame) -> None:
+        ids = lists["value_ids"].tolist()
+        lengths = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
+        codes, self.items = pd.factorize(pd.Series(list(chain.from_iterable(ids)), dtype=object))
+        self.n_items = np.int64(len(self.items))
+        self.group = lists["_group"].to_numpy()
+        #: Distinct (list, item) keys, sorted; and the list and item of each.
+        self.pairs = distinct(np.repeat(np.arange(len(ids)), lengths) * self.n_items + codes)
+        self.list, self.item = self.pairs // self.n_items, self.pairs % self.n_items
+        #: Distinct items of each list.
+        self.size = np.bincount(self.list, minlength=len(ids))
+
+    def group_pairs(self, lists: np.ndarray | slice = slice(None)) -> np.ndarray:
+        """Distinct (group, item) keys of the items of the chosen lists, sorted."""
+        chosen = np.zeros(len(self.group), dtype=bool)
+        chosen[lists] = True
+        keep = chosen[self.list]
+        return distinct(self.group[self.list[keep]] * self.n_items + self.item[keep])
+
+
+def _kinds(lists: pd.DataFrame, members: _Members) -> pd.Series:
+    """Per group: "contradiction", or "omission" when partial lists only leave items out.
+
+    A partial list contradicts only if it names an item absent from every complete list of
+    its group.
+    """
+    complete = lists["complete"].to_numpy()
+    group = members.group
+    first = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])  # each group's first list
+    group_pos = np.cumsum(np.r_[False, group[1:] != group[:-1]])
+    n_complete = np.bincount(group_pos, weights=complete, minlength=len(first))
+    in_complete = np.isin(group[members.list] * members.n_items + members.item, members.group_pairs(complete))
+    outsider = np.bincount(members.list[~in_complete], minlength=len(lists)) > 0
+    contradicts = complete | (outsider & (n_complete[group_pos] > 0))
+    n_contradicting = np.bincount(group_pos, weights=contradicts, minlength=len(first))
+    # The group's kind is decided with its first list (as listed, by value).
+    contradiction = (n_contradicting >= 2) | ((n_complete >= 1) & (n_contradicting > 0) & ~complete[first])
+    return pd.Series(
+        np.where(contradiction, "contradiction", "omission"), index=pd.Index(group[first], name="_group"), name="kind"
+    )
+
+
+def _labeler(lists: pd.DataFrame, n_items: int) -> dict[str, str]:
+    """Display label of each item, from the first claim that names it (labels are "A, B").
+
+    ``lists`` are read in the order of their first claims (a list's label and items are
+    the same in all its claims), until each of their ``n_items`` items has a label.
+    """
+    labels: dict[str, str] = {}
+    lists = lists.sort_values("first_row", kind="stable")
+    for ids, label in zip(lists["value_ids"], lists["label"]):
         for i, part in zip(ids, str(label).split(", ")):
             labels.setdefault(i, part)
-    return lambda i: labels.get(i, i)
+        if len(labels) == n_items:
+            break
+    return labels
 
 
-def _explain(group: pd.DataFrame, union: frozenset, label_of) -> str:
-    parts = []
-    for srcs, s, complete in zip(group["sources"], group["set"], group["complete"]):
-        lacks = sorted(union - s, key=label_of)
-        who = ", ".join(srcs)
-        text = f"{who} list{'s' if len(srcs) == 1 else ''} {len(s)}"
-        if lacks:
-            text += ", without " + _join([label_of(i) for i in lacks])
-        if not complete:
-            text += " (a partial list)"
-        parts.append(text)
-    return "The lists disagree: " + "; ".join(parts) + "."
+def _explanations(
+    lists: pd.DataFrame, members: _Members, shown: np.ndarray, labels: dict[str, str], timeline_for: dict
+) -> pd.Series:
+    """Per shown group: what each list has and lacks, then (for membership) its periods."""
+    which = np.flatnonzero(shown)
+    lacks = _lacks(members, which, labels)
+    texts = (
+        lists["sources"].to_numpy()[which]
+        + np.where(lists["n_sources"].to_numpy()[which] == 1, " lists ", " list ")
+        + as_text(members.size[which].tolist())
+        + np.where(lacks != "", ", without " + lacks, "")
+        + np.where(lists["complete"].to_numpy()[which], "", " (a partial list)")
+    )
+    expl = "The lists disagree: " + join_by_group(lists["_group"].to_numpy()[which], texts, "; ") + "."
+    return expl + _periods(lists.iloc[which], timeline_for).reindex(expl.index, fill_value="")
 
 
-def _periods(group: pd.DataFrame, timeline, ctx: RuleContext) -> str:
+def _lacks(members: _Members, which: np.ndarray, labels: dict[str, str]) -> np.ndarray:
+    """Per list of ``which``: the items of its group that it lacks, by label ("A, B and C")."""
+    union = members.group_pairs(which)
+    union_group = union // members.n_items
+    group = members.group[which]
+    start = np.searchsorted(union_group, group)
+    count = np.searchsorted(union_group, group, side="right") - start
+    # Every (list, item of its group's union) candidate, then those the list lacks.
+    owner = np.repeat(which, count)
+    offset = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+    item = union[np.repeat(start, count) + offset] % members.n_items
+    lacking = ~np.isin(owner * members.n_items + item, members.pairs)
+    owner, item = owner[lacking], item[lacking]
+    item_label = as_text([labels.get(i, i) for i in members.items])
+    order = np.lexsort((item, pd.factorize(item_label, sort=True)[0][item], owner))
+    names = item_label[item[order]].tolist()
+    ends = np.cumsum(np.bincount(np.searchsorted(which, owner), minlength=len(which)))
+    starts = np.r_[0, ends[:-1]]
+    return np.array([_join(names[a:b]) for a, b in zip(starts.tolist(), ends.tolist())], dtype=object)
+
+
+def _periods(lists: pd.DataFrame, timeline_for: dict) -> pd.Series:
+    """Per group of a membership list with a timeline: the period in which each list is right."""
+    if not timeline_for:
+        return pd.Series([], dtype=object)
+    keys = pd.MultiIndex.from_arrays([lists["subject"], lists["property"]])
+    has = keys.isin([k for k, tl in timeline_for.items() if tl is not None])
+    out = {}
+    for gid, part in lists[has].groupby("_group", sort=True):
+        timeline = timeline_for[(part["subject"].iloc[0], part["property"].iloc[0])]
+        out[gid] = _periods_text(part, timeline)
+    return pd.Series(out, dtype=object)
+
+
+def _periods_text(lists: pd.DataFrame, timeline: Timeline) -> str:
     """For membership lists: the period of the corpus's timeline in which each list is right."""
-    if timeline is None or timeline.segments.empty:
+    if timeline.segments.empty:
         return ""
     texts = []
-    for s, srcs in zip(group["set"], group["sources"]):
-        periods = timeline.periods_with(members=frozenset(s))
-        who = ", ".join(srcs)
+    for ids, who in zip(lists["value_ids"], lists["sources"]):
+        s = frozenset(ids)
+        periods = timeline.periods_with(members=s)
         if periods.empty:
             texts.append(f"the {len(s)}-state list ({who}) matches no period of the membership timeline")
         else:

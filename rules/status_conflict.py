@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from reconcile.grouping import conflict_rows, sides_by_value
+from reconcile.grouping import SIDE_COLUMNS, as_text, collect_sides, conflict_rows, disagreeing, join_by_group
 from reconcile.rulekit import RuleContext, empty_conflicts
 from reconcile.scope import assign_scope_groups, scope_label
 
@@ -28,6 +28,10 @@ ID = "status-conflict"
 NAME = "conflicting status"
 SEVERITY = "error"
 APPLIES_TO = ()
+
+#: Claim columns the rule reads.
+COLUMNS = ["subject", "property", "value", "value_label", *SIDE_COLUMNS]
+COLUMNS += ["valid_from_start", "valid_from_end", "as_of_start", "as_of_end"]
 
 _VERBS = {
     "member": "was a member",
@@ -45,7 +49,7 @@ class Options:
 
 def check(claims: pd.DataFrame, ctx: RuleContext, options: Options) -> pd.DataFrame:
     props = [t.status_property for t in ctx.registry.timelines if t.status_property]
-    sel = claims[claims["property"].isin(props)].copy()
+    sel = claims.loc[claims["property"].isin(props).to_numpy(), COLUMNS]
     if sel.empty:
         return empty_conflicts()
     event = sel["valid_from_start"].notna()
@@ -54,18 +58,28 @@ def check(claims: pd.DataFrame, ctx: RuleContext, options: Options) -> pd.DataFr
     sel["_group"] = assign_scope_groups(sel, start, end, ["subject", "property"])
     bounds = pd.DataFrame({"s": start, "e": end, "g": sel["_group"]}).groupby("g").agg(s=("s", "min"), e=("e", "max"))
     sel["scope"] = sel["_group"].map(scope_label(bounds["s"], bounds["e"]))
-    sel = sel[sel.groupby("_group")["value"].transform("nunique") > 1]
-    if sel.empty:
+    rows = disagreeing(sel)
+    if not rows.any():
         return empty_conflicts()
-    sides = sides_by_value(sel)
-    per_value = sel.groupby(["_group", "value"]).agg(
-        sources=("source", lambda s: ", ".join(sorted(set(s)))), subject=("subject", "first")
-    )
-    expl = per_value.groupby(level="_group").apply(
-        lambda g: f"For the same time, the sources disagree on {ctx.label(g['subject'].iloc[0])}: "
-        + "; ".join(
-            f"{src} says it {_VERBS.get(v, v)}" for v, src in zip(g.index.get_level_values("value"), g["sources"])
-        )
+    sides = collect_sides(sel, rows=rows, first=("value_type", "value_ids", "subject"))
+    table = sides.table
+    # "A says it left; B says it suspended its participation", per group.
+    says = table["sources"].to_numpy() + " says it " + as_text([_VERBS.get(v, v) for v in table["value"]])
+    statements = join_by_group(table["_group"], says, "; ")
+    subjects = table["subject"].groupby(table["_group"].to_numpy()).first()
+    expl = (
+        "For the same time, the sources disagree on "
+        + subjects.map(lambda subject: str(ctx.label(subject))).reindex(statements.index)
+        + ": "
+        + statements
         + "."
     )
-    return conflict_rows(sel, kind="contradiction", severity=None, explanation=expl, sides=sides)
+    return conflict_rows(
+        sel,
+        groups=sides.groups,
+        kind="contradiction",
+        severity=None,
+        explanation=expl,
+        sides=sides.lists(),
+        sources=sides.sources,
+    )

@@ -91,13 +91,16 @@ def _anachronisms(ctx: RuleContext, spec, tl) -> list[dict]:
         return []
     ev = tl.events
     early = ev[ev["kind"].eq("event") & (ev["end"] < tl.founded)]
+    if early.empty:
+        return []
+    claims = ctx.all_claims
+    founding = claims[
+        (claims["subject"] == (spec.founding_subject or spec.organization))
+        & (claims["property"] == (spec.founding_property or spec.established_property))
+        & (claims["value"] == tl.founded_label)
+    ]
     rows = []
     for (country, label), grp in early.groupby(["country", "label"]):
-        founding = ctx.all_claims[
-            (ctx.all_claims["subject"] == (spec.founding_subject or spec.organization))
-            & (ctx.all_claims["property"] == (spec.founding_property or spec.established_property))
-            & (ctx.all_claims["value"] == tl.founded_label)
-        ]
         rows.append(
             {
                 "subject": country,

@@ -23,13 +23,16 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from reconcile.grouping import conflict_rows, scoped, sides_by_value
+from reconcile.grouping import SIDE_COLUMNS, as_text, collect_sides, conflict_rows, disagreeing, join_by_group, scoped
 from reconcile.rulekit import RuleContext, empty_conflicts
 
 ID = "value-mismatch"
 NAME = "differing values"
 SEVERITY = "error"
 APPLIES_TO = ("entity", "status", "text")
+
+#: Claim columns the rule reads.
+COLUMNS = ["value", "value_label", *SIDE_COLUMNS]
 
 
 @dataclass(frozen=True)
@@ -44,19 +47,20 @@ def check(claims: pd.DataFrame, ctx: RuleContext, options: Options) -> pd.DataFr
         for p in ctx.properties_for(ID, APPLIES_TO)
         if not ctx.registry.properties[p].multi_valued and p not in timeline_status
     ]
-    sel = scoped(claims, props)
-    if sel.empty:
+    sel = scoped(claims, props, columns=COLUMNS)
+    rows = disagreeing(sel)
+    if not rows.any():
         return empty_conflicts()
-    sel = sel[sel.groupby("_group")["value"].transform("nunique") > 1]
-    if sel.empty:
-        return empty_conflicts()
-    sides = sides_by_value(sel)
-    per_value = sel.groupby(["_group", "value"]).agg(
-        label=("value_label", "first"), sources=("source", lambda s: ", ".join(sorted(set(s))))
+    sides = collect_sides(sel, rows=rows)
+    table = sides.table
+    # "Kishinev (A, B); Moscow (C)": each value with the sources that name it.
+    values = join_by_group(table["_group"], as_text(table["label"]) + " (" + table["sources"].to_numpy() + ")", "; ")
+    return conflict_rows(
+        sel,
+        groups=sides.groups,
+        kind="contradiction",
+        severity=None,
+        explanation="The sources name different values: " + values + ".",
+        sides=sides.lists(),
+        sources=sides.sources,
     )
-    expl = per_value.groupby(level="_group").apply(
-        lambda g: "The sources name different values: "
-        + "; ".join(f"{lbl} ({src})" for lbl, src in zip(g["label"], g["sources"]))
-        + "."
-    )
-    return conflict_rows(sel, kind="contradiction", severity=None, explanation=expl, sides=sides)
