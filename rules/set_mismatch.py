@@ -78,7 +78,7 @@ def check(claims: pd.DataFrame, ctx: RuleContext, options: Options) -> pd.DataFr
     timeline_for = {
         (spec.organization, spec.members_property): tl for spec, tl in timelines_of(ctx) if spec.members_property
     }
-    labels = _labeler(lists[shown], len(distinct(members.item[shown[members.list]])))
+    labels = {i: ctx.label(i) for i in members.items[distinct(members.item[shown[members.list]])]}
     expl = _explanations(lists, members, shown, labels, timeline_for)
     return conflict_rows(
         sel,
@@ -134,22 +134,6 @@ def _kinds(lists: pd.DataFrame, members: _Members) -> pd.Series:
     return pd.Series(
         np.where(contradiction, "contradiction", "omission"), index=pd.Index(group[first], name="_group"), name="kind"
     )
-
-
-def _labeler(lists: pd.DataFrame, n_items: int) -> dict[str, str]:
-    """Display label of each item, from the first claim that names it (labels are "A, B").
-
-    ``lists`` are read in the order of their first claims (a list's label and items are
-    the same in all its claims), until each of their ``n_items`` items has a label.
-    """
-    labels: dict[str, str] = {}
-    lists = lists.sort_values("first_row", kind="stable")
-    for ids, label in zip(lists["value_ids"], lists["label"]):
-        for i, part in zip(ids, str(label).split(", ")):
-            labels.setdefault(i, part)
-        if len(labels) == n_items:
-            break
-    return labels
 
 
 def _explanations(

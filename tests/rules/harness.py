@@ -7,6 +7,7 @@ A case file ``tests/rules/cases/<rule-id>.yaml`` holds cases like::
       kind: contradiction            # optional: the conflict kind expected
       severity: error                # optional
       explanation: [Belarus]         # optional: substrings of the explanation
+      not_in_explanation: [Benin]    # optional: substrings it must not hold
       sources: {A: "2015", B: "2017"}  # optional: publication dates (default A, B, C: 2015)
       claims:
         - {source: A, subject: org:csto, property: founding_members, value: [Armenia, Russia]}
@@ -104,5 +105,7 @@ def run_case(tmp: Path, case: dict, rule_id: str) -> None:
     text = " ".join(found["explanation"])
     for part in case.get("explanation", []):
         assert part in text, text
+    for part in case.get("not_in_explanation", []):
+        assert part not in text, text
     if "internal" in case:
         assert bool(found["internal"].iloc[0]) is case["internal"]
