@@ -6,11 +6,13 @@ independent sources would: independent sources err in different ways, copiers re
 other's errors (Dong, Berti-Equille & Srivastava, "Integrating conflicting data: the role of
 source dependence", VLDB 2009).
 
-:func:`pair_statistics` compares every pair of sources on the items both cover (a
-self-join on the item, vectorized): shared items, agreements, and *shared errors* (both
-give the same value and it is not the believed one). The dependence score of a pair is
-the share of the two sources' errors that they make together (a Jaccard index of their
-error sets)::
+:func:`pair_statistics` compares every pair of sources on the items both cover: shared
+items, agreements, and *shared errors* (both give the same value and it is not the believed
+one). It runs on integer codes: with one row per (source, item) sorted by item, the pairs of
+rows within an item are visited one distance at a time (:func:`iter_pairs_within`), so no
+item self-join is ever held in memory and each batch is counted per pair of sources with
+``numpy.bincount``. The dependence score of a pair is the share of the two sources' errors
+that they make together (a Jaccard index of their error sets)::
 
     score = shared_errors / (errors_a + errors_b - shared_errors)
 
@@ -22,11 +24,141 @@ into groups (connected components); :func:`claim_weights` then gives each claim 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import networkx as nx
 import numpy as np
 import pandas as pd
 
-__all__ = ["pair_statistics", "dependence_groups", "claim_weights"]
+__all__ = [
+    "pair_statistics",
+    "dependence_groups",
+    "claim_weights",
+    "iter_pairs_within",
+    "pairs_within",
+    "sort_codes",
+    "combine_codes",
+    "stable_order",
+    "sorted_unique",
+]
+
+#: What :func:`pair_statistics` counts for each pair of sources, in its output order.
+_COUNTS = ["shared", "agree", "shared_errors", "errors_a", "errors_b"]
+
+
+def sort_codes(values: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes that sort like ``values`` (missing values last) and the sorted distinct values."""
+    codes, uniques = pd.factorize(values, sort=True)
+    codes = codes.astype(np.int64)
+    codes[codes < 0] = len(uniques)
+    return codes, np.asarray(uniques, dtype=object)
+
+
+def combine_codes(*codes: np.ndarray) -> np.ndarray:
+    """One int64 key per row that sorts like the rows' tuples of non-negative ``codes``."""
+    key = np.zeros(len(codes[0]), dtype=np.int64)
+    for c in codes:
+        size = int(c.max(initial=-1)) + 1
+        if int(key.max(initial=0)) >= np.iinfo(np.int64).max // max(size, 1) - size:
+            key = np.unique(key, return_inverse=True)[1].astype(np.int64)  # dense ranks: same order, smaller
+        key = key * size + c
+    return key
+
+
+def sorted_unique(values: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted (``numpy.unique`` by a plain sort, which is much faster
+    than the hash table numpy 2 uses for large integer arrays)."""
+    values = np.sort(values)
+    keep = np.ones(len(values), dtype=bool)
+    keep[1:] = values[1:] != values[:-1]
+    return values[keep]
+
+
+def stable_order(key: np.ndarray) -> np.ndarray:
+    """Positions that sort ``key`` (ties in input order); no sort when it is sorted already."""
+    if np.all(key[1:] >= key[:-1]):
+        return np.arange(len(key))
+    return np.argsort(key, kind="stable")
+
+
+def iter_pairs_within(keys: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """All position pairs ``(p, q)``, ``p < q``, of equal ``keys``, in batches.
+
+    ``keys`` must hold equal keys next to each other (sorted). Batch ``d`` holds the pairs
+    at distance ``q - p == d`` in increasing ``p``. Memory stays linear in ``len(keys)``;
+    the work is the number of pairs (``k (k - 1) / 2`` for a run of ``k`` equal keys).
+    """
+    n = len(keys)
+    candidates = np.arange(max(n - 1, 0))
+    d = 1
+    while len(candidates):
+        candidates = candidates[keys[candidates] == keys[candidates + d]]
+        if not len(candidates):
+            return
+        yield candidates, candidates + d
+        d += 1
+        candidates = candidates[candidates + d < n]
+
+
+def pairs_within(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """All the pairs of :func:`iter_pairs_within` at once (for few pairs): ``(p, q)`` arrays."""
+    batches = list(iter_pairs_within(keys))
+    if not batches:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate([p for p, _ in batches]), np.concatenate([q for _, q in batches])
+
+
+def _source_item_values(claims: pd.DataFrame, believed: pd.Series | None) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """One row per (source, item) with the source's first value in sorted order, as codes.
+
+    Returns the rows (``item``, ``source``, ``value``, ``wrong``, and ``start``/``end`` when
+    the claims have dates), sorted by item then source, and the sorted source names.
+    """
+    claims = claims[claims["source"].notna()]
+    src, sources = sort_codes(claims["source"])
+    item, items = sort_codes(claims["item"])
+    val, values = sort_codes(claims["value"])
+    # sorted by item, source and value, the first row of each (item, source) has the value kept
+    order = stable_order(combine_codes(item, src, val))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = (src[order][1:] != src[order][:-1]) | (item[order][1:] != item[order][:-1])
+    keep = order[first]
+    rows = {"item": item[keep], "source": src[keep], "value": val[keep]}
+    if believed is None:
+        rows["wrong"] = np.zeros(len(keep), dtype=bool)
+    else:
+        # wrong: the item has a believed value and this is not it
+        has_belief = np.append(believed.index.get_indexer(items) >= 0, False)
+        believed_code = np.append(pd.Index(values).get_indexer(believed.reindex(items).to_numpy()), -1)
+        rows["wrong"] = has_belief[rows["item"]] & (rows["value"] != believed_code[rows["item"]])
+    if "date_start" in claims and "date_end" in claims:
+        rows["start"] = claims["date_start"].to_numpy()[keep]
+        rows["end"] = claims["date_end"].to_numpy()[keep]
+    return rows, sources
+
+
+def _count_pairs(rows: dict[str, np.ndarray], n_sources: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per pair of sources sharing items (code ``a * n_sources + b``, sorted): the :data:`_COUNTS`."""
+    codes, partial = [], []
+    for p, q in iter_pairs_within(rows["item"]):
+        same = rows["value"][p] == rows["value"][q]
+        agree = same
+        if "start" in rows:
+            # dates agree when their intervals overlap (1992 agrees with 1992-05-15); NaT never does
+            agree = same | ((rows["start"][p] <= rows["end"][q]) & (rows["start"][q] <= rows["end"][p]))
+        wrong_a, wrong_b = rows["wrong"][p], rows["wrong"][q]
+        slot, pair = pd.factorize(rows["source"][p] * n_sources + rows["source"][q])
+        counted = {
+            "shared": None, "agree": agree, "shared_errors": same & wrong_a, "errors_a": wrong_a, "errors_b": wrong_b,
+        }
+        codes.append(pair)
+        partial.append(np.column_stack([np.bincount(slot, weights=counted[k], minlength=len(pair)) for k in _COUNTS]))
+    if not codes:
+        return np.zeros(0, dtype=np.int64), np.zeros((0, len(_COUNTS)))
+    pair, slot = np.unique(np.concatenate(codes), return_inverse=True)
+    stacked = np.concatenate(partial)
+    totals = np.column_stack([np.bincount(slot, weights=stacked[:, k], minlength=len(pair)) for k in range(len(_COUNTS))])
+    return pair, totals
 
 
 def pair_statistics(
@@ -37,41 +169,24 @@ def pair_statistics(
     """Per pair of sources sharing items: shared, agree, disagree, shared_errors, score, declared.
 
     ``claims`` has source, item, value (and optionally date_start/date_end, so that dates
-    at different precision agree); ``believed`` maps item → believed value (without
-    it, shared errors are not counted and only declared dependence is known).
+    at different precision agree); a source stating several values of one item counts
+    with the first in sorted order. ``believed`` maps item → believed value (without it,
+    shared errors are not counted and only declared dependence is known). One row per pair
+    (``source_a < source_b``), sorted; declared pairs that share no item come last.
     """
-    cols = ["source", "item", "value"] + [c for c in ("date_start", "date_end") if c in claims]
-    base = claims[cols].sort_values(["source", "item", "value"], kind="stable").drop_duplicates(["source", "item"])
-    if believed is not None:
-        base = base.assign(wrong=base["value"].ne(base["item"].map(believed)) & base["item"].isin(believed.index))
-    else:
-        base = base.assign(wrong=False)
-    pairs = base.merge(base, on="item", suffixes=("_a", "_b"))
-    pairs = pairs[pairs["source_a"] < pairs["source_b"]]
-    same = pairs["value_a"].eq(pairs["value_b"])
-    agree = same
-    if "date_start_a" in pairs:
-        # dates agree when their intervals overlap (1992 agrees with 1992-05-15)
-        overlap = (pairs["date_start_a"] <= pairs["date_end_b"]) & (pairs["date_start_b"] <= pairs["date_end_a"])
-        agree = same | overlap.fillna(False).astype(bool)
-    pairs = pairs.assign(
-        agree=agree,
-        shared_error=same & pairs["wrong_a"],
-        err_a=pairs["wrong_a"],
-        err_b=pairs["wrong_b"],
-    )
-    stats = pairs.groupby(["source_a", "source_b"], sort=True).agg(
-        shared=("item", "size"),
-        agree=("agree", "sum"),
-        shared_errors=("shared_error", "sum"),
-        errors_a=("err_a", "sum"),
-        errors_b=("err_b", "sum"),
+    rows, sources = _source_item_values(claims, believed)
+    pair, totals = _count_pairs(rows, len(sources))
+    stats = pd.DataFrame(
+        {
+            "source_a": pd.Series(sources[pair // max(len(sources), 1)], dtype=object),
+            "source_b": pd.Series(sources[pair % max(len(sources), 1)], dtype=object),
+            **{name: totals[:, k].astype(np.int64) for k, name in enumerate(_COUNTS)},
+        }
     )
     stats["disagree"] = stats["shared"] - stats["agree"]
     stats["agreement"] = stats["agree"] / stats["shared"]
     union = stats["errors_a"] + stats["errors_b"] - stats["shared_errors"]
     stats["score"] = np.where(union > 0, stats["shared_errors"] / union.clip(lower=1), 0.0)
-    stats = stats.reset_index()
     decl = {tuple(sorted(p)) for p in declared}
     stats["declared"] = [(a, b) in decl for a, b in zip(stats["source_a"], stats["source_b"])]
     missing = [p for p in decl if p not in set(zip(stats["source_a"], stats["source_b"]))]
@@ -107,7 +222,15 @@ def dependence_groups(sources: list[str], stats: pd.DataFrame, threshold: float 
 
 
 def claim_weights(claims: pd.DataFrame, groups: pd.Series) -> np.ndarray:
-    """1/k for each claim whose value is stated by k sources of its dependence group."""
-    group = claims["source"].map(groups).fillna(claims["source"])
-    counts = claims.assign(_g=group).groupby(["item", "value", "_g"], sort=False)["source"].transform("size")
-    return (1.0 / counts).to_numpy(dtype=float)
+    """1/k for each claim whose value is stated by k sources of its dependence group
+    (NaN for a claim without item, value or source)."""
+    src, sources = pd.factorize(claims["source"])
+    group_of_source = pd.Series(sources).map(groups).fillna(pd.Series(sources))
+    grp = np.append(pd.factorize(group_of_source)[0], -1)[src]
+    item, _ = pd.factorize(claims["item"])
+    val, values = pd.factorize(claims["value"])
+    item_value, _ = pd.factorize(item.astype(np.int64) * (len(values) + 1) + val)
+    key, _ = pd.factorize(item_value.astype(np.int64) * (len(sources) + 1) + grp)
+    counts = np.bincount(key)[key].astype(float)
+    counts[(item < 0) | (val < 0) | (grp < 0)] = np.nan
+    return 1.0 / counts

@@ -21,23 +21,52 @@ sources stating it (or a compatible value: an overlapping date or figure), count
 dependence group, and weighted by trust. The better-supported side is named with its
 independent support, or the suggestion says that the evidence does not decide. A
 suggestion is advice for an editor; nothing is decided silently.
+
+Everything runs on integer codes over whole tables (factorized ids, sorts, ``bincount``,
+pairs within sorted groups from :func:`reconcile.dependence.pairs_within`); Python
+only formats one sentence per conflict and the names of the supporting sources, which
+are joined with pyarrow's list kernels.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from itertools import chain
+from typing import Any
 
 import networkx as nx
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from .dependence import dependence_groups, pair_statistics
+from .dependence import (
+    claim_weights,
+    combine_codes,
+    dependence_groups,
+    pair_statistics,
+    pairs_within,
+    sort_codes,
+    sorted_unique,
+    stable_order,
+)
 from .grouping import scoped
-from .normalize.quantities import ranges_overlap
+from .normalize.quantities import plausible_range
 from .trust import TruthResult, encode, pooled_investment
 
-__all__ = ["SourceGraph", "build_source_graph", "suggest", "rank_conflicts", "source_table", "to_graphml", "to_node_link"]
+__all__ = [
+    "SourceGraph",
+    "build_source_graph",
+    "suggest",
+    "rank_conflicts",
+    "source_table",
+    "to_graphml",
+    "to_node_link",
+    "FlatSides",
+    "flatten_sides",
+    "claim_positions",
+]
 
 
 @dataclass
@@ -52,54 +81,134 @@ class SourceGraph:
     items: pd.DataFrame
 
 
-def _items(claims: pd.DataFrame) -> pd.DataFrame:
-    sel = scoped(claims, sorted(claims["property"].unique()))
-    item = sel["subject"] + "|" + sel["property"] + "|" + sel["_group"].astype(str)
-    items = pd.DataFrame(
-        {
-            "claim_id": sel["claim_id"],
-            "source": sel["source"],
-            "item": item,
-            "value": sel["value"],
-            "value_type": sel["value_type"],
-            "date_start": sel["date_start"],
-            "date_end": sel["date_end"],
-            "qty_amount": sel["qty_amount"],
-            "qty_approx": sel["qty_approx"],
-            "tolerance": sel["tolerance"],
-        }
+# --- claims as items ----------------------------------------------------------------------
+
+#: Claim columns that :func:`reconcile.grouping.scoped` reads to form the scope groups.
+_SCOPE_COLUMNS = ["subject", "property", "time_dependent", "valid_from_start", "valid_to_end", "as_of_start", "as_of_end"]
+#: Claim columns an item row keeps besides source, item and value.
+_ITEM_COLUMNS = ["claim_id", "value_type", "date_start", "date_end"]
+#: Claim columns value similarity reads (from one claim of each value).
+_VALUE_COLUMNS = ["value_type", "date_start", "date_end", "qty_amount", "qty_approx", "tolerance"]
+
+
+def _strings(codes: np.ndarray, uniques: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """The values of :func:`~reconcile.dependence.sort_codes` back, as a pyarrow string array
+    when they are all valid UTF-8 strings (factorized again in microseconds by
+    :func:`reconcile.trust.encode`), else as Python objects."""
+    codes = np.where(codes < len(uniques), codes, -1)
+    if pd.api.types.infer_dtype(uniques, skipna=False) == "string":
+        try:
+            return pd.array(uniques, dtype="str").take(codes, allow_fill=True)
+        except UnicodeEncodeError:  # a lone surrogate: not UTF-8, kept as Python objects
+            pass
+    return pd.array(uniques, dtype=object).take(codes, allow_fill=True)
+
+
+def _first_rows(codes: np.ndarray, n_codes: int) -> np.ndarray:
+    """The first position of each code ``0 .. n_codes - 1`` in ``codes``."""
+    first = np.full(n_codes, len(codes), dtype=np.int64)
+    np.minimum.at(first, codes, np.arange(len(codes)))
+    return first
+
+
+def _items(claims: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """One row per claim: claim_id, source, item (``subject|property|scope group``), value,
+    value type and dates, sorted by item, source, value and claim id; and per row, the
+    position of its claim in ``claims``.
+
+    The canonical order makes every later step independent of the order claims came in.
+    """
+    if not claims.index.is_unique:
+        claims = claims.reset_index(drop=True)
+    sel = scoped(claims[_SCOPE_COLUMNS], sorted(claims["property"].unique()))
+    rows = claims.index.get_indexer(sel.index)
+    group_of, groups = pd.factorize(sel["_group"].to_numpy())
+    first = _first_rows(group_of, len(groups))
+    labels = (
+        pd.Series(sel["subject"].to_numpy()[first], dtype="str") + "|"
+        + pd.Series(sel["property"].to_numpy()[first], dtype="str") + "|"
+        + pd.Series(groups).astype(str)
     )
-    # A canonical order makes every later step independent of the order claims came in.
-    return items.sort_values(["item", "source", "value", "claim_id"], kind="stable").reset_index(drop=True)
+    item_rank = sort_codes(labels)[0][group_of]
+    src, sources = sort_codes(claims["source"].to_numpy()[rows])
+    val, values = sort_codes(claims["value"].to_numpy()[rows])
+    key = combine_codes(item_rank, src, val)
+    order = stable_order(key)
+    tied = np.flatnonzero(key[order][1:] == key[order][:-1])
+    if len(tied):
+        # a source stating one value twice in one item (rare): those claims go by claim id
+        tied = sorted_unique(np.concatenate([order[tied], order[tied + 1]]))
+        claim = np.zeros(len(key), dtype=np.int64)
+        claim[tied] = sort_codes(claims["claim_id"].to_numpy()[rows[tied]])[0]
+        order = np.lexsort((claim, key))
+    rows = rows[order]
+    items = claims.iloc[rows, [claims.columns.get_loc(c) for c in _ITEM_COLUMNS]].reset_index(drop=True)
+    items.insert(1, "source", _strings(src[order], sources))
+    items.insert(2, "item", labels.array.take(group_of[order]))
+    items.insert(3, "value", _strings(val[order], values))
+    return items, rows
 
 
-def _implications(items: pd.DataFrame) -> pd.DataFrame:
-    """Similar values of one item lend each other support (dates nested, figures overlapping)."""
+def _value_pairs(value_item: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every ordered pair (a, b), a != b, of values of one item, sorted by a then b
+    (``value_item`` is sorted: :func:`reconcile.trust.encode` numbers values item by item)."""
+    p, q = pairs_within(value_item)
+    a, b = np.concatenate([p, q]), np.concatenate([q, p])
+    order = np.lexsort((b, a))
+    return a[order], b[order]
+
+
+def _date_implications(vals: pd.DataFrame, a: np.ndarray, b: np.ndarray) -> pd.DataFrame:
+    """A finer date implies the coarser one that contains it; a coarser one half-supports the finer."""
+    start, end = vals["date_start"].to_numpy(), vals["date_end"].to_numpy()
+    inside = (start[a] >= start[b]) & (end[a] <= end[b])
+    contains = (start[a] <= start[b]) & (end[a] >= end[b])
+    w = np.where(inside, 1.0, np.where(contains, 0.5, 0.0))
+    return pd.DataFrame({"from_value": a, "to_value": b, "weight": w})[w > 0]
+
+
+def _set_implications(vals: pd.DataFrame, a: np.ndarray, b: np.ndarray) -> pd.DataFrame:
+    """A partial list implies the fuller list that contains it, as much as it covers of it."""
+    text = vals["value"].to_numpy(dtype=object)
+    members = {v: frozenset(text[v].split(";")) for v in sorted_unique(np.concatenate([a, b])).tolist()}
+    pairs = list(zip(a.tolist(), b.tolist()))
+    subset = np.fromiter((members[x] < members[y] for x, y in pairs), dtype=bool, count=len(pairs))
+    share = np.fromiter((len(members[x]) / len(members[y]) for x, y in pairs), dtype=float, count=len(pairs))
+    return pd.DataFrame({"from_value": a, "to_value": b, "weight": share})[subset]
+
+
+def _quantity_implications(vals: pd.DataFrame, a: np.ndarray, b: np.ndarray) -> pd.DataFrame:
+    """Figures whose plausible ranges overlap half-support each other."""
+    involved = sorted_unique(np.concatenate([a, b]))
+    low, high = (s.to_numpy() for s in plausible_range(vals.iloc[involved]))
+    ia, ib = np.searchsorted(involved, a), np.searchsorted(involved, b)
+    overlap = (low[ia] <= high[ib]) & (low[ib] <= high[ia])
+    return pd.DataFrame({"from_value": a, "to_value": b, "weight": 0.5})[overlap]
+
+
+def _implications(items: pd.DataFrame, claims: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
+    """Similar values of one item lend each other support (dates nested, figures overlapping,
+    lists contained): from_value, to_value (value codes of :func:`reconcile.trust.encode`), weight.
+
+    ``rows`` gives the claim (a position in ``claims``) of each item row.
+    """
     enc = encode(items)
-    first = items.groupby(enc.value, sort=True).first()
-    vals = first.assign(v=np.arange(len(first)), vitem=enc.value_item[np.arange(len(first))])
-    pairs = vals.merge(vals, on="vitem", suffixes=("_a", "_b"))
-    pairs = pairs[pairs["v_a"] != pairs["v_b"]]
+    # every claim of a value has the same normalized fields: the first one speaks for all
+    first = rows[_first_rows(enc.value, enc.n_values)]
+    vals = claims[_VALUE_COLUMNS].take(first).reset_index(drop=True)
+    vals.insert(0, "value", enc.values["value"].to_numpy())
+    a, b = _value_pairs(enc.value_item)
+    kind = vals["value_type"].to_numpy()[a]
+    dated = vals["date_start"].notna().to_numpy()
     out = []
-    dates = pairs[pairs["value_type_a"].eq("date") & pairs["date_start_a"].notna() & pairs["date_start_b"].notna()]
-    if not dates.empty:
-        inside = (dates["date_start_a"] >= dates["date_start_b"]) & (dates["date_end_a"] <= dates["date_end_b"])
-        contains = (dates["date_start_a"] <= dates["date_start_b"]) & (dates["date_end_a"] >= dates["date_end_b"])
-        # a finer date implies the coarser one; a coarser one half-supports the finer
-        w = np.where(inside, 1.0, np.where(contains, 0.5, 0.0))
-        out.append(pd.DataFrame({"from_value": dates["v_a"], "to_value": dates["v_b"], "weight": w})[w > 0])
-    sets = pairs[pairs["value_type_a"].eq("entity_set")]
-    if not sets.empty:
-        # a partial list implies the fuller list that contains it, as much as it covers of it
-        a = sets["value_a"].str.split(";").map(frozenset)
-        b = sets["value_b"].str.split(";").map(frozenset)
-        subset = pd.Series([x < y for x, y in zip(a, b)], index=sets.index, dtype=bool)
-        share = pd.Series([len(x) / len(y) for x, y in zip(a, b)], index=sets.index)
-        out.append(pd.DataFrame({"from_value": sets["v_a"], "to_value": sets["v_b"], "weight": share})[subset])
-    qty = pairs[pairs["value_type_a"].eq("quantity")]
-    if not qty.empty:
-        overlap = ranges_overlap(qty)
-        out.append(pd.DataFrame({"from_value": qty["v_a"], "to_value": qty["v_b"], "weight": 0.5})[overlap])
+    for name, select, make in (
+        ("date", dated[a] & dated[b], _date_implications),
+        ("entity_set", True, _set_implications),
+        ("quantity", True, _quantity_implications),
+    ):
+        mask = (kind == name) & select
+        if mask.any():
+            out.append(make(vals, a[mask], b[mask]))
     if not out:
         return pd.DataFrame(columns=["from_value", "to_value", "weight"])
     return pd.concat(out, ignore_index=True)
@@ -107,11 +216,11 @@ def _implications(items: pd.DataFrame) -> pd.DataFrame:
 
 def build_source_graph(claims: pd.DataFrame, sources: pd.DataFrame) -> SourceGraph:
     """Trust, dependence and the agreement graph of the given claims and sources."""
-    items = _items(claims)
+    items, rows = _items(claims)
     declared = [
         (s, d) for s, d in zip(sources["source"], sources["derived_from"]) if isinstance(d, str) and d
     ]
-    implications = _implications(items) if len(items) else None
+    implications = _implications(items, claims, rows) if len(items) else None
     first = pooled_investment(items, implications=implications) if len(items) else None
     believed = first.winners.set_index("item")["value"] if first is not None else None
     source_ids = sorted(sources["source"])
@@ -120,8 +229,6 @@ def build_source_graph(claims: pd.DataFrame, sources: pd.DataFrame) -> SourceGra
     )
     groups = dependence_groups(source_ids, pairs)
     if len(items):
-        from .dependence import claim_weights
-
         truth = pooled_investment(items, implications=implications, claim_weight=claim_weights(items, groups))
         trust = truth.accuracy.reindex(source_ids).fillna(0.0)
     else:
@@ -189,95 +296,312 @@ def source_table(sg: SourceGraph, sources: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-# --- suggestions --------------------------------------------------------------------------
+# --- the sides of conflicts as flat arrays ------------------------------------------------
 
 
-def _side_sources(side: dict, source_of: dict[str, str]) -> set[str]:
-    return {source_of[c] for c in side["claims"] if c in source_of}
+@dataclass(frozen=True)
+class FlatSides:
+    """The sides of a conflicts table, one entry per side in conflict order, and their claims."""
+
+    conflict: np.ndarray
+    """Per side: the position of its conflict (sorted)."""
+    values: list[Any]
+    """Per side: its JSON value."""
+    labels: list[Any]
+    """Per side: its label."""
+    claim_side: np.ndarray
+    """Per claim reference, in side order: its side."""
+    claim_ids: np.ndarray
+    """Per claim reference: the claim id (object array)."""
+
+    @property
+    def n_sides(self) -> int:
+        """The number of sides."""
+        return len(self.conflict)
 
 
-def _side_spans(sides: list[dict], spans: dict[str, tuple[int, int]]) -> list[tuple[int, int] | None]:
-    """Per side: the days all its dated claims share ``(latest start, earliest end)``, or None."""
-    out = []
-    for side in sides:
-        dated = [spans[c] for c in side["claims"] if c in spans]
-        out.append((max(s for s, _ in dated), min(e for _, e in dated)) if dated else None)
-    return out
-
-
-def _compatible(a: tuple[int, int] | None, b: tuple[int, int] | None) -> bool:
-    """Whether two sides could both be right (their dates overlap)."""
-    return a is not None and b is not None and a[0] <= b[1] and b[0] <= a[1]
-
-
-def suggest(conflicts: pd.DataFrame, claims: pd.DataFrame, sg: SourceGraph) -> pd.Series:
-    """A suggestion sentence per conflict (aligned with ``conflicts``)."""
-    source_of = dict(zip(claims["claim_id"], claims["source"]))
-    dated = claims[claims["value_type"].eq("date") & claims["date_start"].notna()]
-    spans = dict(
-        zip(
-            dated["claim_id"],
-            zip(dated["date_start"].to_numpy("datetime64[s]").astype("int64"), dated["date_end"].to_numpy("datetime64[s]").astype("int64")),
-        )
+def flatten_sides(sides: pd.Series) -> FlatSides:
+    """Flatten a ``sides`` column (lists of ``{"value", "label", "claims"}``) into arrays."""
+    lists = sides.tolist()
+    per_conflict = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    flat = list(chain.from_iterable(lists))
+    per_side = np.fromiter((len(s["claims"]) for s in flat), dtype=np.int64, count=len(flat))
+    ids = np.fromiter(chain.from_iterable(s["claims"] for s in flat), dtype=object, count=int(per_side.sum()))
+    return FlatSides(
+        conflict=np.repeat(np.arange(len(lists)), per_conflict),
+        values=[s["value"] for s in flat],
+        labels=[s["label"] for s in flat],
+        claim_side=np.repeat(np.arange(len(flat)), per_side),
+        claim_ids=ids,
     )
-    groups_of = sg.groups.to_dict()
-    trust_of = sg.trust.to_dict()
-    out = []
-    for sides, internal in zip(conflicts["sides"], conflicts["internal"]):
-        side_spans = _side_spans(sides, spans)
-        support = []
-        for i, side in enumerate(sides):
-            srcs = _side_sources(side, source_of)
-            for j, other in enumerate(sides):
-                if i != j and _compatible(side_spans[i], side_spans[j]):
-                    srcs |= _side_sources(other, source_of)
-            groups: dict[str, float] = {}
-            for s in srcs:
-                grp = groups_of.get(s, s)
-                groups[grp] = max(groups.get(grp, 0.0), float(trust_of.get(s, 0.0)))
-            support.append((len(groups), sum(groups.values()), side, sorted(srcs), sorted(groups), side_spans[i]))
-        ranked = sorted(support, key=lambda t: (-t[0], -t[1], json.dumps(t[2]["value"], ensure_ascii=False)))
-        best = ranked[0]
-        rivals = [t for t in ranked[1:] if not _compatible(best[5], t[5])] or ranked[1:]
-        second = rivals[0]
-        same_camp = set(best[4]) == set(second[4])
-        out.append(_sentence(best[:5], second[:5], internal or same_camp, sg))
-    return pd.Series(out, index=conflicts.index, dtype=object)
 
 
-def _who(srcs: list[str], sg: SourceGraph) -> str:
-    groups: dict[str, list[str]] = {}
-    for s in srcs:
-        groups.setdefault(str(sg.groups.get(s, s)), []).append(s)
-    parts = [" + ".join(v) + (" (dependent, counted once)" if len(v) > 1 else "") for _, v in sorted(groups.items())]
-    return ", ".join(parts)
+def claim_positions(claims: pd.DataFrame, ids: np.ndarray) -> np.ndarray:
+    """Row position in ``claims`` of each claim id (-1 when unknown; the last row of a repeated id)."""
+    known = claims["claim_id"].to_numpy(dtype=object)
+    codes, uniques = pd.factorize(np.concatenate([known, np.asarray(ids, dtype=object)]))
+    last = np.full(len(uniques) + 1, -1, dtype=np.int64)
+    np.maximum.at(last, codes[: len(known)], np.arange(len(known)))
+    return last[codes[len(known):]]
 
 
-def _sentence(best, second, internal: bool, sg: SourceGraph) -> str:
-    n1, w1, side1, srcs1, _ = best
-    n2, w2, side2, srcs2, _ = second
+def _ragged(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Concatenated ``range(start, start + count)`` for each pair, without a Python loop."""
+    ends = np.cumsum(counts)
+    return np.repeat(starts - (ends - counts), counts) + np.arange(ends[-1] if len(ends) else 0)
+
+
+def _who_texts(owner: np.ndarray, src: np.ndarray, n_owners: int, names: np.ndarray, group_rank: np.ndarray) -> np.ndarray:
+    """For each owner, its sources (``(owner, src)`` rows, unique) named by dependence group:
+    ``"a, b + c (dependent, counted once)"``, groups in order of their names."""
+    order = np.lexsort((src, group_rank[src], owner))
+    owner, src = owner[order], src[order]
+    grp = group_rank[src]
+    new_part = np.ones(len(owner), dtype=bool)
+    new_part[1:] = (owner[1:] != owner[:-1]) | (grp[1:] != grp[:-1])
+    part_start = np.append(np.flatnonzero(new_part), len(owner))
+    text = pa.large_string()
+    members = pa.LargeListArray.from_arrays(pa.array(part_start, pa.int64()), pa.array(names, text).take(src))
+    counted_once = pa.array(["", " (dependent, counted once)"], text).take((np.diff(part_start) > 1).astype(np.int8))
+    parts = pc.binary_join_element_wise(pc.binary_join(members, pa.scalar(" + ", text)), counted_once, pa.scalar("", text))
+    per_owner = np.bincount(owner[part_start[:-1]], minlength=n_owners)
+    offsets = pa.array(np.append(0, np.cumsum(per_owner)), pa.int64())
+    joined = pc.binary_join(pa.LargeListArray.from_arrays(offsets, parts), pa.scalar(", ", text))
+    return np.asarray(joined.to_pylist(), dtype=object)
+
+
+@dataclass(frozen=True)
+class _Spans:
+    """Per side: whether it has dated claims, and the days they all share, in seconds
+    (latest start, earliest end)."""
+
+    dated: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+
+    def compatible(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Whether sides ``a`` and ``b`` could both be right (both dated, and their dates overlap)."""
+        return self.dated[a] & self.dated[b] & (self.start[a] <= self.end[b]) & (self.start[b] <= self.end[a])
+
+
+def _side_spans(flat: FlatSides, rows: np.ndarray, claims: pd.DataFrame) -> _Spans:
+    """The dates each side's dated claims share (``rows``: each claim's position in ``claims``)."""
+    dated = (claims["value_type"].eq("date") & claims["date_start"].notna()).to_numpy()
+    start = claims["date_start"].to_numpy("datetime64[s]").astype("int64")
+    end = claims["date_end"].to_numpy("datetime64[s]").astype("int64")
+    ref = np.flatnonzero(rows >= 0)
+    ref = ref[dated[rows[ref]]]
+    sides, first = np.unique(flat.claim_side[ref], return_index=True)
+    n = flat.n_sides
+    spans = _Spans(np.zeros(n, dtype=bool), np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64))
+    if len(ref):
+        spans.dated[sides] = True
+        spans.start[sides] = np.maximum.reduceat(start[rows[ref]], first)
+        spans.end[sides] = np.minimum.reduceat(end[rows[ref]], first)
+    return spans
+
+
+def _compatible_pairs(flat: FlatSides, spans: _Spans) -> tuple[np.ndarray, np.ndarray]:
+    """Every ordered pair ``(i, j)`` of sides of one conflict that could both be right."""
+    p, q = pairs_within(flat.conflict)
+    ok = spans.compatible(p, q)
+    p, q = p[ok], q[ok]
+    return np.concatenate([p, q]), np.concatenate([q, p])
+
+
+@dataclass(frozen=True)
+class _Support:
+    """Each side's support: the sources stating it or a compatible side, counted by group."""
+
+    side: np.ndarray
+    """(side, source) rows, sorted by side then source: the side of each row."""
+    src: np.ndarray
+    """The source code of each row."""
+    groups: np.ndarray
+    """Each distinct (side, group) as ``side * n + group``, sorted (``n``: the number of sources)."""
+    independent: np.ndarray
+    """Per side: the number of dependence groups supporting it."""
+    weight: np.ndarray
+    """Per side: the sum over its groups of the group's best trust."""
+
+
+def _support(flat: FlatSides, sources: _Sources, spans: _Spans) -> _Support:
+    """Sources, group count and trust-weighted support of every side (see :func:`suggest`)."""
+    n = sources.n
+    ok = sources.of_claim >= 0
+    own = sorted_unique(flat.claim_side[ok] * n + sources.of_claim[ok])
+    own_side, own_src = own // n, own % n
+    # a compatible side (an overlapping date) lends its sources
+    i, j = _compatible_pairs(flat, spans)
+    starts = np.searchsorted(own_side, np.arange(flat.n_sides))
+    counts = np.bincount(own_side, minlength=flat.n_sides)
+    lent = np.repeat(i, counts[j]) * n + own_src[_ragged(starts[j], counts[j])]
+    rows = sorted_unique(np.concatenate([own, lent]))
+    side, src = rows // n, rows % n
+    keys, slot = np.unique(side * n + sources.group[src], return_inverse=True)
+    best = np.zeros(len(keys))
+    np.maximum.at(best, slot, sources.trust[src])  # a group counts with its most trusted source
+    return _Support(
+        side=side,
+        src=src,
+        groups=keys,
+        independent=np.bincount(keys // n, minlength=flat.n_sides),
+        weight=np.bincount(keys // n, weights=best, minlength=flat.n_sides),
+    )
+
+
+def _ranked(flat: FlatSides, support: _Support) -> np.ndarray:
+    """Sides in conflict order, each conflict's best supported first: most groups, then most
+    trust, then by the value's JSON text."""
+    n, w = support.independent, support.weight
+    order = np.lexsort((-w, -n, flat.conflict))
+    c, ns, ws = flat.conflict[order], n[order], w[order]
+    same = (c[1:] == c[:-1]) & (ns[1:] == ns[:-1]) & (ws[1:] == ws[:-1])
+    tied = np.zeros(len(order), dtype=bool)
+    tied[1:] |= same
+    tied[:-1] |= same
+    text = np.zeros(flat.n_sides, dtype=np.int64)
+    if tied.any():
+        encode_value = json.JSONEncoder(ensure_ascii=False).encode
+        tied_sides = order[tied]
+        text[tied_sides] = sort_codes(np.array([encode_value(flat.values[k]) for k in tied_sides], dtype=object))[0]
+    return np.lexsort((text, -w, -n, flat.conflict))
+
+
+def _best_and_second(flat: FlatSides, ranked: np.ndarray, spans: _Spans) -> tuple[np.ndarray, np.ndarray]:
+    """Per conflict: the best side, and its first rival that cannot also be right (else the next side)."""
+    conflict = flat.conflict[ranked]
+    first = np.flatnonzero(np.append(True, conflict[1:] != conflict[:-1]))
+    best = ranked[first]
+    second = ranked[first + 1]
+    position = np.arange(len(ranked)) - first[conflict]
+    rival = (position >= 1) & ~spans.compatible(best[conflict], ranked)
+    has_rival, first_rival = np.unique(conflict[rival], return_index=True)
+    second[has_rival] = ranked[np.flatnonzero(rival)[first_rival]]
+    return best, second
+
+
+def _same_groups(support: _Support, flat: FlatSides, a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
+    """Per conflict: whether sides ``a[c]`` and ``b[c]`` are supported by the same dependence groups."""
+    side_of_key = support.groups // n
+    role = np.full(flat.n_sides, -1)
+    role[a], role[b] = 0, 1
+    conflict_key = flat.conflict[side_of_key] * n + support.groups % n
+    keys_a, keys_b = conflict_key[role[side_of_key] == 0], conflict_key[role[side_of_key] == 1]
+    n_conflicts = len(a)
+    common = np.bincount(np.intersect1d(keys_a, keys_b, assume_unique=True) // n, minlength=n_conflicts)
+    count_a = np.bincount(keys_a // n, minlength=n_conflicts)
+    count_b = np.bincount(keys_b // n, minlength=n_conflicts)
+    return (count_a == count_b) & (common == count_a)
+
+
+def _sentence(
+    label: Any, n1: int, w1: float, who1: str, n2: int, w2: float, who2: str, internal: bool, everyone: str, one_group: bool
+) -> str:
+    """The suggestion for one conflict from its best side (label, independent sources, trust-
+    weighted support, who) and its rival; ``everyone`` names the sources of both sides, and
+    ``one_group`` says whether they are all one dependence group."""
     if n1 > n2:
         return (
-            f"Better supported: {side1['label']} — {n1} independent source{'s' if n1 != 1 else ''} "
-            f"({_who(srcs1, sg)}) against {n2} ({_who(srcs2, sg)}); trust-weighted support {w1:.2f} against {w2:.2f}."
+            f"Better supported: {label} — {n1} independent source{'s' if n1 != 1 else ''} "
+            f"({who1}) against {n2} ({who2}); trust-weighted support {w1:.2f} against {w2:.2f}."
         )
     if n1 == n2 and w2 > 0 and w1 >= 1.5 * w2 and not internal:
         return (
-            f"Leaning to {side1['label']}: as many independent sources on each side ({n1}), but more trusted ones "
-            f"({_who(srcs1, sg)}: {w1:.2f} against {_who(srcs2, sg)}: {w2:.2f})."
+            f"Leaning to {label}: as many independent sources on each side ({n1}), but more trusted ones "
+            f"({who1}: {w1:.2f} against {who2}: {w2:.2f})."
         )
     if internal:
-        everyone = sorted(set(srcs1) | set(srcs2))
-        if len({sg.groups.get(s, s) for s in everyone}) == 1:
+        if one_group:
             return (
-                f"The evidence does not decide: the conflict is within {_who(everyone, sg)}, "
+                f"The evidence does not decide: the conflict is within {everyone}, "
                 "and no independent source speaks to it."
             )
-        return f"The evidence does not decide: the same sources ({_who(everyone, sg)}) stand on both sides."
+        return f"The evidence does not decide: the same sources ({everyone}) stand on both sides."
     return (
         f"The evidence does not decide: {n1} independent source{'s' if n1 != 1 else ''} on each side "
-        f"({_who(srcs1, sg)} against {_who(srcs2, sg)}), with similar trust ({w1:.2f} against {w2:.2f})."
+        f"({who1} against {who2}), with similar trust ({w1:.2f} against {w2:.2f})."
     )
+
+
+@dataclass(frozen=True)
+class _Sources:
+    """The sources that the sides' claims come from, as codes, with their groups and trust."""
+
+    of_claim: np.ndarray
+    """Per claim reference: the source's code (-1: unknown claim, or no source)."""
+    names: np.ndarray
+    """Per code, sorted: the source id."""
+    group: np.ndarray
+    """Per code: the rank of its dependence group's name."""
+    trust: np.ndarray
+    """Per code: its trust."""
+
+    @property
+    def n(self) -> int:
+        """A bound of the codes of sources and of groups (at least 1)."""
+        return max(len(self.names), 1)
+
+
+def _claim_sources(claims: pd.DataFrame, rows: np.ndarray, sg: SourceGraph) -> _Sources:
+    """The source of each claim reference (``rows``: positions in ``claims``, -1 unknown)."""
+    known = rows >= 0
+    codes, names = pd.factorize(claims["source"].to_numpy()[rows[known]], sort=True)
+    names = np.asarray(names, dtype=object)
+    of_claim = np.full(len(rows), -1, dtype=np.int64)
+    of_claim[known] = codes
+    groups_of, trust_of = sg.groups.to_dict(), sg.trust.to_dict()
+    group, _ = pd.factorize(np.array([str(groups_of.get(s, s)) for s in names], dtype=object), sort=True)
+    trust = np.array([float(trust_of.get(s, 0.0)) for s in names])
+    return _Sources(of_claim, names, group, trust)
+
+
+def suggest(conflicts: pd.DataFrame, claims: pd.DataFrame, sg: SourceGraph) -> pd.Series:
+    """A suggestion sentence per conflict (aligned with ``conflicts``).
+
+    A side's support is the set of sources stating it or a compatible side (overlapping
+    dates), counted once per dependence group with the group's best trust. The sides are
+    ranked by groups, then trust, then value; the best is weighed against its first rival
+    that cannot also be right.
+    """
+    if conflicts.empty:
+        return pd.Series([], index=conflicts.index, dtype=object)
+    flat = flatten_sides(conflicts["sides"])
+    rows = claim_positions(claims, flat.claim_ids)
+    src = _claim_sources(claims, rows, sg)
+    n_sources = src.n
+    spans = _side_spans(flat, rows, claims)
+    support = _support(flat, src, spans)
+    best, second = _best_and_second(flat, _ranked(flat, support), spans)
+    internal = conflicts["internal"].to_numpy(dtype=bool) | _same_groups(support, flat, best, second, n_sources)
+    # who supports the two sides weighed, and everyone on them (for a conflict left undecided)
+    weighed = np.zeros(flat.n_sides, dtype=bool)
+    weighed[best] = weighed[second] = True
+    chosen = weighed[support.side]
+    who = _who_texts(support.side[chosen], support.src[chosen], flat.n_sides, src.names, src.group)
+    both = sorted_unique(flat.conflict[support.side[chosen]] * n_sources + support.src[chosen])
+    conflict_of, source_of = both // n_sources, both % n_sources
+    everyone = _who_texts(conflict_of, source_of, len(best), src.names, src.group)
+    groups_of_everyone = sorted_unique(conflict_of * n_sources + src.group[source_of]) // n_sources
+    one_group = np.bincount(groups_of_everyone, minlength=len(best)) == 1
+    n, w = support.independent.tolist(), support.weight.tolist()
+    out = [
+        _sentence(flat.labels[b], n[b], w[b], who[b], n[s], w[s], who[s], bool(i), e, bool(o))
+        for b, s, i, e, o in zip(best.tolist(), second.tolist(), internal, everyone, one_group)
+    ]
+    return pd.Series(out, index=conflicts.index, dtype=object)
+
+
+def _independent(sources: pd.Series, groups: pd.Series) -> np.ndarray:
+    """Per conflict: the number of dependence groups among its sources."""
+    lists = sources.tolist()
+    per_conflict = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    names, uniques = pd.factorize(np.fromiter(chain.from_iterable(lists), dtype=object, count=int(per_conflict.sum())))
+    group_of = pd.Series(uniques, dtype=object)
+    group, labels = pd.factorize(group_of.map(groups).fillna(group_of).to_numpy(dtype=object))
+    conflict = np.repeat(np.arange(len(lists)), per_conflict)
+    distinct = sorted_unique(conflict * (len(labels) + 1) + group[names])
+    return np.bincount(distinct // (len(labels) + 1), minlength=len(lists))
 
 
 def rank_conflicts(conflicts: pd.DataFrame, claims: pd.DataFrame, sg: SourceGraph) -> pd.DataFrame:
@@ -289,7 +613,7 @@ def rank_conflicts(conflicts: pd.DataFrame, claims: pd.DataFrame, sg: SourceGrap
         return conflicts.assign(suggestion=pd.Series(dtype=object), independent=pd.Series(dtype="int64"))
     out = conflicts.copy()
     out["suggestion"] = suggest(out, claims, sg)
-    out["independent"] = out["sources"].map(lambda ss: len({sg.groups.get(s, s) for s in ss}))
+    out["independent"] = _independent(out["sources"], sg.groups)
     out["_rank"] = out["severity"].map(SEVERITY_RANK)
     out = out.sort_values(
         ["_rank", "independent", "subject", "property", "scope", "rule", "fingerprint"],

@@ -129,7 +129,7 @@ def _departed_listed(ctx: RuleContext, spec, tl, claims: pd.DataFrame) -> list[d
     ev = tl.events
     rows = []
     for (value, as_of), grp in lists.groupby(["value", "as_of"]):
-        start, end = grp["as_of_start"].iloc[0], grp["as_of_end"].iloc[0]
+        end = grp["as_of_end"].iloc[0]
         ids = grp["value_ids"].iloc[0]
         for country in ids:
             cev = ev[ev["country"] == country].sort_values("start")

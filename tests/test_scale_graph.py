@@ -1,0 +1,284 @@
+"""The vectorized graph stage gives what the straightforward per-row code gives.
+
+Each ``_reference_*`` function below is the plain pandas / per-conflict version that the
+vectorized code in :mod:`reconcile.dependence` and :mod:`reconcile.graph` replaced (kept
+here as the specification); hypothesis draws inputs with ties, dates that overlap or not,
+unknown claim ids and dependent sources, and the outputs must be equal.
+"""
+
+from __future__ import annotations
+
+import json
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reconcile.dependence import claim_weights, iter_pairs_within, pair_statistics
+from reconcile.graph import SourceGraph, _items, build_source_graph, rank_conflicts, suggest
+from reconcile.grouping import scoped
+from reconcile.pipeline import load
+
+from .conftest import ROOT
+
+WS, _ = load(ROOT)
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+DAY = pd.Timestamp("2000-01-01")
+
+
+# --- references ---------------------------------------------------------------------------
+
+
+def _reference_pair_statistics(claims: pd.DataFrame, believed: pd.Series | None) -> pd.DataFrame:
+    """Pair statistics by a self-join of the claims on the item."""
+    cols = ["source", "item", "value"] + [c for c in ("date_start", "date_end") if c in claims]
+    base = claims[cols].sort_values(["source", "item", "value"], kind="stable").drop_duplicates(["source", "item"])
+    if believed is not None:
+        base = base.assign(wrong=base["value"].ne(base["item"].map(believed)) & base["item"].isin(believed.index))
+    else:
+        base = base.assign(wrong=False)
+    pairs = base.merge(base, on="item", suffixes=("_a", "_b"))
+    pairs = pairs[pairs["source_a"] < pairs["source_b"]]
+    same = pairs["value_a"].eq(pairs["value_b"])
+    agree = same
+    if "date_start_a" in pairs:
+        overlap = (pairs["date_start_a"] <= pairs["date_end_b"]) & (pairs["date_start_b"] <= pairs["date_end_a"])
+        agree = same | overlap.fillna(False).astype(bool)
+    pairs = pairs.assign(agree=agree, shared_error=same & pairs["wrong_a"], err_a=pairs["wrong_a"], err_b=pairs["wrong_b"])
+    stats = pairs.groupby(["source_a", "source_b"], sort=True).agg(
+        shared=("item", "size"),
+        agree=("agree", "sum"),
+        shared_errors=("shared_error", "sum"),
+        errors_a=("err_a", "sum"),
+        errors_b=("err_b", "sum"),
+    )
+    stats["disagree"] = stats["shared"] - stats["agree"]
+    stats["agreement"] = stats["agree"] / stats["shared"]
+    union = stats["errors_a"] + stats["errors_b"] - stats["shared_errors"]
+    stats["score"] = np.where(union > 0, stats["shared_errors"] / union.clip(lower=1), 0.0)
+    return stats.reset_index()
+
+
+def _reference_claim_weights(claims: pd.DataFrame, groups: pd.Series) -> np.ndarray:
+    group = claims["source"].map(groups).fillna(claims["source"])
+    counts = claims.assign(_g=group).groupby(["item", "value", "_g"], sort=False)["source"].transform("size")
+    return (1.0 / counts).to_numpy(dtype=float)
+
+
+def _reference_suggest(conflicts: pd.DataFrame, claims: pd.DataFrame, sg: SourceGraph) -> list[str]:
+    """One conflict at a time: sets of sources, dicts of groups, a sort of the sides."""
+    source_of = dict(zip(claims["claim_id"], claims["source"]))
+    dated = claims[claims["value_type"].eq("date") & claims["date_start"].notna()]
+    spans = dict(
+        zip(
+            dated["claim_id"],
+            zip(dated["date_start"].to_numpy("datetime64[s]").astype("int64"), dated["date_end"].to_numpy("datetime64[s]").astype("int64")),
+        )
+    )
+
+    def compatible(a, b):
+        return a is not None and b is not None and a[0] <= b[1] and b[0] <= a[1]
+
+    def who(srcs):
+        groups: dict[str, list[str]] = {}
+        for s in srcs:
+            groups.setdefault(str(sg.groups.get(s, s)), []).append(s)
+        return ", ".join(" + ".join(v) + (" (dependent, counted once)" if len(v) > 1 else "") for _, v in sorted(groups.items()))
+
+    out = []
+    for sides, internal in zip(conflicts["sides"], conflicts["internal"]):
+        side_spans = []
+        for side in sides:
+            ds = [spans[c] for c in side["claims"] if c in spans]
+            side_spans.append((max(s for s, _ in ds), min(e for _, e in ds)) if ds else None)
+        support = []
+        for i, side in enumerate(sides):
+            srcs = {source_of[c] for c in side["claims"] if c in source_of}
+            for j, other in enumerate(sides):
+                if i != j and compatible(side_spans[i], side_spans[j]):
+                    srcs |= {source_of[c] for c in other["claims"] if c in source_of}
+            best_trust: dict[str, float] = {}
+            for s in sorted(srcs):
+                grp = sg.groups.get(s, s)
+                best_trust[grp] = max(best_trust.get(grp, 0.0), float(sg.trust.get(s, 0.0)))
+            support.append((len(best_trust), sum(best_trust.values()), side, sorted(srcs), sorted(best_trust), side_spans[i]))
+        ranked = sorted(support, key=lambda t: (-t[0], -t[1], json.dumps(t[2]["value"], ensure_ascii=False)))
+        best = ranked[0]
+        second = ([t for t in ranked[1:] if not compatible(best[5], t[5])] or ranked[1:])[0]
+        (n1, w1, side1, srcs1, _), (n2, w2, _, srcs2, _) = best[:5], second[:5]
+        internal = internal or set(best[4]) == set(second[4])
+        if n1 > n2:
+            out.append(
+                f"Better supported: {side1['label']} — {n1} independent source{'s' if n1 != 1 else ''} "
+                f"({who(srcs1)}) against {n2} ({who(srcs2)}); trust-weighted support {w1:.2f} against {w2:.2f}."
+            )
+        elif n1 == n2 and w2 > 0 and w1 >= 1.5 * w2 and not internal:
+            out.append(
+                f"Leaning to {side1['label']}: as many independent sources on each side ({n1}), but more trusted ones "
+                f"({who(srcs1)}: {w1:.2f} against {who(srcs2)}: {w2:.2f})."
+            )
+        elif internal:
+            everyone = sorted(set(srcs1) | set(srcs2))
+            if len({sg.groups.get(s, s) for s in everyone}) == 1:
+                out.append(
+                    f"The evidence does not decide: the conflict is within {who(everyone)}, "
+                    "and no independent source speaks to it."
+                )
+            else:
+                out.append(f"The evidence does not decide: the same sources ({who(everyone)}) stand on both sides.")
+        else:
+            out.append(
+                f"The evidence does not decide: {n1} independent source{'s' if n1 != 1 else ''} on each side "
+                f"({who(srcs1)} against {who(srcs2)}), with similar trust ({w1:.2f} against {w2:.2f})."
+            )
+    return out
+
+
+def _reference_items(claims: pd.DataFrame) -> pd.DataFrame:
+    sel = scoped(claims, sorted(claims["property"].unique()))
+    item = sel["subject"] + "|" + sel["property"] + "|" + sel["_group"].astype(str)
+    items = pd.DataFrame({"claim_id": sel["claim_id"], "source": sel["source"], "item": item, "value": sel["value"]})
+    return items.sort_values(["item", "source", "value", "claim_id"], kind="stable").reset_index(drop=True)
+
+
+# --- strategies ---------------------------------------------------------------------------
+
+SOURCES = [f"s{i}" for i in range(6)]
+
+
+@st.composite
+def claim_tables(draw, with_dates: bool = True) -> pd.DataFrame:
+    """Claims of a few sources on a few items with few values (and, maybe, date intervals)."""
+    n = draw(st.integers(0, 40))
+    rows = []
+    for _ in range(n):
+        row = {
+            "source": draw(st.sampled_from(SOURCES)),
+            "item": draw(st.sampled_from(["i0", "i1", "i2", "i3"])),
+            "value": draw(st.sampled_from(["a", "b", "c"])),
+        }
+        if with_dates:
+            start = draw(st.one_of(st.none(), st.integers(0, 6)))
+            length = draw(st.integers(0, 3))
+            row["date_start"] = pd.NaT if start is None else DAY + pd.Timedelta(days=start)
+            row["date_end"] = pd.NaT if start is None else DAY + pd.Timedelta(days=start + length)
+        rows.append(row)
+    columns = ["source", "item", "value"] + (["date_start", "date_end"] if with_dates else [])
+    frame = pd.DataFrame(rows, columns=columns)
+    if with_dates:
+        frame["date_start"] = pd.to_datetime(frame["date_start"])
+        frame["date_end"] = pd.to_datetime(frame["date_end"])
+    return frame
+
+
+@st.composite
+def source_graphs(draw) -> SourceGraph:
+    """Dependence groups and dyadic trust (sums of trust are exact, whatever their order)."""
+    groups = pd.Series({s: draw(st.sampled_from(SOURCES[: i + 1])) for i, s in enumerate(SOURCES)}, name="group")
+    trust = pd.Series({s: draw(st.sampled_from([0.0, 0.25, 0.5, 0.75, 1.0])) for s in SOURCES}, name="trust")
+    return SourceGraph(nx.Graph(), trust, groups, pd.DataFrame(), None, pd.DataFrame())
+
+
+@st.composite
+def conflict_tables(draw) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Claims (some dated) and conflicts of 2 to 4 sides citing them (and unknown claims)."""
+    n_claims = draw(st.integers(1, 20))
+    claims = []
+    for i in range(n_claims):
+        start = draw(st.one_of(st.none(), st.integers(0, 6)))
+        claims.append(
+            {
+                "claim_id": f"c{i:02d}",
+                "source": draw(st.sampled_from(SOURCES)),
+                "value_type": "date" if start is not None else draw(st.sampled_from(["date", "entity"])),
+                "date_start": pd.NaT if start is None else DAY + pd.Timedelta(days=start),
+                "date_end": pd.NaT if start is None else DAY + pd.Timedelta(days=start + draw(st.integers(0, 3))),
+            }
+        )
+    claims = pd.DataFrame(claims)
+    claims["date_start"] = pd.to_datetime(claims["date_start"])
+    claims["date_end"] = pd.to_datetime(claims["date_end"])
+    ids = list(claims["claim_id"]) + ["unknown"]
+    conflicts = []
+    for k in range(draw(st.integers(1, 6))):
+        n_sides = draw(st.integers(2, 4))
+        values = draw(st.lists(st.sampled_from(["x", "y", "z", "w", "q"]), min_size=n_sides, max_size=n_sides, unique=True))
+        sides = []
+        for v in values:
+            cited = draw(st.lists(st.sampled_from(ids), min_size=1, max_size=4, unique=True))
+            value = [v, "m"] if draw(st.booleans()) else v
+            sides.append({"value": value, "label": f"label {v}", "claims": sorted(cited)})
+        conflicts.append(
+            {
+                "fingerprint": f"{k:016x}",
+                "rule": "r",
+                "severity": draw(st.sampled_from(["error", "warning"])),
+                "subject": "s",
+                "property": "p",
+                "scope": None,
+                "sides": sides,
+                "internal": draw(st.booleans()),
+                "sources": sorted(set(draw(st.lists(st.sampled_from(SOURCES + ["other"]), max_size=4)))),
+            }
+        )
+    return claims, pd.DataFrame(conflicts)
+
+
+# --- properties ---------------------------------------------------------------------------
+
+
+@given(st.lists(st.integers(0, 3), max_size=30).map(sorted))
+def test_pairs_within_are_all_pairs_of_equal_keys(keys):
+    keys = np.array(keys, dtype=np.int64)
+    found = sorted((int(p), int(q)) for ps, qs in iter_pairs_within(keys) for p, q in zip(ps, qs))
+    assert found == [(p, q) for p in range(len(keys)) for q in range(p + 1, len(keys)) if keys[p] == keys[q]]
+
+
+@SETTINGS
+@given(claim_tables(), st.dictionaries(st.sampled_from(["i0", "i1", "i2", "i9"]), st.sampled_from(["a", "b", "z"])), st.booleans())
+def test_pair_statistics_equal_the_self_join(claims, believed, with_belief):
+    believed = pd.Series(believed, dtype=object) if with_belief else None
+    got = pair_statistics(claims, believed)
+    want = _reference_pair_statistics(claims, believed)
+    assert not got["declared"].any()
+    cols = list(want.columns)
+    pd.testing.assert_frame_equal(got[cols], want[cols], check_dtype=False, check_index_type=False)
+
+
+@SETTINGS
+@given(claim_tables(with_dates=False), source_graphs())
+def test_claim_weights_equal_the_group_by(claims, sg):
+    np.testing.assert_array_equal(claim_weights(claims, sg.groups), _reference_claim_weights(claims, sg.groups))
+
+
+@SETTINGS
+@given(conflict_tables(), source_graphs())
+def test_suggestions_equal_the_per_conflict_reference(data, sg):
+    claims, conflicts = data
+    assert suggest(conflicts, claims, sg).tolist() == _reference_suggest(conflicts, claims, sg)
+
+
+@SETTINGS
+@given(conflict_tables(), source_graphs())
+def test_independent_sources_count_groups(data, sg):
+    claims, conflicts = data
+    ranked = rank_conflicts(conflicts, claims, sg).set_index("fingerprint")
+    for fp, sources in zip(conflicts["fingerprint"], conflicts["sources"]):
+        assert ranked.loc[fp, "independent"] == len({sg.groups.get(s, s) for s in sources})
+
+
+def test_items_equal_the_sorted_scoped_claims():
+    got, rows = _items(WS.claims)
+    want = _reference_items(WS.claims)
+    pd.testing.assert_frame_equal(got[want.columns], want, check_dtype=False)
+    assert (WS.claims["claim_id"].to_numpy()[rows] == got["claim_id"].to_numpy()).all()
+
+
+def test_the_graph_does_not_depend_on_the_order_of_claims():
+    shuffled = WS.claims.sample(frac=1.0, random_state=3).reset_index(drop=True)
+    a, b = build_source_graph(WS.claims, WS.sources), build_source_graph(shuffled, WS.sources)
+    pd.testing.assert_frame_equal(a.items, b.items)
+    pd.testing.assert_series_equal(a.trust, b.trust, check_exact=True)
+    pd.testing.assert_frame_equal(a.pairs, b.pairs, check_exact=True)
