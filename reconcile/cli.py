@@ -144,9 +144,11 @@ def check(workspace: Path, fmt: str | None, output: Path | None, severity: str, 
         click.echo("no reports/baseline.json: every conflict counts as new (write one with `reconcile baseline`)", err=True)
     state = apply_gate(result.conflicts, baseline, decisions)
     shown = at_or_above(state.conflicts, severity)
+    fmt = fmt or _default_format()
     with stage(f"writing {len(shown):,} conflicts"):
-        records = conflict_records(shown, ws.claims)
-        _emit(render_check(fmt or _default_format(), records, shown, result, ws, state), output)
+        # The JSON renderer encodes conflicts column by column; the others read records.
+        records = conflict_records(shown, ws.claims) if fmt != "json" else []
+        _emit(render_check(fmt, records, shown, result, ws, state), output)
     for entry in state.stale_baseline:
         click.echo(
             f"stale baseline entry {entry['fingerprint']} ({entry['rule']}, {entry['subject']} {entry['property']}): "
