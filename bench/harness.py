@@ -35,7 +35,6 @@ def _peak_mb() -> float:
 
 def run_stages(root: Path) -> dict:
     """Time each stage of `reconcile check` on the workspace at ``root``."""
-    from reconcile.check import conflict_records
     from reconcile.conflicts import run_rules
     from reconcile.graph import build_source_graph, rank_conflicts
     from reconcile.problems import Problems
@@ -75,7 +74,7 @@ def run_stages(root: Path) -> dict:
 
     def to_json():
         result = CheckResult(ranked, found, configs, settings, sg)
-        write_atomic(root / "conflicts.json", render_json(result, ws, ranked))
+        write_atomic(root / "conflicts.json", render_json(result, ws, ranked, binary=True))
         return len(ranked)
 
     out["conflicts"] = stage("json", to_json)

@@ -377,8 +377,18 @@ def _load_valid(workspace: Path):
     return ws, problems
 
 
-def _emit(text: str, output: Path | None) -> None:
-    """Write ``text`` to ``output`` atomically, or print it."""
+def _emit(text: str | bytes | memoryview, output: Path | None) -> None:
+    """Write ``text`` (or UTF-8 bytes ending in a newline) to ``output`` atomically, or
+    print it."""
+    if not isinstance(text, str):
+        if output:
+            write_atomic(output, text)
+            click.echo(f"wrote {output}", err=True)
+        else:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(text)
+            sys.stdout.buffer.flush()
+        return
     if output:
         write_atomic(output, text if text.endswith("\n") else text + "\n")
         click.echo(f"wrote {output}", err=True)

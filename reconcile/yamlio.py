@@ -94,8 +94,9 @@ def key_lines(mapping: Any) -> dict[str, int]:
     return out
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that an interruption leaves the old file intact.
+def write_atomic(path: Path, text: str | bytes | memoryview) -> None:
+    """Write ``text`` (or UTF-8 bytes) to ``path`` so that an interruption leaves the old
+    file intact.
 
     The text goes to a temporary file in the same folder, is flushed and fsynced, then
     renamed over the target (an atomic operation on POSIX file systems).
@@ -104,7 +105,8 @@ def write_atomic(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+        binary = not isinstance(text, str)
+        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n")) as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())

@@ -23,10 +23,10 @@ def _terminal(records, shown, result, ws, state) -> str:
     return text
 
 
-def _json(records, shown, result, ws, state) -> str:
+def _json(records, shown, result, ws, state) -> bytes | memoryview:
     from .json_report import render_json
 
-    return render_json(result, ws, shown, gate=state)
+    return render_json(result, ws, shown, gate=state, binary=True)  # UTF-8, written as is
 
 
 def _sarif(records, shown, result, ws, state) -> str:
@@ -54,7 +54,7 @@ def _markdown(records, shown, result, ws, state) -> str:
     return render_markdown(records, summary(shown, ws))
 
 
-FORMATS: dict[str, Callable[..., str]] = {
+FORMATS: dict[str, Callable[..., str | bytes | memoryview]] = {
     "terminal": _terminal,
     "json": _json,
     "sarif": _sarif,
@@ -66,5 +66,6 @@ FORMATS: dict[str, Callable[..., str]] = {
 
 def render_check(
     fmt: str, records: list[dict[str, Any]], shown: pd.DataFrame, result: CheckResult, ws: Workspace, state: GateState
-) -> str:
+) -> str | bytes | memoryview:
+    """The output of ``reconcile check`` in ``fmt``: text, or UTF-8 bytes for JSON."""
     return FORMATS[fmt](records, shown, result, ws, state)

@@ -120,18 +120,26 @@ def report_object(result: CheckResult, ws: Workspace, conflicts: pd.DataFrame | 
 INDENT_UP_TO = 2000
 
 
-def render_json(result: CheckResult, ws: Workspace, conflicts: pd.DataFrame | None = None, gate=None) -> str:
-    """Deterministic JSON text (sorted records, stable key order, UTF-8 kept as is)."""
+def render_json(
+    result: CheckResult, ws: Workspace, conflicts: pd.DataFrame | None = None, gate=None, *, binary: bool = False
+) -> str | bytes | memoryview:
+    """Deterministic JSON text (sorted records, stable key order, UTF-8 kept as is).
+
+    With ``binary`` the UTF-8 bytes are returned instead (for a large report, a view of the
+    buffer they were built in): writing them needs no Python string of the whole document,
+    which takes up to four bytes per character.
+    """
     conflicts = result.conflicts if conflicts is None else conflicts
     if len(conflicts) <= INDENT_UP_TO:
-        return json.dumps(report_object(result, ws, conflicts, gate), ensure_ascii=False, indent=2) + "\n"
+        text = json.dumps(report_object(result, ws, conflicts, gate), ensure_ascii=False, indent=2) + "\n"
+        return text.encode("utf-8", "surrogatepass") if binary else text
     # the document around its conflicts, as json.dumps writes it (", " and ": " separators)
     doc = _document(result, ws, conflicts, [], gate)
     keys = list(doc)
     at = keys.index("conflicts")
     head = "{" + "".join(f"{_encode(k)}: {_encode(doc[k])}, " for k in keys[:at]) + _encode("conflicts") + ": "
     tail = "".join(f", {_encode(k)}: {_encode(doc[k])}" for k in keys[at + 1 :]) + "}\n"
-    return _conflicts_text(conflicts, ws.claims, head, tail)
+    return _conflicts_text(conflicts, ws.claims, head, tail, binary=binary)
 
 
 # --- compact JSON, column by column --------------------------------------------------------
@@ -200,12 +208,17 @@ def _object(fields: dict[str, pa.Array | str], before: str | pa.Array = "", afte
     return _concat(*parts, "" if isinstance(text, str) else "}", after)
 
 
-def _text_of(texts: pa.Array) -> str:
-    """The concatenation of ``texts``, decoded once from their contiguous UTF-8 buffer (an
-    Arrow string array stores its values back to back, so this is their join with ``""``)."""
+def _bytes_of(texts: pa.Array) -> memoryview:
+    """The UTF-8 bytes of the concatenation of ``texts``: a view of their contiguous buffer
+    (an Arrow string array stores its values back to back, so this is their join)."""
     offsets = np.frombuffer(texts.buffers()[1], dtype=np.int64)[texts.offset : texts.offset + len(texts) + 1]
     data = texts.buffers()[2]
-    return str(memoryview(data)[offsets[0] : offsets[-1]], "utf-8") if data is not None else ""
+    return memoryview(data)[offsets[0] : offsets[-1]] if data is not None else memoryview(b"")
+
+
+def _text_of(texts: pa.Array) -> str:
+    """The concatenation of ``texts``, decoded once from their contiguous UTF-8 buffer."""
+    return str(_bytes_of(texts), "utf-8")
 
 
 def _separated(first: np.ndarray) -> pa.Array:
@@ -295,27 +308,35 @@ def _glue(cols: RecordColumns, layout: _Layout, before: str, after: str) -> pa.A
     return pc.if_else(pa.array(between), pa.scalar(", ", _TEXT), glue)
 
 
-def _conflicts_text(conflicts: pd.DataFrame, claims: pd.DataFrame, before: str, after: str) -> str:
-    """``before``, the conflicts array as compact JSON (see :func:`conflicts_json`), ``after``."""
+def _conflicts_text(
+    conflicts: pd.DataFrame, claims: pd.DataFrame, before: str, after: str, binary: bool = False
+) -> str | bytes | memoryview:
+    """``before``, the conflicts array as compact JSON (see :func:`conflicts_json`), ``after``;
+    its UTF-8 bytes with ``binary``."""
     try:
-        return _conflicts_columns_text(conflicts, claims, before, after)
+        return _conflicts_columns_text(conflicts, claims, before, after, binary)
     except UnicodeEncodeError:  # text that is not valid UTF-8 (a lone surrogate): the encoder keeps it as is
-        return before + json.dumps(conflict_records(conflicts, claims), ensure_ascii=False) + after
+        text = before + json.dumps(conflict_records(conflicts, claims), ensure_ascii=False) + after
+        return text.encode("utf-8", "surrogatepass") if binary else text
 
 
-def _conflicts_columns_text(conflicts: pd.DataFrame, claims: pd.DataFrame, before: str, after: str) -> str:
+def _conflicts_columns_text(
+    conflicts: pd.DataFrame, claims: pd.DataFrame, before: str, after: str, binary: bool = False
+) -> str | memoryview:
     """:func:`_conflicts_text`, column by column."""
     cols = record_columns(conflicts, claims)
     layout = _layout(cols.sides.conflict, cols.side_claims, len(conflicts))
     glue = _glue(cols, layout, before, after)
     n = len(layout.claim)
     if n == 0:
-        return glue[0].as_py()
+        return glue[0].as_py().encode("utf-8") if binary else glue[0].as_py()
     document = _claims_json(cols.evidence, glue)
     # only the document's text is left when it is decoded, and none after (the pool gives
     # freed memory back, for the caller writing the text)
     del cols, glue
     pa.default_memory_pool().release_unused()
+    if binary:
+        return _bytes_of(document)  # the view keeps its buffer alive
     text = _text_of(document)
     del document
     pa.default_memory_pool().release_unused()
