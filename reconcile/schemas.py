@@ -12,10 +12,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from .frames import map_distinct
 from .problems import Problems
 
 __all__ = [
@@ -67,6 +70,12 @@ _COLUMN_CHECKS = {
 }
 
 
+def _per_distinct(test: Callable[[object], bool], name: str) -> pa.Check:
+    """A pandera check that applies ``test`` to each distinct cell once (claim columns such
+    as ``complete`` repeat a handful of values over millions of rows)."""
+    return pa.Check(lambda column: map_distinct(column, test).astype(bool), name=name)
+
+
 def _is_bool_like(value: object) -> bool:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return True
@@ -111,14 +120,10 @@ def claim_input_schema(sources: list[str], properties: list[str]) -> pa.DataFram
             "property": pa.Column(None, pa.Check.isin(properties, name="known_property"), nullable=False),
             "value": pa.Column(None, nullable=False),
             "quote": pa.Column(None, nullable=False),
-            "complete": pa.Column(None, pa.Check(_is_bool_like, element_wise=True, name="boolean"), nullable=True),
-            "confidence": pa.Column(
-                None, pa.Check(_confidence_ok, element_wise=True, name="confidence_range"), nullable=True
-            ),
+            "complete": pa.Column(None, _per_distinct(_is_bool_like, "boolean"), nullable=True),
+            "confidence": pa.Column(None, _per_distinct(_confidence_ok, "confidence_range"), nullable=True),
             "capture": pa.Column(None, pa.Check.str_matches(CAPTURE_PATTERN, name="capture_kind"), nullable=True),
-            "occurrence": pa.Column(
-                None, pa.Check(_occurrence_ok, element_wise=True, name="positive_occurrence"), nullable=True
-            ),
+            "occurrence": pa.Column(None, _per_distinct(_occurrence_ok, "positive_occurrence"), nullable=True),
         },
         strict=False,
         name="claims as written",
@@ -181,7 +186,9 @@ def failures_to_problems(
                 else:
                     continue  # report the later duplicates, each pointing at the first
         else:
-            message = message.format(value=value)
+            # a whole number read into a float column (YAML ints beside empty cells) reads as written
+            shown = int(value) if isinstance(value, float) and value.is_integer() else value
+            message = message.format(value=shown)
         field_lines = row.get("field_lines") if isinstance(row.get("field_lines"), dict) else {}
         line = field_lines.get(str(column), row.get("line"))
         problems.add(

@@ -544,6 +544,13 @@ def _as_name_list(value: object) -> list[str]:
     return [part.strip() for part in str(value).split(";") if part.strip()]
 
 
+def _as_text(values: pd.Series) -> pd.Series:
+    """:func:`_scalar_text` of each cell; a column of strings only is returned as it is."""
+    if pd.api.types.infer_dtype(values, skipna=False) == "string":
+        return values.astype(object)
+    return map_distinct(values, _scalar_text)
+
+
 def _scalar_text(value: object) -> str:
     if isinstance(value, (list, tuple, dict)):
         return str(value)
@@ -623,7 +630,7 @@ def _evidence(claims: pd.DataFrame, sources: pd.DataFrame, documents: dict[str, 
     language from its source."""
     out = claims.assign(
         occurrence=pd.to_numeric(claims["occurrence"], errors="coerce").fillna(1).astype(np.int64),
-        quote=map_distinct(claims["quote"], _scalar_text),
+        quote=_as_text(claims["quote"]),
     )
     spans = locate_quotes(documents, out)
     err = spans["quote_error"].notna()
@@ -703,7 +710,7 @@ def _finish(claims: pd.DataFrame) -> pd.DataFrame:
     element, which is several times slower on Arrow-backed strings.
     """
     columns = {c: claims[c] for c in CLAIM_COLUMNS if c in claims}
-    columns["value_raw"] = map_distinct(claims["value"], _scalar_text)
+    columns["value_raw"] = _as_text(claims["value"])
     columns["value"] = claims["value_norm"].astype(object)
     columns["complete"] = map_distinct(claims["complete"], _to_bool).astype(bool)
     columns["confidence"] = pd.to_numeric(claims["confidence"], errors="coerce").fillna(1.0).astype(float)

@@ -37,3 +37,19 @@ def test_a_negative_span_fails(claims):
     broken.loc[0, "span_start"] = -1
     with pytest.raises(pa.errors.SchemaError):
         ClaimModel.validate(broken)
+
+
+def test_input_checks_point_at_each_bad_cell(runner, mini):
+    """Checks run once per distinct value still report every claim that holds a bad one."""
+    from reconcile.cli import main
+
+    path = mini / "claims" / "captured" / "alpha.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("    quote: signed in Tashkent on 15 May 1992\n", "    quote: signed in Tashkent on 15 May 1992\n    confidence: 1.5\n", 1)
+    text = text.replace("    quote: signed in Tashkent\n", "    quote: signed in Tashkent\n    confidence: 1.5\n    occurrence: 0\n", 1)
+    path.write_text(text, encoding="utf-8")
+    result = runner.invoke(main, ["validate", str(mini)])
+    assert result.exit_code == 2
+    assert result.output.count("confidence 1.5 is out of range") == 2
+    assert "claim a-1" in result.output and "claim a-2" in result.output
+    assert "occurrence 0 is not a positive whole number" in result.output
