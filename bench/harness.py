@@ -56,6 +56,7 @@ def run_stages(root: Path) -> dict:
 
     raw = stage("load", lambda: load_workspace(root, problems))
     ws = stage("validate", lambda: validate(raw, problems))
+    del raw  # as in `reconcile check`, the raw claims are dropped once validated
     assert not problems.errors, [p.render() for p in problems.errors[:5]]
 
     def rules():
