@@ -1,0 +1,326 @@
+"""Typing claim values by their property: entities and entity sets, dates, quantities,
+statuses and text.
+
+:func:`type_values` is stage 3 of :func:`reconcile.validate.validate`. Each value type is
+typed by its own function over the rows of that type; they fill column arrays by row
+position and mark the rows that failed, reporting each with file, line, claim id and what
+was expected. Distinct names, dates and figures are parsed or resolved once.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .frames import map_distinct, object_column
+from .normalize.dates import normalize_dates
+from .normalize.names import Gazetteer
+from .normalize.quantities import normalize_quantities
+from .normalize.text import fold_whitespace
+from .problems import Problems
+from .registry import Registry
+
+__all__ = ["type_values", "did_you_mean", "fuzzy_report", "scalar_text", "as_text", "TYPED_COLUMNS"]
+
+
+def did_you_mean(gaz: Gazetteer, name: str) -> str | None:
+    """A hint for an unknown name: "did you mean A, B?" from the gazetteer's closest names."""
+    suggestions = gaz.resolve(name).suggestions
+    return "did you mean " + ", ".join(suggestions) + "?" if suggestions else None
+
+
+def fuzzy_report(claims: pd.DataFrame, names: pd.Series, res: pd.DataFrame, column: str) -> pd.DataFrame:
+    """The names resolved by fuzzy matching, with file, line, claim, score and the name
+    matched: ``reconcile validate`` shows them so that a person can confirm each."""
+    fuzzy = res["method"].eq("fuzzy")
+    if not fuzzy.any():
+        return pd.DataFrame(columns=["file", "line", "claim_id", "column", "name", "id", "label", "score", "matched"])
+    rows = claims[fuzzy]
+    return pd.DataFrame(
+        {
+            "file": rows["file"].values,
+            "line": rows["line"].values,
+            "claim_id": rows["claim_id"].values,
+            "column": column,
+            "name": names[fuzzy].values,
+            "id": res.loc[fuzzy, "id"].values,
+            "label": res.loc[fuzzy, "label"].values,
+            "score": res.loc[fuzzy, "score"].values,
+            "matched": res.loc[fuzzy, "matched"].values,
+        }
+    )
+
+
+TYPED_COLUMNS: dict[str, object] = {
+    "value_norm": None,
+    "value_label": None,
+    "value_ids": None,
+    "date_start": "datetime64[s]",
+    "date_end": "datetime64[s]",
+    "date_precision": None,
+    "qty_amount": float,
+    "qty_low": float,
+    "qty_high": float,
+    "qty_approx": None,
+    "qty_unit": None,
+}
+
+
+def type_values(
+    claims: pd.DataFrame, registry: Registry, gaz: Gazetteer, problems: Problems
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Type each claim's value by its property; return typed claims and fuzzy resolutions.
+
+    Each value type is typed by its own function over the rows of that type; they fill
+    column arrays by row position (``claims`` gets a fresh RangeIndex) and mark the rows
+    that failed in ``bad``.
+    """
+    claims = claims.reset_index(drop=True)
+    n = len(claims)
+    cols: dict[str, np.ndarray] = {}
+    for col, kind in TYPED_COLUMNS.items():
+        if kind is None:
+            cols[col] = np.full(n, None, dtype=object)
+        elif kind is float:
+            cols[col] = np.full(n, np.nan)
+        else:
+            cols[col] = np.full(n, np.datetime64("NaT"), dtype=kind)
+    bad = np.zeros(n, dtype=bool)
+    value_type = claims["value_type"].to_numpy(dtype=object)
+    resolutions = _type_entities(
+        claims[np.isin(value_type, ["entity", "entity_set"])], registry, gaz, problems, cols, bad
+    )
+    _type_dates(claims[value_type == "date"], problems, cols, bad)
+    _type_quantities(claims[value_type == "quantity"], problems, cols, bad)
+    _type_statuses(claims[value_type == "status"], registry, problems, cols, bad)
+    texts = claims[value_type == "text"]
+    if len(texts):
+        folded = map_distinct(texts["value"], lambda v: fold_whitespace(scalar_text(v)))
+        cols["value_norm"][texts.index] = folded.to_numpy()
+        cols["value_label"][texts.index] = folded.to_numpy()
+    typed = claims.assign(
+        **{c: object_column(v, claims.index) if v.dtype == object else v for c, v in cols.items()}
+    )
+    return (typed[~bad] if bad.any() else typed), resolutions
+
+
+def _type_entities(
+    ent: pd.DataFrame, registry: Registry, gaz: Gazetteer, problems: Problems, cols: dict[str, np.ndarray], bad: np.ndarray
+) -> pd.DataFrame:
+    """Entity and entity-set values: one name per row, each distinct name resolved once."""
+    if ent.empty:
+        return pd.DataFrame()
+    kinds_allowed = {pid: set(spec.entity_kinds) for pid, spec in registry.properties.items()}
+    names = map_distinct(ent["value"], _as_name_list)
+    counts = names.map(len)
+    scalar_list = ent["value_type"].eq("entity") & counts.ne(1)
+    problems.add_rows(
+        ent[scalar_list],
+        "an entity value must be one name",
+        column="value",
+        expected="one name or id (use an entity_set property for lists)",
+        code="value-type",
+    )
+    empty = counts.eq(0)
+    problems.add_rows(ent[empty], "empty set value", column="value", expected="at least one name", code="value-type")
+    bad[ent.index[(scalar_list | empty).to_numpy()]] = True
+    exploded = ent[["claim_id", "property", "file", "line", "field_lines"]].assign(name=names).explode("name")
+    exploded = exploded[exploded["name"].notna()]
+    exploded["name"] = map_distinct(exploded["name"], lambda v: fold_whitespace(str(v)))
+    res = gaz.resolve_many(exploded["name"].reset_index(drop=True)).add_prefix("r_")
+    res.index = exploded.index  # one row per exploded name; the index repeats per claim
+    exploded = pd.concat([exploded, res], axis=1)
+    unknown = exploded["r_id"].isna()
+    problems.add_rows(
+        exploded[unknown],
+        exploded.loc[unknown, "name"].map(lambda n: f"unknown name {n!r}"),
+        column="value",
+        expected="a name the gazetteer or the entity registry knows, or an id",
+        hint=exploded.loc[unknown, "name"].map(lambda n: did_you_mean(gaz, n)),
+        code="unknown-name",
+    )
+    allowed_pairs = pd.MultiIndex.from_tuples(
+        [(p, k) for p, kinds in kinds_allowed.items() for k in kinds], names=["property", "kind"]
+    )
+    unrestricted = [p for p, kinds in kinds_allowed.items() if not kinds]
+    pair_ok = pd.MultiIndex.from_arrays(
+        [exploded["property"].to_numpy(dtype=object), exploded["r_kind"].to_numpy(dtype=object)]
+    ).isin(allowed_pairs) | exploded["property"].isin(unrestricted).to_numpy()
+    wrong_kind = ~unknown & ~pair_ok
+    problems.add_rows(
+        exploded[wrong_kind],
+        "'" + exploded.loc[wrong_kind, "name"] + "' is a " + exploded.loc[wrong_kind, "r_kind"].astype(str)
+        + " (" + exploded.loc[wrong_kind, "r_id"].astype(str) + ")",
+        column="value",
+        expected=None,
+        hint=exploded.loc[wrong_kind, "property"].map(
+            lambda p: "property " + p + " takes " + " or ".join(sorted(kinds_allowed[p]))
+        ),
+        code="value-kind",
+    )
+    failed = unknown | wrong_kind
+    bad[exploded.index[failed.to_numpy()]] = True
+    resolutions = fuzzy_report(
+        exploded, exploded["name"], exploded.filter(like="r_").rename(columns=lambda c: c[2:]), "value"
+    )
+    good = exploded[~failed]
+    # Distinct ids of each claim, sorted: sort (claim, id) pairs, drop repeats, cut at
+    # claim changes. Claims naming one entity (the common case) need no tuple joining.
+    row = good.index.to_numpy()
+    id_codes, id_values = pd.factorize(good["r_id"].to_numpy(dtype=object), sort=True)  # codes in id order
+    order = np.lexsort((id_codes, row))
+    row, id_codes = row[order], id_codes[order]
+    first = np.r_[True, (row[1:] != row[:-1]) | (id_codes[1:] != id_codes[:-1])] if len(row) else np.zeros(0, bool)
+    owner = row[first]
+    ids = np.asarray(id_values, dtype=object)[id_codes[first]]
+    starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]]) if len(owner) else np.zeros(0, dtype=np.intp)
+    sizes = np.diff(np.r_[starts, len(owner)])
+    rows = owner[starts]
+    labels = {eid: gaz.label(eid) for eid in pd.unique(ids)}
+    single = sizes == 1
+    one_id = ids[starts[single]]
+    cols["value_ids"][rows[single]] = [(i,) for i in one_id]
+    cols["value_norm"][rows[single]] = one_id
+    cols["value_label"][rows[single]] = [labels[i] for i in one_id]
+    for row, start, size in zip(rows[~single], starts[~single], sizes[~single]):
+        group = tuple(ids[start : start + size])
+        cols["value_ids"][row] = group
+        cols["value_norm"][row] = ";".join(group)
+        cols["value_label"][row] = ", ".join(sorted(labels[i] for i in group))
+    return resolutions
+
+
+def _type_dates(rows: pd.DataFrame, problems: Problems, cols: dict[str, np.ndarray], bad: np.ndarray) -> None:
+    """Date values: ISO dates at their precision, ranges and date phrases."""
+    if rows.empty:
+        return
+    parsed = normalize_dates(map_distinct(rows["value"], scalar_text))
+    parsed.index = rows.index
+    err = parsed["date_error"].notna()
+    problems.add_rows(
+        rows[err],
+        parsed.loc[err, "date_error"],
+        column="value",
+        expected="a date: YYYY, YYYY-MM, YYYY-MM-DD, a range START/END, or a date phrase",
+        code="value-date",
+    )
+    bad[rows.index[err.to_numpy()]] = True
+    okd = parsed[~err]
+    at = okd.index.to_numpy()
+    cols["value_norm"][at] = okd["date_iso"].to_numpy(dtype=object)
+    cols["value_label"][at] = okd["date_iso"].to_numpy(dtype=object)
+    cols["date_start"][at] = okd["date_start"].to_numpy(dtype="datetime64[s]")
+    cols["date_end"][at] = okd["date_end"].to_numpy(dtype="datetime64[s]")
+    cols["date_precision"][at] = okd["date_precision"].to_numpy(dtype=object)
+
+
+def _type_quantities(rows: pd.DataFrame, problems: Problems, cols: dict[str, np.ndarray], bad: np.ndarray) -> None:
+    """Quantity values: amount, interval, approximation and unit; canonical text."""
+    if rows.empty:
+        return
+    parsed = normalize_quantities(rows["value"], rows["unit"])
+    parsed.index = rows.index
+    err = parsed["qty_error"].notna()
+    problems.add_rows(rows[err], parsed.loc[err, "qty_error"], column="value", code="value-quantity")
+    unit_clash = ~err & parsed["qty_unit"].notna() & rows["unit"].notna() & parsed["qty_unit"].ne(rows["unit"])
+    problems.add_rows(
+        rows[unit_clash],
+        parsed.loc[unit_clash, "qty_unit"].map(lambda u: f"unit {u!r} does not match the property's unit"),
+        column="value",
+        expected="the unit declared in properties.yaml (or none)",
+        code="value-unit",
+    )
+    failed = err | unit_clash
+    bad[rows.index[failed.to_numpy()]] = True
+    okq = parsed[~failed]
+    at = okq.index.to_numpy()
+    units = rows.loc[okq.index, "unit"].astype(object)
+    unit_code = units.where(units.notna(), okq["qty_unit"]).astype(object)
+    cols["qty_amount"][at] = okq["qty_amount"].to_numpy(dtype=float)
+    cols["qty_low"][at] = okq["qty_low"].to_numpy(dtype=float)
+    cols["qty_high"][at] = okq["qty_high"].to_numpy(dtype=float)
+    cols["qty_approx"][at] = okq["qty_approx"].to_numpy(dtype=object)
+    cols["qty_unit"][at] = unit_code.to_numpy(dtype=object)
+    # Canonical text and label depend only on (amount, approximation, unit): build them
+    # once per distinct triple.
+    triples = pd.DataFrame(
+        {"amount": okq["qty_amount"].to_numpy(dtype=float), "approx": okq["qty_approx"].to_numpy(dtype=object),
+         "unit": unit_code.fillna("").to_numpy(dtype=object)}
+    )
+    codes, uniq = pd.factorize(pd.MultiIndex.from_frame(triples))
+    norm = np.empty(len(uniq), dtype=object)
+    label = np.empty(len(uniq), dtype=object)
+    for k, (amount, approx, unit) in enumerate(uniq):
+        canon = "" if approx == "exact" else approx.replace("_", " ")
+        amount_txt = f"{amount:g}" if abs(amount) < 1e15 else str(amount)
+        norm[k] = " ".join(f"{canon} {amount_txt} {unit}".split())
+        label[k] = " ".join(f"{canon} {amount:,.10g} {_unit_words(unit)}".split())
+    cols["value_norm"][at] = norm.take(codes)
+    cols["value_label"][at] = label.take(codes)
+
+
+def _type_statuses(
+    rows: pd.DataFrame, registry: Registry, problems: Problems, cols: dict[str, np.ndarray], bad: np.ndarray
+) -> None:
+    """Status values: a word of the property's vocabulary (case and spaces folded)."""
+    if rows.empty:
+        return
+    vals = map_distinct(rows["value"], lambda v: scalar_text(v).strip().lower().replace(" ", "_"))
+    vocab = {pid: spec.vocabulary for pid, spec in registry.properties.items()}
+    allowed = pd.MultiIndex.from_arrays([vals.to_numpy(dtype=object), rows["property"].to_numpy(dtype=object)]).isin(
+        pd.MultiIndex.from_tuples([(v, p) for p, words in vocab.items() for v in words] or [("", "")])
+    )
+    wrong = ~allowed
+    problems.add_rows(
+        rows[wrong],
+        vals[wrong].map(lambda v: f"status {v!r} is not in the vocabulary"),
+        column="value",
+        expected=None,
+        hint=pd.Series(
+            ["expected one of " + ", ".join(vocab.get(p, ())) for p in rows.loc[wrong, "property"]],
+            index=vals[wrong].index,
+        ),
+        code="value-status",
+    )
+    bad[rows.index[wrong]] = True
+    at = rows.index[allowed]
+    cols["value_norm"][at] = vals[allowed].to_numpy(dtype=object)
+    cols["value_label"][at] = vals[allowed].str.replace("_", " ").to_numpy(dtype=object)
+
+
+_UNIT_WORDS = {
+    "person": "people",
+    "state": "states",
+    "battalion": "battalions",
+    "item": "items",
+    "year": "years",
+    "treaty": "treaties",
+    "decision": "decisions",
+}
+
+
+def _unit_words(unit: str) -> str:
+    """How a canonical unit reads after a number in a label."""
+    return _UNIT_WORDS.get(unit, unit)
+
+
+def _as_name_list(value: object) -> list[str]:
+    """A set value as a list of names: YAML list, or text separated by ``;``."""
+    if isinstance(value, (list, tuple)):
+        return [str(v).strip() for v in value if v is not None and str(v).strip()]
+    if value is None:
+        return []
+    return [part.strip() for part in str(value).split(";") if part.strip()]
+
+
+def as_text(values: pd.Series) -> pd.Series:
+    """:func:`scalar_text` of each cell; a column of strings only is returned as it is."""
+    if pd.api.types.infer_dtype(values, skipna=False) == "string":
+        return values.astype(object)
+    return map_distinct(values, scalar_text)
+
+
+def scalar_text(value: object) -> str:
+    if isinstance(value, (list, tuple, dict)):
+        return str(value)
+    return "" if value is None else str(value)
