@@ -12,9 +12,6 @@ of all the claim ids at once), so nothing is looked up claim by claim.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .conflicts import SEVERITY_RANK, run_rules
+from .frames import collector_paused
 from .graph import FlatSides, SourceGraph, build_source_graph, claim_positions, flatten_sides, rank_conflicts
 from .problems import Problems
 from .rulekit import RuleConfig, RuleContext, RuleInfo, discover_rules, load_config
@@ -131,22 +129,9 @@ def _evidence(claims: pd.DataFrame, rows: np.ndarray) -> dict[str, np.ndarray]:
     }
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector (restored afterwards): building hundreds of
-    thousands of dicts would otherwise trigger a full collection again and again."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def record_columns(conflicts: pd.DataFrame, claims: pd.DataFrame) -> RecordColumns:
     """The records of ``conflicts`` column by column (see :class:`RecordColumns`)."""
-    with _collector_paused():
+    with collector_paused():
         sides = flatten_sides(conflicts["sides"])
         fields = _conflict_fields(conflicts)
     rows = claim_positions(claims, sides.claim_ids)
@@ -160,7 +145,7 @@ def conflict_records(conflicts: pd.DataFrame, claims: pd.DataFrame) -> list[dict
     if conflicts.empty:
         return []
     cols = record_columns(conflicts, claims)
-    with _collector_paused():
+    with collector_paused():
         return _records(cols, len(conflicts))
 
 

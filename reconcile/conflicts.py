@@ -16,19 +16,18 @@ scope label is added to tell them apart.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import operator
-from contextlib import contextmanager
 from json.encoder import encode_basestring as _encode_text
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from .frames import collector_paused
 from .problems import Problems
 from .rulekit import CONFLICT_COLUMNS, SEVERITIES, RuleConfig, RuleContext, RuleInfo
 
@@ -105,6 +104,7 @@ def _fingerprint_of_keys(rule: str, subject: str, prop: str, keys: list[str], ex
 SOURCES_HINT = "_sources"
 
 
+@collector_paused()
 def run_rules(
     claims: pd.DataFrame,
     ctx: RuleContext,
@@ -112,37 +112,10 @@ def run_rules(
     configs: dict[str, RuleConfig],
     problems: Problems,
 ) -> pd.DataFrame:
-    """Run each enabled rule; return all conflicts, fingerprinted, sorted worst first."""
-    with _collector_paused():
-        return _run_rules(claims, ctx, rules, configs, problems)
+    """Run each enabled rule; return all conflicts, fingerprinted, sorted worst first.
 
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while the rules run (restored afterwards).
-
-    The rules build some 10^5 small lists and dicts (sides, claim lists); each full
-    collection that their allocation would trigger walks every object the claims table holds
-    (about half a second at a million claims). They make no reference cycles worth
-    collecting early.
+    The garbage collector is paused meanwhile (:func:`reconcile.frames.collector_paused`).
     """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _run_rules(
-    claims: pd.DataFrame,
-    ctx: RuleContext,
-    rules: dict[str, RuleInfo],
-    configs: dict[str, RuleConfig],
-    problems: Problems,
-) -> pd.DataFrame:
-    """:func:`run_rules` itself."""
     frames = []
     for rid, info in rules.items():
         cfg = configs[rid]

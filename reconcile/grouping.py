@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .conflicts import SOURCES_HINT
+from .frames import as_text
 from .rulekit import CONFLICT_COLUMNS
 from .scope import assign_scope_groups, scope_interval, scope_label
 
@@ -32,7 +33,6 @@ __all__ = [
     "sides_by_value",
     "sides_from_table",
     "join_by_group",
-    "sources_text",
     "side_value",
     "conflict_rows",
     "as_text",
@@ -123,16 +123,6 @@ def _first(values: pd.Series, order: np.ndarray, side: np.ndarray, first_rows: n
         return first
     by_row = np.lexsort((order, side))
     return values.iloc[order[by_row]].groupby(side[by_row], sort=False).first().to_numpy()
-
-
-def as_text(values: Iterable[Any]) -> np.ndarray:
-    """``str`` of each value, as an object array (what an f-string would show)."""
-    values = np.asarray(values, dtype=object)
-    if pd.api.types.infer_dtype(values, skipna=False) == "string":
-        return values
-    out = np.empty(len(values), dtype=object)
-    out[:] = [str(v) for v in values]
-    return out
 
 
 def _joined(parts: list[Any], starts: np.ndarray, ends: np.ndarray, sep: str) -> list[str]:
@@ -311,14 +301,6 @@ def join_by_group(group: Sequence[Any], texts: Sequence[str], sep: str) -> pd.Se
     ends = np.r_[starts[1:], len(group)].astype(np.int64)
     return pd.Series(
         _joined(list(texts), starts, ends, sep), index=pd.Index(group[starts], name="_group"), dtype=object
-    )
-
-
-def sources_text(frame: pd.DataFrame) -> pd.Series:
-    """Per ``(_group, value)``: the sources that state it, comma-separated."""
-    table = collect_sides(frame, first=()).table
-    return pd.Series(
-        table["sources"].to_numpy(), index=pd.MultiIndex.from_frame(table[["_group", "value"]]), name="source"
     )
 
 

@@ -31,9 +31,9 @@ from rapidfuzz import fuzz, process
 
 from .normalize.dates import normalize_dates
 from .normalize.names import Gazetteer
-from .frames import map_distinct, object_column, sorted_by_file_and_line
+from .frames import as_text, map_distinct, object_column, sorted_by_file_and_line
 from .quotes import locate_quotes
-from .values import as_text, did_you_mean, fuzzy_report, type_values
+from .values import did_you_mean, fuzzy_report, scalar_text, type_values
 from .problems import Problems
 from .progress import stage
 from .registry import Registry
@@ -327,7 +327,7 @@ def _evidence(claims: pd.DataFrame, sources: pd.DataFrame, documents: dict[str, 
     language from its source."""
     out = claims.assign(
         occurrence=pd.to_numeric(claims["occurrence"], errors="coerce").fillna(1).astype(np.int64),
-        quote=as_text(claims["quote"]),
+        quote=object_column(as_text(claims["quote"], scalar_text), claims.index),
     )
     spans = locate_quotes(documents, out)
     err = spans["quote_error"].notna()
@@ -407,7 +407,7 @@ def _finish(claims: pd.DataFrame) -> pd.DataFrame:
     element, which is several times slower on Arrow-backed strings.
     """
     columns = {c: claims[c] for c in CLAIM_COLUMNS if c in claims}
-    columns["value_raw"] = as_text(claims["value"])
+    columns["value_raw"] = object_column(as_text(claims["value"], scalar_text), claims.index)
     columns["value"] = claims["value_norm"].astype(object)
     columns["complete"] = map_distinct(claims["complete"], _to_bool).astype(bool)
     columns["confidence"] = pd.to_numeric(claims["confidence"], errors="coerce").fillna(1.0).astype(float)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .frames import map_distinct, object_column
 from .normalize.dates import normalize_dates
@@ -20,7 +22,7 @@ from .normalize.text import fold_whitespace
 from .problems import Problems
 from .registry import Registry
 
-__all__ = ["type_values", "did_you_mean", "fuzzy_report", "scalar_text", "as_text", "TYPED_COLUMNS"]
+__all__ = ["type_values", "did_you_mean", "fuzzy_report", "scalar_text", "TYPED_COLUMNS"]
 
 
 def did_you_mean(gaz: Gazetteer, name: str) -> str | None:
@@ -176,18 +178,33 @@ def _type_entities(
     starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]]) if len(owner) else np.zeros(0, dtype=np.intp)
     sizes = np.diff(np.r_[starts, len(owner)])
     rows = owner[starts]
-    labels = {eid: gaz.label(eid) for eid in pd.unique(ids)}
+    labels = pd.Series({eid: gaz.label(eid) for eid in pd.unique(ids)}, dtype=object)
     single = sizes == 1
     one_id = ids[starts[single]]
     cols["value_ids"][rows[single]] = [(i,) for i in one_id]
     cols["value_norm"][rows[single]] = one_id
-    cols["value_label"][rows[single]] = [labels[i] for i in one_id]
-    for row, start, size in zip(rows[~single], starts[~single], sizes[~single]):
-        group = tuple(ids[start : start + size])
-        cols["value_ids"][row] = group
-        cols["value_norm"][row] = ";".join(group)
-        cols["value_label"][row] = ", ".join(sorted(labels[i] for i in group))
+    cols["value_label"][rows[single]] = labels.reindex(one_id).to_numpy(dtype=object)
+    if (~single).any():
+        _join_sets(ids[np.repeat(~single, sizes)], sizes[~single], rows[~single], labels, cols)
     return resolutions
+
+
+def _join_sets(ids: np.ndarray, sizes: np.ndarray, rows: np.ndarray, labels: pd.Series, cols: dict[str, np.ndarray]) -> None:
+    """Set values naming several entities: ids (sorted per claim, ``sizes`` per claim) as a
+    tuple, joined with ``;`` (the canonical value) and their labels, sorted, with ``, ``."""
+    offsets = np.r_[0, np.cumsum(sizes)]
+    cols["value_ids"][rows] = list(map(tuple, np.split(ids, offsets[1:-1])))
+    cols["value_norm"][rows] = _joined(ids, offsets, ";")
+    names = labels.reindex(ids).to_numpy(dtype=object)
+    owner = np.repeat(np.arange(len(sizes)), sizes)
+    by_label = np.lexsort((pd.factorize(names, sort=True)[0], owner))
+    cols["value_label"][rows] = _joined(names[by_label], offsets, ", ")
+
+
+def _joined(texts: np.ndarray, offsets: np.ndarray, sep: str) -> np.ndarray:
+    """The runs ``texts[offsets[k]:offsets[k + 1]]`` each joined with ``sep`` (pyarrow)."""
+    lists = pa.ListArray.from_arrays(pa.array(offsets, pa.int64()), pa.array(texts, pa.large_string()))
+    return pc.binary_join(lists, pa.scalar(sep, pa.large_string())).to_numpy(zero_copy_only=False).astype(object)
 
 
 def _type_dates(rows: pd.DataFrame, problems: Problems, cols: dict[str, np.ndarray], bad: np.ndarray) -> None:
@@ -311,13 +328,6 @@ def _as_name_list(value: object) -> list[str]:
     if value is None:
         return []
     return [part.strip() for part in str(value).split(";") if part.strip()]
-
-
-def as_text(values: pd.Series) -> pd.Series:
-    """:func:`scalar_text` of each cell; a column of strings only is returned as it is."""
-    if pd.api.types.infer_dtype(values, skipna=False) == "string":
-        return values.astype(object)
-    return map_distinct(values, scalar_text)
 
 
 def scalar_text(value: object) -> str:

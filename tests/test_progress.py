@@ -43,9 +43,11 @@ def test_stages_and_bar_are_written_when_shown():
     assert "finding conflicts …" in text and "✓ finding conflicts (" in text
 
 
-def test_nothing_is_written_outside_showing():
+def test_nothing_is_written_outside_showing(capsys):
     with stage("validating", steps=2) as step:
         step(1)  # the default reporter is silent and accepts the calls
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == ""
 
 
 def test_cli_output_holds_no_progress_when_captured(runner, mini, monkeypatch):
