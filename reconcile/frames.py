@@ -8,6 +8,7 @@ with ``numpy.take`` (:func:`map_distinct`).
 from __future__ import annotations
 
 import gc
+import math
 import numbers
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -50,24 +51,54 @@ def object_column(values: np.ndarray | list, index: pd.Index) -> pd.Series:
 def map_distinct(values: pd.Series, fn: Callable[[Any], Any]) -> pd.Series:
     """``values.map(fn)`` with ``fn`` called once per distinct value; an object Series.
 
-    Missing values (None, NaN) are passed to ``fn`` too. Cells that cannot be hashed
-    (lists, mappings) or that hash alike but differ in type (``True`` and ``1``) make it
-    fall back to one call per cell, so the result is always that of ``values.map(fn)``.
+    Missing values (None, NaN, NaT) are passed to ``fn`` too, once per kind. Numbers are
+    told apart by type (``True``, ``1`` and ``1.0`` hash alike but read differently); cells
+    that cannot be hashed (lists, mappings), or a ``-0.0`` beside ``0.0``, make it fall
+    back to one call per cell. The result is always that of ``values.map(fn)`` (tested with
+    hypothesis).
     """
     cells = values.to_numpy(dtype=object)
     try:
-        codes, uniques = pd.factorize(cells, use_na_sentinel=False)
+        codes, uniques = pd.factorize(cells, use_na_sentinel=True)
     except TypeError:
         return _per_cell(values, cells, fn)
     uniques = np.asarray(uniques, dtype=object)
-    if any(isinstance(u, (bool, np.bool_)) for u in uniques) and any(
-        isinstance(u, numbers.Number) and not isinstance(u, (bool, np.bool_)) and u in (0, 1) for u in uniques
-    ):
-        return _per_cell(values, cells, fn)
+    if any(isinstance(u, numbers.Number) for u in uniques):
+        if any(u == 0 for u in uniques if isinstance(u, numbers.Number)) and _negative_zero(cells):
+            return _per_cell(values, cells, fn)  # 0.0 == -0.0 but they read differently
+        # 1, 1.0 and True hash alike but read differently: key numbers by type too.
+        codes, uniques = _split_by_type(cells, codes)
     mapped = np.empty(len(uniques), dtype=object)
     for i, u in enumerate(uniques):
         mapped[i] = fn(u)
-    return pd.Series(mapped.take(codes), index=values.index, dtype=object)
+    out = mapped.take(np.maximum(codes, 0)) if len(uniques) else np.empty(len(cells), dtype=object)
+    missing = np.flatnonzero(codes < 0)
+    if len(missing):
+        # factorize merges None, NaN, NaT and pd.NA: map each kind of missing value once.
+        none = cells[missing] == None  # noqa: E711 (element-wise)
+        out[missing[none]] = fn(None)
+        rest = missing[~none]
+        if len(rest):
+            kind, _ = pd.factorize(np.fromiter(map(type, cells[rest]), dtype=object, count=len(rest)))
+            _, first = np.unique(kind, return_index=True)
+            out[rest] = np.array([fn(cells[rest[i]]) for i in first] + [None], dtype=object)[:-1].take(kind)
+    return pd.Series(out, index=values.index, dtype=object)
+
+
+def _negative_zero(cells: np.ndarray) -> bool:
+    return any(isinstance(c, float) and c == 0 and math.copysign(1.0, c) < 0 for c in cells)
+
+
+def _split_by_type(cells: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of (value, type) pairs (missing cells stay -1) and a cell for each code."""
+    type_codes, _ = pd.factorize(np.fromiter(map(type, cells), dtype=object, count=len(cells)))
+    present = np.flatnonzero(codes >= 0)
+    pair = codes[present].astype(np.int64) * (int(type_codes.max()) + 1) + type_codes[present]
+    pair_codes, _ = pd.factorize(pair)  # numbered in order of first appearance
+    _, first = np.unique(pair_codes, return_index=True)
+    out = np.full(len(cells), -1, dtype=np.intp)
+    out[present] = pair_codes
+    return out, cells[present[first]]
 
 
 def _per_cell(values: pd.Series, cells: np.ndarray, fn: Callable[[Any], Any]) -> pd.Series:
