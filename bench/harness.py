@@ -33,8 +33,9 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def run_stages(root: Path) -> dict:
-    """Time each stage of `reconcile check` on the workspace at ``root``."""
+def run_stages(root: Path, out_file: Path | None = None) -> dict:
+    """Time each stage of `reconcile check` on the workspace at ``root``; the JSON report is
+    written to ``out_file`` (default: ``conflicts.json`` in the workspace)."""
     from reconcile.conflicts import run_rules
     from reconcile.graph import build_source_graph, rank_conflicts
     from reconcile.problems import Problems
@@ -75,7 +76,7 @@ def run_stages(root: Path) -> dict:
 
     def to_json():
         result = CheckResult(ranked, found, configs, settings, sg)
-        write_atomic(root / "conflicts.json", render_json(result, ws, ranked, binary=True))
+        write_atomic(out_file or root / "conflicts.json", render_json(result, ws, ranked, binary=True))
         return len(ranked)
 
     out["conflicts"] = stage("json", to_json)
@@ -101,11 +102,13 @@ def _subprocess(args: list[str]) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--out", type=Path, help="directory for the JSON reports (conflicts-N.json); default: each workspace")
     parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--one-out", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--floor", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one:
-        print(json.dumps(run_stages(args.one)))
+        print(json.dumps(run_stages(args.one, args.one_out)))
         return 0
     if args.floor:
         print(json.dumps(floor(args.floor)))
@@ -118,7 +121,11 @@ def main(argv: list[str] | None = None) -> int:
         if not (root / "manifest.json").is_file():
             generate_workspace(root, n, seed=1)
         fl = _subprocess(["--floor", str(root)])
-        run = _subprocess(["--one", str(root)])
+        one = ["--one", str(root)]
+        if args.out:
+            args.out.mkdir(parents=True, exist_ok=True)
+            one += ["--one-out", str(args.out / f"conflicts-{n}.json")]
+        run = _subprocess(one)
         rows[n] = (fl, run)
         total = sum(s["seconds"] for s in run["stages"].values())
         print(f"\n{run['claims']:,} claims ({n:,} asked), {run['conflicts']:,} conflicts; floor {fl['seconds']:.3f} s "
