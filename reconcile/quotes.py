@@ -6,15 +6,14 @@ and trailing whitespace is ignored. :func:`locate_quotes` returns for each claim
 of its quote in the document's Python string (what the reports highlight) or why it was
 not found.
 
-The work is done on UTF-32 code point arrays with numpy rather than per string:
+The work is done in pyarrow and numpy rather than per string:
 
-* :func:`fold_whitespace_many` folds the whitespace of many strings at once (joined with a
-  NUL separator, folded, split again);
-* :func:`fold_document` folds one document and keeps, for each folded character, its
-  offset in the original text;
-* :func:`line_index` lists the document's lines as folded keys with their folded start,
-  so the common case of a quote that is a whole line (machine-extracted claims) is a
-  dictionary lookup; other quotes are found with ``str.find``.
+* :func:`fold_text_array` folds the whitespace of many strings at once;
+* :func:`document_lines` lists the lines of all documents as folded keys with their spans,
+  and :func:`match_whole_lines` matches quotes to them, so the common case of a quote that
+  is a whole line (machine-extracted claims) is one hash pass for all quotes;
+* :func:`fold_document` folds one document, keeping for each folded character its offset
+  in the original text, for the other quotes, found with ``str.find``.
 """
 
 from __future__ import annotations
@@ -28,16 +27,39 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from rapidfuzz import fuzz
 
+from .frames import as_text
 from .normalize.text import fold_whitespace
 
-__all__ = ["FoldedDocument", "fold_whitespace_many", "fold_document", "line_index", "locate_quotes"]
+__all__ = [
+    "FoldedDocument",
+    "Lines",
+    "fold_document",
+    "fold_text_array",
+    "fold_whitespace_many",
+    "locate_quotes",
+    "document_lines",
+    "match_whole_lines",
+]
 
 _LIMIT = 0x3001  # every character for which str.isspace() holds is below U+3001
 _IS_SPACE = np.array([chr(c).isspace() for c in range(_LIMIT)], dtype=bool)
+_SPACES = np.flatnonzero(_IS_SPACE)
+_WHITESPACE = "".join(map(chr, _SPACES))  # what str.split() and str.strip() take as space
 # str.splitlines() breaks lines at these (\r\n counts twice here, which only adds an
 # empty line, and empty lines are never indexed).
+_BATCH_CHARS = 8_000_000  # characters of documents whose lines are indexed together
 _LINE_BREAKS = np.array([0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x85, 0x2028, 0x2029], dtype=np.uint32)
-_CHUNK = 200_000  # strings folded per numpy pass (bounds the temporary arrays)
+
+
+def _re2_class(codes: np.ndarray) -> str:
+    return "[" + "".join(f"\\x{{{c:04X}}}" for c in codes) + "]"
+
+
+_SPACE_CLASS = _re2_class(_SPACES)
+_LINE_BREAK_CLASS = _re2_class(_LINE_BREAKS)
+# Inside a stripped string, folding changes something exactly where two whitespace
+# characters follow each other or where whitespace is not the plain space.
+_FOLDS_INSIDE = f"{_SPACE_CLASS}{{2}}|{_re2_class(_SPACES[_SPACES != 32])}"
 
 
 def _code_points(text: str) -> np.ndarray:
@@ -52,117 +74,101 @@ def _from_code_points(codes: np.ndarray) -> str:
     return codes.astype("<u4").tobytes().decode("utf-32-le", "surrogatepass")
 
 
+def fold_text_array(texts: pa.Array) -> pa.Array:
+    """:func:`~reconcile.normalize.text.fold_whitespace` of each string of an Arrow array.
+
+    Strings are stripped by pyarrow; the regular expression that folds inner runs only
+    runs on the strings that have one (few, in practice).
+    """
+    stripped = pc.utf8_trim(texts, characters=_WHITESPACE)
+    inside = pc.fill_null(pc.match_substring_regex(stripped, _FOLDS_INSIDE), False)
+    if not pc.any(inside).as_py():
+        return stripped
+    folded = pc.replace_substring_regex(stripped.filter(inside), f"{_SPACE_CLASS}+", " ")
+    return pc.replace_with_mask(stripped, inside, folded)
+
+
 def fold_whitespace_many(texts: Sequence[str]) -> list[str]:
-    """:func:`~reconcile.normalize.text.fold_whitespace` of each string, in numpy passes.
+    """:func:`~reconcile.normalize.text.fold_whitespace` of each string, by pyarrow.
 
     Equal to ``[fold_whitespace(t) for t in texts]`` (tested with hypothesis); strings
-    holding a NUL character, the separator used here, are folded one by one.
+    pyarrow cannot hold (lone surrogates) are folded one by one.
     """
     texts = list(texts)
-    out = list(texts)
-    todo = np.flatnonzero(_needs_folding(texts))
-    for start in range(0, len(todo), _CHUNK):
-        part = todo[start : start + _CHUNK]
-        for i, folded in zip(part.tolist(), _fold_chunk([texts[i] for i in part])):
-            out[i] = folded
-    return out
-
-
-def _re2_class(codes: np.ndarray) -> str:
-    return "[" + "".join(f"\\x{{{c:04X}}}" for c in codes) + "]"
-
-
-_SPACES = np.flatnonzero(_IS_SPACE)
-_SPACE_CLASS = _re2_class(_SPACES)
-# Folding changes a string exactly when it has whitespace at an end, two whitespace
-# characters in a row, or whitespace other than the plain space.
-_NEEDS_FOLDING = f"^{_SPACE_CLASS}|{_SPACE_CLASS}$|{_SPACE_CLASS}{{2}}|{_re2_class(_SPACES[_SPACES != 32])}"
-
-
-def _needs_folding(texts: list[str]) -> np.ndarray:
-    """Which strings :func:`fold_whitespace` would change (one pyarrow regex pass)."""
-    if not texts:
-        return np.zeros(0, dtype=bool)
     try:
-        flags = pc.match_substring_regex(pa.array(texts, type=pa.large_string()), _NEEDS_FOLDING)
-    except (pa.ArrowException, UnicodeError):  # e.g. a lone surrogate: fold everything
-        return np.ones(len(texts), dtype=bool)
-    return flags.to_numpy(zero_copy_only=False).astype(bool)
-
-
-def _fold_chunk(texts: list[str]) -> list[str]:
-    if not texts:
-        return []
-    joined = "\x00".join(texts)
-    if not joined or joined.count("\x00") != len(texts) - 1:
+        arrow = pa.array(texts, type=pa.large_string())
+    except (pa.ArrowException, UnicodeError):
         return [fold_whitespace(t) for t in texts]
-    codes = _code_points(joined)
-    space = _is_space(codes)
-    solid = ~space & (codes != 0)  # a character that is kept as it is
-    # A space survives when it starts its run, follows a solid character and the run
-    # ends at a solid character (not at a separator or the end: that is stripping).
-    run_start = space.copy()
-    run_start[1:] &= ~space[1:] | ~space[:-1]
-    run_start[1:] &= solid[:-1]
-    run_start[0] = False
-    nonspace = np.flatnonzero(~space)
-    nxt = np.searchsorted(nonspace, np.flatnonzero(run_start))
-    ends_solid = np.zeros(len(nxt), dtype=bool)
-    inside = nxt < len(nonspace)
-    ends_solid[inside] = solid[nonspace[nxt[inside]]]
-    keep_space = np.zeros(len(codes), dtype=bool)
-    keep_space[np.flatnonzero(run_start)[ends_solid]] = True
-    keep = ~space | keep_space
-    folded = np.where(space, np.uint32(32), codes)[keep]
-    return _from_code_points(folded).split("\x00")
+    return fold_text_array(arrow).to_pylist()
 
 
 @dataclass(frozen=True)
 class FoldedDocument:
-    """A document with whitespace runs folded to one space.
-
-    ``offsets[i]`` is the index in the original text of folded character ``i``; ``lines``
-    maps each whole line (folded, stripped) that occurs once to its folded start.
-    """
+    """A document with whitespace runs folded to one space; ``offsets[i]`` is the index in
+    the original text of folded character ``i``."""
 
     folded: str
     offsets: np.ndarray
-    lines: dict[str, int]
 
 
 def fold_document(text: str) -> FoldedDocument:
     """Fold ``text`` (see :class:`FoldedDocument`); megabytes take milliseconds."""
     if not text:
-        return FoldedDocument("", np.zeros(0, dtype=np.int64), {})
+        return FoldedDocument("", np.zeros(0, dtype=np.int64))
     codes = _code_points(text)
     space = _is_space(codes)
     repeat = np.zeros(len(codes), dtype=bool)
     repeat[1:] = space[1:] & space[:-1]
     offsets = np.flatnonzero(~repeat)
-    folded = _from_code_points(np.where(space, np.uint32(32), codes)[offsets])
-    return FoldedDocument(folded, offsets, line_index(codes, space, folded, offsets))
+    return FoldedDocument(_from_code_points(np.where(space, np.uint32(32), codes)[offsets]), offsets)
 
 
-def line_index(codes: np.ndarray, space: np.ndarray, folded: str, offsets: np.ndarray) -> dict[str, int]:
-    """Folded start of each line of a document that occurs once, keyed by the folded line.
+@dataclass(frozen=True)
+class Lines:
+    """The lines of several documents: ``keys`` are ``"<document number>\\x00<folded line>"``;
+    ``first`` and ``stop`` the span of the line's first to last non-space character in its
+    document's Python string (stop exclusive, equal to ``first`` for a blank line)."""
 
-    A line's folded form is the stretch of the folded document from its first to its last
-    non-space character, so keys are slices of ``folded``; lines occurring twice are left
-    out (their quotes are found by scanning, at the occurrence asked for).
+    keys: pa.Array
+    first: np.ndarray
+    stop: np.ndarray
+
+
+def document_lines(texts: list[str]) -> Lines:
+    """Every line of ``texts`` (document ``k`` is ``texts[k]``), all in pyarrow.
+
+    Offsets are counted in code points, as Python strings index. Raises
+    ``pa.ArrowInvalid`` for a text pyarrow cannot hold (a lone surrogate).
     """
-    line_of = np.cumsum(np.isin(codes, _LINE_BREAKS))
-    solid = np.flatnonzero(~space)
-    if not len(solid):
-        return {}
-    owner = line_of[solid]
-    cut = np.flatnonzero(owner[1:] != owner[:-1]) + 1
-    first = solid[np.r_[0, cut]]
-    last = solid[np.r_[cut - 1, len(solid) - 1]]
-    start = np.searchsorted(offsets, first)
-    stop = np.searchsorted(offsets, last) + 1
-    keys = pd.Series([folded[a:b] for a, b in zip(start.tolist(), stop.tolist())], dtype=object)
-    once = ~keys.duplicated(keep=False).to_numpy()
-    return dict(zip(keys[once].tolist(), start[once].tolist()))
+    split = pc.split_pattern_regex(pa.array(texts, type=pa.large_string()), _LINE_BREAK_CLASS)
+    lines = pc.list_flatten(split)
+    doc = pc.list_parent_indices(split).to_numpy()
+    length = pc.utf8_length(lines).to_numpy().astype(np.int64)
+    start = np.cumsum(length + 1) - (length + 1)  # each line is followed by one break
+    start -= start[np.searchsorted(doc, doc)]  # ... counted from its document's start
+    first = start + length - pc.utf8_length(pc.utf8_ltrim(lines, characters=_WHITESPACE)).to_numpy()
+    stop = first + pc.utf8_length(pc.utf8_trim(lines, characters=_WHITESPACE)).to_numpy()
+    return Lines(_keyed(pa.array(doc, pa.int64()), fold_text_array(lines)), first, stop)
+
+
+def match_whole_lines(lines: Lines, keys: pa.Array) -> np.ndarray:
+    """For each key (``"<document number>\\x00<folded quote>"``), the line of ``lines``
+    it equals if that line is not blank and occurs once in its document; else -1.
+
+    One dictionary encoding of lines and keys together gives both the lines that occur
+    once and the matches.
+    """
+    codes = pc.dictionary_encode(pa.concat_arrays([lines.keys, keys])).indices.to_numpy()
+    line_codes, key_codes = codes[: len(lines.keys)], codes[len(lines.keys) :]
+    once = (np.bincount(line_codes, minlength=codes.max(initial=0) + 1)[line_codes] == 1) & (lines.stop > lines.first)
+    line_of = np.full(codes.max(initial=0) + 1, -1, dtype=np.int64)
+    line_of[line_codes[once]] = np.flatnonzero(once)
+    return line_of[key_codes]
+
+
+def _keyed(doc: pa.Array, text: pa.Array) -> pa.Array:
+    """``"<doc>\\x00<text>"`` for each row: one Arrow key for a (document, text) pair."""
+    return pc.binary_join_element_wise(pc.cast(doc, pa.large_string()), text, pa.scalar("\x00", pa.large_string()))
 
 
 def locate_quotes(documents: dict[str, str], keys: pd.DataFrame) -> pd.DataFrame:
@@ -172,32 +178,89 @@ def locate_quotes(documents: dict[str, str], keys: pd.DataFrame) -> pd.DataFrame
     document's Python string, end exclusive; the span starts and ends on the quote's first
     and last non-space characters) and ``quote_error`` (why it was not found, with the
     closest passage when one is near). A quote that is a whole line of its document
-    (occurring once as a line) is located by a dictionary lookup; any other quote at its
-    ``occurrence``-th match.
+    (occurring once as a line) is found by one pyarrow hash lookup over all documents'
+    lines; any other quote is searched at its ``occurrence``-th match in its folded document.
     """
     occurrence = keys["occurrence"].to_numpy(dtype=np.int64)
-    quotes = fold_whitespace_many(keys["quote"].astype(str).tolist())
+    names = list(documents)
+    doc = pd.Index(names, dtype=object).get_indexer(keys["source"].to_numpy(dtype=object))
+    raw_quotes = as_text(keys["quote"].to_numpy(dtype=object))
+    quotes, arrow_ok = _arrow_quotes(raw_quotes)
+    folded = fold_text_array(quotes)
     start = np.full(len(keys), -1, dtype=np.int64)
     stop = np.full(len(keys), -1, dtype=np.int64)
     error = np.full(len(keys), None, dtype=object)
-    for source, rows in pd.Series(np.arange(len(keys))).groupby(keys["source"].to_numpy(dtype=object)).indices.items():
-        text = documents.get(source)
-        if text is None:
-            error[rows] = "its source's document could not be read"
-            continue
-        doc = fold_document(text)
-        _locate_in(doc, [quotes[i] for i in rows], occurrence[rows], rows, start, stop, error)
+    error[doc < 0] = "its source's document could not be read"
+    lookup = (doc >= 0) & (occurrence == 1) & arrow_ok
+    _match_lines(documents, names, doc, np.flatnonzero(lookup), folded, start, stop)
+    rest = np.flatnonzero((doc >= 0) & (start < 0))
+    if len(rest):
+        texts = np.asarray(folded.take(pa.array(rest)).to_pylist(), dtype=object)
+        texts[~arrow_ok[rest]] = [fold_whitespace(q) for q in raw_quotes[rest[~arrow_ok[rest]]]]
+        for d, part in pd.Series(np.arange(len(rest))).groupby(doc[rest]).indices.items():
+            found = fold_document(documents[names[d]])
+            _search_in(found, texts[part].tolist(), occurrence[rest[part]], rest[part], start, stop, error)
+    missing = start < 0
     return pd.DataFrame(
         {
-            "span_start": pd.array(np.where(start >= 0, start, None), dtype="Int64"),
-            "span_end": pd.array(np.where(stop >= 0, stop, None), dtype="Int64"),
+            "span_start": pd.arrays.IntegerArray(np.where(missing, 0, start), missing),
+            "span_end": pd.arrays.IntegerArray(np.where(missing, 0, stop), missing),
             "quote_error": error,
         },
         index=keys.index,
     )
 
 
-def _locate_in(
+def _match_lines(
+    documents: dict[str, str],
+    names: list[str],
+    doc: np.ndarray,
+    rows: np.ndarray,
+    folded: pa.Array,
+    start: np.ndarray,
+    stop: np.ndarray,
+) -> None:
+    """Fill ``start``/``stop`` at the ``rows`` whose folded quote is a whole line of their
+    document (number ``doc[row]`` in ``names``). Documents are taken in batches of about
+    :data:`_BATCH_CHARS` characters, which bounds the memory of the line tables."""
+    rows = rows[np.argsort(doc[rows], kind="stable")]
+    sizes = np.fromiter((len(documents[name]) for name in names), dtype=np.int64, count=len(names))
+    batch_of = np.cumsum(sizes) // _BATCH_CHARS
+    for first_doc, end_doc in zip(*_runs(batch_of)):
+        part = rows[np.searchsorted(doc[rows], first_doc) : np.searchsorted(doc[rows], end_doc)]
+        if not len(part):
+            continue
+        lines = document_lines([documents[name] for name in names[first_doc:end_doc]])
+        at = match_whole_lines(lines, _keyed(pa.array(doc[part] - first_doc, pa.int64()), folded.take(pa.array(part))))
+        part, at = part[at >= 0], at[at >= 0]
+        start[part], stop[part] = lines.first[at], lines.stop[at]
+
+
+def _runs(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end (exclusive) positions of the runs of equal values in ``labels``."""
+    cut = np.flatnonzero(labels[1:] != labels[:-1]) + 1
+    return np.r_[0, cut], np.r_[cut, len(labels)]
+
+
+def _arrow_quotes(quotes: np.ndarray) -> tuple[pa.Array, np.ndarray]:
+    """Quotes as an Arrow array, and which of them it holds: a quote with a lone surrogate
+    (which YAML escapes allow) becomes empty there and is searched in Python."""
+    try:
+        return pa.array(quotes, type=pa.large_string()), np.ones(len(quotes), dtype=bool)
+    except (pa.ArrowException, UnicodeError):
+        ok = np.array([_is_utf8(q) for q in quotes], dtype=bool)
+        return pa.array([q if k else "" for q, k in zip(quotes, ok)], type=pa.large_string()), ok
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _search_in(
     doc: FoldedDocument,
     quotes: list[str],
     occurrence: np.ndarray,
@@ -206,13 +269,11 @@ def _locate_in(
     stop: np.ndarray,
     error: np.ndarray,
 ) -> None:
-    """Fill ``start``/``stop``/``error`` at ``rows`` for the quotes of one document."""
-    lines = doc.lines
-    at = np.fromiter((lines.get(q, -1) for q in quotes), dtype=np.int64, count=len(quotes))
-    at[occurrence != 1] = -1
+    """Fill ``start``/``stop``/``error`` at ``rows`` for quotes of one document that are not
+    whole lines: each distinct (quote, occurrence) is searched once."""
     scanned: dict[tuple[str, int], int] = {}
-    for k in np.flatnonzero(at < 0):  # not a whole line: scan (each distinct quote once)
-        key = (quotes[k], int(occurrence[k]))
+    at = np.empty(len(quotes), dtype=np.int64)
+    for k, key in enumerate(zip(quotes, occurrence.tolist())):
         if key not in scanned:
             scanned[key] = _scan(doc.folded, *key)
         at[k] = scanned[key]

@@ -340,12 +340,12 @@ def _evidence(claims: pd.DataFrame, sources: pd.DataFrame, documents: dict[str, 
     )
     if err.any():
         out, spans = out[~err], spans[~err]
-    src = sources.set_index("source")
+    at = pd.Index(sources["source"].to_numpy(dtype=object)).get_indexer(out["source"].to_numpy(dtype=object))
     return out.assign(
-        span_start=spans["span_start"].astype(np.int64),
-        span_end=spans["span_end"].astype(np.int64),
-        document=out["source"].map(src["document"]).astype(object),
-        language=out["source"].map(src["language"]).astype(object),
+        span_start=spans["span_start"].to_numpy(dtype=np.int64),
+        span_end=spans["span_end"].to_numpy(dtype=np.int64),
+        document=object_column(sources["document"].to_numpy(dtype=object)[at], out.index),
+        language=object_column(sources["language"].to_numpy(dtype=object)[at], out.index),
     )
 
 

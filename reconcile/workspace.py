@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -384,11 +385,18 @@ def _read_parquet_claims(path: Path, rel: str, problems: Problems) -> pd.DataFra
 
 def _parquet_cells(column: pa.ChunkedArray) -> np.ndarray:
     """A Parquet column as Python values (None for null and for empty text), like the
-    cells of a YAML or CSV claim file; empty strings are found by pyarrow, not per cell."""
-    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-        column = pc.if_else(pc.equal(column, ""), pa.scalar(None, column.type), column)
+    cells of a YAML or CSV claim file; empty strings are found by pyarrow, not per cell.
+
+    Text is dictionary-encoded first, so a string repeated across rows (a subject, a
+    property, a value) becomes one Python object shared by its cells, interned so that
+    files share it too: memory is paid once per distinct string, and hashing it (which
+    Python caches in the object) and comparing it (identity first) are nearly free in
+    every later group-by.
+    """
     if pa.types.is_dictionary(column.type):
         column = column.cast(column.type.value_type)
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        return _shared_text(column.combine_chunks())
     cells = column.to_numpy(zero_copy_only=False)
     if cells.dtype != object:
         cells = cells.astype(object)
@@ -396,3 +404,15 @@ def _parquet_cells(column: pa.ChunkedArray) -> np.ndarray:
     if missing.any():
         cells[missing] = None
     return cells
+
+
+def _shared_text(text: pa.Array) -> np.ndarray:
+    """Text cells as Python strings, one object per distinct string; None for null or ""."""
+    encoded = pc.dictionary_encode(text)
+    distinct = encoded.dictionary.to_pylist()
+    if len(distinct) <= len(text) // 2:
+        distinct = [sys.intern(s) for s in distinct]
+    lookup = np.array([*distinct, None], dtype=object)
+    lookup[[i for i, s in enumerate(distinct) if not s]] = None
+    codes = pc.fill_null(encoded.indices, len(distinct)).to_numpy(zero_copy_only=False)
+    return lookup.take(codes)

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reconcile.normalize.text import fold_whitespace
-from reconcile.quotes import fold_document, fold_whitespace_many, locate_quotes
+from reconcile.quotes import document_lines, fold_whitespace_many, locate_quotes, match_whole_lines
 
 CHARS = list("ab ج\t\n\r\u00a0\u3000\u2028\x1cسل.") + ["\r\n"]
 texts = st.lists(st.sampled_from(CHARS), max_size=40).map("".join)
@@ -65,14 +65,22 @@ def test_strings_with_nul_fold_one_by_one():
 
 
 @settings(max_examples=300, deadline=None)
-@given(texts)
-def test_line_index_holds_each_line_occurring_once(document):
-    doc = fold_document(document)
-    lines = [fold_whitespace(line) for line in document.splitlines()]
-    once = {line for line in lines if line and lines.count(line) == 1}
-    assert set(doc.lines) == once
-    for key, start in doc.lines.items():
-        assert doc.folded[start : start + len(key)] == key
+@given(st.lists(texts, min_size=1, max_size=3))
+def test_whole_lines_are_the_lines_occurring_once_with_their_spans(documents):
+    lines = document_lines(documents)
+    at = match_whole_lines(lines, lines.keys)
+    got = {k: (lines.first[i], lines.stop[i]) for k, i in zip(lines.keys.to_pylist(), at.tolist()) if i >= 0}
+    expected = {}
+    for k, document in enumerate(documents):
+        pos, spans = 0, {}
+        for line in document.splitlines(keepends=True):
+            key = fold_whitespace(line)
+            if key:
+                first = pos + len(line) - len(line.lstrip())
+                spans.setdefault(key, []).append((first, pos + len(line.rstrip())))
+            pos += len(line)
+        expected.update({f"{k}\x00{key}": at[0] for key, at in spans.items() if len(at) == 1})
+    assert got == expected
 
 
 @settings(max_examples=300, deadline=None)
@@ -94,7 +102,35 @@ def test_spans_match_the_reference(document, asked):
             assert pd.isna(row["quote_error"])
 
 
+def test_a_quote_pyarrow_cannot_hold_is_searched_in_python():
+    keys = pd.DataFrame({"source": ["s", "s"], "quote": pd.Series(["bad \ud800", "line two"], dtype=object), "occurrence": [1, 1]})
+    got = locate_quotes({"s": "line one\nline two\n"}, keys)
+    assert got["quote_error"].iloc[0].startswith("quote not found")
+    assert (got["span_start"].iloc[1], got["span_end"].iloc[1]) == (9, 17)
+
+
 def test_missing_document_and_empty_quote_are_explained():
     keys = pd.DataFrame({"source": ["s", "t"], "quote": ["  ", "x"], "occurrence": [1, 1]})
     got = locate_quotes({"s": "some text"}, keys)
     assert got["quote_error"].tolist() == ["empty quote", "its source's document could not be read"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(texts, min_size=1, max_size=4), st.integers(1, 30))
+def test_spans_do_not_depend_on_how_documents_are_batched(documents, batch_chars):
+    from reconcile import quotes
+
+    docs = {f"d{k}": text for k, text in enumerate(documents)}
+    rows = [(name, line) for name, text in docs.items() for line in text.splitlines()]
+    keys = pd.DataFrame({"source": [s for s, _ in rows] + ["d0"], "quote": [q for _, q in rows] + ["a"], "occurrence": 1})
+    whole = locate_quotes(docs, keys)
+    saved = quotes._BATCH_CHARS
+    quotes._BATCH_CHARS = batch_chars
+    try:
+        batched = locate_quotes(docs, keys)
+    finally:
+        quotes._BATCH_CHARS = saved
+    pd.testing.assert_frame_equal(batched, whole)
+    for (source, quote), (_, row) in zip([*rows, ("d0", "a")], whole.iterrows()):
+        expected = reference_span(docs[source], quote, 1)
+        assert (None if pd.isna(row["span_start"]) else (row["span_start"], row["span_end"])) == expected
