@@ -109,9 +109,72 @@ def type_values(
 def _type_entities(
     ent: pd.DataFrame, registry: Registry, gaz: Gazetteer, problems: Problems, cols: dict[str, np.ndarray], bad: np.ndarray
 ) -> pd.DataFrame:
-    """Entity and entity-set values: one name per row, each distinct name resolved once."""
+    """Entity and entity-set values, typed once per distinct value text.
+
+    A value text whose names all resolve exactly, with the number of names and the entity
+    kinds its property allows, is typed once and its columns are taken by every row that
+    states it (the ``value_ids`` tuple is shared). The other rows, to be reported (unknown
+    names, wrong kinds, fuzzy matches to confirm) or holding YAML lists, are typed row by
+    row by :func:`_type_entities_by_row`.
+    """
     if ent.empty:
         return pd.DataFrame()
+    cells = ent["value"].to_numpy(dtype=object)
+    text = np.fromiter((type(v) is str for v in cells), dtype=bool, count=len(cells))
+    codes, values = pd.factorize(cells[text])
+    typed = _type_entity_texts(values, gaz)
+    fast = np.flatnonzero(text)
+    counts = typed["count"][codes]
+    ok = typed["ok"][codes] & (counts > 0) & ((counts == 1) | (ent["value_type"].to_numpy(dtype=object)[fast] != "entity"))
+    ok &= _kinds_allowed(ent["property"].to_numpy(dtype=object)[fast], typed["kinds"][codes], registry)
+    at = ent.index.to_numpy()[fast[ok]]
+    for col in ("value_ids", "value_norm", "value_label"):
+        cols[col][at] = typed[col][codes[ok]]
+    rest = np.ones(len(ent), dtype=bool)
+    rest[fast[ok]] = False
+    if not rest.any():
+        return pd.DataFrame()
+    return _type_entities_by_row(ent[rest], registry, gaz, problems, cols, bad)
+
+
+def _type_entity_texts(values: np.ndarray, gaz: Gazetteer) -> dict[str, np.ndarray]:
+    """For each distinct value text: whether all its names resolve exactly (``ok``), how
+    many names it has, the frozenset of its entities' kinds, and its typed columns."""
+    names = [_as_name_list(v) for v in values]
+    count = np.fromiter(map(len, names), dtype=np.int64, count=len(names))
+    owner = np.repeat(np.arange(len(values)), count)
+    flat = pd.Series([fold_whitespace(n) for ns in names for n in ns], dtype=object)
+    res = gaz.resolve_many(flat)
+    exact = (res["id"].notna() & res["method"].ne("fuzzy")).to_numpy()
+    ok = np.bincount(owner[~exact], minlength=len(values)) == 0
+    ids = res["id"].to_numpy(dtype=object)
+    kinds = res["kind"].to_numpy(dtype=object)
+    kind_sets = np.empty(len(values), dtype=object)
+    for k, (a, b) in enumerate(zip(np.r_[0, np.cumsum(count)][:-1].tolist(), np.cumsum(count).tolist())):
+        kind_sets[k] = frozenset(kinds[a:b].tolist())
+    typed = {col: np.full(len(values), None, dtype=object) for col in ("value_ids", "value_norm", "value_label")}
+    good = ok[owner]
+    _ids_per_owner(owner[good], ids[good], gaz, typed)
+    return {"ok": ok, "count": count, "kinds": kind_sets, **typed}
+
+
+def _kinds_allowed(properties: np.ndarray, kind_sets: np.ndarray, registry: Registry) -> np.ndarray:
+    """Whether each row's property takes every kind of its value's entities (checked once
+    per distinct pair of property and kinds)."""
+    pairs = pd.MultiIndex.from_arrays([properties, kind_sets])
+    codes, distinct = pd.factorize(pairs)
+    allowed = {pid: set(spec.entity_kinds) for pid, spec in registry.properties.items()}
+    verdict = np.array(
+        [not allowed.get(p) or kinds <= allowed[p] for p, kinds in distinct] + [False], dtype=bool
+    )
+    return verdict[codes]
+
+
+def _type_entities_by_row(
+    ent: pd.DataFrame, registry: Registry, gaz: Gazetteer, problems: Problems, cols: dict[str, np.ndarray], bad: np.ndarray
+) -> pd.DataFrame:
+    """Entity and entity-set values, one name per row (each distinct name resolved once),
+    with every problem reported at its claim's file and line."""
     kinds_allowed = {pid: set(spec.entity_kinds) for pid, spec in registry.properties.items()}
     names = map_distinct(ent["value"], _as_name_list)
     counts = names.map(len)
@@ -166,10 +229,19 @@ def _type_entities(
         exploded, exploded["name"], exploded.filter(like="r_").rename(columns=lambda c: c[2:]), "value"
     )
     good = exploded[~failed]
-    # Distinct ids of each claim, sorted: sort (claim, id) pairs, drop repeats, cut at
-    # claim changes. Claims naming one entity (the common case) need no tuple joining.
-    row = good.index.to_numpy()
-    id_codes, id_values = pd.factorize(good["r_id"].to_numpy(dtype=object), sort=True)  # codes in id order
+    _ids_per_owner(good.index.to_numpy(), good["r_id"].to_numpy(dtype=object), gaz, cols)
+    return resolutions
+
+
+def _ids_per_owner(owner: np.ndarray, ids: np.ndarray, gaz: Gazetteer, cols: dict[str, np.ndarray]) -> None:
+    """Fill ``value_ids``, ``value_norm`` and ``value_label`` at each owner (a row position)
+    from the entity ids it names (one id per element of ``owner``, repeats allowed).
+
+    Distinct ids of each owner, sorted: sort (owner, id) pairs, drop repeats, cut at owner
+    changes. Owners naming one entity (the common case) need no tuple joining.
+    """
+    row = owner
+    id_codes, id_values = pd.factorize(ids, sort=True)  # codes in id order
     order = np.lexsort((id_codes, row))
     row, id_codes = row[order], id_codes[order]
     first = np.r_[True, (row[1:] != row[:-1]) | (id_codes[1:] != id_codes[:-1])] if len(row) else np.zeros(0, bool)
@@ -186,7 +258,6 @@ def _type_entities(
     cols["value_label"][rows[single]] = labels.reindex(one_id).to_numpy(dtype=object)
     if (~single).any():
         _join_sets(ids[np.repeat(~single, sizes)], sizes[~single], rows[~single], labels, cols)
-    return resolutions
 
 
 def _join_sets(ids: np.ndarray, sizes: np.ndarray, rows: np.ndarray, labels: pd.Series, cols: dict[str, np.ndarray]) -> None:
