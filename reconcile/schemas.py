@@ -12,10 +12,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow
+import pyarrow.compute as pc
 from pandera.typing import Series
 
 from .frames import map_distinct
@@ -38,6 +42,8 @@ TEXT_COLUMNS = (
 
 CAPTURE_PATTERN = r"^(manual|extracted(:[\w.\-/ ]+)?)$"
 CLAIM_ID_PATTERN = r"^[\w][\w.:\-/]*$"
+#: :data:`CLAIM_ID_PATTERN` for ASCII ids, in RE2 (it accepts no id the pattern refuses).
+CLAIM_ID_ASCII = r"^[A-Za-z0-9_][A-Za-z0-9_.:\-/]*$"
 
 #: For each pandera check name: (message, what was expected). ``{value}`` is the failure case.
 CHECK_TEXT: dict[str, tuple[str, str]] = {
@@ -76,6 +82,37 @@ def _per_distinct(test: Callable[[object], bool], name: str) -> pa.Check:
     return pa.Check(lambda column: map_distinct(column, test).astype(bool), name=name)
 
 
+def _matches(pattern: str, name: str, ascii_pattern: str | None = None) -> pa.Check:
+    """pandera's ``str_matches`` (Python ``re.match``; cells that are not text fail), each
+    distinct cell tested once.
+
+    With ``ascii_pattern``, a RE2 expression that must accept only strings ``pattern``
+    accepts (such as ``pattern`` with ``\\w`` written as ASCII classes), pyarrow decides the
+    cells it accepts in one pass and Python's ``re`` only the others: ids are all distinct,
+    so testing them once each still means a million ``re`` calls otherwise.
+    """
+    compiled = re.compile(pattern)
+
+    def test(value: object) -> bool:
+        return isinstance(value, str) and compiled.match(value) is not None
+
+    def check(column: pd.Series) -> pd.Series:
+        accepted = np.zeros(len(column), dtype=bool)
+        if ascii_pattern is not None:
+            try:
+                text = pyarrow.array(column.to_numpy(dtype=object), type=pyarrow.large_string(), from_pandas=True)
+                accepted = pc.fill_null(pc.match_substring_regex(text, ascii_pattern), False).to_numpy(zero_copy_only=False)
+            except (pyarrow.ArrowException, UnicodeError):  # cells that are not text, lone surrogates
+                pass
+        if accepted.all():
+            return pd.Series(accepted, index=column.index)
+        rest = ~accepted
+        accepted[rest] = map_distinct(column[rest], test).to_numpy(dtype=bool)
+        return pd.Series(accepted, index=column.index)
+
+    return pa.Check(check, name=name)
+
+
 def _is_bool_like(value: object) -> bool:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return True
@@ -110,7 +147,7 @@ def claim_input_schema(sources: list[str], properties: list[str]) -> pa.DataFram
         {
             "id": pa.Column(
                 None,
-                [pa.Check.str_matches(CLAIM_ID_PATTERN, name="id_format")],
+                [_matches(CLAIM_ID_PATTERN, "id_format", ascii_pattern=CLAIM_ID_ASCII)],
                 nullable=False,
                 unique=True,
                 coerce=False,
@@ -122,7 +159,7 @@ def claim_input_schema(sources: list[str], properties: list[str]) -> pa.DataFram
             "quote": pa.Column(None, nullable=False),
             "complete": pa.Column(None, _per_distinct(_is_bool_like, "boolean"), nullable=True),
             "confidence": pa.Column(None, _per_distinct(_confidence_ok, "confidence_range"), nullable=True),
-            "capture": pa.Column(None, pa.Check.str_matches(CAPTURE_PATTERN, name="capture_kind"), nullable=True),
+            "capture": pa.Column(None, _matches(CAPTURE_PATTERN, "capture_kind"), nullable=True),
             "occurrence": pa.Column(None, _per_distinct(_occurrence_ok, "positive_occurrence"), nullable=True),
         },
         strict=False,
@@ -160,7 +197,7 @@ def failures_to_problems(
     points at the line of the offending field.
     """
     try:
-        schema.validate(frame, lazy=True)
+        schema.validate(frame, lazy=True, inplace=True)  # checks only: no copy of the frame
         return pd.Index([])
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases

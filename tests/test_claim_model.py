@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reconcile.pipeline import load
-from reconcile.schemas import TEXT_COLUMNS, ClaimModel
+from reconcile.schemas import CLAIM_ID_PATTERN, TEXT_COLUMNS, ClaimModel, claim_input_schema
 
 
 @pytest.fixture(scope="module")
@@ -53,3 +56,17 @@ def test_input_checks_point_at_each_bad_cell(runner, mini):
     assert result.output.count("confidence 1.5 is out of range") == 2
     assert "claim a-1" in result.output and "claim a-2" in result.output
     assert "occurrence 0 is not a positive whole number" in result.output
+
+
+ID_CHARS = st.sampled_from(list("aZ09_.:-/ \n\t") + ["ج", "é", "\u0301", "٣", "\u00b2", "\ud800"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.lists(ID_CHARS, max_size=6).map("".join), st.integers(), st.none()), max_size=12))
+def test_the_id_check_accepts_exactly_what_python_re_accepts(ids):
+    """The id check decides ASCII ids in pyarrow; its verdicts are Python's ``re.match``."""
+    schema = claim_input_schema(["s"], ["p"])
+    check = schema.columns["id"].checks[0]
+    column = pd.Series(ids, dtype=object)
+    got = check._check_fn(column).tolist()
+    assert got == [isinstance(v, str) and re.match(CLAIM_ID_PATTERN, v) is not None for v in ids]
