@@ -34,11 +34,13 @@ __all__ = [
     "CHECK_TEXT",
 ]
 
-#: Text columns of :class:`ClaimModel`.
-TEXT_COLUMNS = (
-    "claim_id", "source", "subject", "property", "value_type", "value", "value_label", "date_precision",
-    "qty_approx", "as_of", "quote", "language", "document", "file",
+#: Text columns of :class:`ClaimModel` that every claim has.
+REQUIRED_TEXT_COLUMNS = (
+    "claim_id", "source", "subject", "property", "value_type", "value", "value_label", "quote", "language",
+    "document", "file",
 )
+#: Text columns of :class:`ClaimModel`.
+TEXT_COLUMNS = (*REQUIRED_TEXT_COLUMNS, "date_precision", "qty_approx", "as_of")
 
 CAPTURE_PATTERN = r"^(manual|extracted(:[\w.\-/ ]+)?)$"
 CLAIM_ID_PATTERN = r"^[\w][\w.:\-/]*$"
@@ -270,16 +272,19 @@ class ClaimModel(pa.DataFrameModel):
 
     Text columns hold Python ``str`` objects (``object`` dtype: rules and reports read them
     element by element, which is several times slower on Arrow strings); the check
-    :meth:`text_columns_hold_text` verifies that in one C pass per column.
+    :meth:`text_columns_hold_text` verifies that in one C pass per column. That pass also
+    proves the required text columns (:data:`REQUIRED_TEXT_COLUMNS`) hold no missing value,
+    so they are declared ``nullable=True`` to pandera, whose own null check would walk each
+    column of Python objects again (a second per million claims and column set).
     """
 
-    claim_id: Series[object] = pa.Field(unique=True)
-    source: Series[object]
-    subject: Series[object]
-    property: Series[object]
-    value_type: Series[object] = pa.Field(isin=["entity", "entity_set", "date", "quantity", "status", "text"])
-    value: Series[object]
-    value_label: Series[object]
+    claim_id: Series[object] = pa.Field(unique=True, nullable=True)
+    source: Series[object] = pa.Field(nullable=True)
+    subject: Series[object] = pa.Field(nullable=True)
+    property: Series[object] = pa.Field(nullable=True)
+    value_type: Series[object] = pa.Field(nullable=True, isin=["entity", "entity_set", "date", "quantity", "status", "text"])
+    value: Series[object] = pa.Field(nullable=True)
+    value_label: Series[object] = pa.Field(nullable=True)
     complete: Series[bool]
     date_start: Series[pd.Timestamp] = pa.Field(nullable=True)
     date_end: Series[pd.Timestamp] = pa.Field(nullable=True)
@@ -293,20 +298,21 @@ class ClaimModel(pa.DataFrameModel):
     as_of_end: Series[pd.Timestamp] = pa.Field(nullable=True)
     valid_from_start: Series[pd.Timestamp] = pa.Field(nullable=True)
     valid_to_end: Series[pd.Timestamp] = pa.Field(nullable=True)
-    quote: Series[object]
+    quote: Series[object] = pa.Field(nullable=True)
     span_start: Series[int] = pa.Field(ge=0)
     span_end: Series[int] = pa.Field(ge=0)
-    language: Series[object]
-    document: Series[object]
-    file: Series[object]
+    language: Series[object] = pa.Field(nullable=True)
+    document: Series[object] = pa.Field(nullable=True)
+    file: Series[object] = pa.Field(nullable=True)
     line: Series[int] = pa.Field(nullable=True)
     confidence: Series[float] = pa.Field(ge=0, le=1)
 
     @pa.dataframe_check
     def text_columns_hold_text(cls, frame: pd.DataFrame) -> bool:
-        """Every text column holds only strings (and missing values where nullable)."""
+        """Every text column holds only strings; missing values only in the optional ones."""
         return all(
-            pd.api.types.infer_dtype(frame[col], skipna=True) in ("string", "empty") for col in TEXT_COLUMNS
+            pd.api.types.infer_dtype(frame[col], skipna=col not in REQUIRED_TEXT_COLUMNS) in ("string", "empty")
+            for col in TEXT_COLUMNS
         )
 
     class Config:

@@ -417,7 +417,7 @@ def _finish(claims: pd.DataFrame) -> pd.DataFrame:
     for col in ("span_start", "span_end", "occurrence"):
         columns[col] = claims[col].astype(np.int64)
     out = pd.DataFrame({c: columns[c] for c in CLAIM_COLUMNS}, index=claims.index, copy=False)
-    text_cols = [c for c in out.columns if pd.api.types.is_string_dtype(out[c]) and out[c].dtype != object]
+    text_cols = [c for c in out.columns if out[c].dtype != object and pd.api.types.is_string_dtype(out[c])]
     out = out.astype({c: object for c in text_cols})
     if not sorted_by_file_and_line(out):
         out = out.sort_values(["file", "line", "claim_id"], kind="stable")

@@ -161,11 +161,13 @@ def _type_entity_texts(values: np.ndarray, gaz: Gazetteer) -> dict[str, np.ndarr
 def _kinds_allowed(properties: np.ndarray, kind_sets: np.ndarray, registry: Registry) -> np.ndarray:
     """Whether each row's property takes every kind of its value's entities (checked once
     per distinct pair of property and kinds)."""
-    pairs = pd.MultiIndex.from_arrays([properties, kind_sets])
-    codes, distinct = pd.factorize(pairs)
+    prop_codes, props = pd.factorize(properties)
+    set_codes, sets = pd.factorize(kind_sets)
+    codes, pairs = pd.factorize(prop_codes.astype(np.int64) * len(sets) + set_codes)
     allowed = {pid: set(spec.entity_kinds) for pid, spec in registry.properties.items()}
     verdict = np.array(
-        [not allowed.get(p) or kinds <= allowed[p] for p, kinds in distinct] + [False], dtype=bool
+        [not allowed.get(p) or kinds <= allowed[p] for p, kinds in zip(props[pairs // len(sets)], sets[pairs % len(sets)])],
+        dtype=bool,
     )
     return verdict[codes]
 

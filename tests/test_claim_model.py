@@ -35,6 +35,20 @@ def test_a_number_in_a_text_column_fails(claims, column):
         ClaimModel.validate(broken)
 
 
+@pytest.mark.parametrize("column", ["claim_id", "value", "file"])
+def test_a_missing_required_text_fails(claims, column):
+    broken = claims.copy()
+    broken.loc[3, column] = None
+    with pytest.raises(pa.errors.SchemaError, match="text_columns_hold_text"):
+        ClaimModel.validate(broken)
+
+
+def test_optional_text_may_be_missing(claims):
+    optional = claims.copy()
+    optional.loc[3, "as_of"] = None
+    ClaimModel.validate(optional)
+
+
 def test_a_negative_span_fails(claims):
     broken = claims.copy()
     broken.loc[0, "span_start"] = -1

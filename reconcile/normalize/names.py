@@ -100,6 +100,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from ruamel.yaml import YAML
 
+from ..frames import map_distinct
 from .text import fold
 
 __all__ = [
@@ -343,9 +344,10 @@ class Gazetteer:
         matched. Missing values are unresolved.
         """
         kkey = _kinds_key(kinds)
-        present = np.flatnonzero(names.notna().to_numpy())
-        raw = pd.Series(names.to_numpy(dtype=object)[present], dtype=object).map(str).str.strip()
-        codes, uniq = pd.factorize(raw)
+        cells = names.to_numpy(dtype=object)
+        present = np.flatnonzero(~pd.isna(cells))
+        raw = map_distinct(pd.Series(cells[present], dtype=object), lambda v: str(v).strip())
+        codes, uniq = pd.factorize(raw.to_numpy(dtype=object))
         # Per distinct raw string: an id, or its folded key; per distinct key: one resolution.
         by_id = {u: r for u in uniq if (r := self._by_id(u, kkey)) is not None}
         keys = pd.Series(uniq, index=uniq, dtype=object).map(fold)
