@@ -333,11 +333,11 @@ def _type_quantities(rows: pd.DataFrame, problems: Problems, cols: dict[str, np.
     cols["qty_unit"][at] = unit_code.to_numpy(dtype=object)
     # Canonical text and label depend only on (amount, approximation, unit): build them
     # once per distinct triple.
-    triples = pd.DataFrame(
-        {"amount": okq["qty_amount"].to_numpy(dtype=float), "approx": okq["qty_approx"].to_numpy(dtype=object),
-         "unit": unit_code.fillna("").to_numpy(dtype=object)}
+    codes, uniq = _distinct_rows(
+        okq["qty_amount"].to_numpy(dtype=float),
+        okq["qty_approx"].to_numpy(dtype=object),
+        unit_code.fillna("").to_numpy(dtype=object),
     )
-    codes, uniq = pd.factorize(pd.MultiIndex.from_frame(triples))
     norm = np.empty(len(uniq), dtype=object)
     label = np.empty(len(uniq), dtype=object)
     for k, (amount, approx, unit) in enumerate(uniq):
@@ -347,6 +347,18 @@ def _type_quantities(rows: pd.DataFrame, problems: Problems, cols: dict[str, np.
         label[k] = " ".join(f"{canon} {amount:,.10g} {_unit_words(unit)}".split())
     cols["value_norm"][at] = norm.take(codes)
     cols["value_label"][at] = label.take(codes)
+
+
+def _distinct_rows(*columns: np.ndarray) -> tuple[np.ndarray, list[tuple]]:
+    """Codes of the distinct rows of ``columns`` (aligned arrays; NaN is a value) and each
+    distinct row as a tuple. Each column is factorized and its codes folded into the
+    running codes, which stay dense (below the number of rows), so they cannot overflow."""
+    combined = np.zeros(len(columns[0]), dtype=np.int64)
+    for column in columns:
+        codes, uniques = pd.factorize(column, use_na_sentinel=False)
+        combined = pd.factorize(combined * len(uniques) + codes)[0].astype(np.int64)
+    _, first = np.unique(combined, return_index=True)  # codes number first appearances
+    return combined, list(zip(*(np.asarray(column, dtype=object)[first] for column in columns)))
 
 
 def _type_statuses(
