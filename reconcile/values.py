@@ -88,14 +88,17 @@ def type_values(
         else:
             cols[col] = np.full(n, np.datetime64("NaT"), dtype=kind)
     bad = np.zeros(n, dtype=bool)
-    value_type = claims["value_type"].to_numpy(dtype=object)
-    resolutions = _type_entities(
-        claims[np.isin(value_type, ["entity", "entity_set"])], registry, gaz, problems, cols, bad
-    )
-    _type_dates(claims[value_type == "date"], problems, cols, bad)
-    _type_quantities(claims[value_type == "quantity"], problems, cols, bad)
-    _type_statuses(claims[value_type == "status"], registry, problems, cols, bad)
-    texts = claims[value_type == "text"]
+    type_codes, types = pd.factorize(claims["value_type"].to_numpy(dtype=object))
+
+    def of_type(*names: str) -> pd.DataFrame:
+        wanted = pd.Index(types).get_indexer(list(names))
+        return claims[np.isin(type_codes, wanted[wanted >= 0])]
+
+    resolutions = _type_entities(of_type("entity", "entity_set"), registry, gaz, problems, cols, bad)
+    _type_dates(of_type("date"), problems, cols, bad)
+    _type_quantities(of_type("quantity"), problems, cols, bad)
+    _type_statuses(of_type("status"), registry, problems, cols, bad)
+    texts = of_type("text")
     if len(texts):
         folded = map_distinct(texts["value"], lambda v: fold_whitespace(scalar_text(v)))
         cols["value_norm"][texts.index] = folded.to_numpy()
@@ -120,7 +123,10 @@ def _type_entities(
     if ent.empty:
         return pd.DataFrame()
     cells = ent["value"].to_numpy(dtype=object)
-    text = np.fromiter((type(v) is str for v in cells), dtype=bool, count=len(cells))
+    if pd.api.types.infer_dtype(cells, skipna=False) == "string":  # one C pass: all text
+        text = np.ones(len(cells), dtype=bool)
+    else:
+        text = np.fromiter((type(v) is str for v in cells), dtype=bool, count=len(cells))
     codes, values = pd.factorize(cells[text])
     typed = _type_entity_texts(values, gaz)
     fast = np.flatnonzero(text)
