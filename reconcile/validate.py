@@ -109,9 +109,8 @@ def _check_input(raw: RawWorkspace, sources: pd.DataFrame, problems: Problems) -
         claims, claim_input_schema(known_sources, sorted(raw.registry.properties)), problems
     )
     _suggest_properties(claims, raw.registry, problems)
-    ok = ~claims.index.isin(bad) & claims["source"].isin(known_sources) & claims["property"].isin(list(raw.registry.properties))
-    if not ok.all():
-        claims = claims[ok]
+    if len(bad):  # unknown sources and properties are among the failures
+        claims = claims[~claims.index.isin(bad)]
     return claims.rename(columns={"id": "claim_id"})
 
 
