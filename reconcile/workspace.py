@@ -409,12 +409,12 @@ def _parquet_cells(column: pa.ChunkedArray) -> np.ndarray:
 def _shared_text(text: pa.Array) -> np.ndarray:
     """Text cells as Python strings, one object per distinct string; None for null or "".
 
-    Columns whose cells are mostly distinct (ids, quotes: judged on a sample of
+    Columns whose cells are nearly all distinct (ids, quotes: judged on a sample of
     :data:`_SAMPLE` cells) have nothing to share and are converted directly.
     """
     blank = pc.fill_null(pc.equal(text, ""), True).to_numpy(zero_copy_only=False)
     sample = text.slice(0, _SAMPLE)
-    if len(sample) and pc.count_distinct(sample).as_py() > len(sample) // 2:
+    if len(sample) and pc.count_distinct(sample).as_py() > 0.9 * len(sample):
         cells = text.to_numpy(zero_copy_only=False)
     else:
         encoded = pc.dictionary_encode(text)
