@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import operator
+from functools import cached_property
+from itertools import chain, repeat
 from json.encoder import encode_basestring as _encode_text
-from typing import Any
+from operator import itemgetter, methodcaller
+from typing import Any, Iterable
 
 import numpy as np
 import pandas as pd
@@ -36,12 +38,16 @@ __all__ = ["ConflictModel", "run_rules", "fingerprint", "SEVERITY_RANK"]
 SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
 
 
-def _sides_ok(sides: Any) -> bool:
-    """At least two sides, with distinct values, each backed by at least one claim."""
-    if not isinstance(sides, list) or len(sides) < 2:
-        return False
-    values = {_value_key(s.get("value")) for s in sides}
-    return len(values) == len(sides) and all(s.get("claims") for s in sides)
+def _sides_ok(column: pd.Series) -> np.ndarray:
+    """Per conflict: at least two sides, with distinct values, each backed by at least one
+    claim (a boolean array; all sides are checked at once, see :class:`_FlatSides`)."""
+    lists = column.tolist()
+    is_list = np.fromiter(map(isinstance, lists, repeat(list)), dtype=bool, count=len(lists))
+    flat = _FlatSides(lists if is_list.all() else [s if ok else [] for s, ok in zip(lists, is_list.tolist())])
+    value = _ValueKeys(list(map(methodcaller("get", "value"), flat.sides)))
+    backed = np.fromiter(map(bool, map(methodcaller("get", "claims"), flat.sides)), dtype=bool, count=len(flat.sides))
+    repeated = pd.Series(flat.conflict * np.int64(len(value.keys) + 1) + value.codes).duplicated().to_numpy()
+    return is_list & (flat.counts >= 2) & (flat.per_conflict(~backed | repeated) == 0)
 
 
 class ConflictModel(pa.DataFrameModel):
@@ -60,7 +66,7 @@ class ConflictModel(pa.DataFrameModel):
 
     @pa.check("sides", name="two_distinct_sides")
     def _two_distinct_sides(cls, sides: pd.Series) -> pd.Series:  # noqa: N805 - pandera classmethod check
-        return pd.Series([_sides_ok(s) for s in sides], index=sides.index, dtype=bool)
+        return pd.Series(_sides_ok(sides), index=sides.index, dtype=bool)
 
     class Config:
         strict = False
@@ -138,10 +144,13 @@ def run_rules(
     conflicts = pd.concat(frames, ignore_index=True)
     conflicts["sources"] = _conflict_sources(conflicts.pop(SOURCES_HINT), conflicts["sides"], claims)
     conflicts["internal"] = conflicts["sources"].map(len).eq(1)
-    sides, keys = zip(*map(_sorted_sides, conflicts["sides"]))
-    conflicts["sides"] = list(sides)
-    conflicts["fingerprint"] = _fingerprints(conflicts, keys)
-    conflicts["contested"] = [sum(len(s["claims"]) for s in ss) for ss in sides]
+    flat = _FlatSides(conflicts["sides"].tolist())
+    n_claims = flat.sort_claims()
+    value = _ValueKeys(list(map(itemgetter("value"), flat.sides)))
+    # Sides by support (most claims first), then by value (its canonical text).
+    conflicts["sides"] = flat.lists(np.lexsort((value.ranks, -n_claims, flat.conflict)))
+    conflicts["fingerprint"] = _fingerprints(conflicts, flat, value)
+    conflicts["contested"] = flat.per_conflict(n_claims)
     conflicts["_rank"] = conflicts["severity"].map(SEVERITY_RANK)
     conflicts = conflicts.sort_values(
         ["_rank", "subject", "property", "scope", "rule", "fingerprint"], kind="stable", na_position="first"
@@ -177,33 +186,140 @@ def _conflict_sources(given: pd.Series, sides: pd.Series, claims: pd.DataFrame) 
     return out
 
 
-def _fingerprints(conflicts: pd.DataFrame, keys: tuple[list[str], ...]) -> list[str]:
-    """Each conflict's fingerprint; conflicts that would share one get their scope added."""
-    columns = [conflicts[c].tolist() for c in ("rule", "subject", "property", "scope")]
-    prints = [_fingerprint_of_keys(r, s, p, k, None) for r, s, p, _, k in zip(*columns, keys)]
-    clash = pd.Series(prints).duplicated(keep=False).to_numpy()
-    for i in np.flatnonzero(clash).tolist():
-        prints[i] = _fingerprint_of_keys(columns[0][i], columns[1][i], columns[2][i], keys[i], str(columns[3][i]))
+def _fingerprints(conflicts: pd.DataFrame, flat: _FlatSides, value: _ValueKeys) -> list[str]:
+    """Each conflict's fingerprint; conflicts that would share one get their scope added.
+
+    The payloads of :func:`_fingerprint_of_keys` are built column by column: the JSON text
+    of each side's canonical text, joined per conflict in the order of those texts.
+    """
+    by_key = np.lexsort((value.ranks, flat.conflict))
+    listed = _joined(value.encoded_keys()[by_key], flat.starts, flat.counts, ", ")
+    rules, subjects, props = (
+        _ValueKeys(conflicts[c].tolist()).per_value().tolist() for c in ("rule", "subject", "property")
+    )
+    heads = [f"[{r}, {s}, {p}, [{v}], " for r, s, p, v in zip(rules, subjects, props, listed)]
+    prints = _hashes(head + "null]" for head in heads)
+    clash = np.flatnonzero(pd.Series(prints).duplicated(keep=False).to_numpy())
+    if len(clash):
+        scopes = _ValueKeys([str(s) for s in conflicts["scope"].to_numpy()[clash]]).per_value()
+        for i, scope in zip(clash.tolist(), scopes):
+            prints[i] = _hashes([heads[i] + scope + "]"])[0]
     return prints
 
 
-_support_then_value = operator.itemgetter(0, 1)
+def _hashes(payloads: Iterable[str]) -> list[str]:
+    """The first 16 hex digits of the SHA-256 of each payload (UTF-8)."""
+    return [hashlib.sha256(p.encode("utf-8")).hexdigest()[:16] for p in payloads]
 
 
-def _sorted_sides(sides: list[dict]) -> tuple[list[dict], list[str]]:
-    """Sides ordered by support (most claims first), then by value; claim ids sorted.
+def _joined(parts: np.ndarray, starts: np.ndarray, counts: np.ndarray, sep: str) -> list[str]:
+    """``sep.join`` of each run of ``parts`` (text), given by its start and length."""
+    parts = parts.tolist()
+    return [sep.join(parts[a : a + n]) for a, n in zip(starts.tolist(), counts.tolist())]
 
-    Returns the sides and their values' canonical texts (see :func:`_value_key`), in order.
-    A side whose claim ids are already a sorted list without repeats is kept as it is.
+
+class _ValueKeys:
+    """The canonical texts (:func:`_value_key`) of many values, each distinct one made once.
+
+    ``keys`` holds the distinct texts and ``codes`` the position of each value's text among
+    them (equal codes: equal texts). Text values, the common case, are told apart as they
+    are (two texts are equal exactly when their JSON texts are); other values go through
+    :func:`_value_key` one by one.
     """
-    keyed = []
-    for side in sides:
-        claims = sorted(set(side["claims"]))
-        if type(side) is not dict or type(side["claims"]) is not list or claims != side["claims"]:
-            side = {**side, "claims": claims}
-        keyed.append((-len(claims), _value_key(side["value"]), side))
-    keyed.sort(key=_support_then_value)
-    return [t[2] for t in keyed], [t[1] for t in keyed]
+
+    def __init__(self, values: list[Any]) -> None:
+        cells = np.fromiter(values, dtype=object, count=len(values))
+        text = np.fromiter(map(type, values), dtype=object, count=len(values)) == str
+        codes, uniques = pd.factorize(cells[text])
+        encoded = np.fromiter(map(_encode_text, uniques), dtype=object, count=len(uniques))
+        if text.all():
+            self.codes, self.keys = codes, encoded
+            return
+        keys = np.empty(len(cells), dtype=object)
+        keys[text] = encoded[codes]
+        keys[~text] = np.fromiter(map(_value_key, cells[~text]), dtype=object, count=len(cells) - len(codes))
+        self.codes, self.keys = pd.factorize(keys)
+
+    def per_value(self) -> np.ndarray:
+        """The canonical text of each value."""
+        return self.keys[self.codes]
+
+    @cached_property
+    def ranks(self) -> np.ndarray:
+        """The rank of each value's text among the distinct texts (in Python's text order)."""
+        keys = self.keys.tolist()
+        rank = np.empty(len(keys), dtype=np.int64)
+        rank[sorted(range(len(keys)), key=keys.__getitem__)] = np.arange(len(keys))
+        return rank[self.codes]
+
+    def encoded_keys(self) -> np.ndarray:
+        """The JSON text of each value's canonical text (as it appears in a fingerprint's payload)."""
+        return np.fromiter(map(_encode_text, self.keys), dtype=object, count=len(self.keys))[self.codes]
+
+
+class _FlatSides:
+    """The sides of many conflicts as one flat list, conflict after conflict.
+
+    Sorting, checking and fingerprinting the sides then work on whole columns (one entry
+    per side, with the position of its conflict) instead of one Python call per conflict.
+    """
+
+    def __init__(self, lists: list[Iterable[Any]]) -> None:
+        if set(map(type, lists)) - {list}:
+            lists = [s if type(s) is list else list(s) for s in lists]
+        self.counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+        """Number of sides of each conflict."""
+        self.starts = np.cumsum(self.counts) - self.counts
+        """Position of each conflict's first side."""
+        self.conflict = np.repeat(np.arange(len(lists)), self.counts)
+        """Position of each side's conflict."""
+        self.sides: list[Any] = list(chain.from_iterable(lists))
+
+    def per_conflict(self, values: np.ndarray) -> np.ndarray:
+        """The sum of ``values`` (one per side) over the sides of each conflict (int64)."""
+        weights = np.asarray(values, dtype=np.int64)
+        return np.bincount(self.conflict, weights=weights, minlength=len(self.counts)).astype(np.int64)
+
+    def lists(self, order: np.ndarray) -> list[list[Any]]:
+        """Per conflict, its sides as a new list, in ``order`` (a permutation of the sides
+        that keeps each conflict's sides together, in conflict order)."""
+        ordered = np.fromiter(self.sides, dtype=object, count=len(self.sides))[order].tolist()
+        return [ordered[a : a + n] for a, n in zip(self.starts.tolist(), self.counts.tolist())]
+
+    def sort_claims(self) -> np.ndarray:
+        """Make each side's claim ids a sorted list without repeats; return how many each has.
+
+        A side already so (a dict whose ids are a strictly increasing list) is kept as it
+        is: all sides are checked at once. The others are copied with their ids sorted.
+        """
+        claims = list(map(itemgetter("claims"), self.sides))
+        if set(map(type, self.sides)) | set(map(type, claims)) == {dict, list}:
+            listed = np.ones(len(claims), dtype=bool)
+        else:
+            listed = (_types(self.sides) == dict) & (_types(claims) == list)
+            claims = [c if ok else [] for c, ok in zip(claims, listed.tolist())]
+        lengths = np.fromiter(map(len, claims), dtype=np.int64, count=len(claims))
+        for i in np.flatnonzero(~listed | _unsorted_runs(claims, lengths)).tolist():
+            ids = sorted(set(self.sides[i]["claims"]))
+            self.sides[i] = {**self.sides[i], "claims": ids}
+            lengths[i] = len(ids)
+        return lengths
+
+
+def _types(objects: list[Any]) -> np.ndarray:
+    """The type of each object (an object array, to compare with a type)."""
+    return np.fromiter(map(type, objects), dtype=object, count=len(objects))
+
+
+def _unsorted_runs(runs: list[list[Any]], lengths: np.ndarray) -> np.ndarray:
+    """Which lists of ``runs`` are not strictly increasing (all compared at once)."""
+    ids = np.fromiter(chain.from_iterable(runs), dtype=object, count=int(lengths.sum()))
+    run = np.repeat(np.arange(len(runs)), lengths)
+    try:
+        falls = ~(ids[:-1] < ids[1:]) & (run[:-1] == run[1:])
+    except TypeError:  # ids that do not compare: each list is sorted on its own
+        return np.ones(len(runs), dtype=bool)
+    return np.bincount(run[1:][falls], minlength=len(runs)) > 0
 
 
 def _empty() -> pd.DataFrame:

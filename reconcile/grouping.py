@@ -24,7 +24,7 @@ import pandas as pd
 
 from .conflicts import SOURCES_HINT
 from .frames import as_text
-from .rulekit import CONFLICT_COLUMNS
+from .rulekit import CONFLICT_COLUMNS, RuleContext
 from .scope import assign_scope_groups, scope_interval, scope_label
 
 __all__ = [
@@ -39,6 +39,8 @@ __all__ = [
     "distinct",
     "Sides",
     "collect_sides",
+    "in_sorted",
+    "sorted_codes",
 ]
 
 KEY = ["subject", "property"]
@@ -48,14 +50,24 @@ SCOPE_COLUMNS = ["time_dependent", "valid_from_start", "valid_to_end", "as_of_st
 SIDE_COLUMNS = ["claim_id", "source", "value_type", "value_ids"]
 
 
-def scoped(claims: pd.DataFrame, properties: list[str], columns: Sequence[str] | None = None) -> pd.DataFrame:
+def scoped(
+    claims: pd.DataFrame,
+    properties: list[str],
+    columns: Sequence[str] | None = None,
+    ctx: RuleContext | None = None,
+) -> pd.DataFrame:
     """Claims of ``properties`` with ``_group`` (claim key + overlapping scope) and ``scope``.
 
     ``columns`` limits the copy to the columns a rule reads (the key and scope columns are
-    always kept); by default every column is kept.
+    always kept); by default every column is kept. With the rule's ``ctx``, the claims'
+    properties are encoded once per run for all rules (see
+    :meth:`~reconcile.rulekit.RuleContext.property_positions`).
     """
-    wanted = pd.Index(sorted(set(properties)), dtype=object)
-    property_code = wanted.get_indexer(claims["property"])  # in property order; -1: not wanted
+    n_wanted = np.int64(len(set(properties)))
+    if ctx is None:
+        property_code = pd.Index(sorted(set(properties)), dtype=object).get_indexer(claims["property"])
+    else:
+        property_code = ctx.property_positions(claims, properties)  # in property order; -1: not wanted
     mask = property_code >= 0
     if columns is None:
         sel = claims[mask]
@@ -67,7 +79,7 @@ def scoped(claims: pd.DataFrame, properties: list[str], columns: Sequence[str] |
         sel["scope"] = pd.Series(dtype=object)
         return sel
     subject_code, subjects = pd.factorize(sel["subject"], sort=True)
-    key = np.where(subject_code < 0, len(subjects), subject_code) * np.int64(len(wanted)) + property_code[mask]
+    key = np.where(subject_code < 0, len(subjects), subject_code) * n_wanted + property_code[mask]
     start, end = scope_interval(sel)
     group = assign_scope_groups(sel, start, end, KEY, key=key)
     bounds = pd.DataFrame({"s": start, "e": end}).groupby(group.to_numpy()).agg(s=("s", "min"), e=("e", "max"))
@@ -103,6 +115,34 @@ def distinct(values: np.ndarray) -> np.ndarray:
     """The distinct values of an integer array, sorted (``np.unique`` by sorting)."""
     values = np.sort(values)
     return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
+
+
+def sorted_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize(values, sort=True)``: codes numbered in the order of the sorted
+    distinct values (-1: missing).
+
+    Distinct text is sorted by Python's own sort, several times faster than NumPy's sort
+    of an object array; other values are left to pandas.
+    """
+    codes, uniques = pd.factorize(values)
+    uniques = np.asarray(uniques, dtype=object)
+    if set(map(type, uniques)) - {str}:
+        return pd.factorize(values, sort=True)
+    listed = uniques.tolist()
+    order = np.array(sorted(range(len(listed)), key=listed.__getitem__), dtype=np.int64)
+    rank = np.empty(len(order) + 1, dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    rank[-1] = -1  # missing values keep code -1
+    return rank[codes], uniques[order]
+
+
+def in_sorted(values: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
+    """Which ``values`` are among ``sorted_keys`` (sorted integers): ``np.isin`` by binary
+    search, for keys already sorted (e.g. by :func:`distinct`)."""
+    if len(sorted_keys) == 0:
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_keys, values), len(sorted_keys) - 1)
+    return sorted_keys[at] == values
 
 
 def _segments(keys: np.ndarray) -> np.ndarray:
@@ -180,7 +220,7 @@ def collect_sides(
     joined with ", ") and ``n_sources``.
     """
     positions = np.arange(len(frame)) if rows is None else np.flatnonzero(rows)
-    codes, uniques = pd.factorize(frame[value].to_numpy()[positions], sort=True)
+    codes, uniques = sorted_codes(frame[value].to_numpy()[positions])
     positions, codes = positions[codes >= 0], codes[codes >= 0]
     # Read the claims in their order, then sort positions and codes by group, value, claim id.
     claim_ids = frame["claim_id"].to_numpy(dtype=object)[positions]
@@ -335,6 +375,6 @@ def _group_meta(sel: pd.DataFrame, groups: Iterable[int] | None) -> pd.DataFrame
     np.minimum.at(first, group, np.arange(len(group)))
     ids = np.flatnonzero(first < len(group))
     if groups is not None:
-        ids = ids[np.isin(ids, np.fromiter(groups, dtype=np.int64))]
+        ids = ids[in_sorted(ids, distinct(np.fromiter(groups, dtype=np.int64)))]
     index = pd.Index(ids, name="_group")
     return pd.DataFrame({c: sel[c].iloc[first[ids]].set_axis(index) for c in [*KEY, "scope"]})

@@ -48,8 +48,9 @@ import tomllib
 import types
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
+import numpy as np
 import pandas as pd
 
 from .problems import Problems
@@ -106,6 +107,20 @@ class RuleContext:
         if name not in self._cache:
             self._cache[name] = build()
         return self._cache[name]
+
+    def property_positions(self, claims: pd.DataFrame, properties: Iterable[str]) -> np.ndarray:
+        """Per row of ``claims``: the position of its property among the sorted distinct
+        ``properties``, or -1 when it is none of them.
+
+        For the run's claims (``all_claims``, what every rule's ``check`` receives) the
+        property column is encoded once per run and shared by the rules, rather than each
+        rule looking up a million property names; other frames are looked up directly.
+        """
+        wanted = pd.Index(sorted(set(properties)), dtype=object)
+        if claims is not self.all_claims:
+            return wanted.get_indexer(claims["property"])
+        codes, names = self.cached("property_codes", lambda: pd.factorize(claims["property"].to_numpy()))
+        return np.r_[wanted.get_indexer(names), -1][codes]  # code -1 (no property) → -1
 
     def properties_for(self, rule_id: str, applies_to: tuple[str, ...]) -> list[str]:
         """Property ids this rule handles: listed in the property's ``rules`` or by type."""

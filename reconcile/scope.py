@@ -82,15 +82,18 @@ def assign_scope_groups(
     key = key_codes(claims, keys) if key is None else np.asarray(key, dtype=np.int64)
     s = _seconds(start, _MIN)
     e = _seconds(end, _MAX)
-    order = np.lexsort((e, s, key))  # stable: ties keep the claims' order
+    # One scope for all claims (e.g. none is time-dependent): one group per key.
+    one_scope = bool((s == s[0]).all() and (e == e[0]).all())
+    # Stable sorts: ties keep the claims' order.
+    order = np.argsort(key, kind="stable") if one_scope else np.lexsort((e, s, key))
     key, s, e = key[order], s[order], e[order]
     new_key = np.ones(len(key), dtype=bool)
     new_key[1:] = key[1:] != key[:-1]
-    key_id = np.cumsum(new_key)
-    # Running maximum of end within each key; a claim starting after it opens a new group.
-    run_max = pd.Series(e).groupby(key_id).cummax().to_numpy()
     opens = new_key.copy()
-    opens[1:] |= s[1:] > run_max[:-1]
+    if not one_scope:
+        # Running maximum of end within each key; a claim starting after it opens a new group.
+        run_max = pd.Series(e).groupby(np.cumsum(new_key)).cummax().to_numpy()
+        opens[1:] |= s[1:] > run_max[:-1]
     group = np.empty(len(order), dtype=np.int64)
     group[order] = np.cumsum(opens) - 1
     return pd.Series(group, index=claims.index)

@@ -40,7 +40,7 @@ class Options:
 
 
 def check(claims: pd.DataFrame, ctx: RuleContext, options: Options) -> pd.DataFrame:
-    sel = scoped(claims, ctx.properties_for(ID, APPLIES_TO), columns=COLUMNS)
+    sel = scoped(claims, ctx.properties_for(ID, APPLIES_TO), columns=COLUMNS, ctx=ctx)
     rows = _apart(sel, options.min_gap_days)
     if not rows.any():
         return empty_conflicts()

@@ -24,7 +24,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from reconcile.grouping import SIDE_COLUMNS, as_text, collect_sides, conflict_rows, disagreeing, join_by_group, scoped
+from reconcile.grouping import (
+    SIDE_COLUMNS,
+    as_text,
+    collect_sides,
+    conflict_rows,
+    disagreeing,
+    in_sorted,
+    join_by_group,
+    scoped,
+)
 from reconcile.normalize.quantities import plausible_range
 from reconcile.rulekit import RuleContext, empty_conflicts
 
@@ -46,14 +55,14 @@ class Options:
 
 
 def check(claims: pd.DataFrame, ctx: RuleContext, options: Options) -> pd.DataFrame:
-    sel = scoped(claims, ctx.properties_for(ID, APPLIES_TO), columns=COLUMNS)
+    sel = scoped(claims, ctx.properties_for(ID, APPLIES_TO), columns=COLUMNS, ctx=ctx)
     rows = disagreeing(sel, among=sel["qty_amount"].notna().to_numpy())
     if not rows.any():
         return empty_conflicts()
     kind = _kinds(sel.loc[rows, ["_group", "qty_amount", "qty_approx", "tolerance"]], options)
     if kind.empty:
         return empty_conflicts()
-    rows &= np.isin(sel["_group"].to_numpy(), kind.index.to_numpy())
+    rows &= in_sorted(sel["_group"].to_numpy(), kind.index.to_numpy())
     sides = collect_sides(sel, rows=rows)
     table = sides.table
     figures = join_by_group(

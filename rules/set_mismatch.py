@@ -35,6 +35,7 @@ from reconcile.grouping import (
     conflict_rows,
     disagreeing,
     distinct,
+    in_sorted,
     join_by_group,
     scoped,
     sides_from_table,
@@ -58,7 +59,7 @@ class Options:
 
 
 def check(claims: pd.DataFrame, ctx: RuleContext, options: Options) -> pd.DataFrame:
-    sel = scoped(claims, ctx.properties_for(ID, APPLIES_TO), columns=COLUMNS)
+    sel = scoped(claims, ctx.properties_for(ID, APPLIES_TO), columns=COLUMNS, ctx=ctx)
     rows = disagreeing(sel, among=sel["value_ids"].notna().to_numpy())
     if not rows.any():
         return empty_conflicts()
@@ -125,7 +126,7 @@ def _kinds(lists: pd.DataFrame, members: _Members) -> pd.Series:
     first = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])  # each group's first list
     group_pos = np.cumsum(np.r_[False, group[1:] != group[:-1]])
     n_complete = np.bincount(group_pos, weights=complete, minlength=len(first))
-    in_complete = np.isin(group[members.list] * members.n_items + members.item, members.group_pairs(complete))
+    in_complete = in_sorted(group[members.list] * members.n_items + members.item, members.group_pairs(complete))
     outsider = np.bincount(members.list[~in_complete], minlength=len(lists)) > 0
     contradicts = complete | (outsider & (n_complete[group_pos] > 0))
     n_contradicting = np.bincount(group_pos, weights=contradicts, minlength=len(first))
@@ -164,7 +165,7 @@ def _lacks(members: _Members, which: np.ndarray, labels: dict[str, str]) -> np.n
     owner = np.repeat(which, count)
     offset = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
     item = union[np.repeat(start, count) + offset] % members.n_items
-    lacking = ~np.isin(owner * members.n_items + item, members.pairs)
+    lacking = ~in_sorted(owner * members.n_items + item, members.pairs)
     owner, item = owner[lacking], item[lacking]
     item_label = as_text([labels.get(i, i) for i in members.items])
     order = np.lexsort((item, pd.factorize(item_label, sort=True)[0][item], owner))

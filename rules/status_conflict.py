@@ -49,7 +49,7 @@ class Options:
 
 def check(claims: pd.DataFrame, ctx: RuleContext, options: Options) -> pd.DataFrame:
     props = [t.status_property for t in ctx.registry.timelines if t.status_property]
-    sel = claims.loc[claims["property"].isin(props).to_numpy(), COLUMNS]
+    sel = claims.loc[ctx.property_positions(claims, props) >= 0, COLUMNS]
     if sel.empty:
         return empty_conflicts()
     event = sel["valid_from_start"].notna()

@@ -47,7 +47,7 @@ def check(claims: pd.DataFrame, ctx: RuleContext, options: Options) -> pd.DataFr
         for p in ctx.properties_for(ID, APPLIES_TO)
         if not ctx.registry.properties[p].multi_valued and p not in timeline_status
     ]
-    sel = scoped(claims, props, columns=COLUMNS)
+    sel = scoped(claims, props, columns=COLUMNS, ctx=ctx)
     rows = disagreeing(sel)
     if not rows.any():
         return empty_conflicts()

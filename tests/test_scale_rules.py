@@ -212,3 +212,123 @@ def test_conflicts_do_not_depend_on_claim_order_or_ids(corpus, seed):
     columns = ["fingerprint", "rule", "subject", "property", "scope", "kind", "severity", "explanation", "sources"]
     assert got[columns].astype(str).values.tolist() == base[columns].astype(str).values.tolist()
     assert got["sides"].tolist() == base["sides"].tolist()
+
+
+# --- run_rules' column-wise sides, fingerprints and checks against the per-conflict versions
+
+
+def _reference_sorted_sides(sides: list) -> tuple[list, list[str]]:
+    """The former per-conflict sort: by support (most claims first), then by value; claim
+    ids sorted without repeats (a side already so is kept as it is)."""
+    keyed = []
+    for side in sides:
+        claims = sorted(set(side["claims"]))
+        if type(side) is not dict or type(side["claims"]) is not list or claims != side["claims"]:
+            side = {**side, "claims": claims}
+        keyed.append((-len(claims), _value_key(side["value"]), side))
+    keyed.sort(key=lambda t: (t[0], t[1]))
+    return [t[2] for t in keyed], [t[1] for t in keyed]
+
+
+def _reference_sides_ok(sides) -> bool:
+    if not isinstance(sides, list) or len(sides) < 2:
+        return False
+    values = {_value_key(s.get("value")) for s in sides}
+    return len(values) == len(sides) and all(s.get("claims") for s in sides)
+
+
+def _random_sides(seed: int, n: int = 200) -> list:
+    """Sides of random conflicts: text, lists, None, numbers (True beside 1), text that
+    needs escaping, claim ids out of order or repeated, tuples of ids, empty sides."""
+    rng = np.random.default_rng(seed)
+    values = ["a", "b", 'q"uote', "tab\t", "é", ["x", "y"], ["y"], [], None, 1, True, 1.0, "1", "null"]
+    out = []
+    for _ in range(n):
+        sides = []
+        for _ in range(rng.integers(0, 5)):
+            ids = [f"c{k}" for k in rng.integers(0, 6, rng.integers(0, 4))]
+            if rng.random() < 0.5:
+                ids = sorted(set(ids))
+            side = {"value": values[rng.integers(len(values))], "label": "l", "claims": ids}
+            if rng.random() < 0.1:
+                side["claims"] = tuple(ids)
+            sides.append(side)
+        out.append(sides)
+    return out
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_flat_sides_sort_as_one_conflict_at_a_time(seed):
+    from reconcile.conflicts import _FlatSides, _ValueKeys
+
+    lists = _random_sides(seed)
+    want = [_reference_sorted_sides(sides) for sides in lists]
+    flat = _FlatSides([list(s) for s in lists])
+    n_claims = flat.sort_claims()
+    value = _ValueKeys([s["value"] for s in flat.sides])
+    got = flat.lists(np.lexsort((value.ranks, -n_claims, flat.conflict)))
+    assert got == [w[0] for w in want]
+    assert [[type(c) for c in s] for s in got] == [[type(c) for c in s] for s, _ in want]
+    assert flat.per_conflict(n_claims).tolist() == [sum(len(s["claims"]) for s in w[0]) for w in want]
+    assert value.per_value().tolist() == [_value_key(s["value"]) for s in flat.sides]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_sides_check_is_the_per_conflict_check(seed):
+    from reconcile.conflicts import _sides_ok
+
+    lists = _random_sides(seed) + [None, "text", [{"value": "a", "claims": ["c"]}, {"value": "b", "claims": ["d"]}]]
+    column = pd.Series(lists, dtype=object)
+    assert _sides_ok(column).tolist() == [_reference_sides_ok(s) for s in lists]
+
+
+def test_fingerprints_column_wise_match_fingerprint_with_scope_on_clashes():
+    from reconcile.conflicts import _FlatSides, _fingerprints, _ValueKeys
+
+    values = (["b", "a"], ["a", "b"], [["x"], None], ["é"])
+    sides = [[{"value": v, "claims": ["c"]} for v in vs] for vs in values]
+    conflicts = pd.DataFrame(
+        {
+            "rule": ["r", "r", "s", "t"],
+            "subject": ["s1", "s1", "s2", 'q"'],
+            "property": ["p", "p", "p", "p"],
+            "scope": pd.Series(["2015", None, None, None], dtype=object),
+            "sides": sides,
+        }
+    )
+    flat = _FlatSides(conflicts["sides"].tolist())
+    got = _fingerprints(conflicts, flat, _ValueKeys([s["value"] for s in flat.sides]))
+    want = [
+        fingerprint("r", "s1", "p", ["b", "a"], "2015"),  # the first two clash: scope added
+        fingerprint("r", "s1", "p", ["a", "b"], "None"),
+        fingerprint("s", "s2", "p", [["x"], None]),
+        fingerprint("t", 'q"', "p", ["é"]),
+    ]
+    assert got == want
+
+
+def test_sorted_codes_and_in_sorted_match_pandas_and_numpy():
+    from reconcile.grouping import in_sorted, sorted_codes
+
+    values = np.array(["b", None, "a", "é", "B", "a", np.nan, "ab"], dtype=object)
+    codes, uniques = sorted_codes(values)
+    want_codes, want_uniques = pd.factorize(values, sort=True)
+    assert codes.tolist() == want_codes.tolist() and list(uniques) == list(want_uniques)
+    mixed = np.array([2, "a", 1], dtype=object)
+    assert sorted_codes(mixed)[0].tolist() == pd.factorize(mixed, sort=True)[0].tolist()
+    keys = np.array([1, 4, 9, 12])
+    probe = np.array([0, 1, 5, 9, 12, 13, 4])
+    assert in_sorted(probe, keys).tolist() == np.isin(probe, keys).tolist()
+    assert in_sorted(probe, keys[:0]).tolist() == [False] * len(probe)
+
+
+def test_property_positions_are_shared_for_the_run_claims(corpus):
+    claims = corpus.claims
+    ctx = RuleContext(corpus.registry, corpus.sources, claims, corpus.gazetteer.label)
+    props = sorted(claims["property"].unique())[:3]
+    want = pd.Index(props, dtype=object).get_indexer(claims["property"])
+    assert ctx.property_positions(claims, props).tolist() == want.tolist()
+    assert ctx.property_positions(claims, props[::-1] + props).tolist() == want.tolist()
+    other = claims.iloc[::2]
+    assert ctx.property_positions(other, props).tolist() == want[::2].tolist()
+    assert scoped(claims, props, ctx=ctx)["_group"].tolist() == scoped(claims, props)["_group"].tolist()
