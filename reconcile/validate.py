@@ -307,8 +307,10 @@ def _time_scope(claims: pd.DataFrame, sources: pd.DataFrame, problems: Problems)
 
     out["as_of_given"] = out["as_of_iso"].notna()
     default = out["time_dependent"].fillna(False).astype(bool) & ~out["as_of_given"]
+    at = pd.Index(src.index.to_numpy(dtype=object)).get_indexer(out["source"].to_numpy(dtype=object))
+
     def of_source(col: str) -> pd.Series:
-        return pd.Series(src[col].reindex(out["source"]).values, index=out.index)
+        return pd.Series(src[col].to_numpy()[at], index=out.index)
 
     out["as_of"] = out["as_of_iso"].where(~default, of_source("published")).astype(object)
     out["as_of_start"] = out["as_of_start"].where(~default, of_source("published_start")).astype("datetime64[s]")
