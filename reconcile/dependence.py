@@ -30,8 +30,11 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from .trust import Encoded
+
 __all__ = [
     "pair_statistics",
+    "encoded_pair_statistics",
     "dependence_groups",
     "claim_weights",
     "iter_pairs_within",
@@ -40,6 +43,7 @@ __all__ = [
     "combine_codes",
     "stable_order",
     "sorted_unique",
+    "dense_ranks",
 ]
 
 #: What :func:`pair_statistics` counts for each pair of sources, in its output order.
@@ -67,11 +71,27 @@ def combine_codes(*codes: np.ndarray) -> np.ndarray:
 
 def sorted_unique(values: np.ndarray) -> np.ndarray:
     """The distinct values, sorted (``numpy.unique`` by a plain sort, which is much faster
-    than the hash table numpy 2 uses for large integer arrays)."""
-    values = np.sort(values)
+    than the hash table numpy 2 uses for large integer arrays).
+
+    The sort is numpy's stable one, which runs in near linear time on the nearly sorted keys
+    most callers pass (codes grouped by a sorted conflict, side or item: ``side * n + source``).
+    """
+    values = np.sort(values, kind="stable")
     keep = np.ones(len(values), dtype=bool)
     keep[1:] = values[1:] != values[:-1]
     return values[keep]
+
+
+def dense_ranks(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values, sorted, and each value's position among them (``numpy.unique``
+    with ``return_inverse``, by the stable sort of :func:`sorted_unique`)."""
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    new = np.ones(len(values), dtype=bool)
+    new[1:] = ordered[1:] != ordered[:-1]
+    ranks = np.empty(len(values), dtype=np.int64)
+    ranks[order] = np.cumsum(new) - 1
+    return ordered[new], ranks
 
 
 def stable_order(key: np.ndarray) -> np.ndarray:
@@ -118,11 +138,7 @@ def _source_item_values(claims: pd.DataFrame, believed: pd.Series | None) -> tup
     src, sources = sort_codes(claims["source"])
     item, items = sort_codes(claims["item"])
     val, values = sort_codes(claims["value"])
-    # sorted by item, source and value, the first row of each (item, source) has the value kept
-    order = stable_order(combine_codes(item, src, val))
-    first = np.ones(len(order), dtype=bool)
-    first[1:] = (src[order][1:] != src[order][:-1]) | (item[order][1:] != item[order][:-1])
-    keep = order[first]
+    keep = _first_of_source_items(item, src, val)
     rows = {"item": item[keep], "source": src[keep], "value": val[keep]}
     if believed is None:
         rows["wrong"] = np.zeros(len(keep), dtype=bool)
@@ -131,10 +147,47 @@ def _source_item_values(claims: pd.DataFrame, believed: pd.Series | None) -> tup
         has_belief = np.append(believed.index.get_indexer(items) >= 0, False)
         believed_code = np.append(pd.Index(values).get_indexer(believed.reindex(items).to_numpy()), -1)
         rows["wrong"] = has_belief[rows["item"]] & (rows["value"] != believed_code[rows["item"]])
+    _add_dates(rows, claims, keep)
+    return rows, sources
+
+
+def _first_of_source_items(item: np.ndarray, src: np.ndarray, val: np.ndarray) -> np.ndarray:
+    """The positions of the first claim of each (item, source) in (item, source, value) order."""
+    order = stable_order(combine_codes(item, src, val))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = (src[order][1:] != src[order][:-1]) | (item[order][1:] != item[order][:-1])
+    return order[first]
+
+
+def _add_dates(rows: dict[str, np.ndarray], claims: pd.DataFrame, keep: np.ndarray) -> None:
+    """Add the ``start`` and ``end`` of the claims at ``keep`` to ``rows`` when the claims have dates."""
     if "date_start" in claims and "date_end" in claims:
         rows["start"] = claims["date_start"].to_numpy()[keep]
         rows["end"] = claims["date_end"].to_numpy()[keep]
-    return rows, sources
+
+
+def _encoded_source_item_values(claims: pd.DataFrame, enc: Encoded, believed: np.ndarray | None) -> dict[str, np.ndarray]:
+    """The rows of :func:`_source_item_values` from encoded claims (no source missing): the
+    values are :func:`reconcile.trust.encode`'s value codes, which sort like the values within
+    an item; ``believed`` gives each item's believed value code (-1: none)."""
+    item = enc.value_item[enc.value]
+    keep = _first_of_source_items(item, enc.source, enc.value)
+    rows = {"item": item[keep], "source": enc.source[keep], "value": enc.value[keep]}
+    if believed is None:
+        rows["wrong"] = np.zeros(len(keep), dtype=bool)
+    else:
+        believed_value = np.asarray(believed, dtype=np.int64)[rows["item"]]
+        rows["wrong"] = (believed_value >= 0) & (rows["value"] != believed_value)
+    _add_dates(rows, claims, keep)
+    return rows
+
+
+def _pair_slots(codes: np.ndarray, n_sources: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each pair code's slot and the pair code of each slot: every possible pair gets a slot
+    when there are few sources (no hashing), else the distinct pairs do."""
+    if n_sources * n_sources <= 1 << 16:
+        return codes, np.arange(n_sources * n_sources, dtype=np.int64)
+    return pd.factorize(codes)
 
 
 def _count_pairs(rows: dict[str, np.ndarray], n_sources: int) -> tuple[np.ndarray, np.ndarray]:
@@ -147,7 +200,7 @@ def _count_pairs(rows: dict[str, np.ndarray], n_sources: int) -> tuple[np.ndarra
             # dates agree when their intervals overlap (1992 agrees with 1992-05-15); NaT never does
             agree = same | ((rows["start"][p] <= rows["end"][q]) & (rows["start"][q] <= rows["end"][p]))
         wrong_a, wrong_b = rows["wrong"][p], rows["wrong"][q]
-        slot, pair = pd.factorize(rows["source"][p] * n_sources + rows["source"][q])
+        slot, pair = _pair_slots(rows["source"][p] * n_sources + rows["source"][q], n_sources)
         counted = {
             "shared": None, "agree": agree, "shared_errors": same & wrong_a, "errors_a": wrong_a, "errors_b": wrong_b,
         }
@@ -175,7 +228,24 @@ def pair_statistics(
     (``source_a < source_b``), sorted; declared pairs that share no item come last.
     """
     rows, sources = _source_item_values(claims, believed)
+    return _statistics(rows, sources, declared)
+
+
+def encoded_pair_statistics(
+    claims: pd.DataFrame, enc: Encoded, believed: np.ndarray | None = None, declared: list[tuple[str, str]] = ()
+) -> pd.DataFrame:
+    """:func:`pair_statistics` of claims already encoded (``enc = encode(claims)``; no source
+    is missing), with ``believed`` given per item as the code of its believed value (a row of
+    ``enc.values``, -1 for none), as ``TruthResult.winning`` holds it."""
+    rows = _encoded_source_item_values(claims, enc, believed)
+    return _statistics(rows, np.asarray(enc.sources, dtype=object), declared)
+
+
+def _statistics(rows: dict[str, np.ndarray], sources: np.ndarray, declared: list[tuple[str, str]]) -> pd.DataFrame:
+    """The table of :func:`pair_statistics` from the (source, item) rows and the sorted source names."""
     pair, totals = _count_pairs(rows, len(sources))
+    present = np.flatnonzero(totals[:, 0] > 0)  # pairs sharing items (all possible pairs may have a slot)
+    pair, totals = pair[present], totals[present]
     stats = pd.DataFrame(
         {
             "source_a": pd.Series(sources[pair // max(len(sources), 1)], dtype=object),
@@ -221,9 +291,12 @@ def dependence_groups(sources: list[str], stats: pd.DataFrame, threshold: float 
     return pd.Series(group, name="group").reindex(sources)
 
 
-def claim_weights(claims: pd.DataFrame, groups: pd.Series) -> np.ndarray:
+def claim_weights(claims: pd.DataFrame, groups: pd.Series, *, encoded: Encoded | None = None) -> np.ndarray:
     """1/k for each claim whose value is stated by k sources of its dependence group
-    (NaN for a claim without item, value or source)."""
+    (NaN for a claim without item, value or source). ``encoded`` may give
+    ``encode(claims)`` (no source missing) when the caller has it already."""
+    if encoded is not None:
+        return _encoded_claim_weights(encoded, groups)
     src, sources = pd.factorize(claims["source"])
     group_of_source = pd.Series(sources).map(groups).fillna(pd.Series(sources))
     grp = np.append(pd.factorize(group_of_source)[0], -1)[src]
@@ -234,3 +307,12 @@ def claim_weights(claims: pd.DataFrame, groups: pd.Series) -> np.ndarray:
     counts = np.bincount(key)[key].astype(float)
     counts[(item < 0) | (val < 0) | (grp < 0)] = np.nan
     return 1.0 / counts
+
+
+def _encoded_claim_weights(enc: Encoded, groups: pd.Series) -> np.ndarray:
+    """:func:`claim_weights` of encoded claims: k counts the claims of each (value, group)."""
+    names = pd.Series(enc.sources, dtype=object)
+    group_of_source, _ = pd.factorize(names.map(groups).fillna(names))
+    key = enc.value * (len(enc.sources) + 1) + group_of_source[enc.source]
+    slot = dense_ranks(key)[1]
+    return 1.0 / np.bincount(slot)[slot].astype(float)

@@ -25,7 +25,9 @@ suggestion is advice for an editor; nothing is decided silently.
 Everything runs on integer codes over whole tables (factorized ids, sorts, ``bincount``,
 pairs within sorted groups from :func:`reconcile.dependence.pairs_within`); Python
 only formats one sentence per conflict and the names of the supporting sources, which
-are joined with pyarrow's list kernels.
+are joined with pyarrow's list kernels. The strings of the claims (sources, values, item
+labels) are encoded once, by pyarrow, into the codes that sort the items; both runs of
+PooledInvestment, the pair statistics and the claim weights share that encoding.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 import networkx as nx
@@ -44,16 +47,17 @@ import pyarrow.compute as pc
 from .dependence import (
     claim_weights,
     combine_codes,
+    dense_ranks,
     dependence_groups,
+    encoded_pair_statistics,
     pair_statistics,
     pairs_within,
     sort_codes,
     sorted_unique,
-    stable_order,
 )
-from .grouping import scoped
+from .scope import assign_scope_groups, scope_interval
 from .normalize.quantities import plausible_range
-from .trust import TruthResult, encode, pooled_investment
+from .trust import Encoded, TruthResult, encode, encode_codes, pooled_investment
 
 __all__ = [
     "SourceGraph",
@@ -83,25 +87,65 @@ class SourceGraph:
 
 # --- claims as items ----------------------------------------------------------------------
 
-#: Claim columns that :func:`reconcile.grouping.scoped` reads to form the scope groups.
-_SCOPE_COLUMNS = ["subject", "property", "time_dependent", "valid_from_start", "valid_to_end", "as_of_start", "as_of_end"]
 #: Claim columns an item row keeps besides source, item and value.
 _ITEM_COLUMNS = ["claim_id", "value_type", "date_start", "date_end"]
 #: Claim columns value similarity reads (from one claim of each value).
 _VALUE_COLUMNS = ["value_type", "date_start", "date_end", "qty_amount", "qty_approx", "tolerance"]
 
 
-def _strings(codes: np.ndarray, uniques: np.ndarray) -> pd.api.extensions.ExtensionArray:
-    """The values of :func:`~reconcile.dependence.sort_codes` back, as a pyarrow string array
-    when they are all valid UTF-8 strings (factorized again in microseconds by
-    :func:`reconcile.trust.encode`), else as Python objects."""
-    codes = np.where(codes < len(uniques), codes, -1)
-    if pd.api.types.infer_dtype(uniques, skipna=False) == "string":
+@dataclass(frozen=True)
+class _Sorted:
+    """Values as integer codes that sort like them, and their sorted distinct values."""
+
+    codes: np.ndarray
+    """Per value: its position in ``uniques`` (``len(uniques)`` for a missing value)."""
+    uniques: pd.api.extensions.ExtensionArray
+    """The distinct values, sorted: a pyarrow string array when they are all valid UTF-8
+    strings (factorized again in microseconds by :func:`reconcile.trust.encode`), else
+    Python objects."""
+
+    @property
+    def complete(self) -> bool:
+        """Whether no value is missing."""
+        return not len(self.codes) or int(self.codes.max()) < len(self.uniques)
+
+    def take(self, positions: np.ndarray) -> pd.api.extensions.ExtensionArray:
+        """The values at ``positions`` (missing values as NaN)."""
+        codes = self.codes[positions]
+        if self.complete:
+            return self.uniques.take(codes)
+        return self.uniques.take(np.where(codes < len(self.uniques), codes, -1), allow_fill=True)
+
+
+def _sorted(values: np.ndarray | pd.api.extensions.ExtensionArray) -> _Sorted:
+    """:func:`~reconcile.dependence.sort_codes` of ``values``, with the distinct values as
+    pyarrow strings when they are all strings. Strings are encoded and sorted by pyarrow
+    (UTF-8 bytes sort like code points, as Python compares text), without hashing one
+    Python string; anything else goes by :func:`~reconcile.dependence.sort_codes`."""
+    if pd.api.types.infer_dtype(values, skipna=False) == "string":
         try:
-            return pd.array(uniques, dtype="str").take(codes, allow_fill=True)
+            encoded = pc.dictionary_encode(pa.array(values, pa.large_string()))
         except UnicodeEncodeError:  # a lone surrogate: not UTF-8, kept as Python objects
             pass
-    return pd.array(uniques, dtype=object).take(codes, allow_fill=True)
+        else:
+            order = pc.sort_indices(encoded.dictionary).to_numpy()
+            rank = np.empty(len(order), dtype=np.int64)
+            rank[order] = np.arange(len(order))
+            codes = rank[encoded.indices.to_numpy()]
+            return _Sorted(codes, pd.array(encoded.dictionary.take(order), dtype="str"))
+    codes, uniques = sort_codes(values)
+    return _Sorted(codes, _text_array(uniques))
+
+
+def _text_array(uniques: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """Sorted distinct values as a pyarrow string array when they are all valid UTF-8 strings,
+    else as Python objects."""
+    if pd.api.types.infer_dtype(uniques, skipna=False) == "string":
+        try:
+            return pd.array(uniques, dtype="str")
+        except UnicodeEncodeError:  # a lone surrogate: not UTF-8, kept as Python objects
+            pass
+    return pd.array(uniques, dtype=object)
 
 
 def _first_rows(codes: np.ndarray, n_codes: int) -> np.ndarray:
@@ -118,35 +162,63 @@ def _items(claims: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
 
     The canonical order makes every later step independent of the order claims came in.
     """
-    if not claims.index.is_unique:
-        claims = claims.reset_index(drop=True)
-    sel = scoped(claims[_SCOPE_COLUMNS], sorted(claims["property"].unique()))
-    rows = claims.index.get_indexer(sel.index)
-    group_of, groups = pd.factorize(sel["_group"].to_numpy())
+    items, rows, _ = _item_table(claims)
+    return items, rows
+
+
+def _scope_groups(claims: pd.DataFrame) -> np.ndarray:
+    """Per claim, its claim key: a group of claims with the same subject and property and
+    overlapping time scopes, numbered as :func:`reconcile.grouping.scoped` numbers them
+    over all properties (without the scope labels and the copy of the claims it makes)."""
+    subject, _ = sort_codes(claims["subject"])
+    prop, properties = sort_codes(claims["property"])
+    start, end = scope_interval(claims)
+    return assign_scope_groups(claims, start, end, ["subject", "property"], key=subject * len(properties) + prop).to_numpy()
+
+
+def _item_labels(claims: pd.DataFrame) -> tuple[np.ndarray, pd.Series]:
+    """The item of each claim (a position in the labels) and the labels,
+    ``subject|property|scope group``."""
+    group_of, groups = pd.factorize(_scope_groups(claims))
     first = _first_rows(group_of, len(groups))
     labels = (
-        pd.Series(sel["subject"].to_numpy()[first], dtype="str") + "|"
-        + pd.Series(sel["property"].to_numpy()[first], dtype="str") + "|"
+        pd.Series(claims["subject"].to_numpy()[first], dtype="str") + "|"
+        + pd.Series(claims["property"].to_numpy()[first], dtype="str") + "|"
         + pd.Series(groups).astype(str)
     )
-    item_rank = sort_codes(labels)[0][group_of]
-    src, sources = sort_codes(claims["source"].to_numpy()[rows])
-    val, values = sort_codes(claims["value"].to_numpy()[rows])
-    key = combine_codes(item_rank, src, val)
-    order = stable_order(key)
+    return group_of, labels
+
+
+def _item_table(claims: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, Encoded | None]:
+    """:func:`_items`, and the items encoded as :func:`reconcile.trust.encode` encodes them,
+    from the codes that sorted them (None when a source or value is missing: such items go
+    by the functions that read the strings)."""
+    group_of, labels = _item_labels(claims)
+    item = _sorted(labels.array)
+    item_rank = item.codes[group_of]
+    src = _sorted(claims["source"].to_numpy())
+    val = _sorted(claims["value"].to_numpy())
+    key = combine_codes(item_rank, src.codes, val.codes)
+    order = np.argsort(key)  # not stable: rows with equal keys are ordered below
     tied = np.flatnonzero(key[order][1:] == key[order][:-1])
     if len(tied):
-        # a source stating one value twice in one item (rare): those claims go by claim id
+        # a source stating one value twice in one item (rare): those claims go by claim id,
+        # then by their order in ``claims``
         tied = sorted_unique(np.concatenate([order[tied], order[tied + 1]]))
         claim = np.zeros(len(key), dtype=np.int64)
-        claim[tied] = sort_codes(claims["claim_id"].to_numpy()[rows[tied]])[0]
+        claim[tied] = sort_codes(claims["claim_id"].to_numpy()[tied])[0]
         order = np.lexsort((claim, key))
-    rows = rows[order]
-    items = claims.iloc[rows, [claims.columns.get_loc(c) for c in _ITEM_COLUMNS]].reset_index(drop=True)
-    items.insert(1, "source", _strings(src[order], sources))
-    items.insert(2, "item", labels.array.take(group_of[order]))
-    items.insert(3, "value", _strings(val[order], values))
-    return items, rows
+    rows = order  # every claim is an item row
+    columns = {c: claims[c].take(rows).reset_index(drop=True) for c in _ITEM_COLUMNS}
+    columns["source"] = src.take(order)
+    columns["item"] = labels.array.take(group_of[order])
+    columns["value"] = val.take(order)
+    items = pd.DataFrame({c: columns[c] for c in ["claim_id", "source", "item", "value", *_ITEM_COLUMNS[1:]]})
+    if not (item.complete and src.complete and val.complete):
+        return items, rows, None
+    names = [pd.Index(s.uniques) for s in (src, item, val)]
+    enc = encode_codes(src.codes[order], names[0], item_rank[order], names[1], val.codes[order], names[2])
+    return items, rows, enc
 
 
 def _value_pairs(value_item: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -168,13 +240,39 @@ def _date_implications(vals: pd.DataFrame, a: np.ndarray, b: np.ndarray) -> pd.D
 
 
 def _set_implications(vals: pd.DataFrame, a: np.ndarray, b: np.ndarray) -> pd.DataFrame:
-    """A partial list implies the fuller list that contains it, as much as it covers of it."""
-    text = vals["value"].to_numpy(dtype=object)
-    members = {v: frozenset(text[v].split(";")) for v in sorted_unique(np.concatenate([a, b])).tolist()}
-    pairs = list(zip(a.tolist(), b.tolist()))
-    subset = np.fromiter((members[x] < members[y] for x, y in pairs), dtype=bool, count=len(pairs))
-    share = np.fromiter((len(members[x]) / len(members[y]) for x, y in pairs), dtype=float, count=len(pairs))
-    return pd.DataFrame({"from_value": a, "to_value": b, "weight": share})[subset]
+    """A partial list implies the fuller list that contains it, as much as it covers of it.
+
+    Lists are sets of ``;``-separated members: ``a`` is a proper subset of ``b`` when all its
+    members are among ``b``'s and ``b`` has more; the weight is ``|a| / |b|``.
+    """
+    involved = sorted_unique(np.concatenate([a, b]))
+    ia, ib = np.searchsorted(involved, a), np.searchsorted(involved, b)
+    owner, member = _members(vals["value"].to_numpy(dtype=object)[involved])
+    width = int(member.max(initial=-1)) + 1
+    keys = sorted_unique(owner * width + member)  # each (list, member) once: sets, not lists
+    size = np.bincount(keys // width, minlength=len(involved))
+    starts = np.searchsorted(keys // width, np.arange(len(involved)))
+    # every member of each pair's first list, looked up among the second list's members
+    pair = np.repeat(np.arange(len(a)), size[ia])
+    probe = ib[pair] * width + keys[_ragged(starts[ia], size[ia])] % width
+    found = keys[np.minimum(np.searchsorted(keys, probe), len(keys) - 1)] == probe
+    common = np.bincount(pair, weights=found, minlength=len(a))
+    subset = (common == size[ia]) & (size[ia] < size[ib])
+    return pd.DataFrame({"from_value": a, "to_value": b, "weight": size[ia] / size[ib]})[subset]
+
+
+def _members(text: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The members of ``;``-separated lists: per member, its list (a position in ``text``) and
+    a code (equal members, equal codes)."""
+    try:
+        lists = pc.split_pattern(pa.array(text, pa.large_string()), ";")
+        lengths = pc.list_value_length(lists).to_numpy()
+        member = pc.dictionary_encode(lists.flatten()).indices.to_numpy().astype(np.int64)
+    except UnicodeEncodeError:  # a lone surrogate: not UTF-8, split by Python
+        split = [t.split(";") for t in text]
+        lengths = np.fromiter(map(len, split), dtype=np.int64, count=len(split))
+        member = pd.factorize(np.fromiter(chain.from_iterable(split), dtype=object, count=int(lengths.sum())))[0]
+    return np.repeat(np.arange(len(text)), lengths), member
 
 
 def _quantity_implications(vals: pd.DataFrame, a: np.ndarray, b: np.ndarray) -> pd.DataFrame:
@@ -186,16 +284,17 @@ def _quantity_implications(vals: pd.DataFrame, a: np.ndarray, b: np.ndarray) -> 
     return pd.DataFrame({"from_value": a, "to_value": b, "weight": 0.5})[overlap]
 
 
-def _implications(items: pd.DataFrame, claims: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
+def _implications(items: pd.DataFrame, claims: pd.DataFrame, rows: np.ndarray, enc: Encoded | None = None) -> pd.DataFrame:
     """Similar values of one item lend each other support (dates nested, figures overlapping,
     lists contained): from_value, to_value (value codes of :func:`reconcile.trust.encode`), weight.
 
-    ``rows`` gives the claim (a position in ``claims``) of each item row.
+    ``rows`` gives the claim (a position in ``claims``) of each item row; ``enc`` may give
+    ``encode(items)``.
     """
-    enc = encode(items)
+    enc = encode(items) if enc is None else enc
     # every claim of a value has the same normalized fields: the first one speaks for all
     first = rows[_first_rows(enc.value, enc.n_values)]
-    vals = claims[_VALUE_COLUMNS].take(first).reset_index(drop=True)
+    vals = pd.DataFrame({c: claims[c].take(first).reset_index(drop=True) for c in _VALUE_COLUMNS})
     vals.insert(0, "value", enc.values["value"].to_numpy())
     a, b = _value_pairs(enc.value_item)
     kind = vals["value_type"].to_numpy()[a]
@@ -215,25 +314,32 @@ def _implications(items: pd.DataFrame, claims: pd.DataFrame, rows: np.ndarray) -
 
 
 def build_source_graph(claims: pd.DataFrame, sources: pd.DataFrame) -> SourceGraph:
-    """Trust, dependence and the agreement graph of the given claims and sources."""
-    items, rows = _items(claims)
+    """Trust, dependence and the agreement graph of the given claims and sources.
+
+    The items are encoded once (:func:`_item_table`); both runs of PooledInvestment, the
+    pair statistics and the claim weights share that encoding and the value implications.
+    """
+    items, rows, enc = _item_table(claims)
     declared = [
         (s, d) for s, d in zip(sources["source"], sources["derived_from"]) if isinstance(d, str) and d
     ]
-    implications = _implications(items, claims, rows) if len(items) else None
-    first = pooled_investment(items, implications=implications) if len(items) else None
-    believed = first.winners.set_index("item")["value"] if first is not None else None
     source_ids = sorted(sources["source"])
-    pairs = pair_statistics(items, believed, declared) if len(items) else pair_statistics(
-        pd.DataFrame(columns=["source", "item", "value"]), None, declared
-    )
-    groups = dependence_groups(source_ids, pairs)
-    if len(items):
-        truth = pooled_investment(items, implications=implications, claim_weight=claim_weights(items, groups))
-        trust = truth.accuracy.reindex(source_ids).fillna(0.0)
-    else:
-        truth = first
+    if not len(items):
+        pairs = pair_statistics(pd.DataFrame(columns=["source", "item", "value"]), None, declared)
+        groups = dependence_groups(source_ids, pairs)
         trust = pd.Series(0.0, index=source_ids)
+        return SourceGraph(_graph(claims, sources, trust, groups, pairs), trust, groups, pairs, None, items)
+    shared = encode(items) if enc is None else enc
+    implications = _implications(items, claims, rows, shared)
+    first = pooled_investment(items, implications=implications, encoded=shared)
+    if enc is None:
+        pairs = pair_statistics(items, first.winners.set_index("item")["value"], declared)
+    else:
+        pairs = encoded_pair_statistics(items, enc, first.winning, declared)
+    groups = dependence_groups(source_ids, pairs)
+    weights = claim_weights(items, groups, encoded=enc)
+    truth = pooled_investment(items, implications=implications, claim_weight=weights, encoded=shared)
+    trust = truth.accuracy.reindex(source_ids).fillna(0.0)
     graph = _graph(claims, sources, trust, groups, pairs)
     return SourceGraph(graph, trust, groups, pairs, truth, items)
 
@@ -325,21 +431,33 @@ def flatten_sides(sides: pd.Series) -> FlatSides:
     lists = sides.tolist()
     per_conflict = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
     flat = list(chain.from_iterable(lists))
-    per_side = np.fromiter((len(s["claims"]) for s in flat), dtype=np.int64, count=len(flat))
-    ids = np.fromiter(chain.from_iterable(s["claims"] for s in flat), dtype=object, count=int(per_side.sum()))
+    cited = list(map(itemgetter("claims"), flat))
+    per_side = np.fromiter(map(len, cited), dtype=np.int64, count=len(cited))
+    ids = np.fromiter(chain.from_iterable(cited), dtype=object, count=int(per_side.sum()))
     return FlatSides(
         conflict=np.repeat(np.arange(len(lists)), per_conflict),
-        values=[s["value"] for s in flat],
-        labels=[s["label"] for s in flat],
+        values=list(map(itemgetter("value"), flat)),
+        labels=list(map(itemgetter("label"), flat)),
         claim_side=np.repeat(np.arange(len(flat)), per_side),
         claim_ids=ids,
     )
 
 
 def claim_positions(claims: pd.DataFrame, ids: np.ndarray) -> np.ndarray:
-    """Row position in ``claims`` of each claim id (-1 when unknown; the last row of a repeated id)."""
-    known = claims["claim_id"].to_numpy(dtype=object)
-    codes, uniques = pd.factorize(np.concatenate([known, np.asarray(ids, dtype=object)]))
+    """Row position in ``claims`` of each claim id (-1 when unknown; the last row of a repeated id).
+
+    Unique claim ids (the rule) are looked up in one hash table of the claims' ids; repeated
+    ones are factorized together with ``ids``.
+    """
+    known = pd.Index(claims["claim_id"].to_numpy(dtype=object), dtype=object, copy=False)
+    if known.is_unique and not known.hasnans:
+        return known.get_indexer(pd.Index(np.asarray(ids, dtype=object), dtype=object, copy=False)).astype(np.int64)
+    return _last_positions(known.to_numpy(), np.asarray(ids, dtype=object))
+
+
+def _last_positions(known: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """Position in ``known`` of each of ``ids``: its last occurrence (-1 when absent)."""
+    codes, uniques = pd.factorize(np.concatenate([known, ids]))
     last = np.full(len(uniques) + 1, -1, dtype=np.int64)
     np.maximum.at(last, codes[: len(known)], np.arange(len(known)))
     return last[codes[len(known):]]
@@ -386,18 +504,19 @@ class _Spans:
 
 def _side_spans(flat: FlatSides, rows: np.ndarray, claims: pd.DataFrame) -> _Spans:
     """The dates each side's dated claims share (``rows``: each claim's position in ``claims``)."""
-    dated = (claims["value_type"].eq("date") & claims["date_start"].notna()).to_numpy()
-    start = claims["date_start"].to_numpy("datetime64[s]").astype("int64")
-    end = claims["date_end"].to_numpy("datetime64[s]").astype("int64")
     ref = np.flatnonzero(rows >= 0)
-    ref = ref[dated[rows[ref]]]
+    cited = claims[["value_type", "date_start", "date_end"]].take(rows[ref])
+    dated = (cited["value_type"].eq("date") & cited["date_start"].notna()).to_numpy()
+    ref = ref[dated]
+    start = cited["date_start"].to_numpy("datetime64[s]").astype("int64")[dated]
+    end = cited["date_end"].to_numpy("datetime64[s]").astype("int64")[dated]
     sides, first = np.unique(flat.claim_side[ref], return_index=True)
     n = flat.n_sides
     spans = _Spans(np.zeros(n, dtype=bool), np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64))
     if len(ref):
         spans.dated[sides] = True
-        spans.start[sides] = np.maximum.reduceat(start[rows[ref]], first)
-        spans.end[sides] = np.minimum.reduceat(end[rows[ref]], first)
+        spans.start[sides] = np.maximum.reduceat(start, first)
+        spans.end[sides] = np.minimum.reduceat(end, first)
     return spans
 
 
@@ -438,7 +557,7 @@ def _support(flat: FlatSides, sources: _Sources, spans: _Spans) -> _Support:
     lent = np.repeat(i, counts[j]) * n + own_src[_ragged(starts[j], counts[j])]
     rows = sorted_unique(np.concatenate([own, lent]))
     side, src = rows // n, rows % n
-    keys, slot = np.unique(side * n + sources.group[src], return_inverse=True)
+    keys, slot = dense_ranks(side * n + sources.group[src])
     best = np.zeros(len(keys))
     np.maximum.at(best, slot, sources.trust[src])  # a group counts with its most trusted source
     return _Support(

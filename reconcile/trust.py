@@ -36,12 +36,13 @@ author lists in the book benchmark (``bench/truth_benchmark.py``). Both take two
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["Encoded", "encode", "TruthResult", "majority_vote", "pooled_investment", "accu"]
+__all__ = ["Encoded", "encode", "encode_codes", "TruthResult", "majority_vote", "pooled_investment", "accu"]
 
 
 @dataclass(frozen=True)
@@ -69,14 +70,25 @@ def encode(claims: pd.DataFrame) -> Encoded:
     src_codes, sources = pd.factorize(claims["source"], sort=True)
     item_codes, items = pd.factorize(claims["item"], sort=True)
     val_codes, val_uniques = pd.factorize(claims["value"], sort=True)
+    return encode_codes(src_codes, sources, item_codes, items, val_codes, val_uniques)
+
+
+def encode_codes(
+    source: np.ndarray, sources: pd.Index, item: np.ndarray, items: pd.Index, value: np.ndarray, values: pd.Index
+) -> Encoded:
+    """The :class:`Encoded` claims from their codes: per claim, the codes of its source, item and
+    value, each a position in the sorted distinct ``sources``, ``items`` and ``values``, as
+    ``pandas.factorize(..., sort=True)`` gives them (what :func:`encode` does with the claims'
+    columns; a caller that has the codes already skips hashing the strings again).
+    """
     # A value is an (item, value) pair: combine the two codes into one integer key.
-    pair = item_codes.astype(np.int64) * (len(val_uniques) + 1) + val_codes
+    pair = item.astype(np.int64) * (len(values) + 1) + value
     value_codes, pairs = pd.factorize(pair, sort=True)
     pairs = np.asarray(pairs)
-    value_item = (pairs // (len(val_uniques) + 1)).astype(np.int64)
-    value_val = (pairs % (len(val_uniques) + 1)).astype(np.int64)
-    values = pd.DataFrame({"item": items[value_item], "value": np.asarray(val_uniques)[value_val]})
-    return Encoded(src_codes.astype(np.int64), value_codes.astype(np.int64), value_item, pd.Index(sources), pd.Index(items), values)
+    value_item = (pairs // (len(values) + 1)).astype(np.int64)
+    value_val = (pairs % (len(values) + 1)).astype(np.int64)
+    table = pd.DataFrame({"item": items[value_item], "value": np.asarray(values)[value_val]})
+    return Encoded(source.astype(np.int64), value_codes.astype(np.int64), value_item, pd.Index(sources), pd.Index(items), table)
 
 
 @dataclass
@@ -90,6 +102,9 @@ class TruthResult:
     accuracy: pd.Series | None = None
     """Per source: the mean belief of the values it states (an estimate of its accuracy,
     comparable across sources, unlike PooledInvestment's relative trust)."""
+    winning: np.ndarray | None = None
+    """Per item (in the order of :func:`encode`'s items): the code of its believed value, a
+    row of ``beliefs`` (``winners`` holds these rows)."""
 
 
 def _winners(enc: Encoded, score: np.ndarray) -> np.ndarray:
@@ -120,6 +135,7 @@ def _result(
         winners,
         iterations,
         pd.Series(accuracy, index=enc.sources, name="accuracy"),
+        win,
     )
 
 
@@ -160,6 +176,7 @@ def pooled_investment(
     implications: pd.DataFrame | None = None,
     rho: float = 0.5,
     prior: str = "voted",
+    encoded: Encoded | None = None,
 ) -> TruthResult:
     """PooledInvestment with optional value similarity and dependence weights.
 
@@ -169,15 +186,14 @@ def pooled_investment(
     ``implications`` has columns ``from_value``, ``to_value`` (row positions of
     :func:`encode`'s ``values``) and ``weight`` in [0, 1]; ``claim_weight`` (one per claim)
     scales each claim's investment. Stops early when trust changes less than ``tol``.
+    ``encoded`` may give ``encode(claims)`` when the caller has it already.
     """
-    enc = encode(claims)
-    w = np.ones(len(enc.value)) if claim_weight is None else np.asarray(claim_weight, dtype=float)
-    # A source spreads its trust over all its claims; a down-weighted (dependent) claim
-    # invests only its weight's part of that share.
-    n_claims = np.maximum(np.bincount(enc.source, minlength=enc.n_sources).astype(float), 1.0)
+    enc = encode(claims) if encoded is None else encoded
+    w = None if claim_weight is None else np.asarray(claim_weight, dtype=float)
     imp_from, imp_to, imp_w = _implication_arrays(implications)
     n_items = len(enc.items)
-    support = np.bincount(enc.value, weights=w, minlength=enc.n_values)
+    invest = _investor(enc, w)
+    support = np.bincount(enc.value, weights=w, minlength=enc.n_values).astype(float)
     if prior == "voted":
         item_support = np.bincount(enc.value_item, weights=support, minlength=n_items)[enc.value_item]
         belief = np.divide(support, item_support, out=np.zeros_like(support), where=item_support > 0)
@@ -185,22 +201,17 @@ def pooled_investment(
         belief = np.ones(enc.n_values)
     prob = belief.copy()
     trust = np.ones(enc.n_sources)
-
-    def invest(t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        share = t[enc.source] * w / n_claims[enc.source]
-        return share, np.bincount(enc.value, weights=share, minlength=enc.n_values)
-
+    # what the sources invest with their current trust: the last iteration's second step
+    share, invested = invest(trust)
     done = 0
     for done in range(1, iterations + 1):
-        share, invested = invest(trust)
         # Each claim earns its proportion of the value's belief.
-        earned = np.divide(
-            belief[enc.value] * share, invested[enc.value], out=np.zeros_like(share), where=invested[enc.value] > 0
-        )
+        invested_in = invested[enc.value]
+        earned = np.divide(belief[enc.value] * share, invested_in, out=np.zeros_like(share), where=invested_in > 0)
         new_trust = np.bincount(enc.source, weights=earned, minlength=enc.n_sources)
         top = new_trust.max() if len(new_trust) else 1.0
         new_trust = new_trust / top if top > 0 else new_trust
-        _, invested = invest(new_trust)
+        share, invested = invest(new_trust)
         pooled = invested
         if len(imp_w):
             pooled = invested + rho * np.bincount(imp_to, weights=imp_w * invested[imp_from], minlength=enc.n_values)
@@ -213,6 +224,29 @@ def pooled_investment(
         if delta < tol:
             break
     return _result(enc, trust, belief, support, done, prob)
+
+
+def _investor(enc: Encoded, w: np.ndarray | None) -> Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """The investment step of PooledInvestment: from the sources' trust, each claim's share
+    (its source's trust spread equally over the source's claims, scaled by the claim's weight
+    ``w``; ``None``: all 1) and each value's total investment."""
+    # A source spreads its trust over all its claims; a down-weighted (dependent) claim
+    # invests only its weight's part of that share.
+    n_claims = np.maximum(np.bincount(enc.source, minlength=enc.n_sources).astype(float), 1.0)
+    if w is None:
+        # the same quotient for all the claims of a source: computed once per source
+        def invest(t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            share = (t / n_claims)[enc.source]
+            return share, np.bincount(enc.value, weights=share, minlength=enc.n_values)
+
+        return invest
+    claims_of_source = n_claims[enc.source]
+
+    def invest_weighted(t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        share = t[enc.source] * w / claims_of_source
+        return share, np.bincount(enc.value, weights=share, minlength=enc.n_values)
+
+    return invest_weighted
 
 
 def accu(

@@ -16,10 +16,27 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reconcile.dependence import claim_weights, iter_pairs_within, pair_statistics
-from reconcile.graph import SourceGraph, _items, build_source_graph, rank_conflicts, suggest
+from reconcile.dependence import (
+    claim_weights,
+    dense_ranks,
+    encoded_pair_statistics,
+    iter_pairs_within,
+    pair_statistics,
+    sorted_unique,
+)
+from reconcile.graph import (
+    SourceGraph,
+    _item_table,
+    _items,
+    _set_implications,
+    build_source_graph,
+    claim_positions,
+    rank_conflicts,
+    suggest,
+)
 from reconcile.grouping import scoped
 from reconcile.pipeline import load
+from reconcile.trust import encode, pooled_investment
 
 from .conftest import ROOT
 
@@ -282,3 +299,82 @@ def test_the_graph_does_not_depend_on_the_order_of_claims():
     pd.testing.assert_frame_equal(a.items, b.items)
     pd.testing.assert_series_equal(a.trust, b.trust, check_exact=True)
     pd.testing.assert_frame_equal(a.pairs, b.pairs, check_exact=True)
+
+
+# --- shared encodings (one encoding of the items for trust, pairs and weights) -------------
+
+
+def _beliefs(claims: pd.DataFrame) -> tuple[pd.Series, np.ndarray]:
+    """The believed value of each item by PooledInvestment: as strings, and as value codes."""
+    result = pooled_investment(claims)
+    return result.winners.set_index("item")["value"], result.winning
+
+
+@SETTINGS
+@given(claim_tables())
+def test_encoded_pair_statistics_equal_the_string_ones(claims):
+    if claims.empty:
+        return
+    believed, winning = _beliefs(claims)
+    want = pair_statistics(claims, believed, [("s0", "s5")])
+    got = encoded_pair_statistics(claims, encode(claims), winning, [("s0", "s5")])
+    pd.testing.assert_frame_equal(got, want)
+    pd.testing.assert_frame_equal(encoded_pair_statistics(claims, encode(claims)), pair_statistics(claims))
+
+
+@SETTINGS
+@given(claim_tables(with_dates=False), source_graphs())
+def test_encoded_claim_weights_equal_the_string_ones(claims, sg):
+    got = claim_weights(claims, sg.groups, encoded=encode(claims))
+    np.testing.assert_array_equal(got, claim_weights(claims, sg.groups))
+
+
+@SETTINGS
+@given(claim_tables(with_dates=False), st.booleans())
+def test_pooled_investment_of_an_encoding_is_the_same(claims, weighted):
+    if claims.empty:  # no claims, no trust (the graph stage does not run it)
+        return
+    weights = np.linspace(0.25, 1.0, len(claims)) if weighted else None
+    a = pooled_investment(claims, claim_weight=weights)
+    b = pooled_investment(claims, claim_weight=weights, encoded=encode(claims))
+    pd.testing.assert_series_equal(a.trust, b.trust, check_exact=True)
+    pd.testing.assert_frame_equal(a.beliefs, b.beliefs, check_exact=True)
+    assert (a.winners["value"].to_numpy() == a.beliefs["value"].to_numpy()[a.winning]).all()
+
+
+def test_the_item_table_encodes_as_encode_does():
+    items, _, enc = _item_table(WS.claims)
+    want = encode(items)
+    for name in ("source", "value", "value_item"):
+        np.testing.assert_array_equal(getattr(enc, name), getattr(want, name))
+    pd.testing.assert_index_equal(enc.sources, want.sources)
+    pd.testing.assert_index_equal(enc.items, want.items)
+    pd.testing.assert_frame_equal(enc.values, want.values)
+
+
+@SETTINGS
+@given(st.lists(st.lists(st.sampled_from(["a", "b", "c", "", "é"]), min_size=1, max_size=4), min_size=2, max_size=8))
+def test_set_implications_are_proper_subsets(lists):
+    vals = pd.DataFrame({"value": [";".join(x) for x in lists]})
+    a, b = (np.array(x, dtype=np.int64) for x in zip(*[(i, j) for i in range(len(lists)) for j in range(len(lists)) if i != j]))
+    sets = [frozenset(x) for x in lists]
+    want = [(i, j, len(sets[i]) / len(sets[j])) for i, j in zip(a, b) if sets[i] < sets[j]]
+    got = _set_implications(vals, a, b)
+    assert list(zip(got["from_value"], got["to_value"], got["weight"])) == want
+
+
+@given(st.lists(st.sampled_from(["c0", "c1", "c2", None]), max_size=8), st.lists(st.sampled_from(["c0", "c1", "c2", "c9"]), max_size=8))
+def test_claim_positions_are_the_last_row_of_each_id(known, ids):
+    claims = pd.DataFrame({"claim_id": pd.Series(known, dtype=object)})
+    want = [max((r for r, k in enumerate(known) if k == i), default=-1) for i in ids]
+    assert claim_positions(claims, np.array(ids, dtype=object)).tolist() == want
+
+
+@given(st.lists(st.integers(-3, 3), max_size=30))
+def test_dense_ranks_are_numpy_unique(values):
+    values = np.array(values, dtype=np.int64)
+    uniques, ranks = dense_ranks(values)
+    want_uniques, want_ranks = np.unique(values, return_inverse=True)
+    np.testing.assert_array_equal(uniques, want_uniques)
+    np.testing.assert_array_equal(ranks, want_ranks)
+    np.testing.assert_array_equal(sorted_unique(values), want_uniques)
