@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from rapidfuzz import fuzz
 
-from .frames import as_text
+from .frames import as_text, release_arrow_memory
 from .normalize.text import fold_whitespace
 
 __all__ = [
@@ -193,6 +193,7 @@ def locate_quotes(documents: dict[str, str], keys: pd.DataFrame) -> pd.DataFrame
     error[doc < 0] = "its source's document could not be read"
     lookup = (doc >= 0) & (occurrence == 1) & arrow_ok
     _match_lines(documents, names, doc, np.flatnonzero(lookup), folded, start, stop)
+    release_arrow_memory()
     rest = np.flatnonzero((doc >= 0) & (start < 0))
     if len(rest):
         texts = np.asarray(folded.take(pa.array(rest)).to_pylist(), dtype=object)

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import csv
 import io
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +31,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from .frames import release_arrow_memory
 from .problems import Problems
 from .registry import Registry, load_registry
 from .yamlio import YamlLoadError, item_line, key_lines, load_yaml, plain
@@ -120,6 +120,7 @@ def load_workspace(path: Path | str | None, problems: Problems) -> RawWorkspace:
     sources = _load_sources(root, claims_dir / "sources.yaml", problems)
     documents = _load_documents(root, sources, problems)
     claims = _load_claim_files(root, claims_dir / "captured", problems)
+    release_arrow_memory()
     return RawWorkspace(root, sources, claims, registry, documents)
 
 
@@ -236,7 +237,7 @@ def _load_claim_files(root: Path, folder: Path, problems: Problems) -> pd.DataFr
             code="missing-file",
         )
         return pd.DataFrame(columns=RAW_CLAIM_COLUMNS)
-    frames = []
+    frames: list[pd.DataFrame | pa.Table] = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         rel = path.resolve().relative_to(root.resolve()).as_posix()
         suffix = path.suffix.lower()
@@ -254,12 +255,16 @@ def _load_claim_files(root: Path, folder: Path, problems: Problems) -> pd.DataFr
             suffix, _read_parquet_claims
         )
         frame = reader(path, rel, problems)
-        if frame is not None and frame.empty:
+        if frame is not None and (frame.num_rows if isinstance(frame, pa.Table) else len(frame)) == 0:
             problems.add("empty claim file: it holds no claims", file=rel, line=1, code="empty-file")
         elif frame is not None:
             frames.append(frame)
     if not frames:
         return pd.DataFrame(columns=RAW_CLAIM_COLUMNS)
+    parquet = [k for k, frame in enumerate(frames) if isinstance(frame, pa.Table)]
+    if parquet:
+        for k, frame in zip(parquet, _parquet_frames([frames[k] for k in parquet])):
+            frames[k] = frame
     claims = pd.concat(frames, ignore_index=True)[RAW_CLAIM_COLUMNS]
     # Cells as Python values whatever the file format (pandas 3 infers Arrow strings).
     return claims.astype({c: object for c in claims.columns if c != "line" and claims[c].dtype != object})
@@ -363,7 +368,10 @@ def _read_csv_claims(path: Path, rel: str, problems: Problems) -> pd.DataFrame |
     return pd.DataFrame(rows, columns=RAW_CLAIM_COLUMNS)
 
 
-def _read_parquet_claims(path: Path, rel: str, problems: Problems) -> pd.DataFrame | None:
+def _read_parquet_claims(path: Path, rel: str, problems: Problems) -> pa.Table | None:
+    """A Parquet claim file as an Arrow table of the raw claim columns (``file``, ``line``
+    and, when the file has no ``source`` column, the file's stem added); see
+    :func:`_parquet_frames` for the conversion to Python values."""
     try:
         table = pq.read_table(path)
     except Exception as exc:  # pyarrow raises several types for a corrupt file
@@ -371,14 +379,41 @@ def _read_parquet_claims(path: Path, rel: str, problems: Problems) -> pd.DataFra
         return None
     _unknown_fields(set(map(str, table.column_names)), rel, None, None, problems)
     n = table.num_rows
+    columns = {}
+    for f in CLAIM_FIELDS:
+        column = table[f] if f in table.column_names else pa.nulls(n)
+        if pa.types.is_dictionary(column.type):
+            column = column.cast(column.type.value_type)
+        columns[f] = column
+    if "source" not in table.column_names:
+        columns["source"] = pa.repeat(path.stem, n)
+    columns["file"] = pa.repeat(rel, n)
+    columns["line"] = pa.array(np.arange(1, n + 1, dtype=np.int64))
+    return pa.table(columns)
+
+
+def _parquet_frames(tables: list[pa.Table]) -> list[pd.DataFrame]:
+    """The Parquet claim tables as frames of Python values, like YAML and CSV claims.
+
+    The tables are converted together when their types agree, so that each distinct string
+    of all files becomes one Python object (see :func:`_parquet_cells`); one frame per
+    table is returned, in order.
+    """
+    try:
+        combined = pa.concat_tables(tables, promote_options="permissive")
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # a column of different types in two files
+        return [_parquet_frame(table) for table in tables]
+    frame = _parquet_frame(combined)
+    bounds = np.cumsum([0, *(table.num_rows for table in tables)])
+    return [frame.iloc[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+
+
+def _parquet_frame(table: pa.Table) -> pd.DataFrame:
     out = pd.DataFrame(
-        {f: _parquet_cells(table[f]) if f in table.column_names else np.full(n, None, dtype=object) for f in CLAIM_FIELDS},
+        {f: _parquet_cells(table[f]) for f in [*CLAIM_FIELDS, "file"]},
         dtype=object,  # Python values, as from YAML and CSV (no inference of Arrow strings)
     )
-    if "source" not in table.column_names:
-        out["source"] = pd.Series(path.stem, index=out.index, dtype=object)
-    out["file"] = pd.Series(rel, index=out.index, dtype=object)
-    out["line"] = pd.RangeIndex(1, n + 1)
+    out["line"] = table["line"].to_numpy()
     out["field_lines"] = None
     return out[RAW_CLAIM_COLUMNS]
 
@@ -388,10 +423,10 @@ def _parquet_cells(column: pa.ChunkedArray) -> np.ndarray:
     cells of a YAML or CSV claim file; empty strings are found by pyarrow, not per cell.
 
     Text is dictionary-encoded first, so a string repeated across rows (a subject, a
-    property, a value) becomes one Python object shared by its cells, interned so that
-    files share it too: memory is paid once per distinct string, and hashing it (which
-    Python caches in the object) and comparing it (identity first) are nearly free in
-    every later group-by.
+    property, a value) becomes one Python object shared by its cells (all Parquet files
+    are converted together, see :func:`_parquet_frames`): memory is paid once per
+    distinct string, and hashing it (which Python caches in the object) and comparing it
+    (identity first) are nearly free in every later group-by.
     """
     if pa.types.is_dictionary(column.type):
         column = column.cast(column.type.value_type)
@@ -418,7 +453,7 @@ def _shared_text(text: pa.Array) -> np.ndarray:
         cells = text.to_numpy(zero_copy_only=False)
     else:
         encoded = pc.dictionary_encode(text)
-        distinct = [sys.intern(s) for s in encoded.dictionary.to_pylist()]
+        distinct = encoded.dictionary.to_pylist()
         codes = pc.fill_null(encoded.indices, len(distinct)).to_numpy(zero_copy_only=False)
         cells = np.array([*distinct, None], dtype=object).take(codes)
     cells[blank] = None
