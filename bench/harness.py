@@ -39,7 +39,7 @@ def run_stages(root: Path, out_file: Path | None = None) -> dict:
     from reconcile.conflicts import run_rules
     from reconcile.graph import build_source_graph, rank_conflicts
     from reconcile.problems import Problems
-    from reconcile.render.json_report import render_json
+    from reconcile.render.json_report import json_chunks
     from reconcile.rulekit import RuleContext, discover_rules, load_config
     from reconcile.validate import validate
     from reconcile.workspace import load_workspace
@@ -76,7 +76,7 @@ def run_stages(root: Path, out_file: Path | None = None) -> dict:
 
     def to_json():
         result = CheckResult(ranked, found, configs, settings, sg)
-        write_atomic(out_file or root / "conflicts.json", render_json(result, ws, ranked, binary=True))
+        write_atomic(out_file or root / "conflicts.json", json_chunks(result, ws, ranked))
         return len(ranked)
 
     out["conflicts"] = stage("json", to_json)

@@ -5,9 +5,11 @@ configuration, runs them and returns the conflicts table (see :mod:`reconcile.co
 together with the rule metadata used. :func:`conflict_records` expands the table into the
 JSON contract of docs/json.md, with every supporting claim's source, document, quote, span,
 file and line. Both it and the JSON writer (:mod:`reconcile.render.json_report`) read
-:func:`record_columns`: the record fields column by column, the sides flattened, and the
-evidence of the claims they list taken from the claims table column by column (one lookup
-of all the claim ids at once), so nothing is looked up claim by claim.
+:func:`record_columns` (the sides flattened, and the rows of the claims they list in the
+claims table: one lookup of all the claim ids at once), :func:`conflict_fields` (the
+other fields, column by column) and :func:`claim_evidence` (the evidence of claims, column
+by column), so nothing is looked up claim by claim; the JSON writer reads the fields and
+the evidence block by block of conflicts.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from .conflicts import SEVERITY_RANK, run_rules
 from .frames import collector_paused
@@ -25,7 +28,10 @@ from .problems import Problems
 from .rulekit import RuleConfig, RuleContext, RuleInfo, discover_rules, load_config
 from .validate import Workspace
 
-__all__ = ["CheckResult", "find_conflicts", "conflict_records", "at_or_above", "RecordColumns", "record_columns"]
+__all__ = [
+    "CheckResult", "find_conflicts", "conflict_records", "at_or_above", "RecordColumns", "record_columns",
+    "conflict_fields", "claim_evidence", "evidence_column", "EVIDENCE_COLUMNS",
+]
 
 
 @dataclass
@@ -73,18 +79,16 @@ EVIDENCE_FIELDS = ["id", "source", "document", "quote", "span", "file", "line", 
 
 @dataclass(frozen=True)
 class RecordColumns:
-    """The conflict records of a conflicts table, column by column."""
+    """The sides of the conflict records of a conflicts table and the claims they list
+    (their other fields are in :func:`conflict_fields`)."""
 
-    fields: dict[str, list[Any]]
-    """Per :data:`RECORD_FIELDS` key, the value of each conflict (``sources``: the conflicts
-    table's own lists, not copies)."""
     sides: FlatSides
     """The sides of all conflicts (value and label; their claim ids are in ``sides.claim_ids``)."""
     side_claims: np.ndarray
     """Per side: how many claims its record lists (claims the table does not have are left out)."""
-    evidence: dict[str, np.ndarray]
-    """Per :data:`EVIDENCE_FIELDS` key (``span`` as ``span_start`` and ``span_end``), the value
-    of each claim listed, side after side (object arrays with ``None`` for missing values)."""
+    rows: np.ndarray
+    """Per claim listed, side after side: its row position in the claims table (see
+    :func:`claim_evidence`)."""
 
 
 def _column(frame: pd.DataFrame, name: str) -> list[Any]:
@@ -92,16 +96,37 @@ def _column(frame: pd.DataFrame, name: str) -> list[Any]:
     return frame[name].tolist() if name in frame else [None] * len(frame)
 
 
-def _conflict_fields(conflicts: pd.DataFrame) -> dict[str, list[Any]]:
-    """The record fields of each conflict (everything but the sides), by :data:`RECORD_FIELDS` key."""
-    fields = {name: _column(conflicts, name) for name in RECORD_FIELDS[:6]}
-    fields["scope"] = _missing_as_none(conflicts["scope"]).tolist()
+def conflict_fields(conflicts: pd.DataFrame, *, arrow: bool = False) -> dict[str, list[Any] | pa.Array]:
+    """The record fields of each conflict (everything but the sides), by :data:`RECORD_FIELDS`
+    key (``sources``: the conflicts table's own lists, not copies).
+
+    With ``arrow``, a column of strings that Arrow holds is given as its Arrow array when
+    that has the same values (none missing, or for ``scope`` missing ones as nulls), without
+    making Python strings of it.
+    """
+
+    def column(name: str) -> list[Any] | pa.Array:
+        strings = _arrow_strings(conflicts[name], nulls=False) if arrow and name in conflicts else None
+        return _column(conflicts, name) if strings is None else strings
+
+    fields = {name: column(name) for name in RECORD_FIELDS[:6]}
+    scope = _arrow_strings(conflicts["scope"], nulls=True) if arrow else None
+    fields["scope"] = _missing_as_none(conflicts["scope"]).tolist() if scope is None else scope
     for name in ("explanation", "suggestion", "status", "decision"):
-        fields[name] = _column(conflicts, name)
+        fields[name] = column(name)
     fields["internal"] = [bool(v) for v in _column(conflicts, "internal")]
     fields["independent_sources"] = [int(v) for v in _column(conflicts, "independent")]
     fields["sources"] = _column(conflicts, "sources")
     return fields
+
+
+def _arrow_strings(values: pd.Series, nulls: bool) -> pa.Array | None:
+    """The Arrow array of a column of strings stored by Arrow (pandas' ``str``), if it has no
+    missing value or ``nulls`` are wanted; else ``None``."""
+    if not (isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"):
+        return None
+    strings = pa.array(values)
+    return strings if nulls or not strings.null_count else None
 
 
 def _missing_as_none(values: pd.Series) -> np.ndarray:
@@ -109,35 +134,53 @@ def _missing_as_none(values: pd.Series) -> np.ndarray:
     return values.to_numpy(dtype=object, na_value=None)
 
 
-def _evidence(claims: pd.DataFrame, rows: np.ndarray) -> dict[str, np.ndarray]:
-    """The evidence fields of the claims at ``rows`` (positions in ``claims``)."""
+#: Per evidence key (``span`` as ``span_start`` and ``span_end``): the claims column it is
+#: read from, and how: ``object`` values as they are, ``int`` as 64-bit integers, ``nullable``
+#: values with ``None`` for a missing one (None, NaN, NA).
+EVIDENCE_COLUMNS: dict[str, tuple[str, str]] = {
+    "id": ("claim_id", "object"),
+    "source": ("source", "object"),
+    "document": ("document", "object"),
+    "quote": ("quote", "object"),
+    "span_start": ("span_start", "int"),
+    "span_end": ("span_end", "int"),
+    "file": ("file", "object"),
+    "line": ("line", "nullable"),
+    "language": ("language", "object"),
+    "as_of": ("as_of", "nullable"),
+}
 
-    def column(name: str) -> pd.Series:
-        return claims[name].take(rows)
 
-    return {
-        "id": column("claim_id").to_numpy(dtype=object),
-        "source": column("source").to_numpy(dtype=object),
-        "document": column("document").to_numpy(dtype=object),
-        "quote": column("quote").to_numpy(dtype=object),
-        "span_start": column("span_start").to_numpy(dtype=np.int64),
-        "span_end": column("span_end").to_numpy(dtype=np.int64),
-        "file": column("file").to_numpy(dtype=object),
-        "line": _missing_as_none(column("line")),
-        "language": column("language").to_numpy(dtype=object),
-        "as_of": _missing_as_none(column("as_of")),
-    }
+def claim_evidence(claims: pd.DataFrame, rows: np.ndarray) -> dict[str, np.ndarray]:
+    """The evidence of the claims at ``rows`` (positions in ``claims``): per key of
+    :data:`EVIDENCE_COLUMNS`, the value of each claim (object arrays with ``None`` for a
+    missing line or date)."""
+    return {key: evidence_column(claims, key, rows) for key in EVIDENCE_COLUMNS}
+
+
+def evidence_column(
+    claims: pd.DataFrame, key: str, rows: np.ndarray, *, arrow: bool = False
+) -> np.ndarray | pa.Array:
+    """One column of :func:`claim_evidence`. With ``arrow``, a nullable column of integers
+    is given as an Arrow array (the same integers, nulls for the missing ones), without
+    making Python integers of it."""
+    name, kind = EVIDENCE_COLUMNS[key]
+    values = claims[name].take(rows)
+    if arrow and kind == "nullable" and pd.api.types.is_integer_dtype(values.dtype):
+        return pa.array(values, pa.int64())
+    if kind == "int":
+        return values.to_numpy(dtype=np.int64)
+    return _missing_as_none(values) if kind == "nullable" else values.to_numpy(dtype=object)
 
 
 def record_columns(conflicts: pd.DataFrame, claims: pd.DataFrame) -> RecordColumns:
-    """The records of ``conflicts`` column by column (see :class:`RecordColumns`)."""
+    """The sides of the records of ``conflicts`` column by column (see :class:`RecordColumns`)."""
     with collector_paused():
         sides = flatten_sides(conflicts["sides"])
-        fields = _conflict_fields(conflicts)
     rows = claim_positions(claims, sides.claim_ids)
     kept = rows >= 0
     side_claims = np.bincount(sides.claim_side[kept], minlength=sides.n_sides)
-    return RecordColumns(fields, sides, side_claims, _evidence(claims, rows[kept]))
+    return RecordColumns(sides, side_claims, rows[kept])
 
 
 def conflict_records(conflicts: pd.DataFrame, claims: pd.DataFrame) -> list[dict[str, Any]]:
@@ -146,12 +189,14 @@ def conflict_records(conflicts: pd.DataFrame, claims: pd.DataFrame) -> list[dict
         return []
     cols = record_columns(conflicts, claims)
     with collector_paused():
-        return _records(cols, len(conflicts))
+        return _records(conflict_fields(conflicts), cols, len(conflicts), claims)
 
 
-def _records(cols: RecordColumns, n_conflicts: int) -> list[dict[str, Any]]:
+def _records(
+    fields: dict[str, list[Any]], cols: RecordColumns, n_conflicts: int, claims: pd.DataFrame
+) -> list[dict[str, Any]]:
     """The dicts of :func:`conflict_records` from the record columns."""
-    ev = {key: values.tolist() for key, values in cols.evidence.items()}
+    ev = {key: values.tolist() for key, values in claim_evidence(claims, cols.rows).items()}
     evidence = [
         {"id": i, "source": s, "document": d, "quote": q, "span": [a, b], "file": f, "line": n, "language": g, "as_of": t}
         for i, s, d, q, a, b, f, n, g, t in zip(
@@ -165,7 +210,7 @@ def _records(cols: RecordColumns, n_conflicts: int) -> list[dict[str, Any]]:
         for v, lbl, a, b in zip(cols.sides.values, cols.sides.labels, [0, *ends[:-1]], ends)
     ]
     side_ends = np.cumsum(np.bincount(cols.sides.conflict, minlength=n_conflicts)).tolist()
-    fields = {**cols.fields, "sources": [list(s) for s in cols.fields["sources"]]}
+    fields = {**fields, "sources": [list(s) for s in fields["sources"]]}
     records = [dict(zip(RECORD_FIELDS, values)) for values in zip(*(fields[key] for key in RECORD_FIELDS))]
     for record, a, b in zip(records, [0, *side_ends[:-1]], side_ends):
         record["sides"] = sides[a:b]

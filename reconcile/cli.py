@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
@@ -377,16 +378,17 @@ def _load_valid(workspace: Path):
     return ws, problems
 
 
-def _emit(text: str | bytes | memoryview, output: Path | None) -> None:
-    """Write ``text`` (or UTF-8 bytes ending in a newline) to ``output`` atomically, or
-    print it."""
+def _emit(text: str | Iterable[bytes | memoryview], output: Path | None) -> None:
+    """Write ``text`` (or chunks of UTF-8 bytes ending in a newline, written as they come)
+    to ``output`` atomically, or print it."""
     if not isinstance(text, str):
         if output:
             write_atomic(output, text)
             click.echo(f"wrote {output}", err=True)
         else:
             sys.stdout.flush()
-            sys.stdout.buffer.write(text)
+            for chunk in [text] if isinstance(text, (bytes, memoryview)) else text:
+                sys.stdout.buffer.write(chunk)
             sys.stdout.buffer.flush()
         return
     if output:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -94,12 +95,13 @@ def key_lines(mapping: Any) -> dict[str, int]:
     return out
 
 
-def write_atomic(path: Path, text: str | bytes | memoryview) -> None:
-    """Write ``text`` (or UTF-8 bytes) to ``path`` so that an interruption leaves the old
-    file intact.
+def write_atomic(path: Path, text: str | bytes | memoryview | Iterable[bytes | memoryview]) -> None:
+    """Write ``text`` (or UTF-8 bytes, or an iterable of chunks of UTF-8 bytes written as
+    they come) to ``path`` so that an interruption leaves the old file intact.
 
     The text goes to a temporary file in the same folder, is flushed and fsynced, then
-    renamed over the target (an atomic operation on POSIX file systems).
+    renamed over the target (an atomic operation on POSIX file systems). If writing fails,
+    or the chunks' iterable raises, the temporary file is removed and ``path`` is untouched.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -107,7 +109,8 @@ def write_atomic(path: Path, text: str | bytes | memoryview) -> None:
     try:
         binary = not isinstance(text, str)
         with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n")) as handle:
-            handle.write(text)
+            for chunk in [text] if isinstance(text, (str, bytes, bytearray, memoryview)) else text:
+                handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
         umask = os.umask(0)

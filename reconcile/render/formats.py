@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, Callable
 
 import pandas as pd
@@ -23,10 +24,10 @@ def _terminal(records, shown, result, ws, state) -> str:
     return text
 
 
-def _json(records, shown, result, ws, state) -> bytes | memoryview:
-    from .json_report import render_json
+def _json(records, shown, result, ws, state) -> Iterable[bytes | memoryview]:
+    from .json_report import json_chunks
 
-    return render_json(result, ws, shown, gate=state, binary=True)  # UTF-8, written as is
+    return json_chunks(result, ws, shown, gate=state)  # UTF-8 chunks, written as they come
 
 
 def _sarif(records, shown, result, ws, state) -> str:
@@ -54,7 +55,7 @@ def _markdown(records, shown, result, ws, state) -> str:
     return render_markdown(records, summary(shown, ws))
 
 
-FORMATS: dict[str, Callable[..., str | bytes | memoryview]] = {
+FORMATS: dict[str, Callable[..., str | Iterable[bytes | memoryview]]] = {
     "terminal": _terminal,
     "json": _json,
     "sarif": _sarif,
@@ -66,6 +67,7 @@ FORMATS: dict[str, Callable[..., str | bytes | memoryview]] = {
 
 def render_check(
     fmt: str, records: list[dict[str, Any]], shown: pd.DataFrame, result: CheckResult, ws: Workspace, state: GateState
-) -> str | bytes | memoryview:
-    """The output of ``reconcile check`` in ``fmt``: text, or UTF-8 bytes for JSON."""
+) -> str | Iterable[bytes | memoryview]:
+    """The output of ``reconcile check`` in ``fmt``: text, or chunks of UTF-8 bytes for JSON
+    (computed as they are written)."""
     return FORMATS[fmt](records, shown, result, ws, state)

@@ -1,22 +1,22 @@
 """The JSON contract of ``reconcile check --format json`` (see docs/json.md).
 
-:func:`report_object` builds the document as Python dicts and lists. :func:`render_json`
-writes it: indented through :func:`json.dumps` up to :data:`INDENT_UP_TO` conflicts, and
-beyond that compact, with the ``conflicts`` array written column by column
-(:func:`conflicts_json`). Every field of every conflict, side and claim is encoded as JSON
-text with pyarrow's string kernels; the claims' texts, in document order, are then joined
-with the "glue" between them (the ``", "`` between two claims of one side, or the closing
-brackets and the next side's or conflict's opening fields), so the whole document is
-assembled in one pass and decoded into one Python string. The text is exactly what
-``json.dumps`` gives for the records, without a dict per claim.
+:func:`report_object` builds the document as Python dicts and lists. :func:`json_chunks`
+writes it as UTF-8 bytes, chunk by chunk, so that a large report is never whole in memory
+(``write_atomic`` and the command line write the chunks as they come): indented through
+:func:`json.dumps` up to :data:`INDENT_UP_TO` conflicts, and beyond that compact, with the
+``conflicts`` array written block by block of conflicts (about :data:`BLOCK_CLAIMS` claims
+each). In a block every field of every conflict, side and claim is encoded as JSON text,
+column by column, with pyarrow's string kernels; the openings of the conflicts and sides,
+the claim objects and the closing brackets are then put in document order by one ``take``,
+whose buffer holds the block's bytes. The text is exactly what ``json.dumps`` gives for
+the records, without a dict per claim. :func:`render_json` joins the chunks into one text.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from itertools import chain
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -25,10 +25,20 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..check import EVIDENCE_FIELDS, RECORD_FIELDS, CheckResult, RecordColumns, conflict_records, record_columns
+from ..check import (
+    EVIDENCE_FIELDS,
+    RECORD_FIELDS,
+    CheckResult,
+    RecordColumns,
+    conflict_fields,
+    conflict_records,
+    evidence_column,
+    record_columns,
+)
+from ..frames import collector_paused
 from ..validate import Workspace
 
-__all__ = ["report_object", "render_json", "summary", "conflicts_json"]
+__all__ = ["report_object", "render_json", "json_chunks", "summary", "conflicts_json"]
 
 FORMAT_VERSION = 1
 
@@ -116,109 +126,337 @@ def report_object(result: CheckResult, ws: Workspace, conflicts: pd.DataFrame | 
 
 
 #: Up to this many conflicts the JSON is indented for reading; beyond, it is compact and
-#: its conflicts are encoded column by column (:func:`conflicts_json`).
+#: its conflicts are encoded column by column, block by block (:func:`json_chunks`).
 INDENT_UP_TO = 2000
 
+#: About this many claims (or conflicts, when they list few) go in one block of the compact
+#: ``conflicts`` array: the memory a block takes is bounded by it (and by the largest conflict).
+BLOCK_CLAIMS = 16_384
 
-def render_json(
-    result: CheckResult, ws: Workspace, conflicts: pd.DataFrame | None = None, gate=None, *, binary: bool = False
-) -> str | bytes | memoryview:
-    """Deterministic JSON text (sorted records, stable key order, UTF-8 kept as is).
 
-    With ``binary`` the UTF-8 bytes are returned instead (for a large report, a view of the
-    buffer they were built in): writing them needs no Python string of the whole document,
-    which takes up to four bytes per character.
-    """
+def json_chunks(
+    result: CheckResult, ws: Workspace, conflicts: pd.DataFrame | None = None, gate=None
+) -> Iterator[bytes | memoryview]:
+    """The UTF-8 bytes of :func:`render_json`, in chunks of bounded size (one per block of
+    conflicts), each computed when it is asked for: bytes, or a view of a buffer of its own
+    (which the view keeps alive)."""
     conflicts = result.conflicts if conflicts is None else conflicts
     if len(conflicts) <= INDENT_UP_TO:
-        text = json.dumps(report_object(result, ws, conflicts, gate), ensure_ascii=False, indent=2) + "\n"
-        return text.encode("utf-8", "surrogatepass") if binary else text
+        yield _indented(result, ws, conflicts, gate).encode("utf-8", "surrogatepass")
+        return
     # the document around its conflicts, as json.dumps writes it (", " and ": " separators)
     doc = _document(result, ws, conflicts, [], gate)
     keys = list(doc)
     at = keys.index("conflicts")
     head = "{" + "".join(f"{_encode(k)}: {_encode(doc[k])}, " for k in keys[:at]) + _encode("conflicts") + ": "
     tail = "".join(f", {_encode(k)}: {_encode(doc[k])}" for k in keys[at + 1 :]) + "}\n"
-    return _conflicts_text(conflicts, ws.claims, head, tail, binary=binary)
+    del doc
+    yield from _conflicts_chunks(conflicts, ws.claims, head, tail)
 
 
-# --- compact JSON, column by column --------------------------------------------------------
+def render_json(
+    result: CheckResult, ws: Workspace, conflicts: pd.DataFrame | None = None, gate=None, *, binary: bool = False
+) -> str | bytes:
+    """Deterministic JSON text (sorted records, stable key order, UTF-8 kept as is).
+
+    With ``binary`` the UTF-8 bytes are returned instead. Both hold the whole document:
+    to write a large report, write the chunks of :func:`json_chunks` instead.
+    """
+    conflicts = result.conflicts if conflicts is None else conflicts
+    if len(conflicts) <= INDENT_UP_TO:
+        text = _indented(result, ws, conflicts, gate)
+        return text.encode("utf-8", "surrogatepass") if binary else text
+    data = b"".join(json_chunks(result, ws, conflicts, gate))
+    return data if binary else data.decode("utf-8", "surrogatepass")
+
+
+def conflicts_json(conflicts: pd.DataFrame, claims: pd.DataFrame) -> str:
+    """The ``conflicts`` array as compact JSON text: ``json.dumps(conflict_records(...),
+    ensure_ascii=False)``, built column by column."""
+    return b"".join(_conflicts_chunks(conflicts, claims, "", "")).decode("utf-8", "surrogatepass")
+
+
+def _indented(result: CheckResult, ws: Workspace, conflicts: pd.DataFrame, gate) -> str:
+    """The document indented by :func:`json.dumps` (for a short report)."""
+    return json.dumps(report_object(result, ws, conflicts, gate), ensure_ascii=False, indent=2) + "\n"
+
+
+# --- the compact conflicts array, block by block -------------------------------------------
+
+
+def _conflicts_chunks(
+    conflicts: pd.DataFrame, claims: pd.DataFrame, before: str, after: str
+) -> Iterator[bytes | memoryview]:
+    """``before``, the conflicts array as compact JSON (``json.dumps`` of
+    :func:`conflict_records`), ``after``: UTF-8 bytes, a chunk per block of conflicts."""
+    yield _utf8(before + "[")
+    if len(conflicts):
+        cols = record_columns(conflicts, claims)
+        bounds = _Bounds.of(cols, len(conflicts))
+        for start, stop in bounds.blocks():
+            chunk = _block(conflicts, claims, cols, bounds, start, stop)
+            yield chunk
+            del chunk
+    yield _utf8("]" + after)
+
+
+def _block(
+    conflicts: pd.DataFrame, claims: pd.DataFrame, cols: RecordColumns, bounds: _Bounds, start: int, stop: int
+) -> bytes | memoryview:
+    """The conflicts ``start:stop`` as compact JSON, each after ``", "`` but for the first of
+    all; by the encoder when their text is not valid UTF-8."""
+    try:
+        with collector_paused():
+            return _block_bytes(conflicts.iloc[start:stop], claims, cols, bounds, start, stop)
+    except UnicodeEncodeError:  # a lone surrogate: the encoder keeps it as is
+        return _block_by_encoder(conflicts, claims, start, stop)
+
+
+def _utf8(text: str) -> bytes:
+    """UTF-8 bytes, lone surrogates kept as the encoder keeps them in a string."""
+    return text.encode("utf-8", "surrogatepass")
+
+
+def _block_by_encoder(conflicts: pd.DataFrame, claims: pd.DataFrame, start: int, stop: int) -> bytes:
+    """The block of conflicts ``start:stop`` written by :func:`json.dumps` from the dict
+    records, for text pyarrow cannot hold (the encoder keeps a lone surrogate as is)."""
+    records = json.dumps(conflict_records(conflicts.iloc[start:stop], claims), ensure_ascii=False)
+    return _utf8((", " if start else "") + records[1:-1])
+
+
+@dataclass(frozen=True)
+class _Bounds:
+    """Where each conflict's sides and each side's claims start in the record columns."""
+
+    side_start: np.ndarray
+    """Per conflict (and one past the last): the position of its first side."""
+    claim_start: np.ndarray
+    """Per side (and one past the last): the position of its first claim."""
+
+    @classmethod
+    def of(cls, cols: RecordColumns, n_conflicts: int) -> _Bounds:
+        """The bounds of the record columns of ``n_conflicts`` conflicts."""
+        side_start = np.searchsorted(cols.sides.conflict, np.arange(n_conflicts + 1))
+        return cls(side_start, np.concatenate([[0], np.cumsum(cols.side_claims)]))
+
+    def blocks(self) -> list[tuple[int, int]]:
+        """Consecutive ranges of conflicts of about :data:`BLOCK_CLAIMS` claims and
+        conflicts together (a larger conflict is a block of its own)."""
+        n = len(self.side_start) - 1
+        size = self.claim_start[self.side_start] + np.arange(n + 1)  # claims and conflicts before each
+        marks = np.arange(BLOCK_CLAIMS, size[-1], BLOCK_CLAIMS)
+        cuts = np.unique(np.concatenate([[0], np.searchsorted(size, marks), [n]]))
+        return list(zip(cuts[:-1].tolist(), cuts[1:].tolist()))
+
+
+def _block_bytes(
+    block: pd.DataFrame, claims: pd.DataFrame, cols: RecordColumns, bounds: _Bounds, start: int, stop: int
+) -> memoryview:
+    """The conflicts ``start:stop`` (``block``) as compact JSON, each after ``", "`` but for
+    the first of all: a view of the buffer that holds them."""
+    s0, s1 = bounds.side_start[start], bounds.side_start[stop]
+    c0, c1 = bounds.claim_start[s0], bounds.claim_start[s1]
+    conflict_of_side = cols.sides.conflict[s0:s1] - start
+    side_claims = cols.side_claims[s0:s1]
+    claim_side = np.repeat(np.arange(s1 - s0), side_claims)
+    first_claim = np.arange(c1 - c0) == (bounds.claim_start[s0:s1] - c0)[claim_side]
+    tokens = pa.concat_arrays(
+        [
+            _CLOSE,
+            _conflict_openings(conflict_fields(block, arrow=True), start),
+            _side_openings(cols, s0, s1),
+            _claim_objects(claims, cols.rows[c0:c1], first_claim),
+        ]
+    )
+    order = _token_order(conflict_of_side, side_claims, claim_side, stop - start)
+    return _bytes_of(tokens.take(pa.array(order)))
+
+
+def _token_order(
+    conflict_of_side: np.ndarray, side_claims: np.ndarray, claim_side: np.ndarray, n_conflicts: int
+) -> np.ndarray:
+    """The tokens of a block in document order, as indices into ``]}``, the conflicts'
+    openings, the sides' openings and the claims (concatenated in that order): per
+    conflict its opening, then per side its opening, its claims and ``]}``, then ``]}``."""
+    n_sides, n_claims = len(side_claims), len(claim_side)
+    side_size = 2 + side_claims
+    conflict_size = 2 + np.bincount(conflict_of_side, weights=side_size, minlength=n_conflicts).astype(np.int64)
+    conflict_open = np.cumsum(conflict_size) - conflict_size
+    side_open = 1 + 2 * conflict_of_side + np.cumsum(side_size) - side_size
+    rank = np.arange(n_claims) - (np.cumsum(side_claims) - side_claims)[claim_side]
+    order = np.zeros(int(conflict_size.sum()), dtype=np.int64)  # the closing "]}" but where written below
+    order[conflict_open] = 1 + np.arange(n_conflicts)
+    order[side_open] = 1 + n_conflicts + np.arange(n_sides)
+    order[side_open[claim_side] + 1 + rank] = 1 + n_conflicts + n_sides + np.arange(n_claims)
+    return order
+
+
+def _conflict_openings(values: dict[str, list[Any] | pa.Array], start: int) -> pa.Array:
+    """Per conflict (of the ``values`` of their fields, the first being conflict ``start``):
+    its fields up to ``"sides": [``, after ``", "`` but for the first of all."""
+    fields: dict[str, _Parts | str] = {key: _json_values(values[key]) for key in RECORD_FIELDS if key != "sources"}
+    fields["sources"] = _json_string_lists(values["sources"])
+    fields["sides"] = "["
+    return _object(fields, _separated(start + np.arange(len(values["sources"])) == 0))
+
+
+def _side_openings(cols: RecordColumns, start: int, stop: int) -> pa.Array:
+    """Per side ``start:stop``: its value and label up to ``"claims": [``, after ``", "`` but
+    for a conflict's first."""
+    conflict = cols.sides.conflict
+    first = np.ones(stop - start, dtype=bool)
+    first[1:] = conflict[start + 1 : stop] != conflict[start : stop - 1]
+    fields: dict[str, _Parts | str] = {
+        "value": _json_values(cols.sides.values[start:stop]),
+        "label": _json_values(cols.sides.labels[start:stop]),
+        "claims": "[",
+    }
+    return _object(fields, _separated(first))
+
+
+def _claim_objects(claims: pd.DataFrame, rows: np.ndarray, first: np.ndarray) -> pa.Array:
+    """The evidence of the claims at ``rows`` (positions in ``claims``) as JSON objects, each
+    after ``", "`` but for the ``first`` of a side."""
+
+    def column(key: str) -> np.ndarray | pa.Array:
+        return evidence_column(claims, key, rows, arrow=True)
+
+    span = ["[", _json_ints(column("span_start")), ", ", _json_ints(column("span_end")), "]"]
+    fields = {key: span if key == "span" else _json_values(column(key)) for key in EVIDENCE_FIELDS}
+    return _object(fields, _separated(first))
+
+
+# --- JSON text of values, column by column -------------------------------------------------
 
 #: ``json.dumps(value, ensure_ascii=False)``, with the encoder made once.
 _encode = json.JSONEncoder(ensure_ascii=False).encode
 
-#: Characters that JSON strings escape (without ASCII escaping): quote, backslash, controls.
-_NEEDS_ESCAPE = r'["\\\x00-\x1f]'
-
 _TEXT = pa.large_string()
 
+#: The closing of a side's claims or of a conflict's sides (and of the object around them).
+_CLOSE = pa.array(["]}"], _TEXT)
 
-def _json_strings(values: pa.Array) -> pa.Array:
-    """Each string as a JSON string literal, as :func:`json.dumps` writes it; nulls stay null."""
-    quoted = _concat('"', values, '"')
-    escape = pc.fill_null(pc.match_substring_regex(values, _NEEDS_ESCAPE), False)
-    if pc.any(escape).as_py():
-        rare = values.filter(escape).to_pylist()
-        quoted = pc.replace_with_mask(quoted, escape, pa.array([encode_basestring(s) for s in rare], _TEXT))
-    return quoted
+#: A column of texts as the parts whose element-wise concatenation it is: literal strings
+#: and text arrays without nulls. A string's quotes are literals, so that in an object they
+#: join the keys around them instead of being concatenated on their own.
+_Parts = list[str | pa.Array]
 
 
-def _json_values(values: Sequence[Any]) -> pa.Array:
+def _json_values(values: Sequence[Any] | pa.Array) -> _Parts:
     """Each value as JSON text, exactly as ``json.dumps(value, ensure_ascii=False)`` writes it.
 
-    Strings and ``None`` (the common case), integers and booleans go through pyarrow's
-    kernels; anything else (lists, floats, dicts) through the encoder, one by one.
+    Strings and ``None`` (the common case), integers, booleans and lists of strings go
+    through pyarrow's kernels; anything else (floats, dicts, other lists) through the
+    encoder, one by one. ``values`` may be an Arrow array of strings or integers (with
+    nulls for ``None``).
     """
+    if isinstance(values, pa.Array):
+        if pa.types.is_integer(values.type):
+            return [pc.fill_null(values.cast(_TEXT), "null")]
+        return _json_strings(values.cast(_TEXT))
     try:
-        return pc.fill_null(_json_strings(pa.array(values, _TEXT)), "null")
+        strings = pa.array(values, _TEXT)
     except (pa.ArrowTypeError, pa.ArrowInvalid):
-        pass  # not only strings
-    items = np.empty(len(values), dtype=object)
-    items[:] = values
+        return [_json_mixed(np.fromiter(values, dtype=object, count=len(values)))]
+    return _json_strings(strings)
+
+
+def _json_mixed(items: np.ndarray) -> pa.Array:
+    """:func:`_json_values` of values that are not all strings or ``None``."""
     is_none = np.equal(items, None)
     kind = pd.api.types.infer_dtype(items[~is_none], skipna=False)
     if kind in ("integer", "boolean"):
-        text = pa.array(items, pa.int64() if kind == "integer" else pa.bool_()).cast(_TEXT)
-    else:
-        is_text = np.fromiter((type(v) is str for v in items), dtype=bool, count=len(items))
-        text = _json_strings(pa.array(np.where(is_text, items, None), _TEXT))
-        other = ~is_text & ~is_none
+        return pc.fill_null(pa.array(items, pa.int64() if kind == "integer" else pa.bool_()).cast(_TEXT), "null")
+    types = np.fromiter(map(type, items), dtype=object, count=len(items))
+    is_text, is_list = types == str, types == list
+    text = _text(_json_strings(pa.array(np.where(is_text, items, None), _TEXT)))
+    if is_list.any():
+        text = pc.replace_with_mask(text, pa.array(is_list), _text(_json_string_lists(items[is_list])))
+    other = ~(is_text | is_list | is_none)
+    if other.any():
         text = pc.replace_with_mask(text, pa.array(other), pa.array([_encode(v) for v in items[other]], _TEXT))
-    return pc.fill_null(text, "null")
+    return text
 
 
-def _concat(*parts: str | pa.Array) -> pa.Array:
-    """Element-wise concatenation of literal strings and text arrays."""
-    texts = [pa.scalar(p, _TEXT) if isinstance(p, str) else p for p in parts]
+def _json_strings(values: pa.Array) -> _Parts:
+    """Each string as a JSON string literal, as :func:`json.dumps` writes it, and null as
+    ``null``."""
+    escape = _needs_escape(values)
+    if escape is not None:
+        inner = [encode_basestring(s)[1:-1] for s in values.filter(escape).to_pylist()]
+        values = pc.replace_with_mask(values, escape, pa.array(inner, _TEXT))
+    parts: _Parts = ['"', values, '"']
+    return [pc.fill_null(_text(parts), "null")] if values.null_count else parts
+
+
+def _needs_escape(values: pa.Array) -> pa.Array | None:
+    """Which strings hold a character that JSON escapes (quote, backslash, control
+    character), or ``None`` when none does. In UTF-8 these are single bytes below 0x80,
+    which no other character's encoding contains, so the bytes are searched all at once
+    (:data:`_SCAN` bytes at a time, to bound the memory the search takes)."""
+    if not len(values):
+        return None
+    offsets, data = _offsets_and_data(values)
+    if data is None:
+        return None
+    text = np.frombuffer(data, dtype=np.uint8)
+    starts = range(offsets[0], offsets[-1], _SCAN)
+    hits = [_escaped_bytes(text[at : min(at + _SCAN, offsets[-1])]) + at for at in starts]
+    if not any(map(len, hits)):
+        return None
+    escape = np.zeros(len(values), dtype=bool)
+    escape[np.searchsorted(offsets, np.concatenate(hits), side="right") - 1] = True
+    return pa.array(escape)
+
+
+def _escaped_bytes(text: np.ndarray) -> np.ndarray:
+    """Positions of the bytes of characters JSON escapes: controls, ``"`` and ``\\``."""
+    return np.flatnonzero((text < 0x20) | (text == 0x22) | (text == 0x5C))
+
+
+#: How many bytes :func:`_needs_escape` searches at a time.
+_SCAN = 1 << 22
+
+
+def _json_string_lists(values: Sequence[Any]) -> _Parts:
+    """Each list of strings (or ``None``) as a JSON array, as :func:`json.dumps` writes it;
+    lists of anything else through the encoder."""
+    try:
+        lists = pa.array(values, pa.large_list(_TEXT))
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        return [pa.array([_encode(v if v is None else list(v)) for v in values], _TEXT)]
+    items = _text(_json_strings(lists.flatten()))
+    joined = pc.binary_join(pa.LargeListArray.from_arrays(lists.offsets, items), pa.scalar(", ", _TEXT))
+    parts: _Parts = ["[", joined, "]"]
+    return [pc.fill_null(_text(parts), "null")] if lists.null_count else parts
+
+
+def _json_ints(values: np.ndarray) -> pa.Array:
+    """Integers as JSON numbers."""
+    return pa.array(values, pa.int64()).cast(_TEXT)
+
+
+def _text(parts: _Parts) -> pa.Array:
+    """The element-wise concatenation of ``parts`` (adjacent literals joined first)."""
+    merged: _Parts = []
+    for part in parts:
+        if isinstance(part, str) and merged and isinstance(merged[-1], str):
+            merged[-1] += part
+        else:
+            merged.append(part)
+    if len(merged) == 1 and not isinstance(merged[0], str):
+        return merged[0]
+    texts = [pa.scalar(p, _TEXT) if isinstance(p, str) else p for p in merged]
     return pc.binary_join_element_wise(*texts, pa.scalar("", _TEXT))
 
 
-def _join_runs(texts: pa.Array, counts: np.ndarray, sep: str = "") -> pa.Array:
-    """``sep.join`` of consecutive runs of ``texts``, ``counts[i]`` texts in run ``i``."""
-    offsets = pa.array(np.concatenate([[0], np.cumsum(counts)]), pa.int64())
-    return pc.binary_join(pa.LargeListArray.from_arrays(offsets, texts), pa.scalar(sep, _TEXT))
-
-
-def _object(fields: dict[str, pa.Array | str], before: str | pa.Array = "", after: str | pa.Array = "") -> pa.Array:
-    """JSON objects, one per row, from the JSON texts of their fields (in order), between
-    ``before`` and ``after``; a last field given as a string leaves the object open with it."""
-    parts: list[str | pa.Array] = [before]
+def _object(fields: dict[str, _Parts | str], before: pa.Array) -> pa.Array:
+    """JSON objects, one per row, from the JSON texts of their fields (in order), each after
+    ``before``; a last field given as a string leaves the object open with it."""
+    parts: _Parts = [before]
     for i, (key, text) in enumerate(fields.items()):
-        parts += [("{" if i == 0 else ", ") + _encode(key) + ": ", text]
-    return _concat(*parts, "" if isinstance(text, str) else "}", after)
-
-
-def _bytes_of(texts: pa.Array) -> memoryview:
-    """The UTF-8 bytes of the concatenation of ``texts``: a view of their contiguous buffer
-    (an Arrow string array stores its values back to back, so this is their join)."""
-    offsets = np.frombuffer(texts.buffers()[1], dtype=np.int64)[texts.offset : texts.offset + len(texts) + 1]
-    data = texts.buffers()[2]
-    return memoryview(data)[offsets[0] : offsets[-1]] if data is not None else memoryview(b"")
-
-
-def _text_of(texts: pa.Array) -> str:
-    """The concatenation of ``texts``, decoded once from their contiguous UTF-8 buffer."""
-    return str(_bytes_of(texts), "utf-8")
+        parts += [("{" if i == 0 else ", ") + _encode(key) + ": ", *([text] if isinstance(text, str) else text)]
+    return _text([*parts, "" if isinstance(text, str) else "}"])
 
 
 def _separated(first: np.ndarray) -> pa.Array:
@@ -226,136 +464,17 @@ def _separated(first: np.ndarray) -> pa.Array:
     return pa.array(["", ", "], _TEXT).take(pa.array((~first).astype(np.int8)))
 
 
-@dataclass(frozen=True)
-class _Layout:
-    """Where each piece of the conflicts array goes: the array is a sequence of tokens, per
-    conflict its opening, then per side its opening, its claims and ``]}``, then ``]}``."""
-
-    conflict_open: np.ndarray
-    conflict_close: np.ndarray
-    side_open: np.ndarray
-    side_close: np.ndarray
-    claim: np.ndarray
-    total: int
-    """Token positions (the document's opening is at 0 and its end at ``total - 1``)."""
+def _offsets_and_data(texts: pa.Array) -> tuple[np.ndarray, pa.Buffer | None]:
+    """The offsets of a large string array's values (one per value and one past the last)
+    and the buffer they point into."""
+    offsets = np.frombuffer(texts.buffers()[1], dtype=np.int64)[texts.offset : texts.offset + len(texts) + 1]
+    return offsets, texts.buffers()[2]
 
 
-def _layout(conflict_of_side: np.ndarray, side_claims: np.ndarray, n_conflicts: int) -> _Layout:
-    """Token positions of the conflicts array (see :class:`_Layout`)."""
-    side_size = 2 + side_claims
-    before_side = np.cumsum(side_size) - side_size
-    side_open = 2 + 2 * conflict_of_side + before_side
-    conflict_size = 2 + np.bincount(conflict_of_side, weights=side_size, minlength=n_conflicts).astype(np.int64)
-    conflict_open = 1 + np.cumsum(conflict_size) - conflict_size
-    claim_side = np.repeat(np.arange(len(side_claims)), side_claims)
-    rank = np.arange(len(claim_side)) - (np.cumsum(side_claims) - side_claims)[claim_side]
-    return _Layout(
-        conflict_open=conflict_open,
-        conflict_close=conflict_open + conflict_size - 1,
-        side_open=side_open,
-        side_close=side_open + 1 + side_claims,
-        claim=side_open[claim_side] + 1 + rank,
-        total=int(2 + conflict_size.sum()),
-    )
-
-
-def _conflict_openings(cols: RecordColumns) -> pa.Array:
-    """Per conflict: its fields up to ``"sides": [``, after ``", "`` but for the first."""
-    fields: dict[str, pa.Array | str] = {key: _json_values(cols.fields[key]) for key in RECORD_FIELDS if key != "sources"}
-    sources = cols.fields["sources"]
-    # few distinct source ids: each is encoded once
-    names, distinct = pd.factorize(np.fromiter(chain.from_iterable(sources), dtype=object, count=sum(map(len, sources))))
-    per_conflict = np.fromiter(map(len, sources), dtype=np.int64, count=len(sources))
-    listed = _json_values(np.asarray(distinct, dtype=object)).take(pa.array(names))
-    fields["sources"] = _concat("[", _join_runs(listed, per_conflict, ", "), "]")
-    fields["sides"] = "["
-    first = np.zeros(len(sources), dtype=bool)
-    first[:1] = True
-    return _object(fields, _separated(first))
-
-
-def _side_openings(cols: RecordColumns) -> pa.Array:
-    """Per side: its value and label up to ``"claims": [``, after ``", "`` but for a conflict's first."""
-    conflict = cols.sides.conflict
-    first = np.ones(len(conflict), dtype=bool)
-    first[1:] = conflict[1:] != conflict[:-1]
-    fields = {"value": _json_values(cols.sides.values), "label": _json_values(cols.sides.labels), "claims": "["}
-    return _object(fields, _separated(first))
-
-
-def _glue(cols: RecordColumns, layout: _Layout, before: str, after: str) -> pa.Array:
-    """The text before each claim and after the last: every token that is not a claim,
-    joined by the claim that follows it (``", "`` between two claims of one side)."""
-    n_conflicts, n_sides = len(layout.conflict_open), len(layout.side_open)
-    tokens = pa.concat_arrays(
-        [
-            pa.array([before + "[", "]}", "]" + after], _TEXT),
-            _conflict_openings(cols),
-            _side_openings(cols),
-        ]
-    )
-    which = np.concatenate(
-        [[0], np.full(n_sides + n_conflicts, 1), [2], np.arange(n_conflicts) + 3, np.arange(n_sides) + 3 + n_conflicts]
-    )
-    position = np.concatenate(
-        [[0], layout.side_close, layout.conflict_close, [layout.total - 1], layout.conflict_open, layout.side_open]
-    )
-    order = np.argsort(position, kind="stable")
-    per_claim = np.bincount(np.searchsorted(layout.claim, position[order]), minlength=len(layout.claim) + 1)
-    glue = _join_runs(tokens.take(pa.array(which[order])), per_claim)
-    between = np.zeros(len(layout.claim) + 1, dtype=bool)
-    between[1:-1] = per_claim[1:-1] == 0  # two claims of one side
-    return pc.if_else(pa.array(between), pa.scalar(", ", _TEXT), glue)
-
-
-def _conflicts_text(
-    conflicts: pd.DataFrame, claims: pd.DataFrame, before: str, after: str, binary: bool = False
-) -> str | bytes | memoryview:
-    """``before``, the conflicts array as compact JSON (see :func:`conflicts_json`), ``after``;
-    its UTF-8 bytes with ``binary``."""
-    try:
-        return _conflicts_columns_text(conflicts, claims, before, after, binary)
-    except UnicodeEncodeError:  # text that is not valid UTF-8 (a lone surrogate): the encoder keeps it as is
-        text = before + json.dumps(conflict_records(conflicts, claims), ensure_ascii=False) + after
-        return text.encode("utf-8", "surrogatepass") if binary else text
-
-
-def _conflicts_columns_text(
-    conflicts: pd.DataFrame, claims: pd.DataFrame, before: str, after: str, binary: bool = False
-) -> str | memoryview:
-    """:func:`_conflicts_text`, column by column."""
-    cols = record_columns(conflicts, claims)
-    layout = _layout(cols.sides.conflict, cols.side_claims, len(conflicts))
-    glue = _glue(cols, layout, before, after)
-    n = len(layout.claim)
-    if n == 0:
-        return glue[0].as_py().encode("utf-8") if binary else glue[0].as_py()
-    document = _claims_json(cols.evidence, glue)
-    # only the document's text is left when it is decoded, and none after (the pool gives
-    # freed memory back, for the caller writing the text)
-    del cols, glue
-    pa.default_memory_pool().release_unused()
-    if binary:
-        return _bytes_of(document)  # the view keeps its buffer alive
-    text = _text_of(document)
-    del document
-    pa.default_memory_pool().release_unused()
-    return text
-
-
-def _claims_json(evidence: dict[str, np.ndarray], glue: pa.Array) -> pa.Array:
-    """Each claim's evidence as a JSON object, preceded by its glue (the last one followed by
-    the final glue): the pieces of the document in order."""
-    n = len(glue) - 1
-    span = _concat("[", pa.array(evidence["span_start"]).cast(_TEXT), ", ", pa.array(evidence["span_end"]).cast(_TEXT), "]")
-    fields = {key: span if key == "span" else _json_values(evidence[key]) for key in EVIDENCE_FIELDS}
-    last = np.zeros(n, dtype=bool)
-    last[-1] = True
-    ending = pc.if_else(pa.array(last), glue[n], pa.scalar("", _TEXT))
-    return _object(fields, glue.slice(0, n), ending)
-
-
-def conflicts_json(conflicts: pd.DataFrame, claims: pd.DataFrame) -> str:
-    """The ``conflicts`` array as compact JSON text: ``json.dumps(conflict_records(...),
-    ensure_ascii=False)``, built column by column."""
-    return _conflicts_text(conflicts, claims, "", "")
+def _bytes_of(texts: pa.Array) -> memoryview:
+    """The UTF-8 bytes of the concatenation of ``texts``: a view of their contiguous buffer
+    (an Arrow string array stores its values back to back, so this is their join)."""
+    if not len(texts):
+        return memoryview(b"")
+    offsets, data = _offsets_and_data(texts)
+    return memoryview(data)[offsets[0] : offsets[-1]] if data is not None else memoryview(b"")
