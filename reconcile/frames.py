@@ -22,6 +22,7 @@ __all__ = [
     "collector_paused",
     "map_distinct",
     "object_column",
+    "positions",
     "release_arrow_memory",
     "sorted_by_file_and_line",
 ]
@@ -55,6 +56,18 @@ def release_arrow_memory() -> None:
     import pyarrow
 
     pyarrow.default_memory_pool().release_unused()
+
+
+def positions(keys: Any, values: Any) -> np.ndarray:
+    """Where each of ``values`` stands in ``keys`` (unique), -1 where it is not there.
+
+    ``pd.Index.get_indexer`` on object arrays, with both sides kept as Python objects:
+    pandas 3 would otherwise turn each into an Arrow string index and back (a second per
+    million values).
+    """
+    return pd.Index(np.asarray(keys, dtype=object), dtype=object).get_indexer(
+        pd.Index(np.asarray(values, dtype=object), dtype=object)
+    )
 
 
 def object_column(values: np.ndarray | list, index: pd.Index) -> pd.Series:

@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from rapidfuzz import fuzz
 
-from .frames import as_text, release_arrow_memory
+from .frames import as_text, positions, release_arrow_memory
 from .normalize.text import fold_whitespace
 
 __all__ = [
@@ -183,7 +183,7 @@ def locate_quotes(documents: dict[str, str], keys: pd.DataFrame) -> pd.DataFrame
     """
     occurrence = keys["occurrence"].to_numpy(dtype=np.int64)
     names = list(documents)
-    doc = pd.Index(names, dtype=object).get_indexer(keys["source"].to_numpy(dtype=object))
+    doc = positions(names, keys["source"])
     raw_quotes = as_text(keys["quote"].to_numpy(dtype=object))
     quotes, arrow_ok = _arrow_quotes(raw_quotes)
     folded = fold_text_array(quotes)

@@ -31,7 +31,7 @@ from rapidfuzz import fuzz, process
 
 from .normalize.dates import normalize_dates
 from .normalize.names import Gazetteer
-from .frames import as_text, map_distinct, object_column, sorted_by_file_and_line
+from .frames import as_text, map_distinct, object_column, positions, sorted_by_file_and_line
 from .quotes import locate_quotes
 from .values import did_you_mean, fuzzy_report, scalar_text, type_values
 from .problems import Problems
@@ -246,7 +246,7 @@ def _resolve_subjects(claims: pd.DataFrame, gaz: Gazetteer, problems: Problems) 
 def _attach_property_info(claims: pd.DataFrame, registry: Registry) -> pd.DataFrame:
     """Add the property's type, unit, tolerance, label and flags to each claim."""
     info = registry.properties_frame()
-    at = pd.Index(info["property"]).get_indexer(claims["property"])  # every property is known here
+    at = positions(info["property"], claims["property"])  # every property is known here
     columns = {col: info[col].to_numpy()[at] for col in info.columns if col != "property"}
     return claims.assign(
         **{c: object_column(v, claims.index) if v.dtype == object else v for c, v in columns.items()}
@@ -307,10 +307,11 @@ def _time_scope(claims: pd.DataFrame, sources: pd.DataFrame, problems: Problems)
 
     out["as_of_given"] = out["as_of_iso"].notna()
     default = out["time_dependent"].fillna(False).astype(bool) & ~out["as_of_given"]
-    at = pd.Index(src.index.to_numpy(dtype=object)).get_indexer(out["source"].to_numpy(dtype=object))
+    at = positions(src.index, out["source"])
 
     def of_source(col: str) -> pd.Series:
-        return pd.Series(src[col].to_numpy()[at], index=out.index)
+        values = src[col].to_numpy()[at]
+        return pd.Series(values, index=out.index, dtype=values.dtype)  # text stays Python objects
 
     out["as_of"] = out["as_of_iso"].where(~default, of_source("published")).astype(object)
     out["as_of_start"] = out["as_of_start"].where(~default, of_source("published_start")).astype("datetime64[s]")
@@ -341,7 +342,7 @@ def _evidence(claims: pd.DataFrame, sources: pd.DataFrame, documents: dict[str, 
     )
     if err.any():
         out, spans = out[~err], spans[~err]
-    at = pd.Index(sources["source"].to_numpy(dtype=object)).get_indexer(out["source"].to_numpy(dtype=object))
+    at = positions(sources["source"], out["source"])
     return out.assign(
         span_start=spans["span_start"].to_numpy(dtype=np.int64),
         span_end=spans["span_end"].to_numpy(dtype=np.int64),

@@ -9,12 +9,14 @@ was expected. Distinct names, dates and figures are parsed or resolved once.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .frames import map_distinct, object_column
+from .frames import map_distinct, object_column, positions
 from .normalize.dates import normalize_dates
 from .normalize.names import Gazetteer
 from .normalize.quantities import normalize_quantities
@@ -241,6 +243,18 @@ def _type_entities_by_row(
     return resolutions
 
 
+@dataclass(frozen=True)
+class Labels:
+    """The display label of each distinct entity id."""
+
+    ids: np.ndarray
+    labels: np.ndarray
+
+    def of(self, ids: np.ndarray) -> np.ndarray:
+        """The labels of ``ids`` (each one of :attr:`ids`)."""
+        return self.labels[positions(self.ids, ids)]
+
+
 def _ids_per_owner(owner: np.ndarray, ids: np.ndarray, gaz: Gazetteer, cols: dict[str, np.ndarray]) -> None:
     """Fill ``value_ids``, ``value_norm`` and ``value_label`` at each owner (a row position)
     from the entity ids it names (one id per element of ``owner``, repeats allowed).
@@ -258,23 +272,24 @@ def _ids_per_owner(owner: np.ndarray, ids: np.ndarray, gaz: Gazetteer, cols: dic
     starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]]) if len(owner) else np.zeros(0, dtype=np.intp)
     sizes = np.diff(np.r_[starts, len(owner)])
     rows = owner[starts]
-    labels = pd.Series({eid: gaz.label(eid) for eid in pd.unique(ids)}, dtype=object)
+    distinct = pd.unique(ids)
+    labels = Labels(distinct, np.array([gaz.label(eid) for eid in distinct], dtype=object))
     single = sizes == 1
     one_id = ids[starts[single]]
     cols["value_ids"][rows[single]] = [(i,) for i in one_id]
     cols["value_norm"][rows[single]] = one_id
-    cols["value_label"][rows[single]] = labels.reindex(one_id).to_numpy(dtype=object)
+    cols["value_label"][rows[single]] = labels.of(one_id)
     if (~single).any():
         _join_sets(ids[np.repeat(~single, sizes)], sizes[~single], rows[~single], labels, cols)
 
 
-def _join_sets(ids: np.ndarray, sizes: np.ndarray, rows: np.ndarray, labels: pd.Series, cols: dict[str, np.ndarray]) -> None:
+def _join_sets(ids: np.ndarray, sizes: np.ndarray, rows: np.ndarray, labels: Labels, cols: dict[str, np.ndarray]) -> None:
     """Set values naming several entities: ids (sorted per claim, ``sizes`` per claim) as a
     tuple, joined with ``;`` (the canonical value) and their labels, sorted, with ``, ``."""
     offsets = np.r_[0, np.cumsum(sizes)]
     cols["value_ids"][rows] = list(map(tuple, np.split(ids, offsets[1:-1])))
     cols["value_norm"][rows] = _joined(ids, offsets, ";")
-    names = labels.reindex(ids).to_numpy(dtype=object)
+    names = labels.of(ids)
     owner = np.repeat(np.arange(len(sizes)), sizes)
     by_label = np.lexsort((pd.factorize(names, sort=True)[0], owner))
     cols["value_label"][rows] = _joined(names[by_label], offsets, ", ")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -40,3 +41,10 @@ def test_strings_only_are_returned_as_they_are():
     column = pd.Series(["a", "b"], dtype=object)
     assert as_text(column).tolist() == ["a", "b"]
     assert as_text(column, lambda v: "x").tolist() == ["a", "b"]  # no conversion needed
+
+
+def test_positions_finds_each_value_and_marks_the_absent():
+    from reconcile.frames import positions
+
+    keys = np.array(["b", "a", None, 3], dtype=object)
+    assert positions(keys, ["a", "c", None, 3, "b"]).tolist() == [1, -1, 2, 3, 0]
