@@ -158,8 +158,22 @@ def _first(values: pd.Series, order: np.ndarray, side: np.ndarray, first_rows: n
     ``order`` holds the positions of the sides' claims (side ``side``), ``first_rows`` the
     first position of each side.
     """
-    first = values.to_numpy()[first_rows]
-    if not pd.isna(first).any():
+    array = values.to_numpy()
+    first = array[first_rows]
+    missing = pd.isna(first)
+    if not missing.any():
+        return first
+    if values.dtype == object:  # numpy object column (not a text or other extension type)
+        # Only the sides whose first claim has no value are looked at again: their first
+        # claim (in frame order) with one; a side with none gets None (as ``first`` would).
+        pick = missing[side]
+        rows, owner = order[pick], side[pick]
+        valued = pd.notna(array[rows])
+        best = np.full(len(first), len(array), dtype=np.int64)
+        np.minimum.at(best, owner[valued], rows[valued])
+        found = best < len(array)
+        first[found] = array[best[found]]
+        first[missing & ~found] = None
         return first
     by_row = np.lexsort((order, side))
     return values.iloc[order[by_row]].groupby(side[by_row], sort=False).first().to_numpy()

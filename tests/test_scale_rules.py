@@ -332,3 +332,34 @@ def test_property_positions_are_shared_for_the_run_claims(corpus):
     other = claims.iloc[::2]
     assert ctx.property_positions(other, props).tolist() == want[::2].tolist()
     assert scoped(claims, props, ctx=ctx)["_group"].tolist() == scoped(claims, props)["_group"].tolist()
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_first_of_object_column_matches_groupby(seed):
+    """Sides whose first claim has no value take their first valued claim; none: None."""
+    frame = _claims(seed)
+    rng = np.random.default_rng(seed)
+    frame["value_label"] = pd.Series(frame["value_label"].tolist(), dtype=object)
+    frame.loc[rng.random(len(frame)) < 0.4, "value_label"] = None
+    frame.loc[rng.random(len(frame)) < 0.2, "value_label"] = np.nan
+    got = collect_sides(frame).table
+    want = _reference_sides(frame)
+    assert got["label"].tolist() == want["label"].tolist()
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_sides_checked_on_codes_match_sides_ok(seed):
+    """run_rules checks the sides on their codes as the schema's check would."""
+    from reconcile.conflicts import _FlatSides, _sides_ok, _sides_ok_flat, _ValueKeys
+
+    rng = np.random.default_rng(seed)
+    lists = [
+        [{"value": f"v{rng.integers(0, 3)}", "claims": [f"c{j}" for j in range(rng.integers(0, 3))]}
+         for _ in range(rng.integers(0, 4))]
+        for _ in range(300)
+    ]
+    flat = _FlatSides([list(s) for s in lists])
+    n_claims = flat.sort_claims()
+    value = _ValueKeys([s["value"] for s in flat.sides])
+    want = _sides_ok(pd.Series(lists, dtype=object))
+    assert _sides_ok_flat(flat, value, n_claims).tolist() == want.tolist()
