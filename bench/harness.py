@@ -37,7 +37,7 @@ def run_stages(root: Path, out_file: Path | None = None) -> dict:
     """Time each stage of `reconcile check` on the workspace at ``root``; the JSON report is
     written to ``out_file`` (default: ``conflicts.json`` in the workspace)."""
     from reconcile.conflicts import run_rules
-    from reconcile.graph import build_source_graph, rank_conflicts
+    from reconcile.graph import build_source_graph, rank_conflicts_with_sides
     from reconcile.problems import Problems
     from reconcile.render.json_report import json_chunks
     from reconcile.rulekit import RuleContext, discover_rules, load_config
@@ -70,12 +70,14 @@ def run_stages(root: Path, out_file: Path | None = None) -> dict:
 
     def graph():
         sg = build_source_graph(ws.claims, ws.sources)
-        return sg, rank_conflicts(conflicts, ws.claims, sg).assign(status="new")
+        ranked = rank_conflicts_with_sides(conflicts, ws.claims, sg)
+        return sg, ranked.conflicts.assign(status="new"), ranked.sides
 
-    sg, ranked = stage("graph", graph)
+    sg, ranked, sides = stage("graph", graph)
 
     def to_json():
-        result = CheckResult(ranked, found, configs, settings, sg)
+        # as in `reconcile check`, the report reuses the sides the graph stage flattened
+        result = CheckResult(ranked, found, configs, settings, sg, sides)
         write_atomic(out_file or root / "conflicts.json", json_chunks(result, ws, ranked))
         return len(ranked)
 

@@ -6,7 +6,8 @@ together with the rule metadata used. :func:`conflict_records` expands the table
 JSON contract of docs/json.md, with every supporting claim's source, document, quote, span,
 file and line. Both it and the JSON writer (:mod:`reconcile.render.json_report`) read
 :func:`record_columns` (the sides flattened, and the rows of the claims they list in the
-claims table: one lookup of all the claim ids at once), :func:`conflict_fields` (the
+claims table: one lookup of all the claim ids at once, or none when the graph stage's are
+handed over in :attr:`CheckResult.sides`), :func:`conflict_fields` (the
 other fields, column by column) and :func:`claim_evidence` (the evidence of claims, column
 by column), so nothing is looked up claim by claim; the JSON writer reads the fields and
 the evidence block by block of conflicts.
@@ -23,7 +24,15 @@ import pyarrow as pa
 
 from .conflicts import SEVERITY_RANK, run_rules
 from .frames import collector_paused
-from .graph import FlatSides, SourceGraph, build_source_graph, claim_positions, flatten_sides, rank_conflicts
+from .graph import (
+    FlatSides,
+    RankedSides,
+    SourceGraph,
+    build_source_graph,
+    claim_positions,
+    flatten_sides,
+    rank_conflicts_with_sides,
+)
 from .problems import Problems
 from .rulekit import RuleConfig, RuleContext, RuleInfo, discover_rules, load_config
 from .validate import Workspace
@@ -43,6 +52,9 @@ class CheckResult:
     configs: dict[str, RuleConfig]
     settings: dict[str, Any]
     graph: SourceGraph
+    sides: RankedSides | None = None
+    """The conflicts' sides as the graph stage flattened them, with their claims' rows, for
+    the report to reuse (see :func:`record_columns`); ``None`` to compute them afresh."""
 
 
 def find_conflicts(ws: Workspace, problems: Problems, claims: pd.DataFrame | None = None) -> CheckResult:
@@ -58,9 +70,10 @@ def find_conflicts(ws: Workspace, problems: Problems, claims: pd.DataFrame | Non
     )
     conflicts = run_rules(claims, ctx, rules, configs, problems)
     graph = build_source_graph(claims, ws.sources)
-    conflicts = rank_conflicts(conflicts, claims, graph)
+    ranked = rank_conflicts_with_sides(conflicts, claims, graph)
+    conflicts = ranked.conflicts
     conflicts["status"] = "new"
-    return CheckResult(conflicts, rules, configs, settings, graph)
+    return CheckResult(conflicts, rules, configs, settings, graph, ranked.sides)
 
 
 def at_or_above(conflicts: pd.DataFrame, severity: str) -> pd.DataFrame:
@@ -173,21 +186,35 @@ def evidence_column(
     return _missing_as_none(values) if kind == "nullable" else values.to_numpy(dtype=object)
 
 
-def record_columns(conflicts: pd.DataFrame, claims: pd.DataFrame) -> RecordColumns:
-    """The sides of the records of ``conflicts`` column by column (see :class:`RecordColumns`)."""
-    with collector_paused():
-        sides = flatten_sides(conflicts["sides"])
-    rows = claim_positions(claims, sides.claim_ids)
+def record_columns(
+    conflicts: pd.DataFrame, claims: pd.DataFrame, given: RankedSides | None = None
+) -> RecordColumns:
+    """The sides of the records of ``conflicts`` column by column (see :class:`RecordColumns`).
+
+    With ``given`` (the sides the graph stage flattened, :attr:`CheckResult.sides`), the
+    sides and claim rows of the conflicts are taken from it when it applies to them (see
+    :meth:`RankedSides.for_table`), else they are flattened and looked up afresh.
+    """
+    handed = given.for_table(conflicts, claims) if given is not None else None
+    if handed is None:
+        with collector_paused():
+            sides = flatten_sides(conflicts["sides"])
+        rows = claim_positions(claims, sides.claim_ids)
+    else:
+        sides, rows = handed
     kept = rows >= 0
     side_claims = np.bincount(sides.claim_side[kept], minlength=sides.n_sides)
     return RecordColumns(sides, side_claims, rows[kept])
 
 
-def conflict_records(conflicts: pd.DataFrame, claims: pd.DataFrame) -> list[dict[str, Any]]:
-    """The conflicts as JSON-ready dicts, claims expanded with their evidence."""
+def conflict_records(
+    conflicts: pd.DataFrame, claims: pd.DataFrame, given: RankedSides | None = None
+) -> list[dict[str, Any]]:
+    """The conflicts as JSON-ready dicts, claims expanded with their evidence (``given``:
+    as for :func:`record_columns`)."""
     if conflicts.empty:
         return []
-    cols = record_columns(conflicts, claims)
+    cols = record_columns(conflicts, claims, given)
     with collector_paused():
         return _records(conflict_fields(conflicts), cols, len(conflicts), claims)
 

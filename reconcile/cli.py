@@ -148,7 +148,7 @@ def check(workspace: Path, fmt: str | None, output: Path | None, severity: str, 
     fmt = fmt or _default_format()
     with stage(f"writing {len(shown):,} conflicts"):
         # The JSON renderer encodes conflicts column by column; the others read records.
-        records = conflict_records(shown, ws.claims) if fmt != "json" else []
+        records = conflict_records(shown, ws.claims, result.sides) if fmt != "json" else []
         _emit(render_check(fmt, records, shown, result, ws, state), output)
     for entry in state.stale_baseline:
         click.echo(
@@ -242,7 +242,7 @@ def report(workspace: Path, out_dir: Path | None, baseline_flag: bool | None) ->
     state = apply_gate(result.conflicts, baseline, decisions)
     target = out_dir or (ws.root / "reports")
     with stage(f"writing the report of {len(state.conflicts):,} conflicts", steps=4) as step:
-        records = conflict_records(state.conflicts, ws.claims)
+        records = conflict_records(state.conflicts, ws.claims, result.sides)
         obj = report_object(result, ws, state.conflicts, gate=state)
         step(1)
         write_atomic(target / "report.json", _json.dumps(obj, ensure_ascii=False, indent=2) + "\n")

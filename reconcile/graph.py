@@ -35,7 +35,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from itertools import chain
-from operator import itemgetter
+from operator import is_, itemgetter
 from typing import Any
 
 import networkx as nx
@@ -64,6 +64,10 @@ __all__ = [
     "build_source_graph",
     "suggest",
     "rank_conflicts",
+    "rank_conflicts_with_sides",
+    "RankedConflicts",
+    "RankedSides",
+    "SIDES_AT",
     "source_table",
     "to_graphml",
     "to_node_link",
@@ -425,6 +429,25 @@ class FlatSides:
         """The number of sides."""
         return len(self.conflict)
 
+    def select(self, positions: np.ndarray) -> tuple[FlatSides, np.ndarray]:
+        """The sides of the conflicts at ``positions`` (in that order, renumbered ``0 ..
+        len(positions) - 1``), and per claim reference of theirs, its position among the
+        claim references of ``self``."""
+        starts = np.searchsorted(self.conflict, positions, side="left")
+        counts = np.searchsorted(self.conflict, positions, side="right") - starts
+        sides = _ragged(starts, counts)
+        per_side = np.bincount(self.claim_side, minlength=self.n_sides)
+        refs = _ragged((np.cumsum(per_side) - per_side)[sides], per_side[sides])
+        chosen = sides.tolist()
+        flat = FlatSides(
+            conflict=np.repeat(np.arange(len(positions)), counts),
+            values=[self.values[k] for k in chosen],
+            labels=[self.labels[k] for k in chosen],
+            claim_side=np.repeat(np.arange(len(sides)), per_side[sides]),
+            claim_ids=self.claim_ids[refs],
+        )
+        return flat, refs
+
 
 def flatten_sides(sides: pd.Series) -> FlatSides:
     """Flatten a ``sides`` column (lists of ``{"value", "label", "claims"}``) into arrays."""
@@ -453,6 +476,60 @@ def claim_positions(claims: pd.DataFrame, ids: np.ndarray) -> np.ndarray:
     if known.is_unique and not known.hasnans:
         return known.get_indexer(pd.Index(np.asarray(ids, dtype=object), dtype=object, copy=False)).astype(np.int64)
     return _last_positions(known.to_numpy(), np.asarray(ids, dtype=object))
+
+
+#: The column of ranked conflicts (:func:`rank_conflicts_with_sides`) that gives each
+#: conflict's position in the :class:`RankedSides` handed over with them. Internal: no
+#: report writes it.
+SIDES_AT = "_sides_at"
+
+
+@dataclass(frozen=True, eq=False)
+class RankedSides:
+    """The sides of ranked conflicts as the graph stage flattened them, and the rows of the
+    claims they cite, handed over so that the report does not flatten and look them up again.
+
+    Conflict ``i`` here is row ``i`` of the ranked table, whose :data:`SIDES_AT` column says
+    so; a table filtered or reordered from it (by severity, by the gate) keeps the column,
+    and :meth:`for_table` takes its conflicts' sides by it. A row is trusted to hold the
+    sides flattened for it when its ``sides`` list is the very list flattened: a table whose
+    sides are replaced gets them flattened afresh (one whose lists are edited in place would
+    not, and must drop the :data:`SIDES_AT` column).
+    """
+
+    flat: FlatSides
+    """The sides of the ranked conflicts, in their order."""
+    rows: np.ndarray
+    """Per claim reference of ``flat``: its claim's row position in ``claims`` (-1: unknown)."""
+    claims: pd.DataFrame
+    """The claims table that ``rows`` point into."""
+    lists: np.ndarray
+    """Per conflict: its ``sides`` list (the very object flattened), to tell a table that
+    still holds these sides from one whose sides were replaced."""
+
+    def for_table(self, conflicts: pd.DataFrame, claims: pd.DataFrame) -> tuple[FlatSides, np.ndarray] | None:
+        """:func:`flatten_sides` of ``conflicts["sides"]`` and :func:`claim_positions` of
+        their claim ids in ``claims``, taken from these sides; ``None`` when they cannot
+        be: another claims table, no :data:`SIDES_AT` column, or a row whose sides list is
+        not the one flattened at its position."""
+        positions = self._positions(conflicts) if claims is self.claims else None
+        if positions is None:
+            return None
+        if len(positions) == len(self.lists) and np.array_equal(positions, np.arange(len(positions))):
+            return self.flat, self.rows
+        flat, refs = self.flat.select(positions)
+        return flat, self.rows[refs]
+
+    def _positions(self, conflicts: pd.DataFrame) -> np.ndarray | None:
+        """The :data:`SIDES_AT` positions of ``conflicts`` if every one is in range and its
+        row holds the sides list flattened there; else ``None``."""
+        if SIDES_AT not in conflicts or not pd.api.types.is_integer_dtype(conflicts[SIDES_AT].dtype):
+            return None
+        positions = conflicts[SIDES_AT].to_numpy(dtype=np.int64)
+        if len(positions) and (positions.min() < 0 or positions.max() >= len(self.lists)):
+            return None
+        same = all(map(is_, conflicts["sides"].tolist(), self.lists[positions].tolist()))
+        return positions if same else None
 
 
 def _last_positions(known: np.ndarray, ids: np.ndarray) -> np.ndarray:
@@ -686,7 +763,12 @@ def suggest(conflicts: pd.DataFrame, claims: pd.DataFrame, sg: SourceGraph) -> p
     if conflicts.empty:
         return pd.Series([], index=conflicts.index, dtype=object)
     flat = flatten_sides(conflicts["sides"])
-    rows = claim_positions(claims, flat.claim_ids)
+    return _suggestions(conflicts, flat, claim_positions(claims, flat.claim_ids), claims, sg)
+
+
+def _suggestions(conflicts: pd.DataFrame, flat: FlatSides, rows: np.ndarray, claims: pd.DataFrame, sg: SourceGraph) -> pd.Series:
+    """:func:`suggest`, from the conflicts' sides flattened (``flat``) and the row position
+    in ``claims`` of each claim they cite (``rows``, -1: unknown)."""
     src = _claim_sources(claims, rows, sg)
     n_sources = src.n
     spans = _side_spans(flat, rows, claims)
@@ -726,12 +808,41 @@ def _independent(sources: pd.Series, groups: pd.Series) -> np.ndarray:
 def rank_conflicts(conflicts: pd.DataFrame, claims: pd.DataFrame, sg: SourceGraph) -> pd.DataFrame:
     """Add ``suggestion`` and ``independent`` (number of dependence groups involved), and sort
     worst first: severity, then the most contested (most independent sources) first."""
+    return rank_conflicts_with_sides(conflicts, claims, sg).conflicts.drop(columns=SIDES_AT, errors="ignore")
+
+
+@dataclass(frozen=True)
+class RankedConflicts:
+    """Conflicts ranked by :func:`rank_conflicts_with_sides`, and their sides for the report."""
+
+    conflicts: pd.DataFrame
+    """The ranked table (:func:`rank_conflicts`), with its :data:`SIDES_AT` column."""
+    sides: RankedSides | None
+    """The sides the suggestions weighed, with the rows of their claims (``None``: no conflict)."""
+
+
+def rank_conflicts_with_sides(conflicts: pd.DataFrame, claims: pd.DataFrame, sg: SourceGraph) -> RankedConflicts:
+    """:func:`rank_conflicts`, handing over the sides flattened and the claims' rows looked
+    up for the suggestions (:class:`RankedSides`), for the JSON report to reuse."""
+    if conflicts.empty:
+        empty = conflicts.assign(suggestion=pd.Series(dtype=object), independent=pd.Series(dtype="int64"))
+        return RankedConflicts(empty, None)
+    out = _worst_first(conflicts, sg)
+    flat = flatten_sides(out["sides"])
+    rows = claim_positions(claims, flat.claim_ids)
+    out["suggestion"] = _suggestions(out, flat, rows, claims, sg)
+    out[SIDES_AT] = np.arange(len(out))
+    return RankedConflicts(out, RankedSides(flat, rows, claims, out["sides"].to_numpy(dtype=object)))
+
+
+def _worst_first(conflicts: pd.DataFrame, sg: SourceGraph) -> pd.DataFrame:
+    """The conflicts with ``independent`` (and an empty ``suggestion`` column before it, to
+    fill), sorted worst first: severity, then most independent sources, then subject,
+    property, scope, rule and fingerprint (the suggestions do not enter the order)."""
     from .conflicts import SEVERITY_RANK
 
-    if conflicts.empty:
-        return conflicts.assign(suggestion=pd.Series(dtype=object), independent=pd.Series(dtype="int64"))
     out = conflicts.copy()
-    out["suggestion"] = suggest(out, claims, sg)
+    out["suggestion"] = pd.Series(None, index=out.index, dtype=object)
     out["independent"] = _independent(out["sources"], sg.groups)
     out["_rank"] = out["severity"].map(SEVERITY_RANK)
     out = out.sort_values(

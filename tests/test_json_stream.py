@@ -4,18 +4,24 @@
 conflicts; ``write_atomic`` and ``reconcile check --format json`` write the chunks as they
 come. These tests force the compact, block-by-block path on small workspaces (the bundled
 corpus and a generated one) with tiny blocks, and check that a failure half-way through
-leaves the previous file as it was.
+leaves the previous file as it was. The sides the graph stage hands over (flattened, with
+their claims' rows) give the same bytes as sides flattened afresh, for the ranked table and
+for tables filtered or reordered from it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
+import pandas as pd
 import pytest
 
 from bench.generate_workspace import generate_workspace
-from reconcile.check import conflict_records, find_conflicts
+from reconcile.check import at_or_above, conflict_records, find_conflicts
 from reconcile.cli import main
+from reconcile.gate import apply_gate
+from reconcile.graph import SIDES_AT, rank_conflicts
 from reconcile.pipeline import load
 from reconcile.problems import Problems
 from reconcile.render import json_report
@@ -159,3 +165,63 @@ def test_no_conflicts_and_conflicts_without_claims(corpus, compact):
     assert conflicts_json(result.conflicts, none_known) == json.dumps(
         conflict_records(result.conflicts, none_known), ensure_ascii=False
     )
+
+
+# --- the sides handed over by the graph stage -------------------------------------------------
+
+
+def _fresh(result):
+    """The same result without the sides the graph stage handed over."""
+    return dataclasses.replace(result, sides=None)
+
+
+def _reordered(conflicts):
+    """Filtered and reordered as the command line and the gate do, and shuffled."""
+    baseline = {fp: {} for fp in conflicts["fingerprint"].iloc[::3]}
+    gated = apply_gate(conflicts, baseline, {}).conflicts  # new ones first: reordered
+    return {
+        "severity": at_or_above(conflicts, "error"),
+        "gate": gated,
+        "gate and severity": at_or_above(gated, "warning"),
+        "shuffled": conflicts.sample(frac=0.6, random_state=3),
+        "none": conflicts.iloc[:0],
+    }
+
+
+@pytest.mark.parametrize("workspace", ["corpus", "generated"])
+def test_the_handed_over_sides_give_the_json_of_fresh_ones(workspace, compact, request):
+    ws, result = request.getfixturevalue(workspace)
+    assert result.sides is not None and SIDES_AT in result.conflicts
+    assert b"".join(map(bytes, json_chunks(result, ws))) == b"".join(map(bytes, json_chunks(_fresh(result), ws)))
+    for name, shown in _reordered(result.conflicts).items():
+        if len(shown):
+            assert result.sides.for_table(shown, ws.claims) is not None, name  # reused, not recomputed
+        got = conflicts_json(shown, ws.claims, result.sides)
+        assert got == conflicts_json(shown, ws.claims) == json.dumps(conflict_records(shown, ws.claims), ensure_ascii=False), name
+        assert conflict_records(shown, ws.claims, result.sides) == conflict_records(shown, ws.claims), name
+        chunks = b"".join(map(bytes, json_chunks(result, ws, shown)))
+        assert chunks == b"".join(map(bytes, json_chunks(_fresh(result), ws, shown))), name
+
+
+def test_handed_over_sides_that_do_not_apply_are_computed_afresh(generated, compact):
+    ws, result = generated
+    conflicts = result.conflicts
+    edited = conflicts.assign(sides=[[dict(s, label=f"{s['label']}!") for s in sides] for sides in conflicts["sides"]])
+    cases = {
+        "sides replaced": (edited, ws.claims),
+        "another claims table": (conflicts, ws.claims.copy()),
+        "no position column": (conflicts.drop(columns=SIDES_AT), ws.claims),
+        "positions out of range": (conflicts.assign(**{SIDES_AT: conflicts[SIDES_AT] + len(conflicts)}), ws.claims),
+        "positions swapped": (conflicts.assign(**{SIDES_AT: conflicts[SIDES_AT].to_numpy()[::-1]}), ws.claims),
+    }
+    for name, (table, claims) in cases.items():
+        assert result.sides.for_table(table, claims) is None, name
+        assert conflicts_json(table, claims, result.sides) == conflicts_json(table, claims), name
+    assert '!"' in conflicts_json(edited, ws.claims, result.sides)  # the edited labels, not the handed-over ones
+
+
+def test_rank_conflicts_keeps_its_columns(generated):
+    ws, result = generated
+    ranked = rank_conflicts(result.conflicts.drop(columns=["suggestion", "independent", SIDES_AT, "status"]), ws.claims, result.graph)
+    assert SIDES_AT not in ranked
+    pd.testing.assert_frame_equal(ranked, result.conflicts.drop(columns=[SIDES_AT, "status"]))

@@ -36,6 +36,7 @@ from ..check import (
     record_columns,
 )
 from ..frames import collector_paused
+from ..graph import RankedSides
 from ..validate import Workspace
 
 __all__ = ["report_object", "render_json", "json_chunks", "summary", "conflicts_json"]
@@ -122,7 +123,7 @@ def _document(
 def report_object(result: CheckResult, ws: Workspace, conflicts: pd.DataFrame | None = None, gate=None) -> dict[str, Any]:
     """The report document (docs/json.md) as Python objects."""
     conflicts = result.conflicts if conflicts is None else conflicts
-    return _document(result, ws, conflicts, conflict_records(conflicts, ws.claims), gate)
+    return _document(result, ws, conflicts, conflict_records(conflicts, ws.claims, result.sides), gate)
 
 
 #: Up to this many conflicts the JSON is indented for reading; beyond, it is compact and
@@ -151,7 +152,7 @@ def json_chunks(
     head = "{" + "".join(f"{_encode(k)}: {_encode(doc[k])}, " for k in keys[:at]) + _encode("conflicts") + ": "
     tail = "".join(f", {_encode(k)}: {_encode(doc[k])}" for k in keys[at + 1 :]) + "}\n"
     del doc
-    yield from _conflicts_chunks(conflicts, ws.claims, head, tail)
+    yield from _conflicts_chunks(conflicts, ws.claims, head, tail, result.sides)
 
 
 def render_json(
@@ -170,10 +171,11 @@ def render_json(
     return data if binary else data.decode("utf-8", "surrogatepass")
 
 
-def conflicts_json(conflicts: pd.DataFrame, claims: pd.DataFrame) -> str:
+def conflicts_json(conflicts: pd.DataFrame, claims: pd.DataFrame, given: RankedSides | None = None) -> str:
     """The ``conflicts`` array as compact JSON text: ``json.dumps(conflict_records(...),
-    ensure_ascii=False)``, built column by column."""
-    return b"".join(_conflicts_chunks(conflicts, claims, "", "")).decode("utf-8", "surrogatepass")
+    ensure_ascii=False)``, built column by column (``given``: the graph stage's sides, see
+    :func:`reconcile.check.record_columns`)."""
+    return b"".join(_conflicts_chunks(conflicts, claims, "", "", given)).decode("utf-8", "surrogatepass")
 
 
 def _indented(result: CheckResult, ws: Workspace, conflicts: pd.DataFrame, gate) -> str:
@@ -185,13 +187,15 @@ def _indented(result: CheckResult, ws: Workspace, conflicts: pd.DataFrame, gate)
 
 
 def _conflicts_chunks(
-    conflicts: pd.DataFrame, claims: pd.DataFrame, before: str, after: str
+    conflicts: pd.DataFrame, claims: pd.DataFrame, before: str, after: str, given: RankedSides | None = None
 ) -> Iterator[bytes | memoryview]:
     """``before``, the conflicts array as compact JSON (``json.dumps`` of
-    :func:`conflict_records`), ``after``: UTF-8 bytes, a chunk per block of conflicts."""
+    :func:`conflict_records`), ``after``: UTF-8 bytes, a chunk per block of conflicts
+    (``given``: the graph stage's sides, reused when they apply, see
+    :func:`reconcile.check.record_columns`)."""
     yield _utf8(before + "[")
     if len(conflicts):
-        cols = record_columns(conflicts, claims)
+        cols = record_columns(conflicts, claims, given)
         bounds = _Bounds.of(cols, len(conflicts))
         for start, stop in bounds.blocks():
             chunk = _block(conflicts, claims, cols, bounds, start, stop)
