@@ -18,7 +18,6 @@ The work is done in pyarrow and numpy rather than per string:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,7 +34,6 @@ __all__ = [
     "Lines",
     "fold_document",
     "fold_text_array",
-    "fold_whitespace_many",
     "locate_quotes",
     "document_lines",
     "match_whole_lines",
@@ -86,20 +84,6 @@ def fold_text_array(texts: pa.Array) -> pa.Array:
         return stripped
     folded = pc.replace_substring_regex(stripped.filter(inside), f"{_SPACE_CLASS}+", " ")
     return pc.replace_with_mask(stripped, inside, folded)
-
-
-def fold_whitespace_many(texts: Sequence[str]) -> list[str]:
-    """:func:`~reconcile.normalize.text.fold_whitespace` of each string, by pyarrow.
-
-    Equal to ``[fold_whitespace(t) for t in texts]`` (tested with hypothesis); strings
-    pyarrow cannot hold (lone surrogates) are folded one by one.
-    """
-    texts = list(texts)
-    try:
-        arrow = pa.array(texts, type=pa.large_string())
-    except (pa.ArrowException, UnicodeError):
-        return [fold_whitespace(t) for t in texts]
-    return fold_text_array(arrow).to_pylist()
 
 
 @dataclass(frozen=True)

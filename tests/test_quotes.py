@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 
 import pandas as pd
+import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reconcile.normalize.text import fold_whitespace
-from reconcile.quotes import document_lines, fold_whitespace_many, locate_quotes, match_whole_lines
+from reconcile.quotes import document_lines, fold_text_array, locate_quotes, match_whole_lines
 
 CHARS = list("ab ج\t\n\r\u00a0\u3000\u2028\x1cسل.") + ["\r\n"]
 texts = st.lists(st.sampled_from(CHARS), max_size=40).map("".join)
@@ -56,12 +57,12 @@ def reference_span(document: str, quote: str, occurrence: int) -> tuple[int, int
 
 @settings(max_examples=400, deadline=None)
 @given(st.lists(texts, max_size=10))
-def test_fold_whitespace_many_equals_fold_whitespace(values):
-    assert fold_whitespace_many(values) == [fold_whitespace(v) for v in values]
+def test_fold_text_array_equals_fold_whitespace(values):
+    assert fold_text_array(pa.array(values, pa.large_string())).to_pylist() == [fold_whitespace(v) for v in values]
 
 
-def test_strings_with_nul_fold_one_by_one():
-    assert fold_whitespace_many(["a\x00  b ", "  c"]) == ["a\x00 b", "c"]
+def test_strings_with_nul_fold_like_the_others():
+    assert fold_text_array(pa.array(["a\x00  b ", "  c"])).to_pylist() == ["a\x00 b", "c"]
 
 
 @settings(max_examples=300, deadline=None)
