@@ -17,6 +17,7 @@ growth factor from 100k to 1M claims.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import resource
 import subprocess
@@ -56,7 +57,7 @@ def run_stages(root: Path, out_file: Path | None = None) -> dict:
         return value
 
     raw = stage("load", lambda: load_workspace(root, problems))
-    ws = stage("validate", lambda: validate(raw, problems))
+    ws = stage("validate", functools.partial(validate, raw, problems))
     del raw  # as in `reconcile check`, the raw claims are dropped once validated
     assert not problems.errors, [p.render() for p in problems.errors[:5]]
 

@@ -24,7 +24,6 @@ import argparse
 import sys
 import time
 
-import numpy as np
 import pandas as pd
 
 from reconcile.dependence import claim_weights, dependence_groups, pair_statistics

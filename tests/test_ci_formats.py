@@ -6,7 +6,6 @@ import json
 from importlib import resources
 
 import jsonschema
-import pytest
 from junitparser import JUnitXml
 
 from reconcile.cli import main

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 
 from reconcile import yamlio
 from reconcile.cli import main
 
-from .conftest import ROOT, check_json
+from .conftest import check_json
 
 STATUS_FP = "7ed7f1083810f777"  # Uzbekistan 2012: suspended or withdrawn
 MINOR_FP = "c686bb17d622647e"  # peacekeeping forces 3,600 or 3,500

@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 from reconcile.normalize import names as names_module
 from reconcile.normalize.names import (
     FUZZY_CUTOFF,
-    FUZZY_MARGIN,
     FUZZY_MIN_LENGTH,
     LANGUAGES,
     NOT_COUNTRIES,

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 
 import pandas as pd
 
 from reconcile.pipeline import load
 from reconcile.quotes import locate_quotes
 
-from .conftest import ROOT
 
 
 def test_spans_point_at_the_quote(mini):
