@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-
 import pandas as pd
 
 from reconcile.pipeline import load
 from reconcile.quotes import locate_quotes
-
 
 
 def test_spans_point_at_the_quote(mini):
