@@ -38,7 +38,8 @@ def run_stages(root: Path, out_file: Path | None = None) -> dict:
     """Time each stage of `reconcile check` on the workspace at ``root``; the JSON report is
     written to ``out_file`` (default: ``conflicts.json`` in the workspace)."""
     from reconcile.conflicts import run_rules
-    from reconcile.graph import build_source_graph, rank_conflicts_with_sides
+    from reconcile.graph import build_source_graph
+    from reconcile.suggestions import rank_conflicts_with_sides
     from reconcile.problems import Problems
     from reconcile.render.json_report import json_chunks
     from reconcile.rulekit import RuleContext, discover_rules, load_config

@@ -24,15 +24,8 @@ import pyarrow as pa
 
 from .conflicts import SEVERITY_RANK, run_rules
 from .frames import collector_paused
-from .graph import (
-    FlatSides,
-    RankedSides,
-    SourceGraph,
-    build_source_graph,
-    claim_positions,
-    flatten_sides,
-    rank_conflicts_with_sides,
-)
+from .graph import SourceGraph, build_source_graph
+from .suggestions import FlatSides, RankedSides, claim_positions, flatten_sides, rank_conflicts_with_sides
 from .problems import Problems
 from .rulekit import RuleConfig, RuleContext, RuleInfo, discover_rules, load_config
 from .validate import Workspace

@@ -44,6 +44,7 @@ __all__ = [
     "stable_order",
     "sorted_unique",
     "dense_ranks",
+    "ragged_ranges",
 ]
 
 #: What :func:`pair_statistics` counts for each pair of sources, in its output order.
@@ -67,6 +68,12 @@ def combine_codes(*codes: np.ndarray) -> np.ndarray:
             key = np.unique(key, return_inverse=True)[1].astype(np.int64)  # dense ranks: same order, smaller
         key = key * size + c
     return key
+
+
+def ragged_ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Concatenated ``range(start, start + count)`` for each pair, without a Python loop."""
+    ends = np.cumsum(counts)
+    return np.repeat(starts - (ends - counts), counts) + np.arange(ends[-1] if len(ends) else 0)
 
 
 def sorted_unique(values: np.ndarray) -> np.ndarray:

@@ -16,16 +16,10 @@
   trust, dependence group) and an edge per pair of sources sharing claim keys (shared keys,
   agreements, disagreements, agreement ratio, dependence score, declared).
 
-:func:`suggest` then weighs the sides of each conflict: a side's support is the set of
-sources stating it (or a compatible value: an overlapping date or figure), counted by
-dependence group, and weighted by trust. The better-supported side is named with its
-independent support, or the suggestion says that the evidence does not decide. A
-suggestion is advice for an editor; nothing is decided silently.
+:mod:`reconcile.suggestions` then weighs the sides of each conflict on this graph.
 
 Everything runs on integer codes over whole tables (factorized ids, sorts, ``bincount``,
-pairs within sorted groups from :func:`reconcile.dependence.pairs_within`); Python
-only formats one sentence per conflict and the names of the supporting sources, which
-are joined with pyarrow's list kernels. The strings of the claims (sources, values, item
+pairs within sorted groups from :func:`reconcile.dependence.pairs_within`). The strings of the claims (sources, values, item
 labels) are encoded once, by pyarrow, into the codes that sort the items; both runs of
 PooledInvestment, the pair statistics and the claim weights share that encoding.
 """
@@ -35,8 +29,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from itertools import chain
-from operator import is_, itemgetter
-from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -47,11 +39,11 @@ import pyarrow.compute as pc
 from .dependence import (
     claim_weights,
     combine_codes,
-    dense_ranks,
     dependence_groups,
     encoded_pair_statistics,
     pair_statistics,
     pairs_within,
+    ragged_ranges,
     sort_codes,
     sorted_unique,
 )
@@ -62,18 +54,9 @@ from .trust import Encoded, TruthResult, encode, encode_codes, pooled_investment
 __all__ = [
     "SourceGraph",
     "build_source_graph",
-    "suggest",
-    "rank_conflicts",
-    "rank_conflicts_with_sides",
-    "RankedConflicts",
-    "RankedSides",
-    "SIDES_AT",
     "source_table",
     "to_graphml",
     "to_node_link",
-    "FlatSides",
-    "flatten_sides",
-    "claim_positions",
 ]
 
 
@@ -258,7 +241,7 @@ def _set_implications(vals: pd.DataFrame, a: np.ndarray, b: np.ndarray) -> pd.Da
     starts = np.searchsorted(keys // width, np.arange(len(involved)))
     # every member of each pair's first list, looked up among the second list's members
     pair = np.repeat(np.arange(len(a)), size[ia])
-    probe = ib[pair] * width + keys[_ragged(starts[ia], size[ia])] % width
+    probe = ib[pair] * width + keys[ragged_ranges(starts[ia], size[ia])] % width
     found = keys[np.minimum(np.searchsorted(keys, probe), len(keys) - 1)] == probe
     common = np.bincount(pair, weights=found, minlength=len(a))
     subset = (common == size[ia]) & (size[ia] < size[ib])
@@ -404,454 +387,6 @@ def source_table(sg: SourceGraph, sources: pd.DataFrame) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
-
-
-# --- the sides of conflicts as flat arrays ------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FlatSides:
-    """The sides of a conflicts table, one entry per side in conflict order, and their claims."""
-
-    conflict: np.ndarray
-    """Per side: the position of its conflict (sorted)."""
-    values: list[Any]
-    """Per side: its JSON value."""
-    labels: list[Any]
-    """Per side: its label."""
-    claim_side: np.ndarray
-    """Per claim reference, in side order: its side."""
-    claim_ids: np.ndarray
-    """Per claim reference: the claim id (object array)."""
-
-    @property
-    def n_sides(self) -> int:
-        """The number of sides."""
-        return len(self.conflict)
-
-    def select(self, positions: np.ndarray) -> tuple[FlatSides, np.ndarray]:
-        """The sides of the conflicts at ``positions`` (in that order, renumbered ``0 ..
-        len(positions) - 1``), and per claim reference of theirs, its position among the
-        claim references of ``self``."""
-        starts = np.searchsorted(self.conflict, positions, side="left")
-        counts = np.searchsorted(self.conflict, positions, side="right") - starts
-        sides = _ragged(starts, counts)
-        per_side = np.bincount(self.claim_side, minlength=self.n_sides)
-        refs = _ragged((np.cumsum(per_side) - per_side)[sides], per_side[sides])
-        chosen = sides.tolist()
-        flat = FlatSides(
-            conflict=np.repeat(np.arange(len(positions)), counts),
-            values=[self.values[k] for k in chosen],
-            labels=[self.labels[k] for k in chosen],
-            claim_side=np.repeat(np.arange(len(sides)), per_side[sides]),
-            claim_ids=self.claim_ids[refs],
-        )
-        return flat, refs
-
-
-def flatten_sides(sides: pd.Series) -> FlatSides:
-    """Flatten a ``sides`` column (lists of ``{"value", "label", "claims"}``) into arrays."""
-    lists = sides.tolist()
-    per_conflict = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
-    flat = list(chain.from_iterable(lists))
-    cited = list(map(itemgetter("claims"), flat))
-    per_side = np.fromiter(map(len, cited), dtype=np.int64, count=len(cited))
-    ids = np.fromiter(chain.from_iterable(cited), dtype=object, count=int(per_side.sum()))
-    return FlatSides(
-        conflict=np.repeat(np.arange(len(lists)), per_conflict),
-        values=list(map(itemgetter("value"), flat)),
-        labels=list(map(itemgetter("label"), flat)),
-        claim_side=np.repeat(np.arange(len(flat)), per_side),
-        claim_ids=ids,
-    )
-
-
-def claim_positions(claims: pd.DataFrame, ids: np.ndarray) -> np.ndarray:
-    """Row position in ``claims`` of each claim id (-1 when unknown; the last row of a repeated id).
-
-    Unique claim ids (the rule) are looked up in one hash table of the claims' ids; repeated
-    ones are factorized together with ``ids``.
-    """
-    known = pd.Index(claims["claim_id"].to_numpy(dtype=object), dtype=object, copy=False)
-    if known.is_unique and not known.hasnans:
-        return known.get_indexer(pd.Index(np.asarray(ids, dtype=object), dtype=object, copy=False)).astype(np.int64)
-    return _last_positions(known.to_numpy(), np.asarray(ids, dtype=object))
-
-
-#: The column of ranked conflicts (:func:`rank_conflicts_with_sides`) that gives each
-#: conflict's position in the :class:`RankedSides` handed over with them. Internal: no
-#: report writes it.
-SIDES_AT = "_sides_at"
-
-
-@dataclass(frozen=True, eq=False)
-class RankedSides:
-    """The sides of ranked conflicts as the graph stage flattened them, and the rows of the
-    claims they cite, handed over so that the report does not flatten and look them up again.
-
-    Conflict ``i`` here is row ``i`` of the ranked table, whose :data:`SIDES_AT` column says
-    so; a table filtered or reordered from it (by severity, by the gate) keeps the column,
-    and :meth:`for_table` takes its conflicts' sides by it. A row is trusted to hold the
-    sides flattened for it when its ``sides`` list is the very list flattened: a table whose
-    sides are replaced gets them flattened afresh (one whose lists are edited in place would
-    not, and must drop the :data:`SIDES_AT` column).
-    """
-
-    flat: FlatSides
-    """The sides of the ranked conflicts, in their order."""
-    rows: np.ndarray
-    """Per claim reference of ``flat``: its claim's row position in ``claims`` (-1: unknown)."""
-    claims: pd.DataFrame
-    """The claims table that ``rows`` point into."""
-    lists: np.ndarray
-    """Per conflict: its ``sides`` list (the very object flattened), to tell a table that
-    still holds these sides from one whose sides were replaced."""
-
-    def for_table(self, conflicts: pd.DataFrame, claims: pd.DataFrame) -> tuple[FlatSides, np.ndarray] | None:
-        """:func:`flatten_sides` of ``conflicts["sides"]`` and :func:`claim_positions` of
-        their claim ids in ``claims``, taken from these sides; ``None`` when they cannot
-        be: another claims table, no :data:`SIDES_AT` column, or a row whose sides list is
-        not the one flattened at its position."""
-        positions = self._positions(conflicts) if claims is self.claims else None
-        if positions is None:
-            return None
-        if len(positions) == len(self.lists) and np.array_equal(positions, np.arange(len(positions))):
-            return self.flat, self.rows
-        flat, refs = self.flat.select(positions)
-        return flat, self.rows[refs]
-
-    def _positions(self, conflicts: pd.DataFrame) -> np.ndarray | None:
-        """The :data:`SIDES_AT` positions of ``conflicts`` if every one is in range and its
-        row holds the sides list flattened there; else ``None``."""
-        if SIDES_AT not in conflicts or not pd.api.types.is_integer_dtype(conflicts[SIDES_AT].dtype):
-            return None
-        positions = conflicts[SIDES_AT].to_numpy(dtype=np.int64)
-        if len(positions) and (positions.min() < 0 or positions.max() >= len(self.lists)):
-            return None
-        same = all(map(is_, conflicts["sides"].tolist(), self.lists[positions].tolist()))
-        return positions if same else None
-
-
-def _last_positions(known: np.ndarray, ids: np.ndarray) -> np.ndarray:
-    """Position in ``known`` of each of ``ids``: its last occurrence (-1 when absent)."""
-    codes, uniques = pd.factorize(np.concatenate([known, ids]))
-    last = np.full(len(uniques) + 1, -1, dtype=np.int64)
-    np.maximum.at(last, codes[: len(known)], np.arange(len(known)))
-    return last[codes[len(known):]]
-
-
-def _ragged(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """Concatenated ``range(start, start + count)`` for each pair, without a Python loop."""
-    ends = np.cumsum(counts)
-    return np.repeat(starts - (ends - counts), counts) + np.arange(ends[-1] if len(ends) else 0)
-
-
-def _who_texts(owner: np.ndarray, src: np.ndarray, n_owners: int, names: np.ndarray, group_rank: np.ndarray) -> np.ndarray:
-    """For each owner, its sources (``(owner, src)`` rows, unique) named by dependence group:
-    ``"a, b + c (dependent, counted once)"``, groups in order of their names."""
-    order = np.lexsort((src, group_rank[src], owner))
-    owner, src = owner[order], src[order]
-    grp = group_rank[src]
-    new_part = np.ones(len(owner), dtype=bool)
-    new_part[1:] = (owner[1:] != owner[:-1]) | (grp[1:] != grp[:-1])
-    part_start = np.append(np.flatnonzero(new_part), len(owner))
-    text = pa.large_string()
-    members = pa.LargeListArray.from_arrays(pa.array(part_start, pa.int64()), pa.array(names, text).take(src))
-    counted_once = pa.array(["", " (dependent, counted once)"], text).take((np.diff(part_start) > 1).astype(np.int8))
-    parts = pc.binary_join_element_wise(pc.binary_join(members, pa.scalar(" + ", text)), counted_once, pa.scalar("", text))
-    per_owner = np.bincount(owner[part_start[:-1]], minlength=n_owners)
-    offsets = pa.array(np.append(0, np.cumsum(per_owner)), pa.int64())
-    joined = pc.binary_join(pa.LargeListArray.from_arrays(offsets, parts), pa.scalar(", ", text))
-    return np.asarray(joined.to_pylist(), dtype=object)
-
-
-@dataclass(frozen=True)
-class _Spans:
-    """Per side: whether it has dated claims, and the days they all share, in seconds
-    (latest start, earliest end)."""
-
-    dated: np.ndarray
-    start: np.ndarray
-    end: np.ndarray
-
-    def compatible(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        """Whether sides ``a`` and ``b`` could both be right (both dated, and their dates overlap)."""
-        return self.dated[a] & self.dated[b] & (self.start[a] <= self.end[b]) & (self.start[b] <= self.end[a])
-
-
-def _side_spans(flat: FlatSides, rows: np.ndarray, claims: pd.DataFrame) -> _Spans:
-    """The dates each side's dated claims share (``rows``: each claim's position in ``claims``)."""
-    ref = np.flatnonzero(rows >= 0)
-    cited = claims[["value_type", "date_start", "date_end"]].take(rows[ref])
-    dated = (cited["value_type"].eq("date") & cited["date_start"].notna()).to_numpy()
-    ref = ref[dated]
-    start = cited["date_start"].to_numpy("datetime64[s]").astype("int64")[dated]
-    end = cited["date_end"].to_numpy("datetime64[s]").astype("int64")[dated]
-    sides, first = np.unique(flat.claim_side[ref], return_index=True)
-    n = flat.n_sides
-    spans = _Spans(np.zeros(n, dtype=bool), np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64))
-    if len(ref):
-        spans.dated[sides] = True
-        spans.start[sides] = np.maximum.reduceat(start, first)
-        spans.end[sides] = np.minimum.reduceat(end, first)
-    return spans
-
-
-def _compatible_pairs(flat: FlatSides, spans: _Spans) -> tuple[np.ndarray, np.ndarray]:
-    """Every ordered pair ``(i, j)`` of sides of one conflict that could both be right."""
-    p, q = pairs_within(flat.conflict)
-    ok = spans.compatible(p, q)
-    p, q = p[ok], q[ok]
-    return np.concatenate([p, q]), np.concatenate([q, p])
-
-
-@dataclass(frozen=True)
-class _Support:
-    """Each side's support: the sources stating it or a compatible side, counted by group."""
-
-    side: np.ndarray
-    """(side, source) rows, sorted by side then source: the side of each row."""
-    src: np.ndarray
-    """The source code of each row."""
-    groups: np.ndarray
-    """Each distinct (side, group) as ``side * n + group``, sorted (``n``: the number of sources)."""
-    independent: np.ndarray
-    """Per side: the number of dependence groups supporting it."""
-    weight: np.ndarray
-    """Per side: the sum over its groups of the group's best trust."""
-
-
-def _support(flat: FlatSides, sources: _Sources, spans: _Spans) -> _Support:
-    """Sources, group count and trust-weighted support of every side (see :func:`suggest`)."""
-    n = sources.n
-    ok = sources.of_claim >= 0
-    own = sorted_unique(flat.claim_side[ok] * n + sources.of_claim[ok])
-    own_side, own_src = own // n, own % n
-    # a compatible side (an overlapping date) lends its sources
-    i, j = _compatible_pairs(flat, spans)
-    starts = np.searchsorted(own_side, np.arange(flat.n_sides))
-    counts = np.bincount(own_side, minlength=flat.n_sides)
-    lent = np.repeat(i, counts[j]) * n + own_src[_ragged(starts[j], counts[j])]
-    rows = sorted_unique(np.concatenate([own, lent]))
-    side, src = rows // n, rows % n
-    keys, slot = dense_ranks(side * n + sources.group[src])
-    best = np.zeros(len(keys))
-    np.maximum.at(best, slot, sources.trust[src])  # a group counts with its most trusted source
-    return _Support(
-        side=side,
-        src=src,
-        groups=keys,
-        independent=np.bincount(keys // n, minlength=flat.n_sides),
-        weight=np.bincount(keys // n, weights=best, minlength=flat.n_sides),
-    )
-
-
-def _ranked(flat: FlatSides, support: _Support) -> np.ndarray:
-    """Sides in conflict order, each conflict's best supported first: most groups, then most
-    trust, then by the value's JSON text."""
-    n, w = support.independent, support.weight
-    order = np.lexsort((-w, -n, flat.conflict))
-    c, ns, ws = flat.conflict[order], n[order], w[order]
-    same = (c[1:] == c[:-1]) & (ns[1:] == ns[:-1]) & (ws[1:] == ws[:-1])
-    tied = np.zeros(len(order), dtype=bool)
-    tied[1:] |= same
-    tied[:-1] |= same
-    text = np.zeros(flat.n_sides, dtype=np.int64)
-    if tied.any():
-        encode_value = json.JSONEncoder(ensure_ascii=False).encode
-        tied_sides = order[tied]
-        text[tied_sides] = sort_codes(np.array([encode_value(flat.values[k]) for k in tied_sides], dtype=object))[0]
-    return np.lexsort((text, -w, -n, flat.conflict))
-
-
-def _best_and_second(flat: FlatSides, ranked: np.ndarray, spans: _Spans) -> tuple[np.ndarray, np.ndarray]:
-    """Per conflict: the best side, and its first rival that cannot also be right (else the next side)."""
-    conflict = flat.conflict[ranked]
-    first = np.flatnonzero(np.append(True, conflict[1:] != conflict[:-1]))
-    best = ranked[first]
-    second = ranked[first + 1]
-    position = np.arange(len(ranked)) - first[conflict]
-    rival = (position >= 1) & ~spans.compatible(best[conflict], ranked)
-    has_rival, first_rival = np.unique(conflict[rival], return_index=True)
-    second[has_rival] = ranked[np.flatnonzero(rival)[first_rival]]
-    return best, second
-
-
-def _same_groups(support: _Support, flat: FlatSides, a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
-    """Per conflict: whether sides ``a[c]`` and ``b[c]`` are supported by the same dependence groups."""
-    side_of_key = support.groups // n
-    role = np.full(flat.n_sides, -1)
-    role[a], role[b] = 0, 1
-    conflict_key = flat.conflict[side_of_key] * n + support.groups % n
-    keys_a, keys_b = conflict_key[role[side_of_key] == 0], conflict_key[role[side_of_key] == 1]
-    n_conflicts = len(a)
-    common = np.bincount(np.intersect1d(keys_a, keys_b, assume_unique=True) // n, minlength=n_conflicts)
-    count_a = np.bincount(keys_a // n, minlength=n_conflicts)
-    count_b = np.bincount(keys_b // n, minlength=n_conflicts)
-    return (count_a == count_b) & (common == count_a)
-
-
-def _sentence(
-    label: Any, n1: int, w1: float, who1: str, n2: int, w2: float, who2: str, internal: bool, everyone: str, one_group: bool
-) -> str:
-    """The suggestion for one conflict from its best side (label, independent sources, trust-
-    weighted support, who) and its rival; ``everyone`` names the sources of both sides, and
-    ``one_group`` says whether they are all one dependence group."""
-    if n1 > n2:
-        return (
-            f"Better supported: {label} — {n1} independent source{'s' if n1 != 1 else ''} "
-            f"({who1}) against {n2} ({who2}); trust-weighted support {w1:.2f} against {w2:.2f}."
-        )
-    if n1 == n2 and w2 > 0 and w1 >= 1.5 * w2 and not internal:
-        return (
-            f"Leaning to {label}: as many independent sources on each side ({n1}), but more trusted ones "
-            f"({who1}: {w1:.2f} against {who2}: {w2:.2f})."
-        )
-    if internal:
-        if one_group:
-            return (
-                f"The evidence does not decide: the conflict is within {everyone}, "
-                "and no independent source speaks to it."
-            )
-        return f"The evidence does not decide: the same sources ({everyone}) stand on both sides."
-    return (
-        f"The evidence does not decide: {n1} independent source{'s' if n1 != 1 else ''} on each side "
-        f"({who1} against {who2}), with similar trust ({w1:.2f} against {w2:.2f})."
-    )
-
-
-@dataclass(frozen=True)
-class _Sources:
-    """The sources that the sides' claims come from, as codes, with their groups and trust."""
-
-    of_claim: np.ndarray
-    """Per claim reference: the source's code (-1: unknown claim, or no source)."""
-    names: np.ndarray
-    """Per code, sorted: the source id."""
-    group: np.ndarray
-    """Per code: the rank of its dependence group's name."""
-    trust: np.ndarray
-    """Per code: its trust."""
-
-    @property
-    def n(self) -> int:
-        """A bound of the codes of sources and of groups (at least 1)."""
-        return max(len(self.names), 1)
-
-
-def _claim_sources(claims: pd.DataFrame, rows: np.ndarray, sg: SourceGraph) -> _Sources:
-    """The source of each claim reference (``rows``: positions in ``claims``, -1 unknown)."""
-    known = rows >= 0
-    codes, names = pd.factorize(claims["source"].to_numpy()[rows[known]], sort=True)
-    names = np.asarray(names, dtype=object)
-    of_claim = np.full(len(rows), -1, dtype=np.int64)
-    of_claim[known] = codes
-    groups_of, trust_of = sg.groups.to_dict(), sg.trust.to_dict()
-    group, _ = pd.factorize(np.array([str(groups_of.get(s, s)) for s in names], dtype=object), sort=True)
-    trust = np.array([float(trust_of.get(s, 0.0)) for s in names])
-    return _Sources(of_claim, names, group, trust)
-
-
-def suggest(conflicts: pd.DataFrame, claims: pd.DataFrame, sg: SourceGraph) -> pd.Series:
-    """A suggestion sentence per conflict (aligned with ``conflicts``).
-
-    A side's support is the set of sources stating it or a compatible side (overlapping
-    dates), counted once per dependence group with the group's best trust. The sides are
-    ranked by groups, then trust, then value; the best is weighed against its first rival
-    that cannot also be right.
-    """
-    if conflicts.empty:
-        return pd.Series([], index=conflicts.index, dtype=object)
-    flat = flatten_sides(conflicts["sides"])
-    return _suggestions(conflicts, flat, claim_positions(claims, flat.claim_ids), claims, sg)
-
-
-def _suggestions(conflicts: pd.DataFrame, flat: FlatSides, rows: np.ndarray, claims: pd.DataFrame, sg: SourceGraph) -> pd.Series:
-    """:func:`suggest`, from the conflicts' sides flattened (``flat``) and the row position
-    in ``claims`` of each claim they cite (``rows``, -1: unknown)."""
-    src = _claim_sources(claims, rows, sg)
-    n_sources = src.n
-    spans = _side_spans(flat, rows, claims)
-    support = _support(flat, src, spans)
-    best, second = _best_and_second(flat, _ranked(flat, support), spans)
-    internal = conflicts["internal"].to_numpy(dtype=bool) | _same_groups(support, flat, best, second, n_sources)
-    # who supports the two sides weighed, and everyone on them (for a conflict left undecided)
-    weighed = np.zeros(flat.n_sides, dtype=bool)
-    weighed[best] = weighed[second] = True
-    chosen = weighed[support.side]
-    who = _who_texts(support.side[chosen], support.src[chosen], flat.n_sides, src.names, src.group)
-    both = sorted_unique(flat.conflict[support.side[chosen]] * n_sources + support.src[chosen])
-    conflict_of, source_of = both // n_sources, both % n_sources
-    everyone = _who_texts(conflict_of, source_of, len(best), src.names, src.group)
-    groups_of_everyone = sorted_unique(conflict_of * n_sources + src.group[source_of]) // n_sources
-    one_group = np.bincount(groups_of_everyone, minlength=len(best)) == 1
-    n, w = support.independent.tolist(), support.weight.tolist()
-    out = [
-        _sentence(flat.labels[b], n[b], w[b], who[b], n[s], w[s], who[s], bool(i), e, bool(o))
-        for b, s, i, e, o in zip(best.tolist(), second.tolist(), internal, everyone, one_group)
-    ]
-    return pd.Series(out, index=conflicts.index, dtype=object)
-
-
-def _independent(sources: pd.Series, groups: pd.Series) -> np.ndarray:
-    """Per conflict: the number of dependence groups among its sources."""
-    lists = sources.tolist()
-    per_conflict = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
-    names, uniques = pd.factorize(np.fromiter(chain.from_iterable(lists), dtype=object, count=int(per_conflict.sum())))
-    group_of = pd.Series(uniques, dtype=object)
-    group, labels = pd.factorize(group_of.map(groups).fillna(group_of).to_numpy(dtype=object))
-    conflict = np.repeat(np.arange(len(lists)), per_conflict)
-    distinct = sorted_unique(conflict * (len(labels) + 1) + group[names])
-    return np.bincount(distinct // (len(labels) + 1), minlength=len(lists))
-
-
-def rank_conflicts(conflicts: pd.DataFrame, claims: pd.DataFrame, sg: SourceGraph) -> pd.DataFrame:
-    """Add ``suggestion`` and ``independent`` (number of dependence groups involved), and sort
-    worst first: severity, then the most contested (most independent sources) first."""
-    return rank_conflicts_with_sides(conflicts, claims, sg).conflicts.drop(columns=SIDES_AT, errors="ignore")
-
-
-@dataclass(frozen=True)
-class RankedConflicts:
-    """Conflicts ranked by :func:`rank_conflicts_with_sides`, and their sides for the report."""
-
-    conflicts: pd.DataFrame
-    """The ranked table (:func:`rank_conflicts`), with its :data:`SIDES_AT` column."""
-    sides: RankedSides | None
-    """The sides the suggestions weighed, with the rows of their claims (``None``: no conflict)."""
-
-
-def rank_conflicts_with_sides(conflicts: pd.DataFrame, claims: pd.DataFrame, sg: SourceGraph) -> RankedConflicts:
-    """:func:`rank_conflicts`, handing over the sides flattened and the claims' rows looked
-    up for the suggestions (:class:`RankedSides`), for the JSON report to reuse."""
-    if conflicts.empty:
-        empty = conflicts.assign(suggestion=pd.Series(dtype=object), independent=pd.Series(dtype="int64"))
-        return RankedConflicts(empty, None)
-    out = _worst_first(conflicts, sg)
-    flat = flatten_sides(out["sides"])
-    rows = claim_positions(claims, flat.claim_ids)
-    out["suggestion"] = _suggestions(out, flat, rows, claims, sg)
-    out[SIDES_AT] = np.arange(len(out))
-    return RankedConflicts(out, RankedSides(flat, rows, claims, out["sides"].to_numpy(dtype=object)))
-
-
-def _worst_first(conflicts: pd.DataFrame, sg: SourceGraph) -> pd.DataFrame:
-    """The conflicts with ``independent`` (and an empty ``suggestion`` column before it, to
-    fill), sorted worst first: severity, then most independent sources, then subject,
-    property, scope, rule and fingerprint (the suggestions do not enter the order)."""
-    from .conflicts import SEVERITY_RANK
-
-    out = conflicts.copy()
-    out["suggestion"] = pd.Series(None, index=out.index, dtype=object)
-    out["independent"] = _independent(out["sources"], sg.groups)
-    out["_rank"] = out["severity"].map(SEVERITY_RANK)
-    out = out.sort_values(
-        ["_rank", "independent", "subject", "property", "scope", "rule", "fingerprint"],
-        ascending=[True, False, True, True, True, True, True],
-        kind="stable",
-        na_position="first",
-    ).drop(columns="_rank")
-    return out.reset_index(drop=True)
 
 
 def to_graphml(sg: SourceGraph) -> str:

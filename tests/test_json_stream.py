@@ -21,7 +21,7 @@ from bench.generate_workspace import generate_workspace
 from reconcile.check import at_or_above, conflict_records, find_conflicts
 from reconcile.cli import main
 from reconcile.gate import apply_gate
-from reconcile.graph import SIDES_AT, rank_conflicts
+from reconcile.suggestions import SIDES_AT, rank_conflicts
 from reconcile.pipeline import load
 from reconcile.problems import Problems
 from reconcile.render import json_report

@@ -30,11 +30,9 @@ from reconcile.graph import (
     _items,
     _set_implications,
     build_source_graph,
-    claim_positions,
-    rank_conflicts,
-    suggest,
 )
 from reconcile.grouping import scoped
+from reconcile.suggestions import claim_positions, rank_conflicts, suggest
 from reconcile.pipeline import load
 from reconcile.trust import encode, pooled_investment
 

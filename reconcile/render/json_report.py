@@ -36,7 +36,7 @@ from ..check import (
     record_columns,
 )
 from ..frames import collector_paused
-from ..graph import RankedSides
+from ..suggestions import RankedSides
 from ..validate import Workspace
 
 __all__ = ["report_object", "render_json", "json_chunks", "summary", "conflicts_json"]
