@@ -65,6 +65,12 @@ class Encoded:
         return len(self.value_item)
 
 
+def _sums(codes: np.ndarray, weights: np.ndarray | None, minlength: int = 0) -> np.ndarray:
+    """``np.bincount`` with weights, always as floats (numpy returns integers for an empty
+    ``codes``, which the in-place divisions below cannot take)."""
+    return np.bincount(codes, weights=weights, minlength=minlength).astype(float, copy=False)
+
+
 def encode(claims: pd.DataFrame) -> Encoded:
     """Factorize ``source``, ``item`` and (item, value) of a claims table (one pass each)."""
     src_codes, sources = pd.factorize(claims["source"], sort=True)
@@ -128,7 +134,7 @@ def _result(
     winners = beliefs.iloc[win][["item", "value", "belief"]].reset_index(drop=True)
     counts = np.maximum(np.bincount(enc.source, minlength=enc.n_sources), 1)
     prob = belief if prob is None else prob
-    accuracy = np.bincount(enc.source, weights=prob[enc.value], minlength=enc.n_sources) / counts
+    accuracy = _sums(enc.source, prob[enc.value], minlength=enc.n_sources) / counts
     return TruthResult(
         pd.Series(trust, index=enc.sources, name="trust"),
         beliefs,
@@ -143,14 +149,14 @@ def majority_vote(claims: pd.DataFrame, claim_weight: np.ndarray | None = None) 
     """The value stated by the most sources (or the largest total ``claim_weight``) wins."""
     enc = encode(claims)
     w = np.ones(len(enc.value)) if claim_weight is None else np.asarray(claim_weight, dtype=float)
-    support = np.bincount(enc.value, weights=w, minlength=enc.n_values)
-    total = np.bincount(enc.value_item, weights=support)[enc.value_item]
+    support = _sums(enc.value, w, minlength=enc.n_values)
+    total = _sums(enc.value_item, support)[enc.value_item]
     belief = np.divide(support, total, out=np.zeros_like(support), where=total > 0)
     win = _winners(enc, support)
     correct = np.zeros(enc.n_values, dtype=bool)
     correct[win] = True
     # A source's trust under voting: the share of its claims that agree with the winners.
-    trust = np.bincount(enc.source, weights=correct[enc.value], minlength=enc.n_sources) / np.maximum(
+    trust = _sums(enc.source, correct[enc.value], minlength=enc.n_sources) / np.maximum(
         np.bincount(enc.source, minlength=enc.n_sources), 1
     )
     return _result(enc, trust, belief, support, 0)
@@ -193,9 +199,9 @@ def pooled_investment(
     imp_from, imp_to, imp_w = _implication_arrays(implications)
     n_items = len(enc.items)
     invest = _investor(enc, w)
-    support = np.bincount(enc.value, weights=w, minlength=enc.n_values).astype(float)
+    support = _sums(enc.value, w, minlength=enc.n_values)
     if prior == "voted":
-        item_support = np.bincount(enc.value_item, weights=support, minlength=n_items)[enc.value_item]
+        item_support = _sums(enc.value_item, support, minlength=n_items)[enc.value_item]
         belief = np.divide(support, item_support, out=np.zeros_like(support), where=item_support > 0)
     else:
         belief = np.ones(enc.n_values)
@@ -208,15 +214,15 @@ def pooled_investment(
         # Each claim earns its proportion of the value's belief.
         invested_in = invested[enc.value]
         earned = np.divide(belief[enc.value] * share, invested_in, out=np.zeros_like(share), where=invested_in > 0)
-        new_trust = np.bincount(enc.source, weights=earned, minlength=enc.n_sources)
+        new_trust = _sums(enc.source, earned, minlength=enc.n_sources)
         top = new_trust.max() if len(new_trust) else 1.0
         new_trust = new_trust / top if top > 0 else new_trust
         share, invested = invest(new_trust)
         pooled = invested
         if len(imp_w):
-            pooled = invested + rho * np.bincount(imp_to, weights=imp_w * invested[imp_from], minlength=enc.n_values)
+            pooled = invested + rho * _sums(imp_to, imp_w * invested[imp_from], minlength=enc.n_values)
         grown = np.power(pooled, g)
-        item_total = np.bincount(enc.value_item, weights=grown, minlength=n_items)[enc.value_item]
+        item_total = _sums(enc.value_item, grown, minlength=n_items)[enc.value_item]
         belief = np.divide(pooled * grown, item_total, out=np.zeros_like(pooled), where=item_total > 0)
         prob = np.divide(grown, item_total, out=np.zeros_like(pooled), where=item_total > 0)
         delta = np.abs(new_trust - trust).max() if len(trust) else 0.0
@@ -237,14 +243,14 @@ def _investor(enc: Encoded, w: np.ndarray | None) -> Callable[[np.ndarray], tupl
         # the same quotient for all the claims of a source: computed once per source
         def invest(t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             share = (t / n_claims)[enc.source]
-            return share, np.bincount(enc.value, weights=share, minlength=enc.n_values)
+            return share, _sums(enc.value, share, minlength=enc.n_values)
 
         return invest
     claims_of_source = n_claims[enc.source]
 
     def invest_weighted(t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         share = t[enc.source] * w / claims_of_source
-        return share, np.bincount(enc.value, weights=share, minlength=enc.n_values)
+        return share, _sums(enc.value, share, minlength=enc.n_values)
 
     return invest_weighted
 
@@ -292,25 +298,25 @@ def accu(
     n_claim = n_item[enc.value_item[enc.value]]
     counts = np.bincount(enc.source, minlength=enc.n_sources).astype(float)
     a, b = prior
-    support = np.bincount(enc.value, weights=w, minlength=enc.n_values)
+    support = _sums(enc.value, w, minlength=enc.n_values)
     accuracy = np.full(enc.n_sources, float(initial_accuracy))
     eps = 1e-9
     done = 0
     prob = np.zeros(enc.n_values)
     for done in range(1, iterations + 1):
         acc = np.clip(accuracy, eps, 1 - eps)[enc.source]
-        votes = np.bincount(enc.value, weights=w * np.log(n_claim * acc / (1 - acc)), minlength=enc.n_values)
+        votes = _sums(enc.value, w * np.log(n_claim * acc / (1 - acc)), minlength=enc.n_values)
         if len(imp_w):
-            votes = votes + rho * np.bincount(imp_to, weights=imp_w * votes[imp_from], minlength=enc.n_values)
+            votes = votes + rho * _sums(imp_to, imp_w * votes[imp_from], minlength=enc.n_values)
         # Softmax within each item, stabilized by the item's largest count (and 0, the count
         # of an unstated value).
         top = np.full(n_items, -np.inf)
         np.maximum.at(top, enc.value_item, votes)
         top = np.where(unstated > 0, np.maximum(top, 0.0), top)
         e = np.exp(votes - top[enc.value_item])
-        total = np.bincount(enc.value_item, weights=e, minlength=n_items) + unstated * np.exp(-top)
+        total = _sums(enc.value_item, e, minlength=n_items) + unstated * np.exp(-top)
         prob = e / total[enc.value_item]
-        new_accuracy = (np.bincount(enc.source, weights=prob[enc.value], minlength=enc.n_sources) + a) / (counts + a + b)
+        new_accuracy = (_sums(enc.source, prob[enc.value], minlength=enc.n_sources) + a) / (counts + a + b)
         delta = np.abs(new_accuracy - accuracy).max() if len(accuracy) else 0.0
         accuracy = new_accuracy
         if delta < tol:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -165,3 +166,10 @@ def test_accu_renaming_sources_changes_nothing(claims, names):
         base.accuracy.rename(index=mapping).sort_index().to_numpy(), renamed.accuracy.sort_index().to_numpy()
     )
     assert base.beliefs["belief"].between(0, 1).all()
+
+
+@pytest.mark.parametrize("method", [majority_vote, pooled_investment, accu])
+def test_no_claims_give_no_trust_and_no_winners(method):
+    empty = pd.DataFrame({c: pd.Series([], dtype=object) for c in ("source", "item", "value")})
+    result = method(empty)
+    assert len(result.trust) == 0 and len(result.winners) == 0
