@@ -142,17 +142,6 @@ def _first_rows(codes: np.ndarray, n_codes: int) -> np.ndarray:
     return first
 
 
-def _items(claims: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
-    """One row per claim: claim_id, source, item (``subject|property|scope group``), value,
-    value type and dates, sorted by item, source, value and claim id; and per row, the
-    position of its claim in ``claims``.
-
-    The canonical order makes every later step independent of the order claims came in.
-    """
-    items, rows, _ = _item_table(claims)
-    return items, rows
-
-
 def _scope_groups(claims: pd.DataFrame) -> np.ndarray:
     """Per claim, its claim key: a group of claims with the same subject and property and
     overlapping time scopes, numbered as :func:`reconcile.grouping.scoped` numbers them
@@ -177,9 +166,14 @@ def _item_labels(claims: pd.DataFrame) -> tuple[np.ndarray, pd.Series]:
 
 
 def _item_table(claims: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, Encoded | None]:
-    """:func:`_items`, and the items encoded as :func:`reconcile.trust.encode` encodes them,
-    from the codes that sorted them (None when a source or value is missing: such items go
-    by the functions that read the strings)."""
+    """One row per claim: claim_id, source, item (``subject|property|scope group``), value,
+    value type and dates, sorted by item, source, value and claim id; per row, the position
+    of its claim in ``claims``; and the items encoded as :func:`reconcile.trust.encode`
+    encodes them, from the codes that sorted them (None when a source or value is missing:
+    such items go by the functions that read the strings).
+
+    The canonical order makes every later step independent of the order claims came in.
+    """
     group_of, labels = _item_labels(claims)
     item = _sorted(labels.array)
     item_rank = item.codes[group_of]

@@ -263,9 +263,15 @@ def _load_claim_files(root: Path, folder: Path, problems: Problems) -> pd.DataFr
         return pd.DataFrame(columns=RAW_CLAIM_COLUMNS)
     parquet = [k for k, frame in enumerate(frames) if isinstance(frame, pa.Table)]
     if parquet:
-        for k, frame in zip(parquet, _parquet_frames([frames[k] for k in parquet])):
-            frames[k] = frame
-    claims = pd.concat(frames, ignore_index=True)[RAW_CLAIM_COLUMNS]
+        whole, parts = _parquet_frames([frames[k] for k in parquet])
+        if whole is not None and len(parquet) == len(frames):
+            frames = [whole]  # every file is Parquet: the whole, not its parts concatenated again
+        else:
+            for k, frame in zip(parquet, parts):
+                frames[k] = frame
+    # One file, or Parquet files converted together: already one frame, no concatenation.
+    claims = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    claims = claims[RAW_CLAIM_COLUMNS]
     # Cells as Python values whatever the file format (pandas 3 infers Arrow strings).
     return claims.astype({c: object for c in claims.columns if c != "line" and claims[c].dtype != object})
 
@@ -392,20 +398,21 @@ def _read_parquet_claims(path: Path, rel: str, problems: Problems) -> pa.Table |
     return pa.table(columns)
 
 
-def _parquet_frames(tables: list[pa.Table]) -> list[pd.DataFrame]:
-    """The Parquet claim tables as frames of Python values, like YAML and CSV claims.
+def _parquet_frames(tables: list[pa.Table]) -> tuple[pd.DataFrame | None, list[pd.DataFrame]]:
+    """The Parquet claim tables as frames of Python values, like YAML and CSV claims: the
+    whole (None when the tables could not be converted together) and one frame per table,
+    in order.
 
     The tables are converted together when their types agree, so that each distinct string
-    of all files becomes one Python object (see :func:`_parquet_cells`); one frame per
-    table is returned, in order.
+    of all files becomes one Python object (see :func:`_parquet_cells`).
     """
     try:
         combined = pa.concat_tables(tables, promote_options="permissive")
     except (pa.ArrowInvalid, pa.ArrowTypeError):  # a column of different types in two files
-        return [_parquet_frame(table) for table in tables]
-    frame = _parquet_frame(combined)
+        return None, [_parquet_frame(table) for table in tables]
+    whole = _parquet_frame(combined)
     bounds = np.cumsum([0, *(table.num_rows for table in tables)])
-    return [frame.iloc[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+    return whole, [whole.iloc[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
 
 
 def _parquet_frame(table: pa.Table) -> pd.DataFrame:

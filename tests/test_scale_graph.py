@@ -27,7 +27,6 @@ from reconcile.dependence import (
 from reconcile.graph import (
     SourceGraph,
     _item_table,
-    _items,
     _set_implications,
     build_source_graph,
 )
@@ -285,7 +284,7 @@ def test_independent_sources_count_groups(data, sg):
 
 
 def test_items_equal_the_sorted_scoped_claims():
-    got, rows = _items(WS.claims)
+    got, rows, _ = _item_table(WS.claims)
     want = _reference_items(WS.claims)
     pd.testing.assert_frame_equal(got[want.columns], want, check_dtype=False)
     assert (WS.claims["claim_id"].to_numpy()[rows] == got["claim_id"].to_numpy()).all()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from reconcile.pipeline import load
 from reconcile.quotes import locate_quotes
@@ -38,6 +39,28 @@ def test_parquet_claims_load_like_csv(mini):
     c = ws.claims.set_index("claim_id")
     assert c.at["b-3", "value"] == c.at["a-3", "value"]
     assert c.at["b-3", "file"] == "claims/captured/beta.parquet" and c.at["b-3", "line"] == 3
+
+
+@pytest.mark.parametrize("same_types", [True, False])
+def test_parquet_files_split_or_of_other_types_load_like_one_csv(mini, same_types):
+    """Parquet files are converted together when their column types agree, one by one
+    when they do not; either way the claims are those of the CSV file they came from."""
+    before, _ = load(mini)
+    csv_path = mini / "claims/captured/beta.csv"
+    frame = pd.read_csv(csv_path, dtype=str, keep_default_na=False)
+    frame["source"] = "beta"  # the second file's name is not a source
+    first, second = frame.iloc[:2], frame.iloc[2:]
+    if not same_types:
+        second = second.assign(complete=second["complete"].eq("true"))  # bool here, text there
+    first.to_parquet(mini / "claims/captured/beta.parquet", index=False)
+    second.to_parquet(mini / "claims/captured/beta2.parquet", index=False)
+    csv_path.unlink()
+    ws, problems = load(mini)
+    assert not problems.errors, [p.render() for p in problems.errors]
+    got = ws.claims.drop(columns=["file", "line"]).set_index("claim_id").sort_index()
+    want = before.claims.drop(columns=["file", "line"]).set_index("claim_id").sort_index()
+    pd.testing.assert_frame_equal(got, want)
+    assert ws.claims.set_index("claim_id").at["b-3", "file"] == "claims/captured/beta2.parquet"
 
 
 def test_now_statements_are_scoped_to_the_source_date(mini):
