@@ -20,8 +20,11 @@ import pandas as pd
 __all__ = [
     "as_text",
     "collector_paused",
+    "filled",
     "map_distinct",
+    "numbers_or",
     "object_column",
+    "optional_text",
     "positions",
     "release_arrow_memory",
     "sorted_by_file_and_line",
@@ -86,16 +89,21 @@ def map_distinct(values: pd.Series, fn: Callable[[Any], Any]) -> pd.Series:
     Missing values (None, NaN, NaT) are passed to ``fn`` too, once per kind. Numbers are
     told apart by type (``True``, ``1`` and ``1.0`` hash alike but read differently); cells
     that cannot be hashed (lists, mappings), or a ``-0.0`` beside ``0.0``, make it fall
-    back to one call per cell. The result is always that of ``values.map(fn)`` (tested with
-    hypothesis).
+    back to one call per cell. A column with nothing in it (all None) or only booleans is
+    read in C passes, without a factorization. The result is always that of
+    ``values.map(fn)`` (tested with hypothesis).
     """
     cells = values.to_numpy(dtype=object)
+    if len(cells) and cells[0] is None and not np.any(cells != None):  # noqa: E711 (element-wise)
+        return pd.Series(_repeated(fn(None), len(cells)), index=values.index, dtype=object)
+    if len(cells) and pd.api.types.infer_dtype(cells, skipna=False) == "boolean" and _python_bools(cells):
+        return pd.Series(_map_booleans(cells, fn), index=values.index, dtype=object)
     try:
         codes, uniques = pd.factorize(cells, use_na_sentinel=True)
     except TypeError:
         return _per_cell(values, cells, fn)
     uniques = np.asarray(uniques, dtype=object)
-    if any(isinstance(u, numbers.Number) for u in uniques):
+    if any(isinstance(u, (numbers.Number, np.bool_)) for u in uniques):
         if any(u == 0 for u in uniques if isinstance(u, numbers.Number)) and _negative_zero(cells):
             return _per_cell(values, cells, fn)  # 0.0 == -0.0 but they read differently
         # 1, 1.0 and True hash alike but read differently: key numbers by type too.
@@ -115,6 +123,75 @@ def map_distinct(values: pd.Series, fn: Callable[[Any], Any]) -> pd.Series:
             _, first = np.unique(kind, return_index=True)
             out[rest] = np.array([fn(cells[rest[i]]) for i in first] + [None], dtype=object)[:-1].take(kind)
     return pd.Series(out, index=values.index, dtype=object)
+
+
+def _python_bools(cells: np.ndarray) -> bool:
+    """Whether every cell is a Python ``bool`` (not a NumPy one, which reads differently)."""
+    return bool((np.fromiter(map(type, cells), dtype=object, count=len(cells)) == bool).all())
+
+
+def _map_booleans(cells: np.ndarray, fn: Callable[[Any], Any]) -> np.ndarray:
+    """``fn`` of each cell of a column of Python booleans, called on ``True`` and ``False``
+    once: a column such as ``complete`` costs a few C passes, where a factorization would
+    then have to tell ``True`` from ``1`` by type (several times slower)."""
+    flags = cells.astype(bool)
+    out = np.empty(len(cells), dtype=object)
+    for flag in (True, False):
+        where = flags == flag
+        if where.any():
+            out[where] = _repeated(fn(cells[int(where.argmax())]), 1)
+    return out
+
+
+def _repeated(value: Any, n: int) -> np.ndarray:
+    """An object array of ``n`` times ``value`` (a tuple or list stays one cell)."""
+    out = np.empty(n, dtype=object)
+    out.fill(value)
+    return out
+
+
+def optional_text(values: pd.Series) -> pd.Series:
+    """Each cell as text (``str``), None where the cell is missing (None, NaN, NaT, NA);
+    an object Series.
+
+    A column of text and missing cells, the usual case (``note``, ``as_of``), costs two C
+    passes; other columns go through :func:`map_distinct`.
+    """
+    cells = values.to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(cells, skipna=True) in ("string", "empty"):
+        missing = pd.isna(cells)
+        out = cells
+        if missing.any():
+            out = cells.copy()
+            out[missing] = None
+        return pd.Series(out, index=values.index, dtype=object)
+    return map_distinct(values, _text_or_none)
+
+
+def _text_or_none(value: object) -> str | None:
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
+        return None
+    return str(value)
+
+
+def filled(values: pd.Series, default: Any) -> pd.Series:
+    """``values`` as an object Series with ``default`` in its missing cells (None, NaN,
+    NaT, NA); one C pass when nothing is missing."""
+    cells = values.to_numpy(dtype=object)
+    missing = pd.isna(cells)
+    if missing.any():
+        cells = cells.copy()
+        cells[missing] = default
+    return pd.Series(cells, index=values.index, dtype=object)
+
+
+def numbers_or(values: pd.Series, default: float) -> pd.Series:
+    """``values`` as floats (cells that are not numbers read as missing), ``default`` where
+    missing; a column with nothing given (every cell missing) costs one C pass."""
+    cells = values.to_numpy(dtype=object) if values.dtype == object else values
+    if values.dtype == object and pd.api.types.infer_dtype(cells, skipna=True) == "empty":
+        return pd.Series(np.full(len(values), default, dtype=float), index=values.index)
+    return pd.to_numeric(values, errors="coerce").fillna(default).astype(float)
 
 
 def _negative_zero(cells: np.ndarray) -> bool:
@@ -148,13 +225,19 @@ def sorted_by_file_and_line(frame: pd.DataFrame) -> bool:
     """
     if len(frame) < 2:
         return True
-    file_codes, _ = pd.factorize(frame["file"].to_numpy(dtype=object), sort=True)
+    files = frame["file"].to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(files, skipna=False) != "string":
+        return False  # a missing file: let the sort decide
     line = pd.to_numeric(frame["line"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     if np.isnan(line).any():
         return False
-    step_file = np.diff(file_codes)
-    step_line = np.diff(line)
-    return bool(np.all((step_file > 0) | ((step_file == 0) & (step_line > 0))))
+    # Neighbours compared as Python strings (identical objects compare in no time): the
+    # same file with a later line, or a later file.
+    same_file = (files[1:] == files[:-1]).astype(bool)
+    if not np.all(np.diff(line)[same_file] > 0):
+        return False
+    changes = np.flatnonzero(~same_file)
+    return bool(np.all(files[changes + 1] > files[changes]))
 
 
 def as_text(values: Any, convert: Callable[[Any], str] = str) -> np.ndarray:

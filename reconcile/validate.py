@@ -31,14 +31,23 @@ from rapidfuzz import fuzz, process
 
 from .normalize.dates import normalize_dates
 from .normalize.names import Gazetteer
-from .frames import as_text, map_distinct, object_column, positions, sorted_by_file_and_line
+from .frames import (
+    as_text,
+    filled,
+    map_distinct,
+    numbers_or,
+    object_column,
+    optional_text,
+    positions,
+    sorted_by_file_and_line,
+)
 from .quotes import locate_quotes
 from .values import did_you_mean, fuzzy_report, scalar_text, type_values
 from .problems import Problems
 from .progress import stage
 from .registry import Registry
 from .schemas import (
-    ClaimModel,
+    check_claims,
     claim_input_schema,
     failures_to_problems,
     source_input_schema,
@@ -219,7 +228,7 @@ def _suggest_properties(claims: pd.DataFrame, registry: Registry, problems: Prob
 
 
 def _resolve_subjects(claims: pd.DataFrame, gaz: Gazetteer, problems: Problems) -> tuple[pd.DataFrame, pd.DataFrame]:
-    names = map_distinct(claims["subject"], str)
+    names = object_column(as_text(claims["subject"]), claims.index)
     res = gaz.resolve_many(names)
     res.index = claims.index
     unresolved = res["id"].isna()
@@ -260,7 +269,11 @@ def _time_scope(claims: pd.DataFrame, sources: pd.DataFrame, problems: Problems)
     out = claims
     src = sources.set_index("source")
     for col in ("as_of", "valid_from", "valid_to"):
-        given = map_distinct(out[col], _optional_text)
+        given = optional_text(out[col])
+        if given.isna().all():  # the usual case: nothing to parse
+            none, never = np.full(len(out), None, dtype=object), np.full(len(out), np.datetime64("NaT", "s"))
+            out = out.assign(**{f"{col}_iso": object_column(none, out.index), f"{col}_start": never, f"{col}_end": never})
+            continue
         parsed = normalize_dates(given)
         parsed.index = out.index
         err = parsed["date_error"].notna() & given.notna()
@@ -412,9 +425,9 @@ def _finish(claims: pd.DataFrame) -> pd.DataFrame:
     columns["value_raw"] = object_column(as_text(claims["value"], scalar_text), claims.index)
     columns["value"] = claims["value_norm"].astype(object)
     columns["complete"] = map_distinct(claims["complete"], _to_bool).astype(bool)
-    columns["confidence"] = pd.to_numeric(claims["confidence"], errors="coerce").fillna(1.0).astype(float)
-    columns["capture"] = claims["capture"].astype(object).where(claims["capture"].notna(), "manual")
-    columns["note"] = map_distinct(claims["note"], _optional_text)
+    columns["confidence"] = numbers_or(claims["confidence"], 1.0)
+    columns["capture"] = filled(claims["capture"], "manual")
+    columns["note"] = optional_text(claims["note"])
     columns["line"] = pd.to_numeric(claims["line"], errors="coerce").astype("Int64")
     for col in ("span_start", "span_end", "occurrence"):
         columns[col] = claims[col].astype(np.int64)
@@ -424,11 +437,8 @@ def _finish(claims: pd.DataFrame) -> pd.DataFrame:
     if not sorted_by_file_and_line(out):
         out = out.sort_values(["file", "line", "claim_id"], kind="stable")
     out = out.reset_index(drop=True)
-    return ClaimModel.validate(out, inplace=True)  # a check: nothing to cast, so no copy
-
-
-def _optional_text(value: object) -> str | None:
-    return None if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+    # a check (nothing to cast, so no copy); the ids were proven unique by the input schema
+    return check_claims(out, ids_checked=True)
 
 
 def _to_bool(value: object) -> bool:

@@ -7,7 +7,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reconcile.frames import as_text, map_distinct
+from reconcile.frames import as_text, filled, map_distinct, numbers_or, optional_text, sorted_by_file_and_line
 
 cells = st.one_of(
     st.none(),
@@ -29,6 +29,43 @@ def test_map_distinct_equals_per_cell_map(values):
     column = pd.Series(values, dtype=object)
     got = map_distinct(column, describe).tolist()
     assert got == [describe(v) for v in values]  # True and 1, 0.0 and False stay apart
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.booleans(), st.sampled_from([np.True_, np.False_])), max_size=12))
+def test_map_distinct_of_booleans_and_nothing_equals_per_cell_map(values):
+    # such columns (complete, an absent note) take a path without factorization
+    column = pd.Series(values, dtype=object)
+    assert map_distinct(column, describe).tolist() == [describe(v) for v in values]
+
+
+def test_map_distinct_keeps_a_tuple_result_as_one_cell():
+    assert map_distinct(pd.Series([None, None], dtype=object), lambda v: (1, 2)).tolist() == [(1, 2), (1, 2)]
+    assert map_distinct(pd.Series([True, False], dtype=object), lambda v: (v,)).tolist() == [(True,), (False,)]
+
+
+def _text_or_none(value: object) -> str | None:
+    return None if value is None or value is pd.NA or value is pd.NaT or value != value else str(value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(cells, st.sampled_from([pd.NA, pd.NaT, float("nan")])), max_size=12))
+def test_optional_text_is_text_or_none_of_each(values):
+    assert optional_text(pd.Series(values, dtype=object)).tolist() == [_text_or_none(v) for v in values]
+
+
+def test_filled_and_numbers_or_fill_only_missing_cells():
+    assert filled(pd.Series([None, "x", float("nan")], dtype=object), "manual").tolist() == ["manual", "x", "manual"]
+    assert numbers_or(pd.Series([None, None], dtype=object), 1.0).tolist() == [1.0, 1.0]
+    assert numbers_or(pd.Series([None, "0.5", "high"], dtype=object), 1.0).tolist() == [1.0, 0.5, 1.0]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["a.yaml", "b.csv", "b.yaml", "c"]), st.integers(1, 4)), max_size=8))
+def test_sorted_by_file_and_line_agrees_with_a_sort(rows):
+    frame = pd.DataFrame(rows, columns=["file", "line"]).astype({"file": object})
+    strictly_sorted = all(a < b for a, b in zip(rows, rows[1:]))
+    assert sorted_by_file_and_line(frame) == strictly_sorted
 
 
 @settings(max_examples=200, deadline=None)
