@@ -271,7 +271,8 @@ def _load_claim_files(root: Path, folder: Path, problems: Problems) -> pd.DataFr
                 frames[k] = frame
     # One file, or Parquet files converted together: already one frame, no concatenation.
     claims = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
-    claims = claims[RAW_CLAIM_COLUMNS]
+    if list(claims.columns) != RAW_CLAIM_COLUMNS:
+        claims = claims[RAW_CLAIM_COLUMNS]
     # Cells as Python values whatever the file format (pandas 3 infers Arrow strings).
     return claims.astype({c: object for c in claims.columns if c != "line" and claims[c].dtype != object})
 
@@ -416,13 +417,17 @@ def _parquet_frames(tables: list[pa.Table]) -> tuple[pd.DataFrame | None, list[p
 
 
 def _parquet_frame(table: pa.Table) -> pd.DataFrame:
-    out = pd.DataFrame(
-        {f: _parquet_cells(table[f]) for f in [*CLAIM_FIELDS, "file"]},
-        dtype=object,  # Python values, as from YAML and CSV (no inference of Arrow strings)
-    )
-    out["line"] = table["line"].to_numpy()
-    out["field_lines"] = None
-    return out[RAW_CLAIM_COLUMNS]
+    columns = {
+        name: np.full(table.num_rows, None, dtype=object) if name == "field_lines" else _parquet_cells(table[name])
+        for name in RAW_CLAIM_COLUMNS
+        if name != "line"
+    }
+    # Python values, as from YAML and CSV (dtype=object: no inference of Arrow strings).
+    # copy=False: each column stays its own array; stacking them into one block would copy
+    # some fifteen million references (and touch as many fresh pages) at a million claims.
+    out = pd.DataFrame(columns, dtype=object, copy=False)
+    out.insert(RAW_CLAIM_COLUMNS.index("line"), "line", table["line"].to_numpy())
+    return out
 
 
 def _parquet_cells(column: pa.ChunkedArray) -> np.ndarray:
