@@ -4,6 +4,7 @@ Run from the repository root::
 
     .venv/bin/python -m bench.harness                  # 10k, 100k and 1M claims
     .venv/bin/python -m bench.harness --sizes 10000     # a quick run
+    .venv/bin/python -m bench.harness --repeat 3        # medians of three runs per size
 
 Each size runs in a fresh subprocess so that peak memory (ru_maxrss) belongs to that run.
 Stages: load (read sources, documents and Parquet claims), validate (type, resolve,
@@ -20,6 +21,7 @@ import argparse
 import functools
 import json
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -98,6 +100,23 @@ def floor(root: Path) -> dict:
     return {"seconds": time.perf_counter() - start, "keys": int(len(distinct)), "peak_mb": _peak_mb()}
 
 
+def _median_floor(floors: list[dict]) -> dict:
+    """The floor of median seconds (peak memory: the highest)."""
+    return {"seconds": statistics.median(f["seconds"] for f in floors), "peak_mb": max(f["peak_mb"] for f in floors)}
+
+
+def _median_run(runs: list[dict]) -> dict:
+    """Each stage's median seconds over ``runs`` (peak memory: the highest)."""
+    stages = {
+        name: {
+            "seconds": statistics.median(r["stages"][name]["seconds"] for r in runs),
+            "peak_mb": max(r["stages"][name]["peak_mb"] for r in runs),
+        }
+        for name in runs[0]["stages"]
+    }
+    return {**runs[0], "stages": stages}
+
+
 def _subprocess(args: list[str]) -> dict:
     done = subprocess.run([sys.executable, "-m", "bench.harness", *args], capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -106,6 +125,7 @@ def _subprocess(args: list[str]) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--repeat", type=int, default=1, help="runs per size; the table shows medians")
     parser.add_argument("--out", type=Path, help="directory for the JSON reports (conflicts-N.json); default: each workspace")
     parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--one-out", type=Path, help=argparse.SUPPRESS)
@@ -124,16 +144,26 @@ def main(argv: list[str] | None = None) -> int:
         root = CACHE / f"ws-{n}"
         if not (root / "manifest.json").is_file():
             generate_workspace(root, n, seed=1)
-        fl = _subprocess(["--floor", str(root)])
         one = ["--one", str(root)]
         if args.out:
             args.out.mkdir(parents=True, exist_ok=True)
             one += ["--one-out", str(args.out / f"conflicts-{n}.json")]
-        run = _subprocess(one)
+        floors, runs = [], []
+        for _ in range(args.repeat):  # floor and stages alternate, so both see the same machine
+            floors.append(_subprocess(["--floor", str(root)]))
+            runs.append(_subprocess(one))
+        fl, run = _median_floor(floors), _median_run(runs)
         rows[n] = (fl, run)
         total = sum(s["seconds"] for s in run["stages"].values())
         print(f"\n{run['claims']:,} claims ({n:,} asked), {run['conflicts']:,} conflicts; floor {fl['seconds']:.3f} s "
               f"(peak {fl['peak_mb']:.0f} MB)")
+        if args.repeat > 1:
+            totals = [sum(s["seconds"] for s in r["stages"].values()) for r in runs]
+            ratios = sorted(t / f["seconds"] for t, f in zip(totals, floors))
+            totals.sort()
+            print(f"  medians of {args.repeat} runs; totals {totals[0]:.3f}-{totals[-1]:.3f} s, "
+                  f"floors {min(f['seconds'] for f in floors):.3f}-{max(f['seconds'] for f in floors):.3f} s, "
+                  f"run by run {ratios[0]:.1f}-{ratios[-1]:.1f}x floor")
         print(f"  {'stage':10} {'seconds':>8} {'x floor':>8} {'peak MB':>8}")
         for name, s in run["stages"].items():
             print(f"  {name:10} {s['seconds']:8.3f} {s['seconds'] / fl['seconds']:8.1f} {s['peak_mb']:8.0f}")
