@@ -125,7 +125,7 @@ def _check_input(raw: RawWorkspace, sources: pd.DataFrame, problems: Problems) -
 
 def workspace_gazetteer(registry: Registry) -> Gazetteer:
     """The built-in gazetteer extended with the workspace's registered entities."""
-    gaz = Gazetteer.default().copy()
+    gaz = Gazetteer.default()  # a copy of the shared one, ours to extend
     for eid, kind, label, names in zip(
         registry.entities["id"], registry.entities["kind"], registry.entities["label"], registry.entities["names"]
     ):
@@ -341,7 +341,7 @@ def _evidence(claims: pd.DataFrame, sources: pd.DataFrame, documents: dict[str, 
     """Locate each claim's quote in its document (span_start, span_end); add document and
     language from its source."""
     out = claims.assign(
-        occurrence=pd.to_numeric(claims["occurrence"], errors="coerce").fillna(1).astype(np.int64),
+        occurrence=numbers_or(claims["occurrence"], 1.0).astype(np.int64),
         quote=object_column(as_text(claims["quote"], scalar_text), claims.index),
     )
     spans = locate_quotes(documents, out)
