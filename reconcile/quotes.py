@@ -9,15 +9,23 @@ not found.
 The work is done in pyarrow and numpy rather than per string:
 
 * :func:`fold_text_array` folds the whitespace of many strings at once;
-* :func:`document_lines` lists the lines of all documents as folded keys with their spans,
-  and :func:`match_whole_lines` matches quotes to them, so the common case of a quote that
-  is a whole line (machine-extracted claims) is one hash pass for all quotes;
+* :func:`document_lines` lists the lines of all documents, folded, with their spans: the
+  line breaks are found in the documents' UTF-8 bytes by numpy and the lines are Arrow
+  strings over those same bytes; :func:`match_whole_lines` matches quotes to them, so the
+  common case of a quote that is a whole line (machine-extracted claims) is one hash pass
+  for all quotes;
 * :func:`fold_document` folds one document, keeping for each folded character its offset
   in the original text, for the other quotes, found with ``str.find``.
+
+Folding inner whitespace takes a regular expression over every string; it is skipped for
+the strings of a document (or an array) whose bytes hold no two spaces in a row and no
+whitespace other than the space (and, for lines, the line breaks), which a byte search of
+the whole text tells.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -47,6 +55,8 @@ _WHITESPACE = "".join(map(chr, _SPACES))  # what str.split() and str.strip() tak
 # empty line, and empty lines are never indexed).
 _BATCH_CHARS = 8_000_000  # characters of documents whose lines are indexed together
 _LINE_BREAKS = np.array([0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x85, 0x2028, 0x2029], dtype=np.uint32)
+_ASCII_BREAK = np.isin(np.arange(0x80), _LINE_BREAKS)
+_WIDE_BREAKS = tuple(chr(c).encode("utf-8") for c in _LINE_BREAKS if c >= 0x80)
 
 
 def _re2_class(codes: np.ndarray) -> str:
@@ -54,10 +64,16 @@ def _re2_class(codes: np.ndarray) -> str:
 
 
 _SPACE_CLASS = _re2_class(_SPACES)
-_LINE_BREAK_CLASS = _re2_class(_LINE_BREAKS)
 # Inside a stripped string, folding changes something exactly where two whitespace
 # characters follow each other or where whitespace is not the plain space.
 _FOLDS_INSIDE = f"{_SPACE_CLASS}{{2}}|{_re2_class(_SPACES[_SPACES != 32])}"
+# The UTF-8 bytes without which a stripped line, or any stripped text, has nothing to fold
+# inside: two spaces, or a whitespace character other than the space (a line holds no breaks).
+# Two spaces are looked for with a regular expression (which finds a literal faster than
+# ``bytes.find``), the characters with ``in``.
+_TWO_SPACES = re.compile(b"  ")
+_LINE_FOLD_SIGNS = tuple(chr(c).encode("utf-8") for c in _SPACES if c != 32 and c not in _LINE_BREAKS)
+_TEXT_FOLD_SIGNS = (*_LINE_FOLD_SIGNS, *(chr(c).encode("utf-8") for c in _LINE_BREAKS))
 
 
 def _code_points(text: str) -> np.ndarray:
@@ -75,15 +91,48 @@ def _from_code_points(codes: np.ndarray) -> str:
 def fold_text_array(texts: pa.Array) -> pa.Array:
     """:func:`~reconcile.normalize.text.fold_whitespace` of each string of an Arrow array.
 
-    Strings are stripped by pyarrow; the regular expression that folds inner runs only
-    runs on the strings that have one (few, in practice).
+    Strings are stripped by pyarrow; inner runs are folded only when the stripped strings'
+    bytes show one may exist, and then only in the strings that have one (few, in practice).
     """
     stripped = pc.utf8_trim(texts, characters=_WHITESPACE)
-    inside = pc.fill_null(pc.match_substring_regex(stripped, _FOLDS_INSIDE), False)
-    if not pc.any(inside).as_py():
+    may_fold = _may_fold_inside(_string_bytes(stripped), _TEXT_FOLD_SIGNS)
+    return _fold_inner_runs(stripped, np.full(len(stripped), may_fold))
+
+
+def _may_fold_inside(data: bytes, signs: tuple[bytes, ...]) -> bool:
+    """Whether UTF-8 ``data`` holds two spaces in a row or one of ``signs`` (byte searches,
+    no decoding; signs of several bytes are not looked for in ASCII data)."""
+    if _TWO_SPACES.search(data):
+        return True
+    ascii_only = data.isascii()
+    return any(sign in data for sign in signs if not ascii_only or sign.isascii())
+
+
+def _string_bytes(texts: pa.Array) -> bytes:
+    """The UTF-8 bytes of the strings of ``texts`` (string or large_string), end to end."""
+    if len(texts) == 0:
+        return b""
+    width = np.int64 if pa.types.is_large_string(texts.type) else np.int32
+    _, offsets, data = texts.buffers()
+    ends = np.frombuffer(offsets, dtype=width)[[texts.offset, texts.offset + len(texts)]]
+    return data.slice(int(ends[0]), int(ends[1] - ends[0])).to_pybytes() if data is not None else b""
+
+
+def _fold_inner_runs(stripped: pa.Array, may_fold: np.ndarray) -> pa.Array:
+    """``stripped`` (strings with no leading or trailing whitespace) with each inner run of
+    whitespace made one space; only the strings where ``may_fold`` holds are looked at."""
+    looked = np.flatnonzero(may_fold)
+    if not len(looked):
         return stripped
-    folded = pc.replace_substring_regex(stripped.filter(inside), f"{_SPACE_CLASS}+", " ")
-    return pc.replace_with_mask(stripped, inside, folded)
+    candidates = stripped if len(looked) == len(stripped) else stripped.take(pa.array(looked))
+    inside = pc.fill_null(pc.match_substring_regex(candidates, _FOLDS_INSIDE), False).to_numpy(zero_copy_only=False)
+    at = looked[inside]
+    if not len(at):
+        return stripped
+    folded = pc.replace_substring_regex(stripped.take(pa.array(at)), f"{_SPACE_CLASS}+", " ")
+    mask = np.zeros(len(stripped), dtype=bool)
+    mask[at] = True
+    return pc.replace_with_mask(stripped, pa.array(mask), folded)
 
 
 @dataclass(frozen=True)
@@ -109,50 +158,83 @@ def fold_document(text: str) -> FoldedDocument:
 
 @dataclass(frozen=True)
 class Lines:
-    """The lines of several documents: ``keys`` are ``"<document number>\\x00<folded line>"``;
-    ``first`` and ``stop`` the span of the line's first to last non-space character in its
-    document's Python string (stop exclusive, equal to ``first`` for a blank line)."""
+    """The lines of several documents: ``doc`` the document number of each line, ``text``
+    the folded line (Arrow strings); ``first`` and ``stop`` the span of the line's first to
+    last non-space character in its document's Python string (stop exclusive, equal to
+    ``first`` for a blank line)."""
 
-    keys: pa.Array
+    doc: np.ndarray
+    text: pa.Array
     first: np.ndarray
     stop: np.ndarray
 
 
 def document_lines(texts: list[str]) -> Lines:
-    """Every line of ``texts`` (document ``k`` is ``texts[k]``), all in pyarrow.
+    """Every line of ``texts`` (document ``k`` is ``texts[k]``).
 
-    Offsets are counted in code points, as Python strings index. Raises
-    ``pa.ArrowInvalid`` for a text pyarrow cannot hold (a lone surrogate).
+    The texts are encoded to UTF-8 once; numpy finds the line breaks in those bytes, and the
+    lines (each with its break) are an Arrow string array over the same bytes, which pyarrow
+    strips and measures. Offsets are counted in code points, as Python strings index.
+    Raises ``UnicodeEncodeError`` for a text with a lone surrogate (not UTF-8).
     """
-    split = pc.split_pattern_regex(pa.array(texts, type=pa.large_string()), _LINE_BREAK_CLASS)
-    lines = pc.list_flatten(split)
-    doc = pc.list_parent_indices(split).to_numpy()
-    length = pc.utf8_length(lines).to_numpy().astype(np.int64)
-    start = np.cumsum(length + 1) - (length + 1)  # each line is followed by one break
-    start -= start[np.searchsorted(doc, doc)]  # ... counted from its document's start
-    first = start + length - pc.utf8_length(pc.utf8_ltrim(lines, characters=_WHITESPACE)).to_numpy()
-    stop = first + pc.utf8_length(pc.utf8_trim(lines, characters=_WHITESPACE)).to_numpy()
-    return Lines(_keyed(pa.array(doc, pa.int64()), fold_text_array(lines)), first, stop)
+    encoded = [text.encode("utf-8") for text in texts]
+    data = b"".join(encoded)
+    doc_start = np.r_[0, np.cumsum(np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)))]
+    bounds = np.concatenate([_line_ends(data), doc_start])
+    bounds.sort(kind="stable")  # two sorted runs: merged
+    bounds = bounds[np.r_[True, bounds[1:] != bounds[:-1]]]  # 0, ..., len(data)
+    lines = pa.LargeStringArray.from_buffers(len(bounds) - 1, pa.py_buffer(bounds), pa.py_buffer(data), null_count=0)
+    doc = np.searchsorted(doc_start, bounds[:-1], side="right") - 1  # empty documents have no line
+    ascii_only = data.isascii()
+    length = _lengths(lines, ascii_only)  # with the line's break
+    chars_before = np.r_[0, np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))]
+    start = np.cumsum(length) - length - chars_before[doc]
+    left_stripped = pc.utf8_ltrim(lines, characters=_WHITESPACE)
+    stripped = pc.utf8_rtrim(left_stripped, characters=_WHITESPACE)
+    first = start + length - _lengths(left_stripped, ascii_only)
+    stop = first + _lengths(stripped, ascii_only)
+    may_fold = np.fromiter((_may_fold_inside(e, _LINE_FOLD_SIGNS) for e in encoded), dtype=bool, count=len(encoded))
+    return Lines(doc, _fold_inner_runs(stripped, may_fold[doc]), first, stop)
 
 
-def match_whole_lines(lines: Lines, keys: pa.Array) -> np.ndarray:
-    """For each key (``"<document number>\\x00<folded quote>"``), the line of ``lines``
-    it equals if that line is not blank and occurs once in its document; else -1.
+def _line_ends(data: bytes) -> np.ndarray:
+    """The offset just past each line break in UTF-8 ``data``, ascending."""
+    codes = np.frombuffer(data, dtype=np.uint8)
+    control = np.flatnonzero(codes < 0x20)
+    ends = control[_ASCII_BREAK[codes[control]]] + 1
+    if data.isascii():
+        return ends
+    wide = [ends]
+    for sign in _WIDE_BREAKS:
+        at = np.flatnonzero(codes[: len(codes) - len(sign) + 1] == sign[0])
+        for k in range(1, len(sign)):
+            at = at[codes[at + k] == sign[k]]
+        wide.append(at + len(sign))
+    return np.sort(np.concatenate(wide))
 
-    One dictionary encoding of lines and keys together gives both the lines that occur
-    once and the matches.
+
+def _lengths(texts: pa.Array, ascii_only: bool) -> np.ndarray:
+    """Length in code points of each string (its bytes when the text is ASCII)."""
+    return (pc.binary_length(texts) if ascii_only else pc.utf8_length(texts)).to_numpy().astype(np.int64)
+
+
+def match_whole_lines(lines: Lines, doc: np.ndarray, texts: pa.Array) -> np.ndarray:
+    """For each folded text ``texts[i]`` of document ``doc[i]``, the line of ``lines`` it
+    equals if that line is not blank and occurs once in its document; else -1.
+
+    One dictionary encoding of the lines' and the texts' strings together numbers the
+    strings; a (document, string) pair is then one integer, and one factorization of those
+    gives both the lines that occur once and the matches.
     """
-    codes = pc.dictionary_encode(pa.concat_arrays([lines.keys, keys])).indices.to_numpy()
-    line_codes, key_codes = codes[: len(lines.keys)], codes[len(lines.keys) :]
-    once = (np.bincount(line_codes, minlength=codes.max(initial=0) + 1)[line_codes] == 1) & (lines.stop > lines.first)
-    line_of = np.full(codes.max(initial=0) + 1, -1, dtype=np.int64)
+    codes = pc.dictionary_encode(pa.concat_arrays([lines.text, texts.cast(lines.text.type)])).indices.to_numpy()
+    pair = np.r_[lines.doc, doc].astype(np.int64) * (int(codes.max(initial=0)) + 1) + codes
+    pair_codes = pd.factorize(pair)[0]
+    line_codes, text_codes = pair_codes[: len(lines.doc)], pair_codes[len(lines.doc) :]
+    size = int(pair_codes.max(initial=-1)) + 1
+    once = (np.bincount(line_codes, minlength=size)[line_codes] == 1) & (lines.stop > lines.first)
+    line_of = np.full(size, -1, dtype=np.int64)
     line_of[line_codes[once]] = np.flatnonzero(once)
-    return line_of[key_codes]
-
-
-def _keyed(doc: pa.Array, text: pa.Array) -> pa.Array:
-    """``"<doc>\\x00<text>"`` for each row: one Arrow key for a (document, text) pair."""
-    return pc.binary_join_element_wise(pc.cast(doc, pa.large_string()), text, pa.scalar("\x00", pa.large_string()))
+    return line_of[text_codes]
 
 
 def locate_quotes(documents: dict[str, str], keys: pd.DataFrame) -> pd.DataFrame:
@@ -216,7 +298,7 @@ def _match_lines(
         if not len(part):
             continue
         lines = document_lines([documents[name] for name in names[first_doc:end_doc]])
-        at = match_whole_lines(lines, _keyed(pa.array(doc[part] - first_doc, pa.int64()), folded.take(pa.array(part))))
+        at = match_whole_lines(lines, doc[part] - first_doc, folded.take(pa.array(part)))
         part, at = part[at >= 0], at[at >= 0]
         start[part], stop[part] = lines.first[at], lines.stop[at]
 

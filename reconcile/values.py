@@ -16,11 +16,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .frames import map_distinct, object_column, positions
+from .frames import as_text, map_distinct, object_column, positions
 from .normalize.dates import normalize_dates
 from .normalize.names import Gazetteer
 from .normalize.quantities import normalize_quantities
 from .normalize.text import fold_whitespace
+from .quotes import fold_text_array
 from .problems import Problems
 from .registry import Registry
 
@@ -70,6 +71,11 @@ TYPED_COLUMNS: dict[str, object] = {
 }
 
 
+# What typing and its problem reports read of a claim (the rows of each type are taken
+# with these columns only).
+_READ_COLUMNS = ("claim_id", "file", "line", "field_lines", "property", "value_type", "value", "unit")
+
+
 def type_values(
     claims: pd.DataFrame, registry: Registry, gaz: Gazetteer, problems: Problems
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -91,10 +97,11 @@ def type_values(
             cols[col] = np.full(n, np.datetime64("NaT"), dtype=kind)
     bad = np.zeros(n, dtype=bool)
     type_codes, types = pd.factorize(claims["value_type"].to_numpy(dtype=object))
+    read = claims[[c for c in _READ_COLUMNS if c in claims.columns]]
 
     def of_type(*names: str) -> pd.DataFrame:
         wanted = pd.Index(types).get_indexer(list(names))
-        return claims[np.isin(type_codes, wanted[wanted >= 0])]
+        return read[np.isin(type_codes, wanted[wanted >= 0])]
 
     resolutions = _type_entities(of_type("entity", "entity_set"), registry, gaz, problems, cols, bad)
     _type_dates(of_type("date"), problems, cols, bad)
@@ -134,7 +141,7 @@ def _type_entities(
     fast = np.flatnonzero(text)
     counts = typed["count"][codes]
     ok = typed["ok"][codes] & (counts > 0) & ((counts == 1) | (ent["value_type"].to_numpy(dtype=object)[fast] != "entity"))
-    ok &= _kinds_allowed(ent["property"].to_numpy(dtype=object)[fast], typed["kinds"][codes], registry)
+    ok &= _kinds_allowed(ent["property"].to_numpy(dtype=object)[fast], typed["kinds"][codes], typed["kind_sets"], registry)
     at = ent.index.to_numpy()[fast[ok]]
     for col in ("value_ids", "value_norm", "value_label"):
         cols[col][at] = typed[col][codes[ok]]
@@ -147,34 +154,59 @@ def _type_entities(
 
 def _type_entity_texts(values: np.ndarray, gaz: Gazetteer) -> dict[str, np.ndarray]:
     """For each distinct value text: whether all its names resolve exactly (``ok``), how
-    many names it has, the frozenset of its entities' kinds, and its typed columns."""
-    names = [_as_name_list(v) for v in values]
-    count = np.fromiter(map(len, names), dtype=np.int64, count=len(names))
-    owner = np.repeat(np.arange(len(values)), count)
-    flat = pd.Series([fold_whitespace(n) for ns in names for n in ns], dtype=object)
-    res = gaz.resolve_many(flat)
-    exact = (res["id"].notna() & res["method"].ne("fuzzy")).to_numpy()
+    many names it has, the code of the set of its entities' kinds (``kinds``, in
+    ``kind_sets``), and its typed columns. Each distinct name is resolved once."""
+    owner, name_codes, names = _names_of_texts(values)
+    count = np.bincount(owner, minlength=len(values))
+    res = gaz.resolve_many(pd.Series(names, dtype=object))
+    exact = (res["id"].notna() & res["method"].ne("fuzzy")).to_numpy()[name_codes]
     ok = np.bincount(owner[~exact], minlength=len(values)) == 0
-    ids = res["id"].to_numpy(dtype=object)
-    kinds = res["kind"].to_numpy(dtype=object)
-    kind_sets = np.empty(len(values), dtype=object)
-    for k, (a, b) in enumerate(zip(np.r_[0, np.cumsum(count)][:-1].tolist(), np.cumsum(count).tolist())):
-        kind_sets[k] = frozenset(kinds[a:b].tolist())
+    ids = res["id"].to_numpy(dtype=object)[name_codes]
+    kinds = res["kind"].to_numpy(dtype=object)[name_codes].tolist()
+    ends = np.cumsum(count).tolist()
+    kind_codes, kind_sets = pd.factorize(
+        np.array([frozenset(kinds[a:b]) for a, b in zip([0, *ends[:-1]], ends)], dtype=object)
+    )
     typed = {col: np.full(len(values), None, dtype=object) for col in ("value_ids", "value_norm", "value_label")}
     good = ok[owner]
     _ids_per_owner(owner[good], ids[good], gaz, typed)
-    return {"ok": ok, "count": count, "kinds": kind_sets, **typed}
+    return {"ok": ok, "count": count, "kinds": kind_codes, "kind_sets": np.asarray(kind_sets, dtype=object), **typed}
 
 
-def _kinds_allowed(properties: np.ndarray, kind_sets: np.ndarray, registry: Registry) -> np.ndarray:
-    """Whether each row's property takes every kind of its value's entities (checked once
-    per distinct pair of property and kinds)."""
+def _names_of_texts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The names of set values given as text (:func:`_as_name_list`, each name with its
+    whitespace folded), in order: the value each name belongs to, the code of each name
+    among the distinct names, and the distinct names.
+
+    Split, stripped and folded by pyarrow; values pyarrow cannot hold (a lone surrogate)
+    are split in Python.
+    """
+    try:
+        texts = pa.array(values, type=pa.large_string())
+    except (pa.ArrowException, UnicodeError):
+        lists = [[fold_whitespace(n) for n in _as_name_list(v)] for v in values]
+        owner = np.repeat(np.arange(len(values)), [len(ns) for ns in lists])
+        codes, names = pd.factorize(np.array([n for ns in lists for n in ns], dtype=object))
+        return owner, codes, np.asarray(names, dtype=object)
+    parts = pc.split_pattern(texts, ";")
+    names = fold_text_array(pc.list_flatten(parts))
+    kept = pc.binary_length(names).to_numpy() > 0
+    owner = pc.list_parent_indices(parts).to_numpy()[kept]
+    encoded = pc.dictionary_encode(names.filter(pa.array(kept)))
+    return owner, encoded.indices.to_numpy().astype(np.intp), encoded.dictionary.to_numpy(zero_copy_only=False).astype(object)
+
+
+def _kinds_allowed(properties: np.ndarray, kind_codes: np.ndarray, kind_sets: np.ndarray, registry: Registry) -> np.ndarray:
+    """Whether each row's property takes every kind of its value's entities (``kind_codes``
+    per row, into ``kind_sets``; checked once per distinct pair of property and kinds)."""
     prop_codes, props = pd.factorize(properties)
-    set_codes, sets = pd.factorize(kind_sets)
-    codes, pairs = pd.factorize(prop_codes.astype(np.int64) * len(sets) + set_codes)
+    codes, pairs = pd.factorize(prop_codes.astype(np.int64) * len(kind_sets) + kind_codes)
     allowed = {pid: set(spec.entity_kinds) for pid, spec in registry.properties.items()}
     verdict = np.array(
-        [not allowed.get(p) or kinds <= allowed[p] for p, kinds in zip(props[pairs // len(sets)], sets[pairs % len(sets)])],
+        [
+            not allowed.get(p) or kinds <= allowed[p]
+            for p, kinds in zip(props[pairs // len(kind_sets)], kind_sets[pairs % len(kind_sets)])
+        ],
         dtype=bool,
     )
     return verdict[codes]
@@ -287,7 +319,8 @@ def _join_sets(ids: np.ndarray, sizes: np.ndarray, rows: np.ndarray, labels: Lab
     """Set values naming several entities: ids (sorted per claim, ``sizes`` per claim) as a
     tuple, joined with ``;`` (the canonical value) and their labels, sorted, with ``, ``."""
     offsets = np.r_[0, np.cumsum(sizes)]
-    cols["value_ids"][rows] = list(map(tuple, np.split(ids, offsets[1:-1])))
+    listed = ids.tolist()
+    cols["value_ids"][rows] = [tuple(listed[a:b]) for a, b in zip(offsets[:-1].tolist(), offsets[1:].tolist())]
     cols["value_norm"][rows] = _joined(ids, offsets, ";")
     names = labels.of(ids)
     owner = np.repeat(np.arange(len(sizes)), sizes)
@@ -305,7 +338,7 @@ def _type_dates(rows: pd.DataFrame, problems: Problems, cols: dict[str, np.ndarr
     """Date values: ISO dates at their precision, ranges and date phrases."""
     if rows.empty:
         return
-    parsed = normalize_dates(map_distinct(rows["value"], scalar_text))
+    parsed = normalize_dates(pd.Series(as_text(rows["value"], scalar_text), index=rows.index, dtype=object))
     parsed.index = rows.index
     err = parsed["date_error"].notna()
     problems.add_rows(

@@ -282,6 +282,29 @@ def test_normalize_dates_parses_each_distinct_value_once(monkeypatch):
     assert out["date_iso"].value_counts().to_dict() == {"1992-05-15": 2500, "1992": 2500}
 
 
+plain_days = st.tuples(st.integers(0, 9999), st.integers(0, 13), st.integers(0, 32)).map(
+    lambda ymd: "%04d-%02d-%02d" % ymd
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(plain_days, st.sampled_from(["1992", " 1992-05-15", "1992-5-15", "۱۹۹۲-۰۵-۱۵", "15 May 1992"])), max_size=30))
+def test_plain_iso_days_are_read_as_parse_date_reads_them(values):
+    # normalize_dates reads YYYY-MM-DD with numpy, the rest with parse_date: same results.
+    out = normalize_dates(pd.Series(values, dtype=object))
+    starts, ends = out["date_start"].to_numpy(), out["date_end"].to_numpy()
+    for k, value in enumerate(values):
+        try:
+            d = parse_date(value)
+        except DateError as exc:
+            assert out["date_error"].iloc[k] == str(exc) and out["date_iso"].iloc[k] is None
+            assert np.isnat(starts[k]) and np.isnat(ends[k])
+        else:
+            assert out["date_error"].iloc[k] is None
+            assert (out["date_iso"].iloc[k], out["date_precision"].iloc[k]) == (d.iso(), d.precision)
+            assert (starts[k], ends[k]) == (np.datetime64(d.start, "s"), np.datetime64(d.end, "s"))
+
+
 # --- properties ----------------------------------------------------------------------------
 
 MONTH_NAMES = {

@@ -69,8 +69,9 @@ def test_strings_with_nul_fold_like_the_others():
 @given(st.lists(texts, min_size=1, max_size=3))
 def test_whole_lines_are_the_lines_occurring_once_with_their_spans(documents):
     lines = document_lines(documents)
-    at = match_whole_lines(lines, lines.keys)
-    got = {k: (lines.first[i], lines.stop[i]) for k, i in zip(lines.keys.to_pylist(), at.tolist()) if i >= 0}
+    at = match_whole_lines(lines, lines.doc, lines.text)
+    keys = [f"{d}\x00{text}" for d, text in zip(lines.doc.tolist(), lines.text.to_pylist())]
+    got = {k: (lines.first[i], lines.stop[i]) for k, i in zip(keys, at.tolist()) if i >= 0}
     expected = {}
     for k, document in enumerate(documents):
         pos, spans = 0, {}

@@ -603,6 +603,26 @@ def _as_text(value: object) -> str:
 
 # --- vectorized --------------------------------------------------------------------------
 
+_PLAIN_ISO_DAY = "[0-9]{4}-[0-9]{2}-[0-9]{2}"
+
+
+def _plain_iso_days(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which of ``values`` are real days written ``YYYY-MM-DD`` in ASCII digits with nothing
+    around (what :func:`parse_date` reads as the day itself, its own canonical text), and
+    those days (``datetime64[s]``), checked and computed by numpy."""
+    plain = np.fromiter((type(v) is str for v in values), dtype=bool, count=len(values))
+    plain[plain] = pd.Series(values[plain], dtype=object).str.fullmatch(_PLAIN_ISO_DAY).to_numpy(dtype=bool)
+    digits = np.array(values[plain].tolist(), dtype="S10").view(np.uint8).reshape(-1, 10).astype(np.int64) - ord("0")
+    year = digits[:, :4] @ np.array([1000, 100, 10, 1])
+    month = digits[:, 5] * 10 + digits[:, 6]
+    day = digits[:, 8] * 10 + digits[:, 9]
+    real_month = (year >= 1) & (month >= 1) & (month <= 12)
+    first = ((year - 1970) * 12 + np.where(real_month, month, 1) - 1).astype("datetime64[M]")
+    length = ((first + 1).astype("datetime64[D]") - first.astype("datetime64[D]")).astype(np.int64)
+    real = real_month & (day >= 1) & (day <= length)
+    plain[plain] = real
+    return plain, (first[real].astype("datetime64[D]") + (day[real] - 1)).astype("datetime64[s]")
+
 DATE_COLUMNS = ("date_iso", "date_start", "date_end", "date_precision", "date_error")
 
 
@@ -633,7 +653,12 @@ def normalize_dates(values: pd.Series) -> pd.DataFrame:
     error = np.full(n + 1, None, dtype=object)
     start = np.full(n + 1, np.datetime64("NaT"), dtype="datetime64[s]")
     end = start.copy()
-    for i, value in enumerate(uniques):
+    uniques = np.asarray(uniques, dtype=object)
+    plain, days = _plain_iso_days(uniques)
+    iso[:n][plain], precision[:n][plain] = uniques[plain], "day"
+    start[:n][plain] = end[:n][plain] = days
+    for i in np.flatnonzero(~plain):
+        value = uniques[i]
         try:
             d = parse_date(value)
         except DateError as exc:
