@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from functools import cached_property
 from itertools import chain, repeat
 from json.encoder import encode_basestring as _encode_text
 from operator import itemgetter, methodcaller
@@ -150,12 +149,12 @@ def run_rules(
         return _empty()
     conflicts = pd.concat(frames, ignore_index=True)
     conflicts["sources"] = _conflict_sources(conflicts.pop(SOURCES_HINT), conflicts["sides"], claims)
-    conflicts["internal"] = conflicts["sources"].map(len).eq(1)
+    conflicts["internal"] = np.fromiter(map(len, conflicts["sources"]), dtype=np.int64, count=len(conflicts)) == 1
     flat = _FlatSides(conflicts["sides"].tolist())
     n_claims = flat.sort_claims()
     value = _ValueKeys(list(map(itemgetter("value"), flat.sides)))
     # Sides by support (most claims first), then by value (its canonical text).
-    conflicts["sides"] = flat.lists(np.lexsort((value.ranks, -n_claims, flat.conflict)))
+    conflicts["sides"] = flat.lists(order_within_runs(flat.counts, value.per_value(), -n_claims))
     conflicts["fingerprint"] = _fingerprints(conflicts, flat, value)
     conflicts["contested"] = flat.per_conflict(n_claims)
     conflicts["_rank"] = conflicts["severity"].map(SEVERITY_RANK)
@@ -202,19 +201,58 @@ def _fingerprints(conflicts: pd.DataFrame, flat: _FlatSides, value: _ValueKeys) 
     The payloads of :func:`_fingerprint_of_keys` are built column by column: the JSON text
     of each side's canonical text, joined per conflict in the order of those texts.
     """
-    by_key = np.lexsort((value.ranks, flat.conflict))
+    by_key = order_within_runs(flat.counts, value.per_value())
     listed = _joined(value.encoded_keys()[by_key], flat.starts, flat.counts, ", ")
     rules, subjects, props = (
         _ValueKeys(conflicts[c].tolist()).per_value().tolist() for c in ("rule", "subject", "property")
     )
     heads = [f"[{r}, {s}, {p}, [{v}], " for r, s, p, v in zip(rules, subjects, props, listed)]
     prints = _hashes(head + "null]" for head in heads)
-    clash = np.flatnonzero(pd.Series(prints).duplicated(keep=False).to_numpy())
+    clash = np.flatnonzero(pd.Series(prints, dtype=object).duplicated(keep=False).to_numpy())
     if len(clash):
         scopes = _ValueKeys([str(s) for s in conflicts["scope"].to_numpy()[clash]]).per_value()
         for i, scope in zip(clash.tolist(), scopes):
             prints[i] = _hashes([heads[i] + scope + "]"])[0]
     return prints
+
+
+def order_within_runs(counts: np.ndarray, values: np.ndarray, first: np.ndarray | None = None) -> np.ndarray:
+    """The permutation that sorts the items of each run by ``first`` (integers, if given)
+    and then by ``values``, ties kept in order, the runs staying where they are (``counts``:
+    the lengths of the consecutive runs).
+
+    This is ``np.lexsort((value codes, first, run))`` with the values coded in their sorted
+    order (``pd.factorize(values, sort=True)``). When the runs are short (conflicts of two
+    sides, the values of one group) each item is compared with the others of its run only,
+    all pairs at once, instead of sorting all the values; values that do not compare (text
+    beside numbers) are left to the sort.
+    """
+    run = np.repeat(np.arange(len(counts)), counts)
+    starts = np.cumsum(counts) - counts
+    later = (starts + counts)[run] - np.arange(len(run)) - 1  # items after each one in its run
+    if later.sum() <= 4 * len(run) + 1024:
+        try:
+            return _order_by_pairs(starts[run], later, values, first)
+        except TypeError:
+            pass
+    codes = pd.factorize(values, sort=True)[0]
+    return np.lexsort((codes, run) if first is None else (codes, first, run))
+
+
+def _order_by_pairs(start: np.ndarray, later: np.ndarray, values: np.ndarray, first: np.ndarray | None) -> np.ndarray:
+    """:func:`order_within_runs` by comparing each item ``a`` with the ``later[a]`` items
+    after it in its run (which starts at ``start[a]``): the rank of an item in its run is the
+    number of the run's items that go before it."""
+    n = len(later)
+    a = np.repeat(np.arange(n), later)
+    b = a + 1 + np.arange(len(a)) - np.repeat(np.cumsum(later) - later, later)
+    a_first = np.asarray(values[a] <= values[b], dtype=bool)
+    if first is not None:
+        a_first = (first[a] < first[b]) | ((first[a] == first[b]) & a_first)
+    rank = np.bincount(b, weights=a_first, minlength=n) + np.bincount(a, weights=~a_first, minlength=n)
+    order = np.empty(n, dtype=np.int64)
+    order[start + rank.astype(np.int64)] = np.arange(n)
+    return order
 
 
 def _hashes(payloads: Iterable[str]) -> list[str]:
@@ -253,14 +291,6 @@ class _ValueKeys:
     def per_value(self) -> np.ndarray:
         """The canonical text of each value."""
         return self.keys[self.codes]
-
-    @cached_property
-    def ranks(self) -> np.ndarray:
-        """The rank of each value's text among the distinct texts (in Python's text order)."""
-        keys = self.keys.tolist()
-        rank = np.empty(len(keys), dtype=np.int64)
-        rank[sorted(range(len(keys)), key=keys.__getitem__)] = np.arange(len(keys))
-        return rank[self.codes]
 
     def encoded_keys(self) -> np.ndarray:
         """The JSON text of each value's canonical text (as it appears in a fingerprint's payload)."""

@@ -22,10 +22,10 @@ from typing import Any, Callable, Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from .conflicts import SOURCES_HINT
+from .conflicts import SOURCES_HINT, order_within_runs
 from .frames import as_text
 from .rulekit import CONFLICT_COLUMNS, RuleContext
-from .scope import assign_scope_groups, scope_interval, scope_label
+from .scope import assign_scope_groups, scope_bounds, scope_interval, scope_label
 
 __all__ = [
     "scoped",
@@ -82,8 +82,7 @@ def scoped(
     key = np.where(subject_code < 0, len(subjects), subject_code) * n_wanted + property_code[mask]
     start, end = scope_interval(sel)
     group = assign_scope_groups(sel, start, end, KEY, key=key)
-    bounds = pd.DataFrame({"s": start, "e": end}).groupby(group.to_numpy()).agg(s=("s", "min"), e=("e", "max"))
-    labels = scope_label(bounds["s"], bounds["e"])
+    labels = scope_label(*scope_bounds(group.to_numpy(), start, end))
     sel = sel.assign(_scope_start=start, _scope_end=end, _group=group)
     # Groups are numbered 0..n-1, so a group's label is found by position (text, or None
     # when no group has a scope: the column's type is inferred as ``Series.map`` would).
@@ -112,9 +111,21 @@ def disagreeing(frame: pd.DataFrame, value: str = "value", among: np.ndarray | N
 
 
 def distinct(values: np.ndarray) -> np.ndarray:
-    """The distinct values of an integer array, sorted (``np.unique`` by sorting)."""
+    """The distinct values of an integer array, sorted (``np.unique``).
+
+    Values within a span not much wider than the array (keys of a code and a few hundred
+    sources, the common case) are found by marking which occur, without sorting.
+    """
+    if len(values) == 0:
+        return np.sort(values)
+    low = values.min()
+    span = int(values.max()) - int(low) + 1
+    if span <= 8 * len(values) + 1024:
+        present = np.zeros(span, dtype=bool)
+        present[values - low] = True
+        return (np.flatnonzero(present) + low).astype(values.dtype, copy=False)
     values = np.sort(values)
-    return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
+    return values[np.r_[True, values[1:] != values[:-1]]]
 
 
 def sorted_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -234,15 +245,14 @@ def collect_sides(
     joined with ", ") and ``n_sources``.
     """
     positions = np.arange(len(frame)) if rows is None else np.flatnonzero(rows)
-    codes, uniques = sorted_codes(frame[value].to_numpy()[positions])
+    codes, uniques = pd.factorize(frame[value].to_numpy()[positions])
     positions, codes = positions[codes >= 0], codes[codes >= 0]
     # Read the claims in their order, then sort positions and codes by group, value, claim id.
     claim_ids = frame["claim_id"].to_numpy(dtype=object)[positions]
-    source_codes, names = pd.factorize(frame["source"].to_numpy()[positions], sort=True)
+    source_codes, names = pd.factorize(frame["source"].to_numpy(dtype=object)[positions], sort=True)
     group = frame["_group"].to_numpy()[positions].astype(np.int64)
-    by = _side_order(group * np.int64(len(uniques) + 1) + codes, claim_ids)
+    by, starts = _side_order(group, codes, uniques, claim_ids)
     order, codes, group, source_codes = positions[by], codes[by], group[by], source_codes[by]
-    starts = _segments(group * np.int64(len(uniques) + 1) + codes)
     ends = np.r_[starts[1:], len(order)].astype(np.int64)
     side = np.repeat(np.arange(len(starts)), ends - starts)
     first_rows = np.minimum.reduceat(order, starts) if len(order) else order
@@ -265,23 +275,51 @@ def collect_sides(
     return Sides(table, _group_sources(source_codes, names, group))
 
 
-def _side_order(key: np.ndarray, claim_ids: np.ndarray) -> np.ndarray:
-    """The permutation sorting claims by ``key`` (group and value), then by claim id."""
-    if pd.Index(claim_ids, dtype=object).is_monotonic_increasing:
-        return np.argsort(key, kind="stable")
-    return np.lexsort((np.argsort(np.argsort(claim_ids, kind="stable"), kind="stable"), key))
+def _side_order(
+    group: np.ndarray, codes: np.ndarray, uniques: np.ndarray, claim_ids: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The permutation sorting claims by group, value (``uniques[codes]``, in sorted order)
+    and claim id; and the position in it of each side's first claim.
+
+    Claims are sorted by group and value code, then each group's sides are put in the order
+    of their values (:func:`~reconcile.conflicts.order_within_runs`): the values are
+    compared within their group only.
+    """
+    key = group * np.int64(len(uniques) + 1) + codes
+    if _non_decreasing(claim_ids):
+        by = np.argsort(key, kind="stable")
+    else:
+        by = np.lexsort((np.argsort(np.argsort(claim_ids, kind="stable"), kind="stable"), key))
+    starts = _segments(key[by])
+    side_group = group[by[starts]]
+    per_group = np.diff(np.r_[_segments(side_group), len(starts)])
+    by_value = order_within_runs(per_group, uniques[codes[by[starts]]])
+    if (by_value == np.arange(len(starts))).all():
+        return by, starts
+    lengths = np.diff(np.r_[starts, len(by)])[by_value]
+    new_starts = np.cumsum(lengths) - lengths
+    return by[np.repeat(starts[by_value] - new_starts, lengths) + np.arange(len(by))], new_starts
 
 
-def _side_sources(codes: np.ndarray, names: pd.Index, side: np.ndarray, n_sides: int) -> tuple[list[str], np.ndarray]:
+def _non_decreasing(values: np.ndarray) -> bool:
+    """Whether ``values`` (an object array) are in order (``is_monotonic_increasing``):
+    one elementwise comparison; values that do not compare are not in order."""
+    try:
+        return bool((values[:-1] <= values[1:]).all())
+    except TypeError:
+        return False
+
+
+def _side_sources(codes: np.ndarray, names: np.ndarray, side: np.ndarray, n_sides: int) -> tuple[list[str], np.ndarray]:
     """Per side: its distinct sources sorted and joined with ", ", and how many there are."""
     width = np.int64(len(names) + 1)
     pairs = distinct(side.astype(np.int64) * width + codes)
     counts = np.bincount(pairs // width, minlength=n_sides)
     ends = np.cumsum(counts)
-    return _joined(as_text(names.take(pairs % width)).tolist(), ends - counts, ends, ", "), counts
+    return _joined(as_text(names)[pairs % width].tolist(), ends - counts, ends, ", "), counts
 
 
-def _group_sources(codes: np.ndarray, names: pd.Index, group: np.ndarray) -> pd.Series:
+def _group_sources(codes: np.ndarray, names: np.ndarray, group: np.ndarray) -> pd.Series:
     """Per group: its distinct sources, sorted (a list)."""
     width = np.int64(len(names) + 1)
     pairs = distinct(group.astype(np.int64) * width + codes)
@@ -289,7 +327,7 @@ def _group_sources(codes: np.ndarray, names: pd.Index, group: np.ndarray) -> pd.
     starts = _segments(pair_group)
     ends = np.r_[starts[1:], len(pairs)].astype(np.int64)
     return pd.Series(
-        _sliced(names.take(pairs % width).tolist(), starts, ends),
+        _sliced(np.asarray(names, dtype=object)[pairs % width].tolist(), starts, ends),
         index=pd.Index(pair_group[starts], name="_group"),
         dtype=object,
     )

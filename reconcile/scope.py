@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["scope_interval", "assign_scope_groups", "scope_label", "key_codes"]
+__all__ = ["scope_interval", "assign_scope_groups", "scope_label", "key_codes", "scope_bounds"]
 
 _MIN = pd.Timestamp("0001-01-01").as_unit("s")
 _MAX = pd.Timestamp("9999-12-31").as_unit("s")
@@ -31,6 +31,9 @@ _MAX = pd.Timestamp("9999-12-31").as_unit("s")
 def scope_interval(claims: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """Start and end day of each claim's time scope (NaT for time-independent claims)."""
     dependent = claims["time_dependent"].fillna(False).astype(bool)
+    if not dependent.any():  # no claim has a time scope
+        never = pd.Series(np.full(len(claims), np.datetime64("NaT", "s")), index=claims.index)
+        return never, never.copy()
     has_period = claims["valid_from_start"].notna() | claims["valid_to_end"].notna()
     start = claims["valid_from_start"].where(claims["valid_from_start"].notna(), claims["as_of_start"])
     end = claims["valid_to_end"].where(claims["valid_to_end"].notna(), claims["as_of_end"])
@@ -82,21 +85,54 @@ def assign_scope_groups(
     key = key_codes(claims, keys) if key is None else np.asarray(key, dtype=np.int64)
     s = _seconds(start, _MIN)
     e = _seconds(end, _MAX)
-    # One scope for all claims (e.g. none is time-dependent): one group per key.
-    one_scope = bool((s == s[0]).all() and (e == e[0]).all())
-    # Stable sorts: ties keep the claims' order.
-    order = np.argsort(key, kind="stable") if one_scope else np.lexsort((e, s, key))
+    if (s == s[0]).all() and (e == e[0]).all():
+        # One scope for all claims (e.g. none is time-dependent): one group per key.
+        return pd.Series(_dense_ranks(key), index=claims.index)
+    order = np.lexsort((e, s, key))  # stable: ties keep the claims' order
     key, s, e = key[order], s[order], e[order]
     new_key = np.ones(len(key), dtype=bool)
     new_key[1:] = key[1:] != key[:-1]
+    # Running maximum of end within each key; a claim starting after it opens a new group.
+    run_max = pd.Series(e).groupby(np.cumsum(new_key)).cummax().to_numpy()
     opens = new_key.copy()
-    if not one_scope:
-        # Running maximum of end within each key; a claim starting after it opens a new group.
-        run_max = pd.Series(e).groupby(np.cumsum(new_key)).cummax().to_numpy()
-        opens[1:] |= s[1:] > run_max[:-1]
+    opens[1:] |= s[1:] > run_max[:-1]
     group = np.empty(len(order), dtype=np.int64)
     group[order] = np.cumsum(opens) - 1
     return pd.Series(group, index=claims.index)
+
+
+def _dense_ranks(values: np.ndarray) -> np.ndarray:
+    """Per value of an integer array: the rank of its value among the distinct values
+    (0 for the smallest), as ``np.unique(values, return_inverse=True)[1]``.
+
+    Values within a span not much wider than the array (codes of keys, the common case) are
+    ranked by marking which occur and counting them, without sorting.
+    """
+    if len(values) == 0:
+        return np.zeros(0, dtype=np.int64)
+    low = values.min()
+    span = int(values.max()) - int(low) + 1
+    if span > 4 * len(values) + 1024:
+        return np.unique(values, return_inverse=True)[1].astype(np.int64).reshape(-1)
+    offset = values - low
+    present = np.zeros(span, dtype=bool)
+    present[offset] = True
+    return (np.cumsum(present) - 1)[offset]
+
+
+def scope_bounds(group: np.ndarray, start: pd.Series, end: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Per group (numbered ``0..n-1``): the earliest start and the latest end of its claims'
+    scopes, missing days left out (NaT when none has one), as ``groupby(group)`` ``min``
+    and ``max`` would give them (in seconds, as :func:`scope_interval` gives them)."""
+    n_groups = int(group.max()) + 1 if len(group) else 0
+    nat, never = np.iinfo(np.int64).min, np.iinfo(np.int64).max  # NaT is the smallest int64
+    s, e = _seconds(start), _seconds(end)
+    earliest = np.full(n_groups, never)
+    np.minimum.at(earliest, group, np.where(s == nat, never, s))
+    earliest[earliest == never] = nat
+    latest = np.full(n_groups, nat)
+    np.maximum.at(latest, group, e)
+    return pd.Series(earliest.view("datetime64[s]")), pd.Series(latest.view("datetime64[s]"))
 
 
 def scope_label(start: pd.Series, end: pd.Series) -> pd.Series:

@@ -14,6 +14,8 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reconcile.conflicts import _value_key, fingerprint, run_rules
 from reconcile.grouping import collect_sides, disagreeing, join_by_group, scoped, sides_by_value
@@ -259,14 +261,14 @@ def _random_sides(seed: int, n: int = 200) -> list:
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_flat_sides_sort_as_one_conflict_at_a_time(seed):
-    from reconcile.conflicts import _FlatSides, _ValueKeys
+    from reconcile.conflicts import _FlatSides, _ValueKeys, order_within_runs
 
     lists = _random_sides(seed)
     want = [_reference_sorted_sides(sides) for sides in lists]
     flat = _FlatSides([list(s) for s in lists])
     n_claims = flat.sort_claims()
     value = _ValueKeys([s["value"] for s in flat.sides])
-    got = flat.lists(np.lexsort((value.ranks, -n_claims, flat.conflict)))
+    got = flat.lists(order_within_runs(flat.counts, value.per_value(), -n_claims))
     assert got == [w[0] for w in want]
     assert [[type(c) for c in s] for s in got] == [[type(c) for c in s] for s, _ in want]
     assert flat.per_conflict(n_claims).tolist() == [sum(len(s["claims"]) for s in w[0]) for w in want]
@@ -363,3 +365,74 @@ def test_sides_checked_on_codes_match_sides_ok(seed):
     value = _ValueKeys([s["value"] for s in flat.sides])
     want = _sides_ok(pd.Series(lists, dtype=object))
     assert _sides_ok_flat(flat, value, n_claims).tolist() == want.tolist()
+
+
+# --- fast paths of the array helpers against their plain numpy / pandas formulations
+
+_runs = st.lists(st.lists(st.sampled_from(["b", "a", "ab", "é", 'q"', "B", ""]), max_size=6), max_size=40)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_runs, st.booleans(), st.integers(0, 2**32 - 1))
+def test_order_within_runs_is_the_lexsort_of_sorted_codes(runs, with_first, seed):
+    from reconcile.conflicts import order_within_runs
+
+    counts = np.array([len(r) for r in runs], dtype=np.int64)
+    values = np.array([v for r in runs for v in r], dtype=object)
+    first = np.random.default_rng(seed).integers(-2, 1, len(values)) if with_first else None
+    run = np.repeat(np.arange(len(runs)), counts)
+    codes = pd.factorize(values, sort=True)[0]
+    want = np.lexsort((codes, run) if first is None else (codes, first, run))
+    assert order_within_runs(counts, values, first).tolist() == want.tolist()  # pairs compared
+    one_run = np.array([len(values)], dtype=np.int64)  # one long run: sorted instead
+    want_one = np.lexsort((codes, np.zeros(len(values))) if first is None else (codes, first))
+    assert order_within_runs(one_run, values, first).tolist() == want_one.tolist()
+
+
+def test_order_within_runs_sorts_values_that_do_not_compare_with_pandas():
+    from reconcile.conflicts import order_within_runs
+
+    values = np.array(["b", 2, "a", 1], dtype=object)
+    counts = np.array([2, 2])
+    want = np.lexsort((pd.factorize(values, sort=True)[0], np.repeat([0, 1], 2)))
+    assert order_within_runs(counts, values).tolist() == want.tolist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(-(2**40), 2**40), max_size=50), st.integers(0, 5))
+def test_distinct_and_dense_ranks_are_numpy_unique(values, spread):
+    from reconcile.grouping import distinct
+    from reconcile.scope import _dense_ranks
+
+    array = np.array(values, dtype=np.int64) // (10**spread if spread else 2**38)  # narrow and wide spans
+    uniques, inverse = np.unique(array, return_inverse=True)
+    assert distinct(array).tolist() == uniques.tolist() and distinct(array).dtype == array.dtype
+    assert _dense_ranks(array).tolist() == inverse.reshape(-1).tolist()
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_scope_bounds_are_groupby_min_and_max(seed):
+    from reconcile.scope import scope_bounds
+
+    rng = np.random.default_rng(seed)
+    n = 200
+    days = pd.to_datetime("2000-01-01") + pd.to_timedelta(rng.integers(0, 3000, n), unit="D")
+    start = pd.Series(days, dtype="datetime64[s]").where(rng.random(n) < 0.7)
+    end = (start + pd.to_timedelta(rng.integers(0, 400, n), unit="D")).where(rng.random(n) < 0.7)
+    end = end.astype("datetime64[s]")
+    group = np.sort(rng.integers(0, 40, n))
+    group = np.unique(group, return_inverse=True)[1]  # numbered 0..n-1
+    want = pd.DataFrame({"s": start, "e": end}).groupby(group).agg(s=("s", "min"), e=("e", "max"))
+    got_start, got_end = scope_bounds(group, start, end)
+    pd.testing.assert_series_equal(got_start, want["s"].reset_index(drop=True), check_names=False)
+    pd.testing.assert_series_equal(got_end, want["e"].reset_index(drop=True), check_names=False)
+
+
+@pytest.mark.parametrize(
+    "ids", [["a", "b", "b", "c"], ["b", "a"], ["a", None], ["a", np.nan], [], ["x"], ["a", 1]]
+)
+def test_non_decreasing_is_is_monotonic_increasing(ids):
+    from reconcile.grouping import _non_decreasing
+
+    values = np.array(ids, dtype=object)
+    assert _non_decreasing(values) == pd.Index(values, dtype=object).is_monotonic_increasing
