@@ -81,7 +81,8 @@ reports every «دوشنبه».
 
 :meth:`Gazetteer.resolve_many` does the same for a Series: each distinct raw string is folded
 once, each distinct folded key resolved once, the fuzzy step scored for all unresolved keys
-at once (``process.cdist``), and the results mapped back onto the rows.
+at once (``process.cdist``), and the results mapped back onto the rows by their codes of one
+factorization (a million rows naming a few thousand places cost C passes only).
 """
 
 from __future__ import annotations
@@ -98,9 +99,9 @@ from babel import Locale
 from babel.dates import get_timezone, get_timezone_location
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
-from ruamel.yaml import YAML
 
 from ..frames import map_distinct
+from ..yamlio import load_yaml, plain
 from .text import fold
 
 __all__ = [
@@ -341,32 +342,20 @@ class Gazetteer:
         """Resolve a Series of names; each distinct folded name is resolved once.
 
         Returns a frame aligned with ``names`` (same index): id, kind, label, method, score,
-        matched. Missing values are unresolved.
+        matched. Missing values are unresolved. Row ``i`` is :meth:`resolve` of ``names[i]``
+        (without its suggestions); the rows only cost C passes (one factorization, one take
+        per column), every other step is done per distinct value.
         """
-        kkey = _kinds_key(kinds)
-        cells = names.to_numpy(dtype=object)
-        present = np.flatnonzero(~pd.isna(cells))
-        raw = map_distinct(pd.Series(cells[present], dtype=object), lambda v: str(v).strip())
-        codes, uniq = pd.factorize(raw.to_numpy(dtype=object))
-        # Per distinct raw string: an id, or its folded key; per distinct key: one resolution.
-        by_id = {u: r for u in uniq if (r := self._by_id(u, kkey)) is not None}
-        keys = pd.Series(uniq, index=uniq, dtype=object).map(fold)
-        rest = keys[~keys.index.isin(list(by_id))]
-        distinct = list(pd.unique(rest))
-        resolved = dict(zip(distinct, self._resolve_keys(distinct, kkey, fuzzy)))
-        per_uniq = [by_id[u] if u in by_id else resolved[keys[u]] for u in uniq]
-        columns = {}
-        for col in _COLUMNS:
-            values = np.array([getattr(r, col) for r in per_uniq], dtype=float if col == "score" else object)
-            filled = np.zeros(len(names)) if col == "score" else np.full(len(names), None, dtype=object)
-            if col == "method":
-                filled[:] = "unresolved"
-            filled[present] = values[codes]
-            columns[col] = filled
-        # Text as Python objects (pandas 3 would infer Arrow strings from object arrays).
-        return pd.DataFrame(
-            {c: pd.Series(v, index=names.index, dtype=v.dtype) for c, v in columns.items()}, index=names.index
-        )
+        codes, texts = _distinct_texts(names.to_numpy(dtype=object))
+        return _resolution_frame(self._resolve_texts(texts, _kinds_key(kinds), fuzzy), codes, names.index)
+
+    def _resolve_texts(self, texts: list[str], kinds: frozenset[str] | None, fuzzy: bool) -> list[Resolution]:
+        """Resolve stripped texts: ids as such, the rest by folded key (each key once)."""
+        by_id = {t: r for t in texts if (r := self._by_id(t, kinds)) is not None}
+        keys = {t: fold(t) for t in texts if t not in by_id}
+        distinct = list(dict.fromkeys(keys.values()))
+        resolved = dict(zip(distinct, self._resolve_keys(distinct, kinds, fuzzy)))
+        return [by_id[t] if t in by_id else resolved[keys[t]] for t in texts]
 
     def _by_id(self, text: str, kinds: frozenset[str] | None) -> Resolution | None:
         if not _ID.match(text) or text not in self._ids:
@@ -433,9 +422,9 @@ class Gazetteer:
 
     def _fuzzy(self, keys: list[str], kinds: frozenset[str] | None, accept: bool) -> list[Resolution]:
         """Fuzzy step for keys with no exact match: a match, or unresolved with suggestions."""
-        index = self._index(kinds)
         if not keys:
             return []
+        index = self._index(kinds)
         if not index.owners:
             return [Resolution(None, None, None, "unresolved", 0.0, None) for _ in keys]
         # Score each key and its prefix-stripped form; keep the one with the better best.
@@ -556,6 +545,41 @@ def _rank(queries: list[str], index: _FuzzyIndex) -> Iterator[list[_Candidate]]:
             ]
 
 
+def _distinct_texts(cells: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """Code of each cell (-1 when missing) and the texts ``str(v).strip()`` of the codes.
+
+    Text cells are factorized as they are (several codes may strip to one text). Other
+    values are made text first (:func:`_as_texts`): ``1``, ``1.0`` and ``True`` hash alike
+    but read differently, and lists or mappings cannot be hashed.
+    """
+    try:
+        codes, uniques = pd.factorize(cells)
+    except TypeError:  # unhashable cells
+        uniques = None
+    if uniques is None or not all(type(u) is str for u in uniques):
+        codes, uniques = pd.factorize(_as_texts(cells))
+    return codes, [u.strip() for u in uniques]
+
+
+def _as_texts(cells: np.ndarray) -> np.ndarray:
+    """``str(v)`` of each cell, None where :func:`pandas.isna`; once per distinct value."""
+    present = ~pd.isna(cells)
+    texts = np.full(len(cells), None, dtype=object)
+    texts[present] = map_distinct(pd.Series(cells[present], dtype=object), str).to_numpy()
+    return texts
+
+
+def _resolution_frame(per_code: list[Resolution], codes: np.ndarray, index: pd.Index) -> pd.DataFrame:
+    """The columns of ``per_code[codes]`` as a frame on ``index``; code -1 is unresolved."""
+    rows = [*per_code, Resolution(None, None, None, "unresolved", 0.0, None)]  # row -1
+    columns = {}
+    for col in _COLUMNS:
+        values = np.array([getattr(r, col) for r in rows], dtype=float if col == "score" else object)
+        # Text as Python objects (pandas 3 would infer Arrow strings from object arrays).
+        columns[col] = pd.Series(values.take(codes), index=index, dtype=values.dtype, copy=False)
+    return pd.DataFrame(columns, index=index, copy=False)
+
+
 def _without_prefixes(key: str) -> Iterator[str]:
     """``key``, then ``key`` with one, two… generic leading words (:data:`PREFIXES`) removed."""
     yield key
@@ -577,8 +601,13 @@ def _country_codes(english: dict[str, str]) -> list[str]:
 
 
 def _load_places() -> dict:
-    text = resources.files("reconcile").joinpath("data/places.yaml").read_text(encoding="utf-8")
-    return YAML(typ="safe").load(text) or {}
+    """places.yaml as plain dicts and lists, parsed by libyaml (:func:`reconcile.yamlio.load_yaml`).
+
+    The YAML 1.2 typing keeps codes such as ``NO`` (Norway) text. ruamel.yaml, in pure Python,
+    took some ten times longer on this file; a test holds both readings equal.
+    """
+    with resources.as_file(resources.files("reconcile").joinpath("data/places.yaml")) as path:
+        return plain(load_yaml(path)) or {}
 
 
 def _curated(entry: dict) -> Iterator[tuple[str, str]]:
