@@ -42,6 +42,7 @@ __all__ = [
     "sort_codes",
     "combine_codes",
     "stable_order",
+    "stable_argsort",
     "sorted_unique",
     "dense_ranks",
     "ragged_ranges",
@@ -54,8 +55,8 @@ _COUNTS = ["shared", "agree", "shared_errors", "errors_a", "errors_b"]
 def sort_codes(values: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Integer codes that sort like ``values`` (missing values last) and the sorted distinct values."""
     codes, uniques = pd.factorize(values, sort=True)
-    codes = codes.astype(np.int64)
-    codes[codes < 0] = len(uniques)
+    codes = codes.astype(np.int64, copy=False)
+    np.putmask(codes, codes < 0, len(uniques))
     return codes, np.asarray(uniques, dtype=object)
 
 
@@ -91,8 +92,8 @@ def sorted_unique(values: np.ndarray) -> np.ndarray:
 
 def dense_ranks(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The distinct values, sorted, and each value's position among them (``numpy.unique``
-    with ``return_inverse``, by the stable sort of :func:`sorted_unique`)."""
-    order = np.argsort(values, kind="stable")
+    with ``return_inverse``, by the stable sort of :func:`stable_argsort`)."""
+    order = stable_argsort(values)
     ordered = values[order]
     new = np.ones(len(values), dtype=bool)
     new[1:] = ordered[1:] != ordered[:-1]
@@ -105,7 +106,21 @@ def stable_order(key: np.ndarray) -> np.ndarray:
     """Positions that sort ``key`` (ties in input order); no sort when it is sorted already."""
     if np.all(key[1:] >= key[:-1]):
         return np.arange(len(key))
-    return np.argsort(key, kind="stable")
+    return stable_argsort(key)
+
+
+def stable_argsort(key: np.ndarray) -> np.ndarray:
+    """``numpy.argsort(key, kind="stable")``; for non-negative integers, by a sort of each
+    key with its position packed in the bits below it, when both fit in an int64 (numpy
+    sorts integers faster than it argsorts them; its stable sort is near linear on the
+    nearly sorted keys many callers pass)."""
+    n = len(key)
+    if not n or key.dtype.kind not in "iu":
+        return np.argsort(key, kind="stable")
+    bits = max(n - 1, 1).bit_length()
+    if int(key.min()) < 0 or int(key.max()) >= 1 << (63 - bits):
+        return np.argsort(key, kind="stable")
+    return np.sort((key.astype(np.int64) << bits) | np.arange(n, dtype=np.int64), kind="stable") & ((1 << bits) - 1)
 
 
 def iter_pairs_within(keys: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
@@ -173,10 +188,13 @@ def _add_dates(rows: dict[str, np.ndarray], claims: pd.DataFrame, keep: np.ndarr
         rows["end"] = claims["date_end"].to_numpy()[keep]
 
 
-def _encoded_source_item_values(claims: pd.DataFrame, enc: Encoded, believed: np.ndarray | None) -> dict[str, np.ndarray]:
+def _encoded_source_item_values(
+    claims: pd.DataFrame, enc: Encoded, believed: np.ndarray | None, positions: np.ndarray | None
+) -> dict[str, np.ndarray]:
     """The rows of :func:`_source_item_values` from encoded claims (no source missing): the
     values are :func:`reconcile.trust.encode`'s value codes, which sort like the values within
-    an item; ``believed`` gives each item's believed value code (-1: none)."""
+    an item; ``believed`` gives each item's believed value code (-1: none); ``positions``
+    the row in ``claims`` of each encoded claim (None: the same row)."""
     item = enc.value_item[enc.value]
     keep = _first_of_source_items(item, enc.source, enc.value)
     rows = {"item": item[keep], "source": enc.source[keep], "value": enc.value[keep]}
@@ -185,7 +203,7 @@ def _encoded_source_item_values(claims: pd.DataFrame, enc: Encoded, believed: np
     else:
         believed_value = np.asarray(believed, dtype=np.int64)[rows["item"]]
         rows["wrong"] = (believed_value >= 0) & (rows["value"] != believed_value)
-    _add_dates(rows, claims, keep)
+    _add_dates(rows, claims, keep if positions is None else positions[keep])
     return rows
 
 
@@ -198,7 +216,106 @@ def _pair_slots(codes: np.ndarray, n_sources: int) -> tuple[np.ndarray, np.ndarr
 
 
 def _count_pairs(rows: dict[str, np.ndarray], n_sources: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per pair of sources sharing items (code ``a * n_sources + b``, sorted): the :data:`_COUNTS`."""
+    """Per pair of sources sharing items (code ``a * n_sources + b``, sorted): the :data:`_COUNTS`
+    (:func:`_count_pairs_by_incidence` when it can, else :func:`_count_pairs_within`)."""
+    counted = _count_pairs_by_incidence(rows, n_sources)
+    return _count_pairs_within(rows, n_sources) if counted is None else counted
+
+
+#: The most cells (items and values, by sources) of the incidence matrices of
+#: :func:`_count_pairs_by_incidence`.
+_INCIDENCE_CELLS = 1 << 23
+
+
+def _count_pairs_by_incidence(rows: dict[str, np.ndarray], n_sources: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """:func:`_count_pairs_within` by products of incidence matrices, items by sources and
+    values by sources (every pair ``a < b`` of sources, sharing items or not).
+
+    A pair's shared items are the product of the item incidences, its equal values that of
+    the value incidences, and its agreeing dates those of the values whose dates overlap
+    another value's of the same item (the dates are read per value). None when the matrices
+    would be large, or when the rows of one value have different dates.
+    """
+    item, src, wrong = rows["item"], rows["source"], rows["wrong"]
+    key, n_keys = _value_keys(item, rows["value"])
+    n_items = int(item.max(initial=-1)) + 1
+    if (n_items + n_keys) * n_sources > _INCIDENCE_CELLS:
+        return None
+    spans = None
+    if "start" in rows:
+        spans = _value_spans(key, n_keys, rows)
+        if spans is None:
+            return None
+    x, w = _incidence(item, src, n_items, n_sources), _incidence(item[wrong], src[wrong], n_items, n_sources)
+    y, yw = _incidence(key, src, n_keys, n_sources), _incidence(key[wrong], src[wrong], n_keys, n_sources)
+    same = y.T @ y
+    counted = {
+        "shared": x.T @ x,
+        "agree": same if spans is None else same + y.T @ _overlapping_values(y, item, key, n_keys, spans),
+        "shared_errors": yw.T @ y,
+        "errors_a": w.T @ x,
+        "errors_b": x.T @ w,
+    }
+    a, b = np.triu_indices(n_sources, 1)
+    return a * n_sources + b, np.column_stack([counted[k][a, b].astype(float) for k in _COUNTS])
+
+
+def _value_keys(item: np.ndarray, value: np.ndarray) -> tuple[np.ndarray, int]:
+    """A code per distinct (item, value) of the rows (the value codes themselves when no
+    value code belongs to two items) and a bound of the codes."""
+    item_of = np.zeros(int(value.max(initial=-1)) + 1, dtype=np.int64)
+    item_of[value] = item
+    if (item_of[value] == item).all():
+        return value, len(item_of)
+    key, uniques = pd.factorize(combine_codes(item, value))
+    return key, len(uniques)
+
+
+def _value_spans(key: np.ndarray, n_keys: int, rows: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray] | None:
+    """The start and end date of each value (``key``), or None when its rows differ in them
+    (or the dates are not datetime64)."""
+    start, end = rows["start"], rows["end"]
+    if start.dtype.kind != "M" or end.dtype.kind != "M":
+        return None
+    first = np.zeros(n_keys, dtype=np.int64)
+    first[key[::-1]] = np.arange(len(key) - 1, -1, -1)  # the first row of each value
+    for dates in (start, end):
+        stamps = dates.view(np.int64)  # NaT is an integer too: equal to itself
+        if not (stamps[first][key] == stamps).all():
+            return None
+    return start[first], end[first]
+
+
+def _incidence(row: np.ndarray, col: np.ndarray, n_rows: int, n_cols: int) -> np.ndarray:
+    """The 0/1 matrix with ones at (``row``, ``col``), as float32 (exact counts in products
+    of fewer than 2**24 rows)."""
+    matrix = np.zeros(n_rows * n_cols, dtype=np.float32)
+    matrix[row * n_cols + col] = 1.0  # a flat scatter: much faster than one by two index arrays
+    return matrix.reshape(n_rows, n_cols)
+
+
+def _overlapping_values(
+    y: np.ndarray, item: np.ndarray, key: np.ndarray, n_keys: int, spans: tuple[np.ndarray, np.ndarray]
+) -> np.ndarray:
+    """Per value (a row of ``y``), the sources stating another value of its item whose dates
+    overlap its own (NaT overlaps nothing): the sum of those values' rows of ``y``."""
+    start, end = spans
+    item_of = np.full(n_keys, -1, dtype=np.int64)
+    item_of[key] = item
+    dated = np.flatnonzero((item_of >= 0) & ~np.isnat(start) & ~np.isnat(end))
+    order = dated[stable_order(item_of[dated])]
+    p, q = pairs_within(item_of[order])
+    u, v = order[p], order[q]
+    overlap = (start[u] <= end[v]) & (start[v] <= end[u])
+    u, v = u[overlap], v[overlap]
+    lent = np.zeros_like(y)
+    np.add.at(lent, u, y[v])
+    np.add.at(lent, v, y[u])
+    return lent
+
+
+def _count_pairs_within(rows: dict[str, np.ndarray], n_sources: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_count_pairs` by each pair of rows of an item, in batches (:func:`iter_pairs_within`)."""
     codes, partial = [], []
     for p, q in iter_pairs_within(rows["item"]):
         same = rows["value"][p] == rows["value"][q]
@@ -239,12 +356,21 @@ def pair_statistics(
 
 
 def encoded_pair_statistics(
-    claims: pd.DataFrame, enc: Encoded, believed: np.ndarray | None = None, declared: list[tuple[str, str]] = ()
+    claims: pd.DataFrame,
+    enc: Encoded,
+    believed: np.ndarray | None = None,
+    declared: list[tuple[str, str]] = (),
+    *,
+    positions: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """:func:`pair_statistics` of claims already encoded (``enc = encode(claims)``; no source
     is missing), with ``believed`` given per item as the code of its believed value (a row of
-    ``enc.values``, -1 for none), as ``TruthResult.winning`` holds it."""
-    rows = _encoded_source_item_values(claims, enc, believed)
+    ``enc.values``, -1 for none), as ``TruthResult.winning`` holds it.
+
+    ``positions`` may give the row in ``claims`` of each encoded claim, when ``enc`` encodes
+    them in another order (only their dates are read from ``claims``).
+    """
+    rows = _encoded_source_item_values(claims, enc, believed, positions)
     return _statistics(rows, np.asarray(enc.sources, dtype=object), declared)
 
 
@@ -298,10 +424,11 @@ def dependence_groups(sources: list[str], stats: pd.DataFrame, threshold: float 
     return pd.Series(group, name="group").reindex(sources)
 
 
-def claim_weights(claims: pd.DataFrame, groups: pd.Series, *, encoded: Encoded | None = None) -> np.ndarray:
+def claim_weights(claims: pd.DataFrame | None, groups: pd.Series, *, encoded: Encoded | None = None) -> np.ndarray:
     """1/k for each claim whose value is stated by k sources of its dependence group
     (NaN for a claim without item, value or source). ``encoded`` may give
-    ``encode(claims)`` (no source missing) when the caller has it already."""
+    ``encode(claims)`` (no source missing) when the caller has it already; ``claims`` is
+    not read then (it may be None)."""
     if encoded is not None:
         return _encoded_claim_weights(encoded, groups)
     src, sources = pd.factorize(claims["source"])

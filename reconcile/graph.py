@@ -27,7 +27,9 @@ PooledInvestment, the pair statistics and the claim weights share that encoding.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from itertools import chain
 
 import networkx as nx
@@ -46,6 +48,7 @@ from .dependence import (
     ragged_ranges,
     sort_codes,
     sorted_unique,
+    stable_argsort,
 )
 from .scope import assign_scope_groups, scope_interval
 from .normalize.quantities import plausible_range
@@ -60,16 +63,35 @@ __all__ = [
 ]
 
 
-@dataclass
 class SourceGraph:
-    """Everything the graph stage computed for a workspace."""
+    """Everything the graph stage computed for a workspace.
 
-    graph: nx.Graph
-    trust: pd.Series
-    groups: pd.Series
-    pairs: pd.DataFrame
-    truth: TruthResult
-    items: pd.DataFrame
+    ``items`` (one row per claim, see :func:`_item_table`) may be given as a function that
+    builds it: it is then built on first access (the check itself reads none of it).
+    """
+
+    def __init__(
+        self,
+        graph: nx.Graph,
+        trust: pd.Series,
+        groups: pd.Series,
+        pairs: pd.DataFrame,
+        truth: TruthResult | None,
+        items: pd.DataFrame | Callable[[], pd.DataFrame],
+    ) -> None:
+        self.graph = graph
+        self.trust = trust
+        self.groups = groups
+        self.pairs = pairs
+        self.truth = truth
+        self._items = items
+
+    @property
+    def items(self) -> pd.DataFrame:
+        """The claims as items: claim_id, source, item, value, value type and dates."""
+        if callable(self._items):
+            self._items = self._items()
+        return self._items
 
 
 # --- claims as items ----------------------------------------------------------------------
@@ -165,23 +187,58 @@ def _item_labels(claims: pd.DataFrame) -> tuple[np.ndarray, pd.Series]:
     return group_of, labels
 
 
-def _item_table(claims: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, Encoded | None]:
-    """One row per claim: claim_id, source, item (``subject|property|scope group``), value,
-    value type and dates, sorted by item, source, value and claim id; per row, the position
-    of its claim in ``claims``; and the items encoded as :func:`reconcile.trust.encode`
-    encodes them, from the codes that sorted them (None when a source or value is missing:
-    such items go by the functions that read the strings).
+@dataclass(frozen=True)
+class _ItemRows:
+    """The claims as item rows (every claim is one), in the canonical order of
+    :func:`_item_rows`, as codes."""
+
+    rows: np.ndarray
+    """Per item row: the position of its claim in ``claims``."""
+    group_of: np.ndarray
+    """Per claim: its item, a position in ``labels``."""
+    labels: pd.api.extensions.ExtensionArray
+    """Per item: its label, ``subject|property|scope group``."""
+    item: _Sorted
+    """The labels' sort codes (per item) and the sorted labels."""
+    source: _Sorted
+    """The sources' sort codes (per claim) and the sorted sources."""
+    value: _Sorted
+    """The values' sort codes (per claim) and the sorted values."""
+
+    def encoded(self) -> Encoded | None:
+        """The item rows encoded as :func:`reconcile.trust.encode` encodes them, from the
+        codes that sorted them (None when a source or value is missing: such items go by
+        the functions that read the strings)."""
+        parts = (self.source, self.item, self.value)
+        if not all(part.complete for part in parts):
+            return None
+        source, item, value = (pd.Index(part.uniques) for part in parts)
+        item_of_row = self.item.codes[self.group_of[self.rows]]
+        return encode_codes(self.source.codes[self.rows], source, item_of_row, item, self.value.codes[self.rows], value)
+
+    def table(self, claims: pd.DataFrame) -> pd.DataFrame:
+        """One row per item row: claim_id, source, item, value, value type and dates."""
+        columns = {c: claims[c].take(self.rows).reset_index(drop=True) for c in _ITEM_COLUMNS}
+        columns["source"] = self.source.take(self.rows)
+        columns["item"] = self.labels.take(self.group_of[self.rows])
+        columns["value"] = self.value.take(self.rows)
+        return pd.DataFrame({c: columns[c] for c in ["claim_id", "source", "item", "value", *_ITEM_COLUMNS[1:]]})
+
+
+def _item_rows(claims: pd.DataFrame) -> _ItemRows:
+    """The claims as item rows sorted by item (``subject|property|scope group``), source,
+    value and claim id.
 
     The canonical order makes every later step independent of the order claims came in.
     """
     group_of, labels = _item_labels(claims)
     item = _sorted(labels.array)
-    item_rank = item.codes[group_of]
     src = _sorted(claims["source"].to_numpy())
     val = _sorted(claims["value"].to_numpy())
-    key = combine_codes(item_rank, src.codes, val.codes)
-    order = np.argsort(key)  # not stable: rows with equal keys are ordered below
-    tied = np.flatnonzero(key[order][1:] == key[order][:-1])
+    key = combine_codes(item.codes[group_of], src.codes, val.codes)
+    order = stable_argsort(key)  # rows with equal keys are ordered below
+    ordered = key[order]
+    tied = np.flatnonzero(ordered[1:] == ordered[:-1])
     if len(tied):
         # a source stating one value twice in one item (rare): those claims go by claim id,
         # then by their order in ``claims``
@@ -189,17 +246,14 @@ def _item_table(claims: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, Encoded
         claim = np.zeros(len(key), dtype=np.int64)
         claim[tied] = sort_codes(claims["claim_id"].to_numpy()[tied])[0]
         order = np.lexsort((claim, key))
-    rows = order  # every claim is an item row
-    columns = {c: claims[c].take(rows).reset_index(drop=True) for c in _ITEM_COLUMNS}
-    columns["source"] = src.take(order)
-    columns["item"] = labels.array.take(group_of[order])
-    columns["value"] = val.take(order)
-    items = pd.DataFrame({c: columns[c] for c in ["claim_id", "source", "item", "value", *_ITEM_COLUMNS[1:]]})
-    if not (item.complete and src.complete and val.complete):
-        return items, rows, None
-    names = [pd.Index(s.uniques) for s in (src, item, val)]
-    enc = encode_codes(src.codes[order], names[0], item_rank[order], names[1], val.codes[order], names[2])
-    return items, rows, enc
+    return _ItemRows(order, group_of, labels.array, item, src, val)
+
+
+def _item_table(claims: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, Encoded | None]:
+    """The item rows of :func:`_item_rows` as a table (:meth:`_ItemRows.table`), per row
+    the position of its claim in ``claims``, and their encoding (:meth:`_ItemRows.encoded`)."""
+    item_rows = _item_rows(claims)
+    return item_rows.table(claims), item_rows.rows, item_rows.encoded()
 
 
 def _value_pairs(value_item: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -265,14 +319,13 @@ def _quantity_implications(vals: pd.DataFrame, a: np.ndarray, b: np.ndarray) -> 
     return pd.DataFrame({"from_value": a, "to_value": b, "weight": 0.5})[overlap]
 
 
-def _implications(items: pd.DataFrame, claims: pd.DataFrame, rows: np.ndarray, enc: Encoded | None = None) -> pd.DataFrame:
+def _implications(claims: pd.DataFrame, rows: np.ndarray, enc: Encoded) -> pd.DataFrame:
     """Similar values of one item lend each other support (dates nested, figures overlapping,
-    lists contained): from_value, to_value (value codes of :func:`reconcile.trust.encode`), weight.
+    lists contained): from_value, to_value (value codes of ``enc``, the item rows encoded as
+    :func:`reconcile.trust.encode` encodes them), weight.
 
-    ``rows`` gives the claim (a position in ``claims``) of each item row; ``enc`` may give
-    ``encode(items)``.
+    ``rows`` gives the claim (a position in ``claims``) of each item row.
     """
-    enc = encode(items) if enc is None else enc
     # every claim of a value has the same normalized fields: the first one speaks for all
     first = rows[_first_rows(enc.value, enc.n_values)]
     vals = pd.DataFrame({c: claims[c].take(first).reset_index(drop=True) for c in _VALUE_COLUMNS})
@@ -297,37 +350,52 @@ def _implications(items: pd.DataFrame, claims: pd.DataFrame, rows: np.ndarray, e
 def build_source_graph(claims: pd.DataFrame, sources: pd.DataFrame) -> SourceGraph:
     """Trust, dependence and the agreement graph of the given claims and sources.
 
-    The items are encoded once (:func:`_item_table`); both runs of PooledInvestment, the
+    The items are encoded once (:func:`_item_rows`); both runs of PooledInvestment, the
     pair statistics and the claim weights share that encoding and the value implications.
+    The table of items (:attr:`SourceGraph.items`) is built only when read, unless a source
+    or value is missing (then the steps read its strings).
     """
-    items, rows, enc = _item_table(claims)
+    item_rows = _item_rows(claims)
+    rows, enc = item_rows.rows, item_rows.encoded()
+    # with the encoding no step reads the table of items: it is built when read
+    table = item_rows.table(claims) if enc is None else None
+    items = partial(item_rows.table, claims) if table is None else table
     declared = [
         (s, d) for s, d in zip(sources["source"], sources["derived_from"]) if isinstance(d, str) and d
     ]
     source_ids = sorted(sources["source"])
-    if not len(items):
+    if not len(rows):
         pairs = pair_statistics(pd.DataFrame(columns=["source", "item", "value"]), None, declared)
         groups = dependence_groups(source_ids, pairs)
         trust = pd.Series(0.0, index=source_ids)
-        return SourceGraph(_graph(claims, sources, trust, groups, pairs), trust, groups, pairs, None, items)
-    shared = encode(items) if enc is None else enc
-    implications = _implications(items, claims, rows, shared)
-    first = pooled_investment(items, implications=implications, encoded=shared)
+        graph = _graph(_claims_per_source(claims, enc), sources, trust, groups, pairs)
+        return SourceGraph(graph, trust, groups, pairs, None, items)
+    shared = encode(table) if enc is None else enc
+    implications = _implications(claims, rows, shared)
+    first = pooled_investment(table, implications=implications, encoded=shared)
     if enc is None:
-        pairs = pair_statistics(items, first.winners.set_index("item")["value"], declared)
+        pairs = pair_statistics(table, first.winners.set_index("item")["value"], declared)
     else:
-        pairs = encoded_pair_statistics(items, enc, first.winning, declared)
+        pairs = encoded_pair_statistics(claims, enc, first.winning, declared, positions=rows)
     groups = dependence_groups(source_ids, pairs)
-    weights = claim_weights(items, groups, encoded=enc)
-    truth = pooled_investment(items, implications=implications, claim_weight=weights, encoded=shared)
+    weights = claim_weights(table, groups, encoded=enc)
+    truth = pooled_investment(table, implications=implications, claim_weight=weights, encoded=shared)
     trust = truth.accuracy.reindex(source_ids).fillna(0.0)
-    graph = _graph(claims, sources, trust, groups, pairs)
+    graph = _graph(_claims_per_source(claims, enc), sources, trust, groups, pairs)
     return SourceGraph(graph, trust, groups, pairs, truth, items)
 
 
-def _graph(claims, sources, trust, groups, pairs) -> nx.Graph:
+def _claims_per_source(claims: pd.DataFrame, enc: Encoded | None) -> pd.Series:
+    """The number of claims of each source (counted from the encoded claims when given)."""
+    if enc is None:
+        return claims.groupby("source").size()
+    return pd.Series(np.bincount(enc.source, minlength=enc.n_sources), index=enc.sources)
+
+
+def _graph(per: pd.Series, sources: pd.DataFrame, trust: pd.Series, groups: pd.Series, pairs: pd.DataFrame) -> nx.Graph:
+    """The agreement graph: a node per source (``per``: its number of claims), an edge per
+    pair of sources sharing claim keys."""
     g = nx.Graph(name="source agreement")
-    per = claims.groupby("source").size()
     for r in sources.sort_values("source").itertuples(index=False):
         g.add_node(
             r.source,

@@ -27,7 +27,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .dependence import dense_ranks, pairs_within, ragged_ranges, sort_codes, sorted_unique
+from .dependence import combine_codes, dense_ranks, pairs_within, ragged_ranges, sort_codes, sorted_unique, stable_order
 from .graph import SourceGraph
 
 __all__ = [
@@ -179,8 +179,11 @@ def _last_positions(known: np.ndarray, ids: np.ndarray) -> np.ndarray:
 
 def _who_texts(owner: np.ndarray, src: np.ndarray, n_owners: int, names: np.ndarray, group_rank: np.ndarray) -> np.ndarray:
     """For each owner, its sources (``(owner, src)`` rows, unique) named by dependence group:
-    ``"a, b + c (dependent, counted once)"``, groups in order of their names."""
-    order = np.lexsort((src, group_rank[src], owner))
+    ``"a, b + c (dependent, counted once)"``, groups in order of their names.
+
+    The rows are ordered by owner, group and source with no sort when they come in that
+    order already (rows by owner then source do when the groups sort like their sources)."""
+    order = stable_order(combine_codes(owner, group_rank[src], src))
     owner, src = owner[order], src[order]
     grp = group_rank[src]
     new_part = np.ones(len(owner), dtype=bool)
@@ -193,7 +196,7 @@ def _who_texts(owner: np.ndarray, src: np.ndarray, n_owners: int, names: np.ndar
     per_owner = np.bincount(owner[part_start[:-1]], minlength=n_owners)
     offsets = pa.array(np.append(0, np.cumsum(per_owner)), pa.int64())
     joined = pc.binary_join(pa.LargeListArray.from_arrays(offsets, parts), pa.scalar(", ", text))
-    return np.asarray(joined.to_pylist(), dtype=object)
+    return joined.to_numpy(zero_copy_only=False)
 
 
 @dataclass(frozen=True)
@@ -213,11 +216,12 @@ class _Spans:
 def _side_spans(flat: FlatSides, rows: np.ndarray, claims: pd.DataFrame) -> _Spans:
     """The dates each side's dated claims share (``rows``: each claim's position in ``claims``)."""
     ref = np.flatnonzero(rows >= 0)
-    cited = claims[["value_type", "date_start", "date_end"]].take(rows[ref])
-    dated = (cited["value_type"].eq("date") & cited["date_start"].notna()).to_numpy()
-    ref = ref[dated]
-    start = cited["date_start"].to_numpy("datetime64[s]").astype("int64")[dated]
-    end = cited["date_end"].to_numpy("datetime64[s]").astype("int64")[dated]
+    at = rows[ref]
+    start = claims["date_start"].to_numpy("datetime64[s]")[at]
+    dated = (claims["value_type"].to_numpy()[at] == "date") & ~np.isnat(start)
+    ref, at = ref[dated], at[dated]
+    start = start[dated].astype("int64")
+    end = claims["date_end"].to_numpy("datetime64[s]")[at].astype("int64")
     sides, first = np.unique(flat.claim_side[ref], return_index=True)
     n = flat.n_sides
     spans = _Spans(np.zeros(n, dtype=bool), np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64))
@@ -322,33 +326,51 @@ def _same_groups(support: _Support, flat: FlatSides, a: np.ndarray, b: np.ndarra
     return (count_a == count_b) & (common == count_a)
 
 
-def _sentence(
-    label: Any, n1: int, w1: float, who1: str, n2: int, w2: float, who2: str, internal: bool, everyone: str, one_group: bool
-) -> str:
-    """The suggestion for one conflict from its best side (label, independent sources, trust-
-    weighted support, who) and its rival; ``everyone`` names the sources of both sides, and
-    ``one_group`` says whether they are all one dependence group."""
-    if n1 > n2:
-        return (
-            f"Better supported: {label} — {n1} independent source{'s' if n1 != 1 else ''} "
-            f"({who1}) against {n2} ({who2}); trust-weighted support {w1:.2f} against {w2:.2f}."
+def _sentences(
+    label: list[Any],
+    n1: list[int],
+    w1: list[float],
+    who1: list[str],
+    n2: list[int],
+    w2: list[float],
+    who2: list[str],
+    internal: np.ndarray,
+    everyone: list[str],
+    one_group: np.ndarray,
+) -> list[str]:
+    """The suggestion for each conflict from its best side (label, independent sources,
+    trust-weighted support, who) and its rival (one entry per conflict in each argument);
+    ``everyone`` names the sources of both sides, and ``one_group`` says whether they are
+    all one dependence group. The conflicts that get one kind of sentence are written together.
+    """
+    a, b, wa, wb = np.asarray(n1), np.asarray(n2), np.asarray(w1, dtype=float), np.asarray(w2, dtype=float)
+    better = a > b
+    leaning = ~better & (a == b) & (wb > 0) & (wa >= 1.5 * wb) & ~internal
+    undecided = ~better & ~leaning
+    out = [""] * len(a)
+    for i in np.flatnonzero(better).tolist():
+        out[i] = (
+            f"Better supported: {label[i]} — {n1[i]} independent source{'s' if n1[i] != 1 else ''} "
+            f"({who1[i]}) against {n2[i]} ({who2[i]}); trust-weighted support {w1[i]:.2f} against {w2[i]:.2f}."
         )
-    if n1 == n2 and w2 > 0 and w1 >= 1.5 * w2 and not internal:
-        return (
-            f"Leaning to {label}: as many independent sources on each side ({n1}), but more trusted ones "
-            f"({who1}: {w1:.2f} against {who2}: {w2:.2f})."
+    for i in np.flatnonzero(leaning).tolist():
+        out[i] = (
+            f"Leaning to {label[i]}: as many independent sources on each side ({n1[i]}), but more trusted ones "
+            f"({who1[i]}: {w1[i]:.2f} against {who2[i]}: {w2[i]:.2f})."
         )
-    if internal:
-        if one_group:
-            return (
-                f"The evidence does not decide: the conflict is within {everyone}, "
-                "and no independent source speaks to it."
-            )
-        return f"The evidence does not decide: the same sources ({everyone}) stand on both sides."
-    return (
-        f"The evidence does not decide: {n1} independent source{'s' if n1 != 1 else ''} on each side "
-        f"({who1} against {who2}), with similar trust ({w1:.2f} against {w2:.2f})."
-    )
+    for i in np.flatnonzero(undecided & internal & one_group).tolist():
+        out[i] = (
+            f"The evidence does not decide: the conflict is within {everyone[i]}, "
+            "and no independent source speaks to it."
+        )
+    for i in np.flatnonzero(undecided & internal & ~one_group).tolist():
+        out[i] = f"The evidence does not decide: the same sources ({everyone[i]}) stand on both sides."
+    for i in np.flatnonzero(undecided & ~internal).tolist():
+        out[i] = (
+            f"The evidence does not decide: {n1[i]} independent source{'s' if n1[i] != 1 else ''} on each side "
+            f"({who1[i]} against {who2[i]}), with similar trust ({w1[i]:.2f} against {w2[i]:.2f})."
+        )
+    return out
 
 
 @dataclass(frozen=True)
@@ -416,11 +438,19 @@ def _suggestions(conflicts: pd.DataFrame, flat: FlatSides, rows: np.ndarray, cla
     everyone = _who_texts(conflict_of, source_of, len(best), src.names, src.group)
     groups_of_everyone = sorted_unique(conflict_of * n_sources + src.group[source_of]) // n_sources
     one_group = np.bincount(groups_of_everyone, minlength=len(best)) == 1
-    n, w = support.independent.tolist(), support.weight.tolist()
-    out = [
-        _sentence(flat.labels[b], n[b], w[b], who[b], n[s], w[s], who[s], bool(i), e, bool(o))
-        for b, s, i, e, o in zip(best.tolist(), second.tolist(), internal, everyone, one_group)
-    ]
+    n, w = support.independent, support.weight
+    out = _sentences(
+        [flat.labels[b] for b in best.tolist()],
+        n[best].tolist(),
+        w[best].tolist(),
+        who[best].tolist(),
+        n[second].tolist(),
+        w[second].tolist(),
+        who[second].tolist(),
+        internal,
+        everyone.tolist(),
+        one_group,
+    )
     return pd.Series(out, index=conflicts.index, dtype=object)
 
 

@@ -173,7 +173,7 @@ def _implication_arrays(implications: pd.DataFrame | None) -> tuple[np.ndarray, 
 
 
 def pooled_investment(
-    claims: pd.DataFrame,
+    claims: pd.DataFrame | None,
     *,
     g: float = 1.4,
     iterations: int = 20,
@@ -192,7 +192,8 @@ def pooled_investment(
     ``implications`` has columns ``from_value``, ``to_value`` (row positions of
     :func:`encode`'s ``values``) and ``weight`` in [0, 1]; ``claim_weight`` (one per claim)
     scales each claim's investment. Stops early when trust changes less than ``tol``.
-    ``encoded`` may give ``encode(claims)`` when the caller has it already.
+    ``encoded`` may give ``encode(claims)`` when the caller has it already (``claims`` is
+    not read then: it may be None).
     """
     enc = encode(claims) if encoded is None else encoded
     w = None if claim_weight is None else np.asarray(claim_weight, dtype=float)
@@ -211,10 +212,7 @@ def pooled_investment(
     share, invested = invest(trust)
     done = 0
     for done in range(1, iterations + 1):
-        # Each claim earns its proportion of the value's belief.
-        invested_in = invested[enc.value]
-        earned = np.divide(belief[enc.value] * share, invested_in, out=np.zeros_like(share), where=invested_in > 0)
-        new_trust = _sums(enc.source, earned, minlength=enc.n_sources)
+        new_trust = _sums(enc.source, _earned(enc, belief, share, invested), minlength=enc.n_sources)
         top = new_trust.max() if len(new_trust) else 1.0
         new_trust = new_trust / top if top > 0 else new_trust
         share, invested = invest(new_trust)
@@ -230,6 +228,16 @@ def pooled_investment(
         if delta < tol:
             break
     return _result(enc, trust, belief, support, done, prob)
+
+
+def _earned(enc: Encoded, belief: np.ndarray, share: np.ndarray, invested: np.ndarray) -> np.ndarray:
+    """What each claim earns: its proportion (``share`` of the value's ``invested`` total) of
+    the belief in its value; nothing from a value with no investment."""
+    stake = belief[enc.value] * share
+    if (invested > 0).all():  # the rule: no value without investment, no claim to skip
+        return np.divide(stake, invested[enc.value], out=stake)
+    invested_in = invested[enc.value]
+    return np.divide(stake, invested_in, out=np.zeros_like(share), where=invested_in > 0)
 
 
 def _investor(enc: Encoded, w: np.ndarray | None) -> Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]:
