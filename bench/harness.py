@@ -74,7 +74,7 @@ def run_stages(root: Path, out_file: Path | None = None) -> dict:
 
     def graph():
         sg = build_source_graph(ws.claims, ws.sources)
-        ranked = rank_conflicts_with_sides(conflicts, ws.claims, sg)
+        ranked = rank_conflicts_with_sides(conflicts, ws.claims, sg, ws.claim_index)
         return sg, ranked.conflicts.assign(status="new"), ranked.sides
 
     sg, ranked, sides = stage("graph", graph)

@@ -63,7 +63,7 @@ def find_conflicts(ws: Workspace, problems: Problems, claims: pd.DataFrame | Non
     )
     conflicts = run_rules(claims, ctx, rules, configs, problems)
     graph = build_source_graph(claims, ws.sources)
-    ranked = rank_conflicts_with_sides(conflicts, claims, graph)
+    ranked = rank_conflicts_with_sides(conflicts, claims, graph, ws.claim_index if claims is ws.claims else None)
     conflicts = ranked.conflicts
     conflicts["status"] = "new"
     return CheckResult(conflicts, rules, configs, settings, graph, ranked.sides)

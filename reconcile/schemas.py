@@ -173,15 +173,20 @@ def _occurrence_ok(value: object) -> bool:
     return number is None or (number == number and number.is_integer() and number >= 1)
 
 
-def claim_input_schema(sources: list[str], properties: list[str]) -> pa.DataFrameSchema:
-    """Checks on claims as written (before typing values)."""
+def claim_input_schema(sources: list[str], properties: list[str], *, ids_unique: bool = False) -> pa.DataFrameSchema:
+    """Checks on claims as written (before typing values).
+
+    ``ids_unique``: the caller has found the ids unique (validation does, keeping the hash
+    table for later lookups), so the schema does not hash them again; duplicates are
+    reported by the schema only when there are some.
+    """
     return pa.DataFrameSchema(
         {
             "id": pa.Column(
                 None,
                 [_required(), _matches(CLAIM_ID_PATTERN, "id_format", ascii_pattern=CLAIM_ID_ASCII)],
                 nullable=True,  # see _required
-                unique=True,
+                unique=not ids_unique,
                 coerce=False,
             ),
             "source": pa.Column(None, [_required(), _known(sources, "known_source")], nullable=True),

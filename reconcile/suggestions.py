@@ -103,13 +103,21 @@ def flatten_sides(sides: pd.Series) -> FlatSides:
     )
 
 
-def claim_positions(claims: pd.DataFrame, ids: np.ndarray) -> np.ndarray:
+def claim_positions(claims: pd.DataFrame, ids: np.ndarray, claim_index: pd.Index | None = None) -> np.ndarray:
     """Row position in ``claims`` of each claim id (-1 when unknown; the last row of a repeated id).
 
-    Unique claim ids (the rule) are looked up in one hash table of the claims' ids; repeated
-    ones are factorized together with ``ids``.
+    Unique claim ids (the rule) are looked up in one hash table of the claims' ids:
+    ``claim_index`` when given (``claims["claim_id"]`` as an Index, row for row, such as
+    :attr:`~reconcile.validate.Workspace.claim_index`, whose table is already built),
+    else one built here. Repeated ids are factorized together with ``ids``.
     """
-    known = pd.Index(claims["claim_id"].to_numpy(dtype=object), dtype=object, copy=False)
+    if claim_index is not None and len(claim_index) != len(claims):
+        raise ValueError("claim_index must hold the claims' ids row for row")
+    known = (
+        claim_index
+        if claim_index is not None
+        else pd.Index(claims["claim_id"].to_numpy(dtype=object), dtype=object, copy=False)
+    )
     if known.is_unique and not known.hasnans:
         return known.get_indexer(pd.Index(np.asarray(ids, dtype=object), dtype=object, copy=False)).astype(np.int64)
     return _last_positions(known.to_numpy(), np.asarray(ids, dtype=object))
@@ -482,15 +490,19 @@ class RankedConflicts:
     """The sides the suggestions weighed, with the rows of their claims (``None``: no conflict)."""
 
 
-def rank_conflicts_with_sides(conflicts: pd.DataFrame, claims: pd.DataFrame, sg: SourceGraph) -> RankedConflicts:
+def rank_conflicts_with_sides(
+    conflicts: pd.DataFrame, claims: pd.DataFrame, sg: SourceGraph, claim_index: pd.Index | None = None
+) -> RankedConflicts:
     """:func:`rank_conflicts`, handing over the sides flattened and the claims' rows looked
-    up for the suggestions (:class:`RankedSides`), for the JSON report to reuse."""
+    up for the suggestions (:class:`RankedSides`), for the JSON report to reuse.
+    ``claim_index``: the claims' ids, row for row, with a built hash table (see
+    :func:`claim_positions`)."""
     if conflicts.empty:
         empty = conflicts.assign(suggestion=pd.Series(dtype=object), independent=pd.Series(dtype="int64"))
         return RankedConflicts(empty, None)
     out = _worst_first(conflicts, sg)
     flat = flatten_sides(out["sides"])
-    rows = claim_positions(claims, flat.claim_ids)
+    rows = claim_positions(claims, flat.claim_ids, claim_index)
     out["suggestion"] = _suggestions(out, flat, rows, claims, sg)
     out[SIDES_AT] = np.arange(len(out))
     return RankedConflicts(out, RankedSides(flat, rows, claims, out["sides"].to_numpy(dtype=object)))

@@ -71,6 +71,10 @@ class Workspace:
     gazetteer: Gazetteer
     resolutions: pd.DataFrame = field(default_factory=pd.DataFrame)
     """Names that were resolved other than exactly (fuzzy), with score: shown by validate."""
+    claim_index: pd.Index | None = None
+    """``claims["claim_id"]`` as an Index, row for row, whose hash table validation built
+    when it checked the ids unique: later lookups of claims by id reuse it instead of
+    hashing a million ids again. None when validation dropped or reordered rows."""
 
 
 # --- entry point --------------------------------------------------------------------------
@@ -81,7 +85,7 @@ def validate(raw: RawWorkspace, problems: Problems) -> Workspace:
     gaz = workspace_gazetteer(raw.registry)
     sources = _validate_sources(raw, problems)
     with stage(f"validating {len(raw.claims):,} claims", steps=6) as step:
-        claims = _check_input(raw, sources, problems)
+        claims, ids = _check_input(raw, sources, problems)
         step(1)
         # Each step returns a new table and the previous one is dropped (one name, so at
         # most two full tables are alive at a time).
@@ -95,7 +99,7 @@ def validate(raw: RawWorkspace, problems: Problems) -> Workspace:
         step(1)
         claims = _evidence(claims, sources, raw.documents, problems)
         step(1)
-        claims = _finish(claims)
+        claims, reordered = _finish(claims)
         step(1)
     return Workspace(
         root=raw.root,
@@ -107,20 +111,26 @@ def validate(raw: RawWorkspace, problems: Problems) -> Workspace:
         resolutions=resolutions.sort_values(["file", "line"]).reset_index(drop=True)
         if not resolutions.empty
         else resolutions,
+        # every row kept, in the order read: the ids are those checked, in the same order
+        claim_index=ids if ids is not None and len(claims) == len(ids) and not reordered else None,
     )
 
 
-def _check_input(raw: RawWorkspace, sources: pd.DataFrame, problems: Problems) -> pd.DataFrame:
-    """Run the pandera input schema; keep the claims that pass, with known source and property."""
+def _check_input(raw: RawWorkspace, sources: pd.DataFrame, problems: Problems) -> tuple[pd.DataFrame, pd.Index | None]:
+    """Run the pandera input schema; keep the claims that pass, with known source and
+    property. Also returns the ids as written as an Index when they are unique (its hash
+    table, built by the check, serves later lookups; see :attr:`Workspace.claim_index`)."""
     claims = raw.claims.reset_index(drop=True)  # copy-on-write: no data is copied here
+    ids = pd.Index(claims["id"].to_numpy(dtype=object), dtype=object, copy=False)
+    unique = bool(ids.is_unique)
     known_sources = sources["source"].dropna().astype(str).tolist()
     bad = failures_to_problems(
-        claims, claim_input_schema(known_sources, sorted(raw.registry.properties)), problems
+        claims, claim_input_schema(known_sources, sorted(raw.registry.properties), ids_unique=unique), problems
     )
     _suggest_properties(claims, raw.registry, problems)
     if len(bad):  # unknown sources and properties are among the failures
         claims = claims[~claims.index.isin(bad)]
-    return claims.rename(columns={"id": "claim_id"})
+    return claims.rename(columns={"id": "claim_id"}), ids if unique else None
 
 
 def workspace_gazetteer(registry: Registry) -> Gazetteer:
@@ -414,9 +424,10 @@ CLAIM_COLUMNS = [
 ]
 
 
-def _finish(claims: pd.DataFrame) -> pd.DataFrame:
+def _finish(claims: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
     """The claims table of :class:`~reconcile.schemas.ClaimModel`: its columns in order,
     text as Python objects, rows in (file, line, claim id) order; checked by the model.
+    Also says whether rows had to be sorted into that order.
 
     Text columns stay plain Python objects: rules, graph and reports read them element by
     element, which is several times slower on Arrow-backed strings.
@@ -434,11 +445,12 @@ def _finish(claims: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame({c: columns[c] for c in CLAIM_COLUMNS}, index=claims.index, copy=False)
     text_cols = [c for c in out.columns if out[c].dtype != object and pd.api.types.is_string_dtype(out[c])]
     out = out.astype({c: object for c in text_cols})
-    if not sorted_by_file_and_line(out):
+    reordered = not sorted_by_file_and_line(out)
+    if reordered:
         out = out.sort_values(["file", "line", "claim_id"], kind="stable")
     out = out.reset_index(drop=True)
     # a check (nothing to cast, so no copy); the ids were proven unique by the input schema
-    return check_claims(out, ids_checked=True)
+    return check_claims(out, ids_checked=True), reordered
 
 
 def _to_bool(value: object) -> bool:

@@ -85,3 +85,43 @@ def test_the_id_check_accepts_exactly_what_python_re_accepts(ids):
     got = check._check_fn(column).tolist()
     # a missing id passes this check: the required-field check reports it
     assert got == [v is None or (isinstance(v, str) and re.match(CLAIM_ID_PATTERN, v) is not None) for v in ids]
+
+
+# --- the claim-id index handed over by validation ---------------------------------------
+
+MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
+
+
+def _validated(edit=None):
+    from reconcile.problems import Problems
+    from reconcile.validate import validate
+    from reconcile.workspace import load_workspace
+
+    problems = Problems()
+    raw = load_workspace(MINI, problems)
+    if edit is not None:
+        raw.claims = edit(raw.claims)
+    return validate(raw, problems)
+
+
+def test_the_claim_index_holds_the_claim_ids_row_for_row():
+    from reconcile.suggestions import claim_positions
+
+    ws = _validated()
+    assert ws.claim_index is not None
+    assert ws.claim_index.tolist() == ws.claims["claim_id"].tolist()
+    ids = ws.claims["claim_id"].to_numpy(dtype=object)[::-1]
+    assert claim_positions(ws.claims, ids, ws.claim_index).tolist() == claim_positions(ws.claims, ids).tolist()
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda claims: claims.assign(source=["nowhere", *claims["source"].iloc[1:]]),  # a claim dropped
+        lambda claims: claims.iloc[::-1].reset_index(drop=True),  # rows sorted back into file order
+    ],
+    ids=["dropped", "reordered"],
+)
+def test_no_claim_index_when_validation_drops_or_reorders_claims(edit):
+    ws = _validated(edit)
+    assert ws.claim_index is None
