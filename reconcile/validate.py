@@ -57,6 +57,8 @@ from .workspace import SOURCE_KINDS, RawWorkspace
 __all__ = ["Workspace", "validate", "workspace_gazetteer"]
 
 _NA = pd.NA
+#: A working column during validation: the row of each claim's source in the sources table.
+_SOURCE_ROW = "_source_row"
 
 
 @dataclass
@@ -86,6 +88,8 @@ def validate(raw: RawWorkspace, problems: Problems) -> Workspace:
     sources = _validate_sources(raw, problems)
     with stage(f"validating {len(raw.claims):,} claims", steps=6) as step:
         claims, ids = _check_input(raw, sources, problems)
+        # every claim kept has a known source: its row serves the steps that copy its fields
+        claims = claims.assign(**{_SOURCE_ROW: positions(sources["source"], claims["source"])})
         step(1)
         # Each step returns a new table and the previous one is dropped (one name, so at
         # most two full tables are alive at a time).
@@ -330,7 +334,7 @@ def _time_scope(claims: pd.DataFrame, sources: pd.DataFrame, problems: Problems)
 
     out["as_of_given"] = out["as_of_iso"].notna()
     default = out["time_dependent"].fillna(False).astype(bool) & ~out["as_of_given"]
-    at = positions(src.index, out["source"])
+    at = out[_SOURCE_ROW].to_numpy()
 
     def of_source(col: str) -> pd.Series:
         values = src[col].to_numpy()[at]
@@ -365,7 +369,7 @@ def _evidence(claims: pd.DataFrame, sources: pd.DataFrame, documents: dict[str, 
     )
     if err.any():
         out, spans = out[~err], spans[~err]
-    at = positions(sources["source"], out["source"])
+    at = out[_SOURCE_ROW].to_numpy()
     return out.assign(
         span_start=spans["span_start"].to_numpy(dtype=np.int64),
         span_end=spans["span_end"].to_numpy(dtype=np.int64),
