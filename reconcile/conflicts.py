@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from itertools import chain, repeat
 from json.encoder import encode_basestring as _encode_text
 from operator import itemgetter, methodcaller
@@ -32,7 +33,7 @@ from .frames import collector_paused
 from .problems import Problems
 from .rulekit import CONFLICT_COLUMNS, SEVERITIES, RuleConfig, RuleContext, RuleInfo
 
-__all__ = ["ConflictModel", "run_rules", "fingerprint", "SEVERITY_RANK"]
+__all__ = ["ConflictModel", "run_rules", "fingerprint", "arrange_sides", "ArrangedSides", "SEVERITY_RANK"]
 
 SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
 
@@ -47,13 +48,6 @@ def _sides_ok(column: pd.Series) -> np.ndarray:
     backed = np.fromiter(map(bool, map(methodcaller("get", "claims"), flat.sides)), dtype=bool, count=len(flat.sides))
     repeated = pd.Series(flat.conflict * np.int64(len(value.keys) + 1) + value.codes).duplicated().to_numpy()
     return is_list & (flat.counts >= 2) & (flat.per_conflict(~backed | repeated) == 0)
-
-
-def _sides_ok_flat(flat: _FlatSides, value: _ValueKeys, n_claims: np.ndarray) -> np.ndarray:
-    """:func:`_sides_ok` of sides already flattened (lists), keyed and counted: per conflict,
-    at least two sides, with distinct values, each with at least one claim."""
-    repeated = pd.Series(flat.conflict * np.int64(len(value.keys) + 1) + value.codes).duplicated().to_numpy()
-    return (flat.counts >= 2) & (flat.per_conflict((n_claims == 0) | repeated) == 0)
 
 
 class ConflictModel(pa.DataFrameModel):
@@ -114,6 +108,59 @@ def _fingerprint_of_keys(rule: str, subject: str, prop: str, keys: list[str], ex
 #: claims of its sides, when the rule knows them (see :func:`reconcile.grouping.conflict_rows`);
 #: otherwise they are looked up from the claims (whose ids are unique).
 SOURCES_HINT = "_sources"
+#: Optional column of a rule's output: per conflict whose sides come in their final order,
+#: the :attr:`ArrangedSides.keys` text of its values (see :func:`arrange_sides`). Such a
+#: conflict is taken as it is: its sides are ``{"value", "label", "claims"}`` dicts in the
+#: order :func:`arrange_sides` gives, each with its claim ids as a strictly increasing list,
+#: at least two, with distinct values. Conflicts without this text (None) are put in order
+#: by :func:`run_rules`. :func:`reconcile.grouping.conflict_rows` gives it for the sides it
+#: builds from a :class:`reconcile.grouping.Sides`.
+KEYS_HINT = "_value_keys"
+#: Optional column of a rule's output, read with :data:`KEYS_HINT`: per conflict, the
+#: number of claims of its sides.
+CLAIMS_HINT = "_claim_count"
+#: The optional columns of a rule's output that :func:`run_rules` takes as given.
+HINTS = (SOURCES_HINT, KEYS_HINT, CLAIMS_HINT)
+
+
+@dataclass(frozen=True)
+class ArrangedSides:
+    """The sides of many conflicts (given flat, conflict after conflict) put in order."""
+
+    order: np.ndarray
+    """The permutation of the sides that puts each conflict's sides in their final order:
+    by support (most claims first), then by the canonical text of their values
+    (:func:`_value_key`), ties kept in order; the conflicts stay where they are."""
+    keys: list[str]
+    """Per conflict: its values' part of its fingerprint (the canonical texts of its values,
+    sorted, each as a JSON text, joined with ", "; see :func:`_fingerprint_of_keys`)."""
+    valid: np.ndarray
+    """Per conflict: whether it has at least two sides, with distinct values, each backed by
+    at least one claim (what :class:`ConflictModel` checks)."""
+
+
+def arrange_sides(counts: np.ndarray, values: list[Any], n_claims: np.ndarray) -> ArrangedSides:
+    """Order, fingerprint keys and check of the sides of many conflicts.
+
+    ``counts`` holds the number of sides of each conflict; ``values`` (the JSON value of
+    each side) and ``n_claims`` (its number of distinct claims) have one entry per side,
+    conflict after conflict. :func:`run_rules` and
+    :func:`reconcile.grouping.conflict_rows` both arrange sides with it.
+    """
+    value = _ValueKeys(values)
+    key = value.per_value()
+    by_key = order_within_runs(counts, key)
+    conflict = np.repeat(np.arange(len(counts)), counts)
+    # Sorted by key, equal values of a conflict are next to each other.
+    code = value.codes[by_key]
+    repeated = np.zeros(len(code), dtype=bool)
+    repeated[1:] = (code[1:] == code[:-1]) & (conflict[1:] == conflict[:-1])
+    unbacked = np.bincount(conflict, weights=(n_claims == 0) | repeated, minlength=len(counts))
+    return ArrangedSides(
+        order=order_within_runs(counts, key, -n_claims),
+        keys=_joined(value.encoded_keys()[by_key], np.cumsum(counts) - counts, counts, ", "),
+        valid=(counts >= 2) & (unbacked == 0),
+    )
 
 
 @collector_paused()
@@ -148,34 +195,60 @@ def run_rules(
     if not frames:
         return _empty()
     conflicts = pd.concat(frames, ignore_index=True)
-    conflicts["sources"] = _conflict_sources(conflicts.pop(SOURCES_HINT), conflicts["sides"], claims)
+    hints = {hint: conflicts.pop(hint) for hint in HINTS}
+    conflicts["sources"] = _conflict_sources(hints[SOURCES_HINT], conflicts["sides"], claims)
     conflicts["internal"] = np.fromiter(map(len, conflicts["sources"]), dtype=np.int64, count=len(conflicts)) == 1
-    flat = _FlatSides(conflicts["sides"].tolist())
-    n_claims = flat.sort_claims()
-    value = _ValueKeys(list(map(itemgetter("value"), flat.sides)))
-    # Sides by support (most claims first), then by value (its canonical text).
-    conflicts["sides"] = flat.lists(order_within_runs(flat.counts, value.per_value(), -n_claims))
-    conflicts["fingerprint"] = _fingerprints(conflicts, flat, value)
-    conflicts["contested"] = flat.per_conflict(n_claims)
+    keys, contested, sides_ok = _arrange_plain_sides(conflicts, hints[KEYS_HINT], hints[CLAIMS_HINT])
+    conflicts["fingerprint"] = _fingerprints(conflicts, keys)
+    conflicts["contested"] = contested
     conflicts["_rank"] = conflicts["severity"].map(SEVERITY_RANK)
     conflicts = conflicts.sort_values(
         ["_rank", "subject", "property", "scope", "rule", "fingerprint"], kind="stable", na_position="first"
     ).drop(columns="_rank")
     conflicts = conflicts.reset_index(drop=True)
-    if _sides_ok_flat(flat, value, n_claims).all():
-        # The sides were just checked on their codes: the schema need not look at them again.
+    if sides_ok:
+        # The sides were checked when they were put in order: the schema need not look at them again.
         return ConflictModel.to_schema().update_column("sides", checks=[]).validate(conflicts)
     return ConflictModel.validate(conflicts)  # reports the conflicts whose sides are wrong
 
 
 def _rule_output(out: pd.DataFrame, rid: str, cfg: RuleConfig) -> pd.DataFrame:
-    """A rule's conflicts with its id and effective severity (and its sources, if given)."""
-    given = out[SOURCES_HINT] if SOURCES_HINT in out.columns else None
+    """A rule's conflicts with its id and effective severity (and its :data:`HINTS`, if given)."""
+    given = {hint: out[hint] for hint in HINTS if hint in out.columns}
     out = out.reindex(columns=CONFLICT_COLUMNS).copy()
     out["rule"] = rid
     out["severity"] = out["severity"].where(out["severity"].notna(), cfg.severity)
-    out[SOURCES_HINT] = given if given is not None else None
+    for hint in HINTS:
+        out[hint] = given[hint] if hint in given else None
     return out
+
+
+def _arrange_plain_sides(
+    conflicts: pd.DataFrame, given_keys: pd.Series, given_claims: pd.Series
+) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Put in order the sides of the conflicts that do not come in order (no
+    :data:`KEYS_HINT`), in ``conflicts``; return, per conflict, the values' part of its
+    fingerprint and its number of claims, and whether the sides so put in order are all
+    valid (see :attr:`ArrangedSides.valid`; the sides that came in order are).
+
+    Each side's claim ids become a sorted list without repeats (:meth:`_FlatSides.sort_claims`).
+    """
+    keys = given_keys.to_numpy(dtype=object, copy=True)
+    given = _types(keys) == str
+    contested = np.zeros(len(keys), dtype=np.int64)
+    contested[given] = given_claims.to_numpy(dtype=object)[given].astype(np.int64)
+    plain = np.flatnonzero(~given)
+    if not len(plain):
+        return keys, contested, True
+    sides = conflicts["sides"].to_numpy(dtype=object, copy=True)
+    flat = _FlatSides(sides[plain].tolist())
+    n_claims = flat.sort_claims()
+    arranged = arrange_sides(flat.counts, list(map(itemgetter("value"), flat.sides)), n_claims)
+    sides[plain] = np.fromiter(flat.lists(arranged.order), dtype=object, count=len(plain))
+    conflicts["sides"] = sides
+    keys[plain] = np.fromiter(arranged.keys, dtype=object, count=len(plain))
+    contested[plain] = flat.per_conflict(n_claims)
+    return keys, contested, bool(arranged.valid.all())
 
 
 def _conflict_sources(given: pd.Series, sides: pd.Series, claims: pd.DataFrame) -> list[list[str]]:
@@ -195,18 +268,16 @@ def _conflict_sources(given: pd.Series, sides: pd.Series, claims: pd.DataFrame) 
     return out
 
 
-def _fingerprints(conflicts: pd.DataFrame, flat: _FlatSides, value: _ValueKeys) -> list[str]:
-    """Each conflict's fingerprint; conflicts that would share one get their scope added.
+def _fingerprints(conflicts: pd.DataFrame, keys: Iterable[str]) -> list[str]:
+    """Each conflict's fingerprint, from its values' part (``keys``, see
+    :attr:`ArrangedSides.keys`); conflicts that would share one get their scope added.
 
-    The payloads of :func:`_fingerprint_of_keys` are built column by column: the JSON text
-    of each side's canonical text, joined per conflict in the order of those texts.
+    The payloads of :func:`_fingerprint_of_keys` are built column by column.
     """
-    by_key = order_within_runs(flat.counts, value.per_value())
-    listed = _joined(value.encoded_keys()[by_key], flat.starts, flat.counts, ", ")
     rules, subjects, props = (
         _ValueKeys(conflicts[c].tolist()).per_value().tolist() for c in ("rule", "subject", "property")
     )
-    heads = [f"[{r}, {s}, {p}, [{v}], " for r, s, p, v in zip(rules, subjects, props, listed)]
+    heads = [f"[{r}, {s}, {p}, [{v}], " for r, s, p, v in zip(rules, subjects, props, keys)]
     prints = _hashes(head + "null]" for head in heads)
     clash = np.flatnonzero(pd.Series(prints, dtype=object).duplicated(keep=False).to_numpy())
     if len(clash):

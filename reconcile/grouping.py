@@ -5,8 +5,11 @@ column (one per claim key: subject, property and overlapping time scope) and a `
 label per group; they find the groups that disagree with :func:`disagreeing` and other
 vectorized group-bys, and describe the distinct values of those groups with
 :func:`collect_sides` (a :class:`Sides`: one row per side with its label, sources and
-supporting claims, and the sources of each group), from which :meth:`Sides.lists` builds
-the sides, :func:`join_by_group` the explanations and :func:`conflict_rows` the conflicts.
+supporting claims, and the sources of each group), from which :func:`join_by_group`
+builds the explanations and :func:`conflict_rows` the conflicts. Given the :class:`Sides`
+itself, :func:`conflict_rows` builds each conflict's sides in their final order and hands
+over what :func:`reconcile.conflicts.run_rules` would otherwise work out again from them
+(their order, their values' part of the fingerprint, their number of claims).
 
 Everything here works on integer codes and sorted arrays (factorize, lexsort, cumulative
 sums, ``reduceat``), so the cost grows with the number of claims, not with per-group Python
@@ -22,7 +25,7 @@ from typing import Any, Callable, Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from .conflicts import SOURCES_HINT, order_within_runs
+from .conflicts import CLAIMS_HINT, KEYS_HINT, SOURCES_HINT, arrange_sides, order_within_runs
 from .frames import as_text
 from .rulekit import CONFLICT_COLUMNS, RuleContext
 from .scope import assign_scope_groups, scope_bounds, scope_interval, scope_label
@@ -215,6 +218,10 @@ class Sides:
     """One row per ``(_group, value)``, sorted by group then value (see :func:`collect_sides`)."""
     sources: pd.Series
     """Per ``_group``: the distinct sources of its claims with a value, sorted (a list)."""
+    claims_distinct: bool = False
+    """Whether no claim id is repeated, so that each side's ``claims`` are strictly
+    increasing (:func:`collect_sides` knows; :func:`conflict_rows` then hands the sides
+    over in their final order)."""
 
     @property
     def groups(self) -> np.ndarray:
@@ -251,7 +258,7 @@ def collect_sides(
     claim_ids = frame["claim_id"].to_numpy(dtype=object)[positions]
     source_codes, names = pd.factorize(frame["source"].to_numpy(dtype=object)[positions], sort=True)
     group = frame["_group"].to_numpy()[positions].astype(np.int64)
-    by, starts = _side_order(group, codes, uniques, claim_ids)
+    by, starts, claims_distinct = _side_order(group, codes, uniques, claim_ids)
     order, codes, group, source_codes = positions[by], codes[by], group[by], source_codes[by]
     ends = np.r_[starts[1:], len(order)].astype(np.int64)
     side = np.repeat(np.arange(len(starts)), ends - starts)
@@ -272,40 +279,43 @@ def collect_sides(
     table["claims"] = _column(_sliced(claim_ids[by].tolist(), starts, ends))
     texts, table["n_sources"] = _side_sources(source_codes, names, side, len(starts))
     table["sources"] = _column(texts)
-    return Sides(table, _group_sources(source_codes, names, group))
+    return Sides(table, _group_sources(source_codes, names, group), claims_distinct)
 
 
 def _side_order(
     group: np.ndarray, codes: np.ndarray, uniques: np.ndarray, claim_ids: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, bool]:
     """The permutation sorting claims by group, value (``uniques[codes]``, in sorted order)
-    and claim id; and the position in it of each side's first claim.
+    and claim id; the position in it of each side's first claim; and whether the claim ids
+    are distinct.
 
     Claims are sorted by group and value code, then each group's sides are put in the order
     of their values (:func:`~reconcile.conflicts.order_within_runs`): the values are
     compared within their group only.
     """
     key = group * np.int64(len(uniques) + 1) + codes
-    if _non_decreasing(claim_ids):
-        by = np.argsort(key, kind="stable")
+    if _increasing(claim_ids):  # the common case: claims in the order of their ids
+        by, distinct_ids = np.argsort(key, kind="stable"), True
     else:
-        by = np.lexsort((np.argsort(np.argsort(claim_ids, kind="stable"), kind="stable"), key))
+        by_id = np.argsort(claim_ids, kind="stable")
+        by = np.lexsort((np.argsort(by_id, kind="stable"), key))
+        distinct_ids = bool((claim_ids[by_id][1:] != claim_ids[by_id][:-1]).all())
     starts = _segments(key[by])
     side_group = group[by[starts]]
     per_group = np.diff(np.r_[_segments(side_group), len(starts)])
     by_value = order_within_runs(per_group, uniques[codes[by[starts]]])
     if (by_value == np.arange(len(starts))).all():
-        return by, starts
+        return by, starts, distinct_ids
     lengths = np.diff(np.r_[starts, len(by)])[by_value]
     new_starts = np.cumsum(lengths) - lengths
-    return by[np.repeat(starts[by_value] - new_starts, lengths) + np.arange(len(by))], new_starts
+    return by[np.repeat(starts[by_value] - new_starts, lengths) + np.arange(len(by))], new_starts, distinct_ids
 
 
-def _non_decreasing(values: np.ndarray) -> bool:
-    """Whether ``values`` (an object array) are in order (``is_monotonic_increasing``):
-    one elementwise comparison; values that do not compare are not in order."""
+def _increasing(values: np.ndarray) -> bool:
+    """Whether ``values`` (an object array) are strictly increasing (in order, without
+    repeats): one elementwise comparison; values that do not compare are not in order."""
     try:
-        return bool((values[:-1] <= values[1:]).all())
+        return bool((values[:-1] < values[1:]).all())
     except TypeError:
         return False
 
@@ -402,22 +412,85 @@ def conflict_rows(
     kind: Any,
     severity: Any,
     explanation: pd.Series,
-    sides: pd.Series,
+    sides: Sides | pd.Series,
     sources: pd.Series | None = None,
     groups: Iterable[int] | None = None,
 ) -> pd.DataFrame:
     """One conflict row per ``_group`` of ``sel`` (subject, property and scope from the group).
 
-    ``groups`` limits the rows to those groups. ``sources`` (per group, see
-    :attr:`Sides.sources`) spares :func:`reconcile.conflicts.run_rules` looking up the
-    sources of the sides' claims: give it only when it lists the sources of exactly the
-    claims of the sides.
+    ``groups`` limits the rows to those groups. ``sides`` are best the :class:`Sides` of
+    :func:`collect_sides` (of whole groups): each group's sides are then built in their
+    final order and handed over with what :func:`reconcile.conflicts.run_rules` would
+    otherwise work out again (see :data:`reconcile.conflicts.KEYS_HINT`), and their
+    sources (:attr:`Sides.sources`) are given. ``sides`` may also be, per group, a list of
+    ``{"value", "label", "claims"}`` dicts (e.g. :func:`sides_from_table` with values of
+    one's own), which ``run_rules`` puts in order. ``sources`` (per group, see
+    :attr:`Sides.sources`) spares ``run_rules`` looking up the sources of the sides'
+    claims: give it only when it lists the sources of exactly the claims of the sides.
     """
-    out = _group_meta(sel, groups).assign(kind=kind, severity=severity, explanation=explanation, sides=sides)
-    if sources is None:
-        return out.reset_index(drop=True)[CONFLICT_COLUMNS]
-    out[SOURCES_HINT] = sources
-    return out.reset_index(drop=True)[[*CONFLICT_COLUMNS, SOURCES_HINT]]
+    meta = _group_meta(sel, groups)
+    hints: dict[str, pd.Series] = {}
+    if isinstance(sides, Sides):
+        sources = sides.sources if sources is None else sources
+        arranged = _arranged_sides(sides, meta.index.to_numpy())
+        sides = arranged.pop("sides")
+        hints.update(arranged.items())
+    if sources is not None:
+        hints[SOURCES_HINT] = sources
+    out = meta.assign(kind=kind, severity=severity, explanation=explanation, sides=sides, **hints)
+    return out.reset_index(drop=True)[[*CONFLICT_COLUMNS, *hints]]
+
+
+def _arranged_sides(sides: Sides, groups: np.ndarray) -> pd.DataFrame:
+    """Per group of ``groups`` (sorted) that has sides: its sides (``sides``, a list of
+    ``{"value", "label", "claims"}`` dicts) in their final order
+    (:func:`reconcile.conflicts.arrange_sides`), the values' part of its fingerprint
+    (:data:`~reconcile.conflicts.KEYS_HINT`, None where the sides are not valid) and its
+    number of claims (:data:`~reconcile.conflicts.CLAIMS_HINT`).
+
+    Without :attr:`Sides.claims_distinct`, only the sides, as :meth:`Sides.lists` gives them.
+    """
+    table = sides.table
+    group = table["_group"].to_numpy()
+    wanted = in_sorted(group, groups)
+    if not wanted.all():
+        table, group = table[wanted], group[wanted]
+    if not sides.claims_distinct:
+        return pd.DataFrame({"sides": sides_from_table(table)})
+    claims = table["claims"].tolist()
+    n_claims = np.fromiter(map(len, claims), dtype=np.int64, count=len(claims))
+    values = _json_values(table)
+    starts = _segments(group)
+    counts = np.diff(np.r_[starts, len(group)])
+    arranged = arrange_sides(counts, values, n_claims)
+    order = arranged.order
+    in_order = [
+        {"value": v, "label": lbl, "claims": c}
+        for v, lbl, c in zip(
+            _objects(values)[order].tolist(), as_text(table["label"])[order].tolist(), _objects(claims)[order].tolist()
+        )
+    ]
+    keys = _objects(arranged.keys)
+    keys[~arranged.valid] = None
+    index = pd.Index(group[starts], name="_group")
+    return pd.DataFrame(
+        {
+            "sides": pd.Series(_sliced(in_order, starts, starts + counts), index=index, dtype=object),
+            KEYS_HINT: pd.Series(keys, index=index, dtype=object),
+            CLAIMS_HINT: pd.Series(_sums(n_claims, counts), index=index),
+        }
+    )
+
+
+def _sums(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The sum of each run of ``values`` (integers; ``counts``: the lengths of the runs)."""
+    run = np.repeat(np.arange(len(counts)), counts)
+    return np.bincount(run, weights=values, minlength=len(counts)).astype(np.int64)
+
+
+def _objects(items: list[Any]) -> np.ndarray:
+    """``items`` as a one-dimensional object array (lists stay items, not rows)."""
+    return np.fromiter(items, dtype=object, count=len(items))
 
 
 def _group_meta(sel: pd.DataFrame, groups: Iterable[int] | None) -> pd.DataFrame:

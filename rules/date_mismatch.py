@@ -57,8 +57,7 @@ def check(claims: pd.DataFrame, ctx: RuleContext, options: Options) -> pd.DataFr
         kind="contradiction",
         severity=None,
         explanation="The dates cannot all be right: no day lies within " + dates + ".",
-        sides=sides.lists(),
-        sources=sides.sources,
+        sides=sides,
     )
 
 

@@ -84,8 +84,7 @@ def check(claims: pd.DataFrame, ctx: RuleContext, options: Options) -> pd.DataFr
         kind=kind,
         severity=kind.map({"contradiction": None, "minor": "warning"}),
         explanation=expl,
-        sides=sides.lists(),
-        sources=sides.sources,
+        sides=sides,
     )
 
 

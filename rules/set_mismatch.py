@@ -38,7 +38,6 @@ from reconcile.grouping import (
     in_sorted,
     join_by_group,
     scoped,
-    sides_from_table,
 )
 from reconcile.rulekit import RuleContext, empty_conflicts
 from reconcile.timeline import Timeline, describe_periods, timelines_of
@@ -86,8 +85,7 @@ def check(claims: pd.DataFrame, ctx: RuleContext, options: Options) -> pd.DataFr
         kind=kinds,
         severity=kinds.map({"contradiction": None, "omission": "info"}),
         explanation=expl,
-        sides=sides_from_table(lists[shown]),
-        sources=sides.sources,
+        sides=sides,
         groups=kinds.index,
     )
 

@@ -80,6 +80,5 @@ def check(claims: pd.DataFrame, ctx: RuleContext, options: Options) -> pd.DataFr
         kind="contradiction",
         severity=None,
         explanation=expl,
-        sides=sides.lists(),
-        sources=sides.sources,
+        sides=sides,
     )

@@ -61,6 +61,5 @@ def check(claims: pd.DataFrame, ctx: RuleContext, options: Options) -> pd.DataFr
         kind="contradiction",
         severity=None,
         explanation="The sources name different values: " + values + ".",
-        sides=sides.lists(),
-        sources=sides.sources,
+        sides=sides,
     )

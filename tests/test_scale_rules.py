@@ -17,8 +17,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reconcile.conflicts import _value_key, fingerprint, run_rules
-from reconcile.grouping import collect_sides, disagreeing, join_by_group, scoped, sides_by_value
+from reconcile.conflicts import KEYS_HINT, _value_key, fingerprint, run_rules
+from reconcile.grouping import collect_sides, conflict_rows, disagreeing, join_by_group, scoped, sides_by_value
 from reconcile.pipeline import load
 from reconcile.problems import Problems
 from reconcile.rulekit import RuleContext, discover_rules, load_config
@@ -261,15 +261,17 @@ def _random_sides(seed: int, n: int = 200) -> list:
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_flat_sides_sort_as_one_conflict_at_a_time(seed):
-    from reconcile.conflicts import _FlatSides, _ValueKeys, order_within_runs
+    from reconcile.conflicts import _FlatSides, _ValueKeys, arrange_sides
 
     lists = _random_sides(seed)
     want = [_reference_sorted_sides(sides) for sides in lists]
     flat = _FlatSides([list(s) for s in lists])
     n_claims = flat.sort_claims()
     value = _ValueKeys([s["value"] for s in flat.sides])
-    got = flat.lists(order_within_runs(flat.counts, value.per_value(), -n_claims))
+    arranged = arrange_sides(flat.counts, [s["value"] for s in flat.sides], n_claims)
+    got = flat.lists(arranged.order)
     assert got == [w[0] for w in want]
+    assert arranged.keys == [", ".join(json.dumps(k, ensure_ascii=False) for k in sorted(w[1])) for w in want]
     assert [[type(c) for c in s] for s in got] == [[type(c) for c in s] for s, _ in want]
     assert flat.per_conflict(n_claims).tolist() == [sum(len(s["claims"]) for s in w[0]) for w in want]
     assert value.per_value().tolist() == [_value_key(s["value"]) for s in flat.sides]
@@ -285,7 +287,7 @@ def test_sides_check_is_the_per_conflict_check(seed):
 
 
 def test_fingerprints_column_wise_match_fingerprint_with_scope_on_clashes():
-    from reconcile.conflicts import _FlatSides, _fingerprints, _ValueKeys
+    from reconcile.conflicts import _FlatSides, _fingerprints, arrange_sides
 
     values = (["b", "a"], ["a", "b"], [["x"], None], ["é"])
     sides = [[{"value": v, "claims": ["c"]} for v in vs] for vs in values]
@@ -299,7 +301,8 @@ def test_fingerprints_column_wise_match_fingerprint_with_scope_on_clashes():
         }
     )
     flat = _FlatSides(conflicts["sides"].tolist())
-    got = _fingerprints(conflicts, flat, _ValueKeys([s["value"] for s in flat.sides]))
+    keys = arrange_sides(flat.counts, [s["value"] for s in flat.sides], flat.sort_claims()).keys
+    got = _fingerprints(conflicts, keys)
     want = [
         fingerprint("r", "s1", "p", ["b", "a"], "2015"),  # the first two clash: scope added
         fingerprint("r", "s1", "p", ["a", "b"], "None"),
@@ -352,7 +355,7 @@ def test_first_of_object_column_matches_groupby(seed):
 @pytest.mark.parametrize("seed", SEEDS)
 def test_sides_checked_on_codes_match_sides_ok(seed):
     """run_rules checks the sides on their codes as the schema's check would."""
-    from reconcile.conflicts import _FlatSides, _sides_ok, _sides_ok_flat, _ValueKeys
+    from reconcile.conflicts import _FlatSides, _sides_ok, arrange_sides
 
     rng = np.random.default_rng(seed)
     lists = [
@@ -362,9 +365,8 @@ def test_sides_checked_on_codes_match_sides_ok(seed):
     ]
     flat = _FlatSides([list(s) for s in lists])
     n_claims = flat.sort_claims()
-    value = _ValueKeys([s["value"] for s in flat.sides])
     want = _sides_ok(pd.Series(lists, dtype=object))
-    assert _sides_ok_flat(flat, value, n_claims).tolist() == want.tolist()
+    assert arrange_sides(flat.counts, [s["value"] for s in flat.sides], n_claims).valid.tolist() == want.tolist()
 
 
 # --- fast paths of the array helpers against their plain numpy / pandas formulations
@@ -431,8 +433,139 @@ def test_scope_bounds_are_groupby_min_and_max(seed):
 @pytest.mark.parametrize(
     "ids", [["a", "b", "b", "c"], ["b", "a"], ["a", None], ["a", np.nan], [], ["x"], ["a", 1]]
 )
-def test_non_decreasing_is_is_monotonic_increasing(ids):
-    from reconcile.grouping import _non_decreasing
+def test_increasing_is_is_monotonic_increasing_and_unique(ids):
+    from reconcile.grouping import _increasing
 
-    values = np.array(ids, dtype=object)
-    assert _non_decreasing(values) == pd.Index(values, dtype=object).is_monotonic_increasing
+    index = pd.Index(np.array(ids, dtype=object), dtype=object)
+    assert _increasing(index.to_numpy()) == (index.is_monotonic_increasing and index.is_unique)
+
+
+# --- sides handed over in order (conflict_rows with a Sides) against the general path
+
+_VALUES = ["a", "b", 'q"uote', "tab\t", "é", "a b", "", "null"]
+
+
+@st.composite
+def _side_frames(draw) -> pd.DataFrame:
+    """Claims of a few groups: text and set values (distinct texts may share their ids),
+    labels missing or differing within a value, claim ids in or out of order, repeated."""
+    n = draw(st.integers(1, 40))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    value = np.array(_VALUES + [None], dtype=object)[rng.integers(0, len(_VALUES) + 1, n)]
+    is_set = rng.random(n) < draw(st.sampled_from([0.0, 0.3, 1.0]))
+    ids = [f"c{i:03d}" for i in rng.choice(1000, n, replace=False)]
+    if draw(st.booleans()):
+        ids = sorted(ids)  # claims in the order of their ids (the common case)
+    if draw(st.booleans()):
+        ids[rng.integers(n)] = ids[rng.integers(n)]  # a repeated id
+    group = rng.integers(0, draw(st.integers(1, 6)), n)
+    return pd.DataFrame(
+        {
+            "_group": group,
+            "subject": [f"s{g % 3}" for g in group],
+            "property": "p",
+            "scope": pd.Series([None if g % 2 else f"20{g:02d}" for g in group], dtype=object),
+            "value": value,
+            "value_label": [None if rng.random() < 0.2 else f"{v} {rng.integers(2)}" for v in value],
+            "claim_id": ids,
+            "source": [f"src-{k}" for k in rng.integers(0, 4, n)],
+            "value_type": np.where(is_set, "entity_set", "entity").astype(object),
+            # Sets: a value's ids; "a" and "a b" share theirs (one JSON value, two texts).
+            "value_ids": [tuple(sorted(set(str(v).split()))) if s else None for v, s in zip(value, is_set)],
+        }
+    )
+
+
+def _run_outputs(*outputs: pd.DataFrame) -> pd.DataFrame:
+    """run_rules over rules that return ``outputs`` (as they are)."""
+    from dataclasses import make_dataclass
+
+    from reconcile.rulekit import RuleConfig, RuleInfo
+
+    options = make_dataclass("Options", [])
+    rules = {
+        f"rule-{i}": RuleInfo(f"rule-{i}", "r", "error", "", (), options, lambda c, x, o, out=out: out, "builtin")
+        for i, out in enumerate(outputs)
+    }
+    configs = {rid: RuleConfig(True, "error", options()) for rid in rules}
+    problems = Problems()
+    out = run_rules(pd.DataFrame({"claim_id": [], "source": []}), None, rules, configs, problems)
+    assert not problems.errors, [p.render() for p in problems.errors]
+    return out
+
+
+def _side_types(sides: pd.Series) -> list:
+    """Per conflict, per side: its type, its keys in order and the types of their values."""
+    return [[(type(s), list(s), [type(v) for v in s.values()]) for s in row] for row in sides]
+
+
+def _same_conflicts(got: pd.DataFrame, want: pd.DataFrame) -> None:
+    """Every column, the sides (order, values, labels, claims, their types) and the JSON."""
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
+    assert got["sides"].tolist() == want["sides"].tolist()
+    assert _side_types(got["sides"]) == _side_types(want["sides"])
+    assert got.to_json() == want.to_json()
+
+
+def _outcome(*outputs: pd.DataFrame) -> pd.DataFrame | str:
+    """The conflicts of :func:`_run_outputs`, or the schema error (wrong sides)."""
+    import pandera.errors
+
+    try:
+        return _run_outputs(*outputs)
+    except pandera.errors.SchemaError as exc:
+        return f"SchemaError: {exc}"
+
+
+@settings(max_examples=300, deadline=None)
+@given(_side_frames(), st.booleans(), st.sampled_from([1, 2]))
+def test_sides_handed_over_in_order_give_the_conflicts_of_the_general_path(frame, only_disagreeing, every):
+    rows = disagreeing(frame) if only_disagreeing else np.ones(len(frame), dtype=bool)  # else: one-sided groups too
+    if not rows.any():
+        return
+    sides = collect_sides(frame, rows=rows)
+    assert sides.claims_distinct == frame["claim_id"][rows & frame["value"].notna()].is_unique
+    groups = sides.groups[::every]  # all groups, or some
+    common = dict(groups=groups, kind="contradiction", severity=None, explanation="The values differ here.")
+    fast = conflict_rows(frame, sides=sides, **common)
+    plain = conflict_rows(frame, sides=sides.lists(), sources=sides.sources, **common)
+    assert (KEYS_HINT in fast.columns) == sides.claims_distinct and KEYS_HINT not in plain.columns
+    # Alone, and beside conflicts built by hand (one run of rules, two paths at once).
+    other = plain.assign(subject="other " + plain["subject"])
+    for got, want in ((_outcome(fast), _outcome(plain)), (_outcome(fast, other), _outcome(plain, other))):
+        if isinstance(want, str):
+            assert got == want
+        else:
+            _same_conflicts(got, want)
+
+
+@pytest.mark.parametrize("shuffled", [False, True])
+def test_builtin_rules_give_the_same_conflicts_through_the_general_path(corpus, shuffled):
+    """The built-in rules hand their sides over in order; with those hints dropped,
+    run_rules puts the sides in order itself and gives the same conflicts."""
+    from dataclasses import replace
+
+    from reconcile.conflicts import CLAIMS_HINT
+
+    claims = corpus.claims.sample(frac=1.0, random_state=3) if shuffled else corpus.claims
+    problems = Problems()
+    rules = discover_rules(corpus.root, problems)
+    configs, _ = load_config(corpus.root, rules, problems)
+    hinted = []
+
+    def without_hints(check):
+        def run(claims, ctx, options):
+            out = check(claims, ctx, options)
+            hinted.append(KEYS_HINT in out.columns)
+            return out.drop(columns=[KEYS_HINT, CLAIMS_HINT], errors="ignore")
+
+        return run
+
+    general = {rid: replace(info, check=without_hints(info.check)) for rid, info in rules.items()}
+    ctx = RuleContext(corpus.registry, corpus.sources, claims, corpus.gazetteer.label)
+    want = run_rules(claims, ctx, general, configs, problems)
+    ctx = RuleContext(corpus.registry, corpus.sources, claims, corpus.gazetteer.label)
+    got = run_rules(claims, ctx, rules, configs, problems)
+    assert not problems.errors
+    assert sum(hinted) >= 4 and len(got) > 0
+    _same_conflicts(got, want)
