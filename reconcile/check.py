@@ -108,7 +108,8 @@ def conflict_fields(conflicts: pd.DataFrame, *, arrow: bool = False) -> dict[str
 
     With ``arrow``, a column of strings that Arrow holds is given as its Arrow array when
     that has the same values (none missing, or for ``scope`` missing ones as nulls), without
-    making Python strings of it.
+    making Python strings of it; and ``internal`` and ``independent_sources`` as Arrow arrays
+    of booleans and integers when the table holds them as such.
     """
 
     def column(name: str) -> list[Any] | pa.Array:
@@ -120,10 +121,22 @@ def conflict_fields(conflicts: pd.DataFrame, *, arrow: bool = False) -> dict[str
     fields["scope"] = _missing_as_none(conflicts["scope"]).tolist() if scope is None else scope
     for name in ("explanation", "suggestion", "status", "decision"):
         fields[name] = column(name)
-    fields["internal"] = [bool(v) for v in _column(conflicts, "internal")]
-    fields["independent_sources"] = [int(v) for v in _column(conflicts, "independent")]
+    if arrow and _has_dtype(conflicts, "internal", "b"):
+        fields["internal"] = pa.array(conflicts["internal"].to_numpy())
+    else:
+        fields["internal"] = [bool(v) for v in _column(conflicts, "internal")]
+    if arrow and _has_dtype(conflicts, "independent", "iu"):
+        fields["independent_sources"] = pa.array(conflicts["independent"].to_numpy())
+    else:
+        fields["independent_sources"] = [int(v) for v in _column(conflicts, "independent")]
     fields["sources"] = _column(conflicts, "sources")
     return fields
+
+
+def _has_dtype(frame: pd.DataFrame, name: str, kinds: str) -> bool:
+    """Whether ``frame`` has a column ``name`` held by numpy as one of the dtype ``kinds``
+    (``b`` booleans, ``i`` and ``u`` integers)."""
+    return name in frame and isinstance(frame[name].dtype, np.dtype) and frame[name].dtype.kind in kinds
 
 
 def _arrow_strings(values: pd.Series, nulls: bool) -> pa.Array | None:

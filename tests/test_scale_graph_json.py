@@ -141,6 +141,24 @@ def test_column_wise_json_is_json_dumps_of_the_records(data):
     assert conflicts_json(conflicts, claims) == json.dumps(conflict_records(conflicts, claims), ensure_ascii=False)
 
 
+#: Evidence values the validated claims table does not hold but a claims table may: missing
+#: or non-string sources, documents, files and languages, and non-string dates.
+ODD = st.one_of(st.none(), st.just(np.nan), st.integers(-3, 3), st.booleans(), TEXT)
+
+
+@SETTINGS
+@given(records_input(), st.data())
+def test_column_wise_json_of_evidence_held_as_objects(data, extra):
+    """Evidence columns of Python objects (as the validated claims table holds them), some
+    of any value: their values are read in the order of the table and the repeated ones
+    encoded once per distinct value, which gives the same text."""
+    claims, conflicts = data
+    claims = claims.astype({name: object for name in ["claim_id", "source", "document", "quote", "file", "language"]})
+    for name in extra.draw(st.sets(st.sampled_from(["source", "document", "file", "language", "as_of"]))):
+        claims[name] = pd.Series([extra.draw(ODD) for _ in range(len(claims))], dtype=object)
+    assert conflicts_json(conflicts, claims) == json.dumps(conflict_records(conflicts, claims), ensure_ascii=False)
+
+
 def test_the_corpus_written_column_by_column_is_json_dumps(monkeypatch):
     want = json.dumps(report_object(BASE, WS), ensure_ascii=False) + "\n"
     monkeypatch.setattr(json_report, "INDENT_UP_TO", 0)

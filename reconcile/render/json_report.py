@@ -8,8 +8,11 @@ writes it as UTF-8 bytes, chunk by chunk, so that a large report is never whole 
 each). In a block every field of every conflict, side and claim is encoded as JSON text,
 column by column, with pyarrow's string kernels; the openings of the conflicts and sides,
 the claim objects and the closing brackets are then put in document order by one ``take``,
-whose buffer holds the block's bytes. The text is exactly what ``json.dumps`` gives for
-the records, without a dict per claim. :func:`render_json` joins the chunks into one text.
+whose buffer holds the block's bytes. The evidence of the claims is read from the claims
+table once for the whole report (:class:`_Evidence`: in the order of the table, each
+repeated value such as a source or a document encoded once), and each block gathers its
+claims' texts from it. The text is exactly what ``json.dumps`` gives for the records,
+without a dict per claim. :func:`render_json` joins the chunks into one text.
 """
 
 from __future__ import annotations
@@ -197,21 +200,39 @@ def _conflicts_chunks(
     if len(conflicts):
         cols = record_columns(conflicts, claims, given)
         bounds = _Bounds.of(cols, len(conflicts))
+        evidence = _report_evidence(claims, cols.rows)
         for start, stop in bounds.blocks():
-            chunk = _block(conflicts, claims, cols, bounds, start, stop)
+            chunk = _block(conflicts, claims, cols, bounds, evidence, start, stop)
             yield chunk
             del chunk
     yield _utf8("]" + after)
 
 
-def _block(
-    conflicts: pd.DataFrame, claims: pd.DataFrame, cols: RecordColumns, bounds: _Bounds, start: int, stop: int
-) -> bytes | memoryview:
-    """The conflicts ``start:stop`` as compact JSON, each after ``", "`` but for the first of
-    all; by the encoder when their text is not valid UTF-8."""
+def _report_evidence(claims: pd.DataFrame, rows: np.ndarray) -> _Evidence | None:
+    """The :class:`_Evidence` of the claims at ``rows`` (all those of the report), or
+    ``None`` when some of their text is not valid UTF-8 (then each block has its own)."""
     try:
         with collector_paused():
-            return _block_bytes(conflicts.iloc[start:stop], claims, cols, bounds, start, stop)
+            return _Evidence.of(claims, rows)
+    except UnicodeEncodeError:
+        return None
+
+
+def _block(
+    conflicts: pd.DataFrame,
+    claims: pd.DataFrame,
+    cols: RecordColumns,
+    bounds: _Bounds,
+    evidence: _Evidence | None,
+    start: int,
+    stop: int,
+) -> bytes | memoryview:
+    """The conflicts ``start:stop`` as compact JSON, each after ``", "`` but for the first of
+    all (``evidence``: the report's, or ``None`` for the block to encode its own); by the
+    encoder when their text is not valid UTF-8."""
+    try:
+        with collector_paused():
+            return _block_bytes(conflicts.iloc[start:stop], claims, cols, bounds, evidence, start, stop)
     except UnicodeEncodeError:  # a lone surrogate: the encoder keeps it as is
         return _block_by_encoder(conflicts, claims, start, stop)
 
@@ -254,26 +275,37 @@ class _Bounds:
 
 
 def _block_bytes(
-    block: pd.DataFrame, claims: pd.DataFrame, cols: RecordColumns, bounds: _Bounds, start: int, stop: int
+    block: pd.DataFrame,
+    claims: pd.DataFrame,
+    cols: RecordColumns,
+    bounds: _Bounds,
+    evidence: _Evidence | None,
+    start: int,
+    stop: int,
 ) -> memoryview:
     """The conflicts ``start:stop`` (``block``) as compact JSON, each after ``", "`` but for
-    the first of all: a view of the buffer that holds them."""
+    the first of all: a view of the buffer that holds them (``evidence``: as for
+    :func:`_block`)."""
     s0, s1 = bounds.side_start[start], bounds.side_start[stop]
     c0, c1 = bounds.claim_start[s0], bounds.claim_start[s1]
+    e0 = c0  # where the block's claims start in the evidence
+    if evidence is None:
+        evidence, e0 = _Evidence.of(claims, cols.rows[c0:c1]), 0
     conflict_of_side = cols.sides.conflict[s0:s1] - start
     side_claims = cols.side_claims[s0:s1]
     claim_side = np.repeat(np.arange(s1 - s0), side_claims)
     first_claim = np.arange(c1 - c0) == (bounds.claim_start[s0:s1] - c0)[claim_side]
-    tokens = pa.concat_arrays(
+    tokens = pa.chunked_array(
         [
             _CLOSE,
             _conflict_openings(conflict_fields(block, arrow=True), start),
             _side_openings(cols, s0, s1),
-            _claim_objects(claims, cols.rows[c0:c1], first_claim),
+            _claim_objects(evidence, e0, e0 + c1 - c0, first_claim),
         ]
     )
     order = _token_order(conflict_of_side, side_claims, claim_side, stop - start)
-    return _bytes_of(tokens.take(pa.array(order)))
+    ordered = tokens.take(pa.array(order))  # gathered from the chunks, without joining them first
+    return _bytes_of(ordered.chunk(0) if ordered.num_chunks == 1 else ordered.combine_chunks())
 
 
 def _token_order(
@@ -301,7 +333,7 @@ def _conflict_openings(values: dict[str, list[Any] | pa.Array], start: int) -> p
     fields: dict[str, _Parts | str] = {key: _json_values(values[key]) for key in RECORD_FIELDS if key != "sources"}
     fields["sources"] = _json_string_lists(values["sources"])
     fields["sides"] = "["
-    return _object(fields, _separated(start + np.arange(len(values["sources"])) == 0))
+    return _object(fields, start + np.arange(len(values["sources"])) == 0)
 
 
 def _side_openings(cols: RecordColumns, start: int, stop: int) -> pa.Array:
@@ -315,19 +347,120 @@ def _side_openings(cols: RecordColumns, start: int, stop: int) -> pa.Array:
         "label": _json_values(cols.sides.labels[start:stop]),
         "claims": "[",
     }
-    return _object(fields, _separated(first))
+    return _object(fields, first)
 
 
-def _claim_objects(claims: pd.DataFrame, rows: np.ndarray, first: np.ndarray) -> pa.Array:
-    """The evidence of the claims at ``rows`` (positions in ``claims``) as JSON objects, each
-    after ``", "`` but for the ``first`` of a side."""
+def _claim_objects(evidence: _Evidence, start: int, stop: int, first: np.ndarray) -> pa.Array:
+    """The evidence of the claims ``start:stop`` of ``evidence`` as JSON objects, each after
+    ``", "`` but for the ``first`` of a side."""
+    parts = [part if isinstance(part, str) else part.column(start, stop) for part in evidence.parts]
+    return _text([_separated(first, evidence.opening), *parts])
 
-    def column(key: str) -> np.ndarray | pa.Array:
-        return evidence_column(claims, key, rows, arrow=True)
 
-    span = ["[", _json_ints(column("span_start")), ", ", _json_ints(column("span_end")), "]"]
-    fields = {key: span if key == "span" else _json_values(column(key)) for key in EVIDENCE_FIELDS}
-    return _object(fields, _separated(first))
+#: Evidence keys whose values repeat from claim to claim (sources, their documents, files and
+#: languages; dates): their JSON text is made once per distinct value.
+_REPEATED = frozenset({"source", "document", "file", "language", "as_of"})
+
+
+@dataclass(frozen=True)
+class _Coded:
+    """A column of JSON values: some values, and per element the position of its own among
+    them. The values are JSON texts, or integers (written as JSON numbers, null for a null)."""
+
+    values: pa.Array
+    codes: np.ndarray
+    shared: bool
+    """Whether the values are few, each that of many elements (the distinct values of a
+    column): then text is best joined to the values rather than to each element."""
+
+    def column(self, start: int, stop: int) -> pa.Array:
+        """The JSON texts of the elements ``start:stop``."""
+        values = self.values.take(pa.array(self.codes[start:stop]))
+        return pc.fill_null(values.cast(_TEXT), "null") if pa.types.is_integer(values.type) else values
+
+    def around(self, before: str = "", after: str = "") -> _Coded:
+        """The column with ``before`` and ``after`` joined to each of its texts."""
+        values = _text([before, self.values, after])
+        return _Coded(values, self.codes, self.shared)
+
+    def then(self, other: _Coded) -> _Coded:
+        """The shared column of each element's text followed by its text in ``other``
+        (another shared column of texts of the same elements): one value per pair of theirs
+        that occurs."""
+        n = len(other.values)
+        codes, pairs = pd.factorize(self.codes.astype(np.int64) * n + other.codes)
+        first, second = self.values.take(pa.array(pairs // n)), other.values.take(pa.array(pairs % n))
+        return _Coded(_text([first, second]), codes, shared=True)
+
+
+@dataclass(frozen=True)
+class _Evidence:
+    """The evidence objects of a list of claims (:data:`EVIDENCE_FIELDS`) as JSON text: their
+    ``opening`` literal, then the parts whose element-wise concatenation is the rest.
+
+    Each claim's values are read and encoded once however often it is listed, in the order
+    of the claims table (where a column's Python strings follow one another in memory, which
+    makes Arrow's conversion several times faster than in the order of the list); the values
+    of :data:`_REPEATED` keys are encoded once per distinct value, the keys and punctuation
+    around them joined to those texts, so that each object is made of fewer parts.
+    """
+
+    opening: str
+    parts: list[str | _Coded]
+
+    @classmethod
+    def of(cls, claims: pd.DataFrame, rows: np.ndarray) -> _Evidence:
+        """The evidence of the claims at ``rows`` (positions in ``claims``), in that order.
+        Raises :class:`UnicodeEncodeError` for text that is not valid UTF-8."""
+        listed = np.zeros(len(claims), dtype=bool)
+        listed[rows] = True
+        in_table_order = np.flatnonzero(listed)
+        at = (np.cumsum(listed) - 1)[rows]
+
+        def column(key: str) -> list[str | _Coded]:
+            return _column_parts(evidence_column(claims, key, in_table_order, arrow=True), at, key in _REPEATED)
+
+        parts: list[str | _Coded] = []
+        for i, key in enumerate(EVIDENCE_FIELDS):
+            parts.append(("{" if i == 0 else ", ") + _encode(key) + ": ")
+            parts += ["[", *column("span_start"), ", ", *column("span_end"), "]"] if key == "span" else column(key)
+        opening, *rest = _folded([*parts, "}"])  # the first key stays a literal of its own
+        assert isinstance(opening, str)
+        return cls(opening, rest)
+
+
+def _column_parts(values: np.ndarray | pa.Array, at: np.ndarray, repeated: bool) -> list[str | _Coded]:
+    """The JSON texts of the elements ``at`` of ``values``, as literals and :class:`_Coded`
+    columns; if ``repeated``, strings are encoded once per distinct value."""
+    if isinstance(values, np.ndarray) and values.dtype == np.int64:
+        return [_Coded(pa.array(values), at, shared=False)]
+    if isinstance(values, pa.Array) and pa.types.is_integer(values.type):
+        return [_Coded(values, at, shared=False)]
+    strings = _strings(values) if repeated else None
+    if strings is None:
+        return [p if isinstance(p, str) else _Coded(p, at, shared=False) for p in _json_values(values)]
+    distinct = strings.dictionary_encode(null_encoding="encode")
+    return [_Coded(_text(_json_strings(distinct.dictionary)), distinct.indices.to_numpy()[at], shared=True)]
+
+
+def _folded(parts: list[str | _Coded]) -> list[str | _Coded]:
+    """The same concatenation with each literal but a leading one joined to the texts of a
+    shared :class:`_Coded` column next to it (the one before, else the one after), and
+    adjacent literals and adjacent shared columns joined."""
+    out: list[str | _Coded] = []
+    for part in parts:
+        last = out[-1] if out else None
+        if isinstance(part, _Coded) and part.shared and isinstance(last, _Coded) and last.shared:
+            out[-1] = last.then(part)
+        elif isinstance(part, str) and isinstance(last, _Coded) and last.shared:
+            out[-1] = last.around(after=part)
+        elif isinstance(part, str) and isinstance(last, str):
+            out[-1] = last + part
+        elif isinstance(part, _Coded) and part.shared and isinstance(last, str) and len(out) > 1:
+            out[-1] = part.around(before=last)
+        else:
+            out.append(part)
+    return out
 
 
 # --- JSON text of values, column by column -------------------------------------------------
@@ -351,18 +484,26 @@ def _json_values(values: Sequence[Any] | pa.Array) -> _Parts:
 
     Strings and ``None`` (the common case), integers, booleans and lists of strings go
     through pyarrow's kernels; anything else (floats, dicts, other lists) through the
-    encoder, one by one. ``values`` may be an Arrow array of strings or integers (with
-    nulls for ``None``).
+    encoder, one by one. ``values`` may be an Arrow array of strings, integers or booleans
+    (with nulls for ``None``).
     """
-    if isinstance(values, pa.Array):
-        if pa.types.is_integer(values.type):
-            return [pc.fill_null(values.cast(_TEXT), "null")]
-        return _json_strings(values.cast(_TEXT))
-    try:
-        strings = pa.array(values, _TEXT)
-    except (pa.ArrowTypeError, pa.ArrowInvalid):
+    if isinstance(values, pa.Array) and (pa.types.is_integer(values.type) or pa.types.is_boolean(values.type)):
+        return [pc.fill_null(values.cast(_TEXT), "null")]
+    strings = _strings(values)
+    if strings is None:
         return [_json_mixed(np.fromiter(values, dtype=object, count=len(values)))]
     return _json_strings(strings)
+
+
+def _strings(values: Sequence[Any] | pa.Array) -> pa.Array | None:
+    """The values as a large string Arrow array (``None`` as null), or ``None`` when they
+    are not all strings or ``None``."""
+    if isinstance(values, pa.Array):
+        return values.cast(_TEXT)
+    try:
+        return pa.array(values, _TEXT)
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        return None
 
 
 def _json_mixed(items: np.ndarray) -> pa.Array:
@@ -435,11 +576,6 @@ def _json_string_lists(values: Sequence[Any]) -> _Parts:
     return [pc.fill_null(_text(parts), "null")] if lists.null_count else parts
 
 
-def _json_ints(values: np.ndarray) -> pa.Array:
-    """Integers as JSON numbers."""
-    return pa.array(values, pa.int64()).cast(_TEXT)
-
-
 def _text(parts: _Parts) -> pa.Array:
     """The element-wise concatenation of ``parts`` (adjacent literals joined first)."""
     merged: _Parts = []
@@ -454,18 +590,22 @@ def _text(parts: _Parts) -> pa.Array:
     return pc.binary_join_element_wise(*texts, pa.scalar("", _TEXT))
 
 
-def _object(fields: dict[str, _Parts | str], before: pa.Array) -> pa.Array:
+def _object(fields: dict[str, _Parts | str], first: np.ndarray) -> pa.Array:
     """JSON objects, one per row, from the JSON texts of their fields (in order), each after
-    ``before``; a last field given as a string leaves the object open with it."""
-    parts: _Parts = [before]
+    ``", "`` but for the ``first`` of a list; a last field given as a string leaves the
+    object open with it."""
+    parts: _Parts = []
     for i, (key, text) in enumerate(fields.items()):
         parts += [("{" if i == 0 else ", ") + _encode(key) + ": ", *([text] if isinstance(text, str) else text)]
-    return _text([*parts, "" if isinstance(text, str) else "}"])
+    opening = ""
+    while parts and isinstance(parts[0], str):  # the first key (and a string's quote) go with the separator
+        opening += parts.pop(0)
+    return _text([_separated(first, opening), *parts, "" if isinstance(text, str) else "}"])
 
 
-def _separated(first: np.ndarray) -> pa.Array:
-    """``""`` before the first element of a list, ``", "`` before the others."""
-    return pa.array(["", ", "], _TEXT).take(pa.array((~first).astype(np.int8)))
+def _separated(first: np.ndarray, opening: str) -> pa.Array:
+    """``opening``, after ``", "`` but for the first element of a list."""
+    return pa.array([opening, ", " + opening], _TEXT).take(pa.array((~first).astype(np.int8)))
 
 
 def _offsets_and_data(texts: pa.Array) -> tuple[np.ndarray, pa.Buffer | None]:
