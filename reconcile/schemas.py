@@ -176,8 +176,8 @@ def _occurrence_ok(value: object) -> bool:
 def claim_input_schema(sources: list[str], properties: list[str], *, ids_unique: bool = False) -> pa.DataFrameSchema:
     """Checks on claims as written (before typing values).
 
-    ``ids_unique``: the caller has found the ids unique (validation does, keeping the hash
-    table for later lookups), so the schema does not hash them again; duplicates are
+    ``ids_unique``: the caller has found the ids unique (validation does, with an Index
+    it keeps for later lookups), so the schema does not hash them again; duplicates are
     reported by the schema only when there are some.
     """
     return pa.DataFrameSchema(

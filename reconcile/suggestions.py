@@ -108,8 +108,8 @@ def claim_positions(claims: pd.DataFrame, ids: np.ndarray, claim_index: pd.Index
 
     Unique claim ids (the rule) are looked up in one hash table of the claims' ids:
     ``claim_index`` when given (``claims["claim_id"]`` as an Index, row for row, such as
-    :attr:`~reconcile.validate.Workspace.claim_index`, whose table is already built),
-    else one built here. Repeated ids are factorized together with ``ids``.
+    :attr:`~reconcile.validate.Workspace.claim_index`, which may have its table built
+    already), else one built here. Repeated ids are factorized together with ``ids``.
     """
     if claim_index is not None and len(claim_index) != len(claims):
         raise ValueError("claim_index must hold the claims' ids row for row")

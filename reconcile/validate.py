@@ -74,8 +74,9 @@ class Workspace:
     resolutions: pd.DataFrame = field(default_factory=pd.DataFrame)
     """Names that were resolved other than exactly (fuzzy), with score: shown by validate."""
     claim_index: pd.Index | None = None
-    """``claims["claim_id"]`` as an Index, row for row, whose hash table validation built
-    when it checked the ids unique: later lookups of claims by id reuse it instead of
+    """``claims["claim_id"]`` as an Index, row for row: the one validation checked the ids
+    unique with. pandas keeps what it built for that check (for ids not in sorted order,
+    the hash table of all of them), so later lookups of claims by id reuse it instead of
     hashing a million ids again. None when validation dropped or reordered rows."""
 
 
@@ -122,8 +123,8 @@ def validate(raw: RawWorkspace, problems: Problems) -> Workspace:
 
 def _check_input(raw: RawWorkspace, sources: pd.DataFrame, problems: Problems) -> tuple[pd.DataFrame, pd.Index | None]:
     """Run the pandera input schema; keep the claims that pass, with known source and
-    property. Also returns the ids as written as an Index when they are unique (its hash
-    table, built by the check, serves later lookups; see :attr:`Workspace.claim_index`)."""
+    property. Also returns the ids as written as an Index when they are unique (what
+    pandas built to check that serves later lookups; see :attr:`Workspace.claim_index`)."""
     claims = raw.claims.reset_index(drop=True)  # copy-on-write: no data is copied here
     ids = pd.Index(claims["id"].to_numpy(dtype=object), dtype=object, copy=False)
     unique = bool(ids.is_unique)

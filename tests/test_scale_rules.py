@@ -132,13 +132,20 @@ def _reference_scope_groups(claims: pd.DataFrame, start: pd.Series, end: pd.Seri
     return group.reindex(claims.index)
 
 
+def _random_periods(rng: np.random.Generator, n: int, *, given_start: float, given_end: float) -> tuple[pd.Series, pd.Series]:
+    """``n`` periods from 2000 on, up to 400 days long; each end is missing with chance
+    1 - ``given_end`` and each start with chance 1 - ``given_start``."""
+    days = pd.to_datetime("2000-01-01") + pd.to_timedelta(rng.integers(0, 3000, n), unit="D")
+    start = pd.Series(days, dtype="datetime64[s]").where(rng.random(n) < given_start)
+    end = (start + pd.to_timedelta(rng.integers(0, 400, n), unit="D")).where(rng.random(n) < given_end)
+    return start, end
+
+
 @pytest.mark.parametrize("seed", SEEDS)
 def test_scope_groups_and_labels_match_the_sort_of_the_keys(seed):
     rng = np.random.default_rng(seed)
     n = 200
-    days = pd.to_datetime("2000-01-01") + pd.to_timedelta(rng.integers(0, 3000, n), unit="D")
-    start = pd.Series(days, dtype="datetime64[s]").where(rng.random(n) < 0.8)
-    end = (start + pd.to_timedelta(rng.integers(0, 400, n), unit="D")).where(rng.random(n) < 0.9)
+    start, end = _random_periods(rng, n, given_start=0.8, given_end=0.9)
     start = start.where(rng.random(n) < 0.95, _MIN)
     claims = pd.DataFrame(
         {"subject": [f"s{k}" for k in rng.integers(0, 5, n)], "property": [f"p{k}" for k in rng.integers(0, 3, n)]}
@@ -418,9 +425,7 @@ def test_scope_bounds_are_groupby_min_and_max(seed):
 
     rng = np.random.default_rng(seed)
     n = 200
-    days = pd.to_datetime("2000-01-01") + pd.to_timedelta(rng.integers(0, 3000, n), unit="D")
-    start = pd.Series(days, dtype="datetime64[s]").where(rng.random(n) < 0.7)
-    end = (start + pd.to_timedelta(rng.integers(0, 400, n), unit="D")).where(rng.random(n) < 0.7)
+    start, end = _random_periods(rng, n, given_start=0.7, given_end=0.7)
     end = end.astype("datetime64[s]")
     group = np.sort(rng.integers(0, 40, n))
     group = np.unique(group, return_inverse=True)[1]  # numbered 0..n-1
