@@ -29,7 +29,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from .frames import collector_paused
+from .frames import collector_paused, join_runs
 from .problems import Problems
 from .rulekit import CONFLICT_COLUMNS, SEVERITIES, RuleConfig, RuleContext, RuleInfo
 
@@ -156,9 +156,10 @@ def arrange_sides(counts: np.ndarray, values: list[Any], n_claims: np.ndarray) -
     repeated = np.zeros(len(code), dtype=bool)
     repeated[1:] = (code[1:] == code[:-1]) & (conflict[1:] == conflict[:-1])
     unbacked = np.bincount(conflict, weights=(n_claims == 0) | repeated, minlength=len(counts))
+    ends = np.cumsum(counts)
     return ArrangedSides(
         order=order_within_runs(counts, key, -n_claims),
-        keys=_joined(value.encoded_keys()[by_key], np.cumsum(counts) - counts, counts, ", "),
+        keys=join_runs(value.encoded_keys()[by_key].tolist(), ends - counts, ends, ", "),
         valid=(counts >= 2) & (unbacked == 0),
     )
 
@@ -329,12 +330,6 @@ def _order_by_pairs(start: np.ndarray, later: np.ndarray, values: np.ndarray, fi
 def _hashes(payloads: Iterable[str]) -> list[str]:
     """The first 16 hex digits of the SHA-256 of each payload (UTF-8)."""
     return [hashlib.sha256(p.encode("utf-8")).hexdigest()[:16] for p in payloads]
-
-
-def _joined(parts: np.ndarray, starts: np.ndarray, counts: np.ndarray, sep: str) -> list[str]:
-    """``sep.join`` of each run of ``parts`` (text), given by its start and length."""
-    parts = parts.tolist()
-    return [sep.join(parts[a : a + n]) for a, n in zip(starts.tolist(), counts.tolist())]
 
 
 class _ValueKeys:

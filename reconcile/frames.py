@@ -21,6 +21,7 @@ __all__ = [
     "as_text",
     "collector_paused",
     "filled",
+    "join_runs",
     "map_distinct",
     "numbers_or",
     "object_column",
@@ -71,6 +72,11 @@ def positions(keys: Any, values: Any) -> np.ndarray:
     return pd.Index(np.asarray(keys, dtype=object), dtype=object).get_indexer(
         pd.Index(np.asarray(values, dtype=object), dtype=object)
     )
+
+
+def join_runs(parts: list[Any], starts: np.ndarray, ends: np.ndarray, sep: str) -> list[str]:
+    """``sep.join(parts[start:end])`` for each run given by its start and end."""
+    return [sep.join(parts[a:b]) for a, b in zip(starts.tolist(), ends.tolist())]
 
 
 def object_column(values: np.ndarray | list, index: pd.Index) -> pd.Series:

@@ -66,8 +66,9 @@ __all__ = [
 class SourceGraph:
     """Everything the graph stage computed for a workspace.
 
-    ``items`` (one row per claim, see :func:`_item_table`) may be given as a function that
-    builds it: it is then built on first access (the check itself reads none of it).
+    ``items`` (one row per claim: claim id, source, item, value, value type and dates) may
+    be given as a function that builds it: it is then built on first access (the check
+    itself reads none of it).
     """
 
     def __init__(

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from .conflicts import CLAIMS_HINT, KEYS_HINT, SOURCES_HINT, arrange_sides, order_within_runs
-from .frames import as_text
+from .frames import as_text, join_runs
 from .rulekit import CONFLICT_COLUMNS, RuleContext
 from .scope import assign_scope_groups, scope_bounds, scope_interval, scope_label
 
@@ -193,11 +193,6 @@ def _first(values: pd.Series, order: np.ndarray, side: np.ndarray, first_rows: n
     return values.iloc[order[by_row]].groupby(side[by_row], sort=False).first().to_numpy()
 
 
-def _joined(parts: list[Any], starts: np.ndarray, ends: np.ndarray, sep: str) -> list[str]:
-    """``sep.join`` of each slice ``parts[start:end]``."""
-    return [sep.join(parts[a:b]) for a, b in zip(starts.tolist(), ends.tolist())]
-
-
 def _column(values: Any) -> Any:
     """``values`` as a column: text stays in an object column (Python ``str``, not Arrow)."""
     if isinstance(values, np.ndarray) and values.dtype.kind in "biufcmM":
@@ -326,7 +321,7 @@ def _side_sources(codes: np.ndarray, names: np.ndarray, side: np.ndarray, n_side
     pairs = distinct(side.astype(np.int64) * width + codes)
     counts = np.bincount(pairs // width, minlength=n_sides)
     ends = np.cumsum(counts)
-    return _joined(as_text(names)[pairs % width].tolist(), ends - counts, ends, ", "), counts
+    return join_runs(as_text(names)[pairs % width].tolist(), ends - counts, ends, ", "), counts
 
 
 def _group_sources(codes: np.ndarray, names: np.ndarray, group: np.ndarray) -> pd.Series:
@@ -402,7 +397,7 @@ def join_by_group(group: Sequence[Any], texts: Sequence[str], sep: str) -> pd.Se
     starts = _segments(group)
     ends = np.r_[starts[1:], len(group)].astype(np.int64)
     return pd.Series(
-        _joined(list(texts), starts, ends, sep), index=pd.Index(group[starts], name="_group"), dtype=object
+        join_runs(list(texts), starts, ends, sep), index=pd.Index(group[starts], name="_group"), dtype=object
     )
 
 

@@ -7,6 +7,9 @@ Python object (documents are untrusted). Each mapping remembers the line of ever
 (:func:`key_lines`) and each sequence the line of every item (:func:`item_line`); lines
 are 1-based.
 
+Nesting is bounded (:data:`MAX_DEPTH`) and so is what aliases may repeat
+(:data:`MAX_EXPANSION`): hostile files are errors with a line, not crashes.
+
 Plain scalars are typed by the YAML 1.2 core schema as ruamel.yaml reads it (``yes`` and
 ``no`` stay text, ``1_000`` is a number), except that dates stay the text people wrote:
 :mod:`reconcile.normalize.dates` parses them with their precision, and explains
@@ -63,35 +66,19 @@ _TAG = "tag:yaml.org,2002:"
 _PLAIN = "!reconcile/plain"
 
 
-class _Resolver(yaml.resolver.BaseResolver):
-    """Leaves plain scalars to :func:`_plain_scalar` (PyYAML would type them by YAML 1.1)."""
-
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
-        if kind is yaml.ScalarNode and implicit[0]:
-            return _PLAIN
-        return super().resolve(kind, value, implicit)
-
-
 try:
     from yaml.cyaml import CParser as _Parser  # libyaml, as PyYAML's wheels ship it
-except ImportError:  # pragma: no cover
-    _Parser = None
-if _Parser is not None:
+except ImportError:  # pragma: no cover - a PyYAML built without libyaml: its parser in Python
+    _Parser = yaml.BaseLoader
 
-    class _Composer(_Parser, _Resolver):  # type: ignore[misc, valid-type]
-        def __init__(self, stream: str) -> None:
-            _Parser.__init__(self, stream)
-            _Resolver.__init__(self)
-
-else:  # pragma: no cover - a PyYAML built without libyaml: the same tree, built in Python
-
-    class _Composer(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, yaml.composer.Composer, _Resolver):  # type: ignore[no-redef]
-        def __init__(self, stream: str) -> None:
-            yaml.reader.Reader.__init__(self, stream)
-            yaml.scanner.Scanner.__init__(self)
-            yaml.parser.Parser.__init__(self)
-            yaml.composer.Composer.__init__(self)
-            _Resolver.__init__(self)
+#: The deepest nesting of lists and mappings read (a claim file nests four levels). Deeper
+#: input is refused while it is read, before anything recursive could overflow the stack.
+MAX_DEPTH = 100
+#: Aliases may repeat what an anchor holds, but not so that the values written out come to
+#: more than this many times those written in the file (plus :data:`_EXPANSION_SLACK`):
+#: "billion laughs" documents are refused instead of filling the memory.
+MAX_EXPANSION = 10
+_EXPANSION_SLACK = 100_000
 
 
 def load_yaml(path: Path) -> Any:
@@ -104,23 +91,85 @@ def load_yaml(path: Path) -> Any:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise YamlLoadError(f"not UTF-8 text (byte {exc.start}: {exc.reason})") from None
-    composer = _Composer(text)
     try:
-        node = composer.get_single_node()
+        node = _compose(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = exc.problem or exc.context or "invalid YAML"
         raise YamlLoadError(f"malformed YAML: {what}", mark.line + 1 if mark is not None else None) from None
+    except yaml.reader.ReaderError as exc:  # a control character
+        line = text.count("\n", 0, exc.position) + 1
+        raise YamlLoadError(f"malformed YAML: character #x{exc.character:04x} is not allowed", line) from None
     except yaml.YAMLError as exc:  # pragma: no cover - other parser failures
         raise YamlLoadError(f"malformed YAML: {exc}") from None
-    finally:
-        composer.dispose()
     if node is None:
         return None
+    builder = _Builder()
+    value = builder.value(node)
+    written, expanded = builder.entries, builder.sizes.get(id(node), 0)
+    if expanded > MAX_EXPANSION * written + _EXPANSION_SLACK:
+        raise YamlLoadError(
+            f"malformed YAML: aliases repeat {written:,} entries into {expanded:,}", _line(node)
+        )
+    return value
+
+
+def _compose(text: str) -> yaml.Node | None:
+    """The node tree of the one document of ``text`` (None when there is none), built from
+    libyaml's events with a stack of its own, not by recursion: nesting deeper than
+    :data:`MAX_DEPTH` is an error, not a crash. Plain scalars get the tag :data:`_PLAIN`."""
+    parser = _Parser(text)
     try:
-        return _Builder().value(node)
-    except RecursionError:
-        raise YamlLoadError("malformed YAML: nested too deeply", node.start_mark.line + 1) from None
+        parser.get_event()  # the stream starts
+        if parser.check_event(yaml.StreamEndEvent):
+            return None
+        parser.get_event()  # the document starts
+        anchors: dict[str, yaml.Node] = {}
+        open_nodes: list[list[Any]] = []  # [collection, key waiting for its value]
+        root: yaml.Node | None = None
+        while True:
+            event = parser.get_event()
+            if isinstance(event, yaml.DocumentEndEvent):
+                break
+            if isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                node = open_nodes.pop()[0]
+            elif isinstance(event, yaml.AliasEvent):
+                if event.anchor not in anchors:
+                    raise YamlLoadError(f"malformed YAML: unknown alias {event.anchor!r}", event.start_mark.line + 1)
+                node = anchors[event.anchor]
+            elif isinstance(event, yaml.ScalarEvent):
+                tag = event.tag if event.tag not in (None, "!") else _PLAIN if event.implicit[0] else _TAG + "str"
+                node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
+                if event.anchor is not None:
+                    anchors[event.anchor] = node
+            else:  # a sequence or a mapping starts
+                kind = yaml.SequenceNode if isinstance(event, yaml.SequenceStartEvent) else yaml.MappingNode
+                default = _TAG + ("seq" if kind is yaml.SequenceNode else "map")
+                tag = event.tag if event.tag not in (None, "!") else default
+                collection = kind(tag, [], event.start_mark, event.end_mark, flow_style=event.flow_style)
+                if event.anchor is not None:
+                    anchors[event.anchor] = collection
+                if len(open_nodes) >= MAX_DEPTH:
+                    raise YamlLoadError(
+                        f"malformed YAML: nested deeper than {MAX_DEPTH} levels", event.start_mark.line + 1
+                    )
+                open_nodes.append([collection, None])
+                continue
+            if not open_nodes:
+                root = node
+            elif isinstance(open_nodes[-1][0], yaml.SequenceNode):
+                open_nodes[-1][0].value.append(node)
+            elif open_nodes[-1][1] is None:
+                open_nodes[-1][1] = node  # a key: its value comes next
+            else:
+                open_nodes[-1][0].value.append((open_nodes[-1][1], node))
+                open_nodes[-1][1] = None
+        if not parser.check_event(yaml.StreamEndEvent):
+            event = parser.get_event()
+            raise YamlLoadError("malformed YAML: expected a single document in the stream", event.start_mark.line + 1)
+        return root
+    finally:
+        parser.dispose()
 
 
 class _Builder:
@@ -129,6 +178,10 @@ class _Builder:
     def __init__(self) -> None:
         self.built: dict[int, Any] = {}
         self.building: set[int] = set()
+        self.sizes: dict[int, int] = {}
+        """Per collection built: how many entries it holds with aliases written out."""
+        self.entries = 0
+        """How many entries the collections hold as written."""
 
     def value(self, node: yaml.Node) -> Any:
         if isinstance(node, yaml.ScalarNode):
@@ -149,7 +202,12 @@ class _Builder:
         for item in node.value:
             out.append(self.value(item))
             out.lines.append(_line(item))
+        self._count(node, [item for item in node.value])
         return out
+
+    def _count(self, node: yaml.Node, children: list[yaml.Node]) -> None:
+        self.entries += len(children)
+        self.sizes[id(node)] = len(children) + sum(self.sizes.get(id(child), 0) for child in children)
 
     def _mapping(self, node: yaml.MappingNode) -> YamlMapping:
         out = YamlMapping()
@@ -170,6 +228,7 @@ class _Builder:
                 if key not in out:
                     out[key] = value
                     out.lines[str(key)] = source.lines.get(str(key), _line(node))
+        self._count(node, [child for pair in node.value for child in pair])
         return out
 
     def _merged(self, node: yaml.Node) -> list[YamlMapping]:

@@ -130,3 +130,29 @@ def test_an_alias_yields_its_anchor_and_an_empty_file_nothing(tmp_path):
     assert data["a"] is data["b"]
     assert load_text(tmp_path, "") is None
     assert load_text(tmp_path, "# only a comment\n") is None
+
+
+def test_deep_nesting_is_an_error_not_a_crash(tmp_path):
+    with pytest.raises(YamlLoadError) as caught:
+        load_text(tmp_path, "a: " + "[" * 50_000 + "]" * 50_000 + "\n")
+    assert "nested deeper than" in str(caught.value) and caught.value.line == 1
+
+
+def test_aliases_that_would_fill_the_memory_are_refused(tmp_path):
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{k}: &a{k} [{', '.join([f'*a{k - 1}'] * 9)}]" for k in range(1, 10)]
+    with pytest.raises(YamlLoadError, match="aliases repeat"):
+        load_text(tmp_path, "\n".join(lines) + "\n")
+    # a few aliases that repeat a little are fine
+    assert plain(load_text(tmp_path, "\n".join(lines[:3]) + "\n"))["a2"][0] == [["x"] * 9] * 9
+
+
+def test_a_control_character_is_an_error_with_its_line(tmp_path):
+    with pytest.raises(YamlLoadError) as caught:
+        load_text(tmp_path, "a: 1\nb: \x01\n")
+    assert "#x0001" in str(caught.value) and caught.value.line == 2
+
+
+def test_merged_keys_keep_the_line_where_they_are_written(tmp_path):
+    data = load_text(tmp_path, "base: &b\n  x: 1\n  y: 2\nc:\n  <<: *b\n  y: 3\n")
+    assert list(data["c"]) == ["y", "x"] and key_lines(data["c"]) == {"y": 6, "x": 2}
