@@ -20,7 +20,6 @@ import pandas as pd
 __all__ = [
     "as_text",
     "collector_paused",
-    "filled",
     "join_runs",
     "map_distinct",
     "numbers_or",
@@ -163,14 +162,8 @@ def optional_text(values: pd.Series) -> pd.Series:
     A column of text and missing cells, the usual case (``note``, ``as_of``), costs two C
     passes; other columns go through :func:`map_distinct`.
     """
-    cells = values.to_numpy(dtype=object)
-    if pd.api.types.infer_dtype(cells, skipna=True) in ("string", "empty"):
-        missing = pd.isna(cells)
-        out = cells
-        if missing.any():
-            out = cells.copy()
-            out[missing] = None
-        return pd.Series(out, index=values.index, dtype=object)
+    if pd.api.types.infer_dtype(values.to_numpy(dtype=object), skipna=True) in ("string", "empty"):
+        return pd.Series(values.to_numpy(dtype=object, na_value=None), index=values.index, dtype=object)
     return map_distinct(values, _text_or_none)
 
 
@@ -180,22 +173,10 @@ def _text_or_none(value: object) -> str | None:
     return str(value)
 
 
-def filled(values: pd.Series, default: Any) -> pd.Series:
-    """``values`` as an object Series with ``default`` in its missing cells (None, NaN,
-    NaT, NA); one C pass when nothing is missing."""
-    cells = values.to_numpy(dtype=object)
-    missing = pd.isna(cells)
-    if missing.any():
-        cells = cells.copy()
-        cells[missing] = default
-    return pd.Series(cells, index=values.index, dtype=object)
-
-
 def numbers_or(values: pd.Series, default: float) -> pd.Series:
     """``values`` as floats (cells that are not numbers read as missing), ``default`` where
     missing; a column with nothing given (every cell missing) costs one C pass."""
-    cells = values.to_numpy(dtype=object) if values.dtype == object else values
-    if values.dtype == object and pd.api.types.infer_dtype(cells, skipna=True) == "empty":
+    if values.dtype == object and pd.api.types.infer_dtype(values.to_numpy(), skipna=True) == "empty":
         return pd.Series(np.full(len(values), default, dtype=float), index=values.index)
     return pd.to_numeric(values, errors="coerce").fillna(default).astype(float)
 

@@ -43,7 +43,6 @@ __all__ = [
     "Sides",
     "collect_sides",
     "in_sorted",
-    "sorted_codes",
 ]
 
 KEY = ["subject", "property"]
@@ -129,25 +128,6 @@ def distinct(values: np.ndarray) -> np.ndarray:
         return (np.flatnonzero(present) + low).astype(values.dtype, copy=False)
     values = np.sort(values)
     return values[np.r_[True, values[1:] != values[:-1]]]
-
-
-def sorted_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``pd.factorize(values, sort=True)``: codes numbered in the order of the sorted
-    distinct values (-1: missing).
-
-    Distinct text is sorted by Python's own sort, several times faster than NumPy's sort
-    of an object array; other values are left to pandas.
-    """
-    codes, uniques = pd.factorize(values)
-    uniques = np.asarray(uniques, dtype=object)
-    if set(map(type, uniques)) - {str}:
-        return pd.factorize(values, sort=True)
-    listed = uniques.tolist()
-    order = np.array(sorted(range(len(listed)), key=listed.__getitem__), dtype=np.int64)
-    rank = np.empty(len(order) + 1, dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    rank[-1] = -1  # missing values keep code -1
-    return rank[codes], uniques[order]
 
 
 def in_sorted(values: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:

@@ -495,8 +495,7 @@ def rank_conflicts_with_sides(
 ) -> RankedConflicts:
     """:func:`rank_conflicts`, handing over the sides flattened and the claims' rows looked
     up for the suggestions (:class:`RankedSides`), for the JSON report to reuse.
-    ``claim_index``: the claims' ids, row for row, with a built hash table (see
-    :func:`claim_positions`)."""
+    ``claim_index``: the claims' ids as an Index, row for row (see :func:`claim_positions`)."""
     if conflicts.empty:
         empty = conflicts.assign(suggestion=pd.Series(dtype=object), independent=pd.Series(dtype="int64"))
         return RankedConflicts(empty, None)

@@ -33,7 +33,6 @@ from .normalize.dates import normalize_dates
 from .normalize.names import Gazetteer
 from .frames import (
     as_text,
-    filled,
     map_distinct,
     numbers_or,
     object_column,
@@ -442,7 +441,7 @@ def _finish(claims: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
     columns["value"] = claims["value_norm"].astype(object)
     columns["complete"] = map_distinct(claims["complete"], _to_bool).astype(bool)
     columns["confidence"] = numbers_or(claims["confidence"], 1.0)
-    columns["capture"] = filled(claims["capture"], "manual")
+    columns["capture"] = object_column(claims["capture"].to_numpy(dtype=object, na_value="manual"), claims.index)
     columns["note"] = optional_text(claims["note"])
     columns["line"] = pd.to_numeric(claims["line"], errors="coerce").astype("Int64")
     for col in ("span_start", "span_end", "occurrence"):

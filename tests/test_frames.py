@@ -7,7 +7,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reconcile.frames import as_text, filled, map_distinct, numbers_or, optional_text, sorted_by_file_and_line
+from reconcile.frames import as_text, map_distinct, numbers_or, optional_text, sorted_by_file_and_line
 
 cells = st.one_of(
     st.none(),
@@ -54,8 +54,7 @@ def test_optional_text_is_text_or_none_of_each(values):
     assert optional_text(pd.Series(values, dtype=object)).tolist() == [_text_or_none(v) for v in values]
 
 
-def test_filled_and_numbers_or_fill_only_missing_cells():
-    assert filled(pd.Series([None, "x", float("nan")], dtype=object), "manual").tolist() == ["manual", "x", "manual"]
+def test_numbers_or_fills_only_missing_cells():
     assert numbers_or(pd.Series([None, None], dtype=object), 1.0).tolist() == [1.0, 1.0]
     assert numbers_or(pd.Series([None, "0.5", "high"], dtype=object), 1.0).tolist() == [1.0, 0.5, 1.0]
 

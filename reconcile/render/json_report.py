@@ -202,7 +202,11 @@ def _conflicts_chunks(
         bounds = _Bounds.of(cols, len(conflicts))
         evidence = _report_evidence(claims, cols.rows)
         for start, stop in bounds.blocks():
-            chunk = _block(conflicts, claims, cols, bounds, evidence, start, stop)
+            try:
+                with collector_paused():
+                    chunk = _block_bytes(conflicts.iloc[start:stop], claims, cols, bounds, evidence, start, stop)
+            except UnicodeEncodeError:  # a lone surrogate: the encoder keeps it as is
+                chunk = _block_by_encoder(conflicts, claims, start, stop)
             yield chunk
             del chunk
     yield _utf8("]" + after)
@@ -216,25 +220,6 @@ def _report_evidence(claims: pd.DataFrame, rows: np.ndarray) -> _Evidence | None
             return _Evidence.of(claims, rows)
     except UnicodeEncodeError:
         return None
-
-
-def _block(
-    conflicts: pd.DataFrame,
-    claims: pd.DataFrame,
-    cols: RecordColumns,
-    bounds: _Bounds,
-    evidence: _Evidence | None,
-    start: int,
-    stop: int,
-) -> bytes | memoryview:
-    """The conflicts ``start:stop`` as compact JSON, each after ``", "`` but for the first of
-    all (``evidence``: the report's, or ``None`` for the block to encode its own); by the
-    encoder when their text is not valid UTF-8."""
-    try:
-        with collector_paused():
-            return _block_bytes(conflicts.iloc[start:stop], claims, cols, bounds, evidence, start, stop)
-    except UnicodeEncodeError:  # a lone surrogate: the encoder keeps it as is
-        return _block_by_encoder(conflicts, claims, start, stop)
 
 
 def _utf8(text: str) -> bytes:
@@ -284,8 +269,9 @@ def _block_bytes(
     stop: int,
 ) -> memoryview:
     """The conflicts ``start:stop`` (``block``) as compact JSON, each after ``", "`` but for
-    the first of all: a view of the buffer that holds them (``evidence``: as for
-    :func:`_block`)."""
+    the first of all: a view of the buffer that holds them (``evidence``: the report's, or
+    ``None`` for the block to encode its own). Raises ``UnicodeEncodeError`` for text
+    pyarrow cannot hold (lone surrogates)."""
     s0, s1 = bounds.side_start[start], bounds.side_start[stop]
     c0, c1 = bounds.claim_start[s0], bounds.claim_start[s1]
     e0 = c0  # where the block's claims start in the evidence
