@@ -9,6 +9,10 @@ Run from the repository root::
 Each size runs in a fresh subprocess so that peak memory (ru_maxrss) belongs to that run.
 Stages: load (read sources, documents and Parquet claims), validate (type, resolve,
 locate quotes), rules, graph (trust, dependence, suggestions), json (records and file).
+Each is wall-clock time. As in ``reconcile check``, some work runs on a second core
+(:mod:`reconcile.threads`): quotes are located during validation, and the source graph is
+built while the rules run, so ``graph`` is what remains of it after them (with the ranking
+and the suggestions). ``RECONCILE_THREADS=1`` runs everything in one thread.
 The floor, measured in the same run on the same files, is a bare pandas read of the
 Parquet claim files plus a group-by counting distinct values per (subject, property).
 The table shows seconds per stage, each stage's ratio to the floor, peak memory, and the
@@ -48,6 +52,7 @@ def run_stages(root: Path, out_file: Path | None = None) -> dict:
     from reconcile.validate import validate
     from reconcile.workspace import load_workspace
     from reconcile.check import CheckResult
+    from reconcile.threads import in_background
     from reconcile.yamlio import write_atomic
 
     out: dict = {"stages": {}}
@@ -70,10 +75,12 @@ def run_stages(root: Path, out_file: Path | None = None) -> dict:
         ctx = RuleContext(ws.registry, ws.sources, ws.claims, ws.gazetteer.label)
         return run_rules(ws.claims, ctx, found, configs, problems), found, configs, settings
 
+    # as in `reconcile check`, the source graph is built in the background during the rules
+    pending = in_background(build_source_graph, ws.claims, ws.sources)
     conflicts, found, configs, settings = stage("rules", rules)
 
     def graph():
-        sg = build_source_graph(ws.claims, ws.sources)
+        sg = pending.result()
         ranked = rank_conflicts_with_sides(conflicts, ws.claims, sg, ws.claim_index)
         return sg, ranked.conflicts.assign(status="new"), ranked.sides
 

@@ -28,6 +28,7 @@ from .graph import SourceGraph, build_source_graph
 from .suggestions import FlatSides, RankedSides, claim_positions, flatten_sides, rank_conflicts_with_sides
 from .problems import Problems
 from .rulekit import RuleConfig, RuleContext, RuleInfo, discover_rules, load_config
+from .threads import in_background
 from .validate import Workspace
 
 __all__ = [
@@ -61,8 +62,10 @@ def find_conflicts(ws: Workspace, problems: Problems, claims: pd.DataFrame | Non
         all_claims=claims,
         label=ws.gazetteer.label,
     )
+    # the source graph reads the claims only: it is built on a second core while the rules run
+    pending = in_background(build_source_graph, claims, ws.sources)
     conflicts = run_rules(claims, ctx, rules, configs, problems)
-    graph = build_source_graph(claims, ws.sources)
+    graph = pending.result()
     ranked = rank_conflicts_with_sides(conflicts, claims, graph, ws.claim_index if claims is ws.claims else None)
     conflicts = ranked.conflicts
     conflicts["status"] = "new"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import math
 import numbers
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -39,14 +40,28 @@ def collector_paused() -> Iterator[None]:
     full collections again and again, and each walks every object the claims table holds
     (about half a second at a million claims). Such code makes no reference cycles worth
     collecting early.
+
+    Threads may pause it at the same time (:mod:`reconcile.threads`): it is restored when
+    the last of them resumes, to what it was when the first paused it.
     """
-    was_enabled = gc.isenabled()
-    gc.disable()
+    global _paused, _was_enabled
+    with _pause_lock:
+        if _paused == 0:
+            _was_enabled = gc.isenabled()
+            gc.disable()
+        _paused += 1
     try:
         yield
     finally:
-        if was_enabled:
-            gc.enable()
+        with _pause_lock:
+            _paused -= 1
+            if _paused == 0 and _was_enabled:
+                gc.enable()
+
+
+_pause_lock = threading.Lock()
+_paused = 0  # how many pauses are in effect
+_was_enabled = True  # whether the collector ran before the first of them
 
 
 def release_arrow_memory() -> None:

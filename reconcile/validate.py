@@ -18,6 +18,9 @@ Stages, each vectorized over the claims (each distinct string is parsed or resol
    properties), ``valid_from`` ≤ ``valid_to``;
 5. evidence (:mod:`reconcile.quotes`): each quote is found in its document after folding
    whitespace, and its span ``[start, end)`` computed in the document's Python string.
+   This stage reads only the checked claims, so it runs on a second core while stages 2-4
+   run (:mod:`reconcile.threads`); its problems are reported after theirs, for the claims
+   they kept, as when run in turn.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ from .quotes import locate_quotes
 from .values import did_you_mean, fuzzy_report, scalar_text, type_values
 from .problems import Problems
 from .progress import stage
+from .threads import in_background
 from .registry import Registry
 from .schemas import (
     check_claims,
@@ -58,6 +62,9 @@ __all__ = ["Workspace", "validate", "workspace_gazetteer"]
 _NA = pd.NA
 #: A working column during validation: the row of each claim's source in the sources table.
 _SOURCE_ROW = "_source_row"
+#: A working column during validation: the row of each claim in the claims as checked
+#: (which the evidence located in the background is aligned with).
+_CHECKED_ROW = "_checked_row"
 
 
 @dataclass
@@ -89,7 +96,11 @@ def validate(raw: RawWorkspace, problems: Problems) -> Workspace:
     with stage(f"validating {len(raw.claims):,} claims", steps=6) as step:
         claims, ids = _check_input(raw, sources, problems)
         # every claim kept has a known source: its row serves the steps that copy its fields
-        claims = claims.assign(**{_SOURCE_ROW: positions(sources["source"], claims["source"])})
+        claims = claims.assign(
+            **{_SOURCE_ROW: positions(sources["source"], claims["source"]), _CHECKED_ROW: np.arange(len(claims))}
+        )
+        # quotes are located on a second core meanwhile (they read nothing the steps write)
+        located = in_background(_locate_evidence, claims, sources, raw.documents)
         step(1)
         # Each step returns a new table and the previous one is dropped (one name, so at
         # most two full tables are alive at a time).
@@ -101,7 +112,7 @@ def validate(raw: RawWorkspace, problems: Problems) -> Workspace:
         step(1)
         claims = _time_scope(claims, sources, problems)
         step(1)
-        claims = _evidence(claims, sources, raw.documents, problems)
+        claims = _attach_evidence(claims, located.result(), problems)
         step(1)
         claims, reordered = _finish(claims)
         step(1)
@@ -351,30 +362,59 @@ def _time_scope(claims: pd.DataFrame, sources: pd.DataFrame, problems: Problems)
 # --- evidence -----------------------------------------------------------------------------
 
 
-def _evidence(claims: pd.DataFrame, sources: pd.DataFrame, documents: dict[str, str], problems: Problems) -> pd.DataFrame:
-    """Locate each claim's quote in its document (span_start, span_end); add document and
-    language from its source."""
-    out = claims.assign(
-        occurrence=numbers_or(claims["occurrence"], 1.0).astype(np.int64),
-        quote=object_column(as_text(claims["quote"], scalar_text), claims.index),
+def _locate_evidence(claims: pd.DataFrame, sources: pd.DataFrame, documents: dict[str, str]) -> pd.DataFrame:
+    """Per claim of ``claims`` (in its order): its ``quote`` as text, its ``occurrence``, the
+    quote's ``span_start`` and ``span_end`` in its document or why it was not found
+    (``quote_error``), and its source's ``document`` and ``language``.
+
+    Reads ``claims`` and writes nothing else, so :func:`validate` runs it in the background
+    while subjects are resolved and values typed (:func:`reconcile.threads.in_background`);
+    :func:`_attach_evidence` then reports and drops the claims whose quote is not found.
+    """
+    occurrence = numbers_or(claims["occurrence"], 1.0).astype(np.int64)
+    quote = object_column(as_text(claims["quote"], scalar_text), claims.index)
+    spans = locate_quotes(documents, pd.DataFrame({"source": claims["source"], "quote": quote, "occurrence": occurrence}))
+    at = claims[_SOURCE_ROW].to_numpy()
+    return pd.DataFrame(
+        {
+            "quote": quote,
+            "occurrence": occurrence,
+            "span_start": spans["span_start"],
+            "span_end": spans["span_end"],
+            "quote_error": spans["quote_error"],
+            "document": object_column(sources["document"].to_numpy(dtype=object)[at], claims.index),
+            "language": object_column(sources["language"].to_numpy(dtype=object)[at], claims.index),
+        },
+        index=claims.index,
+        copy=False,
     )
-    spans = locate_quotes(documents, out)
-    err = spans["quote_error"].notna()
-    problems.add_rows(
-        out[err],
-        spans.loc[err, "quote_error"],
-        column="quote",
-        expected="the exact words of the document (whitespace may differ)",
-        code="quote",
-    )
+
+
+def _attach_evidence(claims: pd.DataFrame, located: pd.DataFrame, problems: Problems) -> pd.DataFrame:
+    """``claims`` with the columns of :func:`_locate_evidence` (``located``: of the claims
+    as checked, before the claims with other problems were dropped; each claim's row in it
+    is its ``_CHECKED_ROW``). Claims whose quote was not found are reported and left out."""
+    at = claims[_CHECKED_ROW].to_numpy()
+    if len(at) != len(located) or (at != np.arange(len(at))).any():
+        located = located.take(at)
+    err = located["quote_error"].notna().to_numpy()
     if err.any():
-        out, spans = out[~err], spans[~err]
-    at = out[_SOURCE_ROW].to_numpy()
-    return out.assign(
-        span_start=spans["span_start"].to_numpy(dtype=np.int64),
-        span_end=spans["span_end"].to_numpy(dtype=np.int64),
-        document=object_column(sources["document"].to_numpy(dtype=object)[at], out.index),
-        language=object_column(sources["language"].to_numpy(dtype=object)[at], out.index),
+        problems.add_rows(
+            claims[err],
+            located["quote_error"][err],
+            column="quote",
+            expected="the exact words of the document (whitespace may differ)",
+            code="quote",
+        )
+        claims, located = claims[~err], located[~err]
+    return claims.assign(
+        **{
+            col: object_column(located[col].to_numpy(dtype=object), claims.index)
+            for col in ("quote", "document", "language")
+        },
+        occurrence=located["occurrence"].to_numpy(),
+        span_start=located["span_start"].to_numpy(dtype=np.int64),
+        span_end=located["span_end"].to_numpy(dtype=np.int64),
     )
 
 

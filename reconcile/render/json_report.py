@@ -40,6 +40,7 @@ from ..check import (
 )
 from ..frames import collector_paused
 from ..suggestions import RankedSides
+from ..threads import ordered_map
 from ..validate import Workspace
 
 __all__ = ["report_object", "render_json", "json_chunks", "summary", "conflicts_json"]
@@ -201,14 +202,18 @@ def _conflicts_chunks(
         cols = record_columns(conflicts, claims, given)
         bounds = _Bounds.of(cols, len(conflicts))
         evidence = _report_evidence(claims, cols.rows)
-        for start, stop in bounds.blocks():
+
+        def block(bounds_of_block: tuple[int, int]) -> bytes | memoryview:
+            start, stop = bounds_of_block
             try:
                 with collector_paused():
-                    chunk = _block_bytes(conflicts.iloc[start:stop], claims, cols, bounds, evidence, start, stop)
+                    return _block_bytes(conflicts.iloc[start:stop], claims, cols, bounds, evidence, start, stop)
             except UnicodeEncodeError:  # a lone surrogate: the encoder keeps it as is
-                chunk = _block_by_encoder(conflicts, claims, start, stop)
-            yield chunk
-            del chunk
+                return _block_by_encoder(conflicts, claims, start, stop)
+
+        # blocks are written by Arrow's string kernels, which release the GIL: they are
+        # computed on every core, a few ahead of the one being written, and come in order
+        yield from ordered_map(block, bounds.blocks())
     yield _utf8("]" + after)
 
 

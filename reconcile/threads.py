@@ -1,0 +1,110 @@
+"""Independent work on a second core, in threads.
+
+Much of a large run is spent in numpy, pandas and pyarrow kernels that release the GIL
+(sorts, gathers, hashing of Arrow strings, JSON text built by Arrow's string kernels,
+writing and flushing files), so two independent parts of the pipeline run side by side
+in threads and overlap on a machine with more than one core:
+
+- :func:`in_background` starts one call (locating quotes while values are typed; the
+  source graph while the rules run) and hands back a :class:`Pending` whose
+  :meth:`~Pending.result` waits for it and raises what it raised;
+- :func:`ordered_map` applies a function to a sequence of items (the blocks of the JSON
+  report) on :func:`workers` threads, a few items ahead, and yields the results in order.
+
+Work run this way must not write to anything the caller reads meanwhile: it takes its
+inputs, returns a new value, and reports problems into a :class:`~reconcile.problems.Problems`
+of its own that the caller merges in a fixed order, so output never depends on timing.
+Progress (:mod:`reconcile.progress`) is shown from the calling thread only: a new thread
+starts with the silent reporter.
+
+The number of threads is the number of cores this process may use (at most
+:data:`MAX_WORKERS`); the ``RECONCILE_THREADS`` environment variable sets it, and
+``RECONCILE_THREADS=1`` runs everything in the calling thread, one call after the other.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Generic, TypeVar
+
+__all__ = ["MAX_WORKERS", "Pending", "in_background", "ordered_map", "workers"]
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: At most this many threads: beyond two, the parts of the pipeline that run side by side
+#: hold the GIL too much of the time to gain more.
+MAX_WORKERS = 4
+
+
+def workers() -> int:
+    """How many threads to use: ``RECONCILE_THREADS`` if set (a positive integer), else
+    the number of cores this process may run on, at most :data:`MAX_WORKERS`."""
+    given = os.environ.get("RECONCILE_THREADS", "").strip()
+    if given:
+        try:
+            return max(1, int(given))
+        except ValueError:
+            raise ValueError(f"RECONCILE_THREADS must be a positive integer, not {given!r}") from None
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(MAX_WORKERS, cores))
+
+
+class Pending(Generic[T]):
+    """A call running in a thread of its own (or already done, with one worker)."""
+
+    def __init__(self, fn: Callable[..., T], args: tuple, kwargs: dict) -> None:
+        self._future: Future[T] = Future()
+        if workers() == 1:
+            self._run(fn, args, kwargs)
+            return
+        self._thread = threading.Thread(target=self._run, args=(fn, args, kwargs), name="reconcile-background", daemon=True)
+        self._thread.start()
+
+    def _run(self, fn: Callable[..., T], args: tuple, kwargs: dict) -> None:
+        try:
+            self._future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # handed to result(), in the caller's thread
+            self._future.set_exception(exc)
+
+    def result(self) -> T:
+        """Wait for the call to finish; its value, or raise its exception."""
+        return self._future.result()
+
+
+def in_background(fn: Callable[..., T], *args, **kwargs) -> Pending[T]:
+    """Start ``fn(*args, **kwargs)`` in a thread and return at once (see :class:`Pending`)."""
+    return Pending(fn, args, kwargs)
+
+
+def ordered_map(fn: Callable[[T], R], items: Iterable[T], ahead: int | None = None) -> Iterator[R]:
+    """``map(fn, items)`` on :func:`workers` threads: results in the order of ``items``,
+    each computed at most ``ahead`` items (default: twice the workers) before it is asked
+    for, so that memory stays bounded when the consumer is slower. An exception of ``fn``
+    is raised when its item's result is reached; the items not started are then dropped.
+    """
+    n = workers()
+    if n == 1:
+        yield from map(fn, items)
+        return
+    ahead = max(1, ahead if ahead is not None else 2 * n)
+    source = iter(items)
+    with ThreadPoolExecutor(n, thread_name_prefix="reconcile-map") as pool:
+        queued: deque[Future[R]] = deque()
+        try:
+            for item in source:
+                queued.append(pool.submit(fn, item))
+                if len(queued) >= ahead:
+                    yield queued.popleft().result()
+            while queued:
+                yield queued.popleft().result()
+        finally:
+            for future in queued:
+                future.cancel()
