@@ -70,14 +70,14 @@ def run_stages(root: Path, out_file: Path | None = None) -> dict:
     assert not problems.errors, [p.render() for p in problems.errors[:5]]
 
     def rules():
+        # as in `reconcile check`, the source graph is built in the background during the rules
+        pending = in_background(build_source_graph, ws.claims, ws.sources)
         found = discover_rules(ws.root, problems)
         configs, settings = load_config(ws.root, found, problems)
         ctx = RuleContext(ws.registry, ws.sources, ws.claims, ws.gazetteer.label)
-        return run_rules(ws.claims, ctx, found, configs, problems), found, configs, settings
+        return run_rules(ws.claims, ctx, found, configs, problems), found, configs, settings, pending
 
-    # as in `reconcile check`, the source graph is built in the background during the rules
-    pending = in_background(build_source_graph, ws.claims, ws.sources)
-    conflicts, found, configs, settings = stage("rules", rules)
+    conflicts, found, configs, settings, pending = stage("rules", rules)
 
     def graph():
         sg = pending.result()
