@@ -23,7 +23,7 @@ import pandas as pd
 import pyarrow as pa
 
 from .conflicts import SEVERITY_RANK, run_rules
-from .frames import collector_paused
+from .frames import arrow_of, collector_paused, is_arrow_text
 from .graph import SourceGraph, build_source_graph
 from .suggestions import FlatSides, RankedSides, claim_positions, flatten_sides, rank_conflicts_with_sides
 from .problems import Problems
@@ -145,9 +145,9 @@ def _has_dtype(frame: pd.DataFrame, name: str, kinds: str) -> bool:
 def _arrow_strings(values: pd.Series, nulls: bool) -> pa.Array | None:
     """The Arrow array of a column of strings stored by Arrow (pandas' ``str``), if it has no
     missing value or ``nulls`` are wanted; else ``None``."""
-    if not (isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"):
+    if not is_arrow_text(values):
         return None
-    strings = pa.array(values)
+    strings = arrow_of(values)
     return strings if nulls or not strings.null_count else None
 
 
@@ -185,11 +185,14 @@ def evidence_column(
 ) -> np.ndarray | pa.Array:
     """One column of :func:`claim_evidence`. With ``arrow``, a nullable column of integers
     is given as an Arrow array (the same integers, nulls for the missing ones), without
-    making Python integers of it."""
+    making Python integers of it, and a column of Arrow strings (the quotes) as its Arrow
+    array, without making Python strings of it."""
     name, kind = EVIDENCE_COLUMNS[key]
     values = claims[name].take(rows)
     if arrow and kind == "nullable" and pd.api.types.is_integer_dtype(values.dtype):
         return pa.array(values, pa.int64())
+    if arrow and kind == "object" and is_arrow_text(values):  # the quotes, as Arrow holds them
+        return arrow_of(values)
     if kind == "int":
         return values.to_numpy(dtype=np.int64)
     return _missing_as_none(values) if kind == "nullable" else values.to_numpy(dtype=object)

@@ -17,9 +17,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 __all__ = [
+    "ARROW_TEXT",
+    "arrow_of",
+    "arrow_text",
     "as_text",
+    "is_arrow_text",
     "collector_paused",
     "join_runs",
     "map_distinct",
@@ -252,3 +257,25 @@ def as_text(values: Any, convert: Callable[[Any], str] = str) -> np.ndarray:
     if pd.api.types.infer_dtype(cells, skipna=False) == "string":
         return cells
     return map_distinct(pd.Series(cells, dtype=object), convert).to_numpy()
+
+
+#: pandas' own text dtype (``str`` in pandas 3): Arrow strings, NaN for a missing value. A
+#: claims table holds its quotes so (see :class:`reconcile.schemas.ClaimModel`).
+ARROW_TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
+
+
+def arrow_text(text: pa.Array | pa.ChunkedArray, index: pd.Index | None = None) -> pd.Series:
+    """Arrow strings as a pandas column of :data:`ARROW_TEXT`, sharing their buffers."""
+    return pd.Series(pd.array(text, dtype=ARROW_TEXT), index=index, copy=False)
+
+
+def is_arrow_text(values: pd.Series) -> bool:
+    """Whether a column holds its text as Arrow strings (pandas' ``str`` or ``string[pyarrow]``)."""
+    return isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"
+
+
+def arrow_of(values: pd.Series) -> pa.Array:
+    """The Arrow array of a column that :func:`is_arrow_text` (one array, its buffers shared
+    when the column is in one piece); missing values are nulls."""
+    array = pa.array(values.array)
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array

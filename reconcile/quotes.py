@@ -34,7 +34,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from rapidfuzz import fuzz
 
-from .frames import as_text, positions, release_arrow_memory
+from .frames import arrow_of, as_text, is_arrow_text, positions, release_arrow_memory
 from .normalize.text import fold_whitespace
 
 __all__ = [
@@ -250,8 +250,12 @@ def locate_quotes(documents: dict[str, str], keys: pd.DataFrame) -> pd.DataFrame
     occurrence = keys["occurrence"].to_numpy(dtype=np.int64)
     names = list(documents)
     doc = positions(names, keys["source"])
-    raw_quotes = as_text(keys["quote"].to_numpy(dtype=object))
-    quotes, arrow_ok = _arrow_quotes(raw_quotes)
+    if is_arrow_text(keys["quote"]):
+        quotes, arrow_ok = arrow_of(keys["quote"]), np.ones(len(keys), dtype=bool)
+        raw_quotes = None  # every quote is in ``quotes``
+    else:
+        raw_quotes = as_text(keys["quote"].to_numpy(dtype=object))
+        quotes, arrow_ok = _arrow_quotes(raw_quotes)
     folded = fold_text_array(quotes)
     start = np.full(len(keys), -1, dtype=np.int64)
     stop = np.full(len(keys), -1, dtype=np.int64)
@@ -263,7 +267,8 @@ def locate_quotes(documents: dict[str, str], keys: pd.DataFrame) -> pd.DataFrame
     rest = np.flatnonzero((doc >= 0) & (start < 0))
     if len(rest):
         texts = np.asarray(folded.take(pa.array(rest)).to_pylist(), dtype=object)
-        texts[~arrow_ok[rest]] = [fold_whitespace(q) for q in raw_quotes[rest[~arrow_ok[rest]]]]
+        if raw_quotes is not None:
+            texts[~arrow_ok[rest]] = [fold_whitespace(q) for q in raw_quotes[rest[~arrow_ok[rest]]]]
         for d, part in pd.Series(np.arange(len(rest))).groupby(doc[rest]).indices.items():
             found = fold_document(documents[names[d]])
             _search_in(found, texts[part].tolist(), occurrence[rest[part]], rest[part], start, stop, error)

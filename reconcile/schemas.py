@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -311,6 +312,11 @@ class ClaimModel(pa.DataFrameModel):
     proves the required text columns (:data:`REQUIRED_TEXT_COLUMNS`) hold no missing value,
     so they are declared ``nullable=True`` to pandera, whose own null check would walk each
     column of Python objects again (a second per million claims and column set).
+
+    ``quote`` is the exception: it holds pandas' Arrow-backed text (``str``, see
+    :data:`reconcile.frames.ARROW_TEXT`), which only Arrow's kernels read (locating quotes,
+    writing reports), or Python strings when Arrow cannot hold them all (a lone surrogate).
+    Read it with ``.tolist()`` or ``.to_numpy(dtype=object)`` for Python strings either way.
     """
 
     claim_id: Series[object] = pa.Field(unique=True, nullable=True)
@@ -333,7 +339,7 @@ class ClaimModel(pa.DataFrameModel):
     as_of_end: Series[pd.Timestamp] = pa.Field(nullable=True)
     valid_from_start: Series[pd.Timestamp] = pa.Field(nullable=True)
     valid_to_end: Series[pd.Timestamp] = pa.Field(nullable=True)
-    quote: Series[object] = pa.Field(nullable=True)
+    quote: Series[Any] = pa.Field(nullable=True)  # Arrow strings, or objects: see above
     span_start: Series[int] = pa.Field(ge=0)
     span_end: Series[int] = pa.Field(ge=0)
     language: Series[object] = pa.Field(nullable=True)

@@ -30,12 +30,15 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from rapidfuzz import fuzz, process
 
 from .normalize.dates import normalize_dates
 from .normalize.names import Gazetteer
 from .frames import (
+    arrow_text,
     as_text,
+    is_arrow_text,
     map_distinct,
     numbers_or,
     object_column,
@@ -372,7 +375,7 @@ def _locate_evidence(claims: pd.DataFrame, sources: pd.DataFrame, documents: dic
     :func:`_attach_evidence` then reports and drops the claims whose quote is not found.
     """
     occurrence = numbers_or(claims["occurrence"], 1.0).astype(np.int64)
-    quote = object_column(as_text(claims["quote"], scalar_text), claims.index)
+    quote = _quote_text(claims["quote"])
     spans = locate_quotes(documents, pd.DataFrame({"source": claims["source"], "quote": quote, "occurrence": occurrence}))
     at = claims[_SOURCE_ROW].to_numpy()
     return pd.DataFrame(
@@ -388,6 +391,19 @@ def _locate_evidence(claims: pd.DataFrame, sources: pd.DataFrame, documents: dic
         index=claims.index,
         copy=False,
     )
+
+
+def _quote_text(quotes: pd.Series) -> pd.Series:
+    """The quotes as pandas' Arrow-backed text (as Parquet claims give them), or as Python
+    strings when Arrow cannot hold them all (a lone surrogate, which YAML escapes allow).
+    Numbers and dates written as quotes become their text."""
+    if is_arrow_text(quotes):
+        return quotes
+    text = as_text(quotes, scalar_text)
+    try:
+        return arrow_text(pa.array(text, pa.large_string()), quotes.index)
+    except (pa.ArrowException, UnicodeError):
+        return object_column(text, quotes.index)
 
 
 def _attach_evidence(claims: pd.DataFrame, located: pd.DataFrame, problems: Problems) -> pd.DataFrame:
@@ -408,10 +424,8 @@ def _attach_evidence(claims: pd.DataFrame, located: pd.DataFrame, problems: Prob
         )
         claims, located = claims[~err], located[~err]
     return claims.assign(
-        **{
-            col: object_column(located[col].to_numpy(dtype=object), claims.index)
-            for col in ("quote", "document", "language")
-        },
+        quote=pd.Series(located["quote"].array, index=claims.index, copy=False),
+        **{col: object_column(located[col].to_numpy(dtype=object), claims.index) for col in ("document", "language")},
         occurrence=located["occurrence"].to_numpy(),
         span_start=located["span_start"].to_numpy(dtype=np.int64),
         span_end=located["span_end"].to_numpy(dtype=np.int64),
@@ -474,7 +488,8 @@ def _finish(claims: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
     Also says whether rows had to be sorted into that order.
 
     Text columns stay plain Python objects: rules, graph and reports read them element by
-    element, which is several times slower on Arrow-backed strings.
+    element, which is several times slower on Arrow-backed strings. The quotes are the
+    exception: only Arrow's kernels read them (locating them, writing the JSON report).
     """
     columns = {c: claims[c] for c in CLAIM_COLUMNS if c in claims}
     columns["value_raw"] = object_column(as_text(claims["value"], scalar_text), claims.index)
@@ -487,7 +502,8 @@ def _finish(claims: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
     for col in ("span_start", "span_end", "occurrence"):
         columns[col] = claims[col].astype(np.int64)
     out = pd.DataFrame({c: columns[c] for c in CLAIM_COLUMNS}, index=claims.index, copy=False)
-    text_cols = [c for c in out.columns if out[c].dtype != object and pd.api.types.is_string_dtype(out[c])]
+    # text as Python objects; the quotes stay Arrow strings (see ClaimModel)
+    text_cols = [c for c in out.columns if c != "quote" and out[c].dtype != object and pd.api.types.is_string_dtype(out[c])]
     out = out.astype({c: object for c in text_cols})
     reordered = not sorted_by_file_and_line(out)
     if reordered:

@@ -31,7 +31,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from .frames import release_arrow_memory
+from .frames import arrow_text, release_arrow_memory
 from .problems import Problems
 from .registry import Registry, load_registry
 from .yamlio import YamlLoadError, item_line, key_lines, load_yaml, plain
@@ -417,17 +417,44 @@ def _parquet_frames(tables: list[pa.Table]) -> tuple[pd.DataFrame | None, list[p
 
 
 def _parquet_frame(table: pa.Table) -> pd.DataFrame:
+    quotes = _arrow_quotes(table["quote"])
     columns = {
-        name: np.full(table.num_rows, None, dtype=object) if name == "field_lines" else _parquet_cells(table[name])
+        name: np.full(table.num_rows, None, dtype=object)
+        if name == "field_lines" or (name == "quote" and quotes is not None)
+        else _parquet_cells(table[name])
         for name in RAW_CLAIM_COLUMNS
         if name != "line"
     }
-    # Python values, as from YAML and CSV (dtype=object: no inference of Arrow strings).
-    # copy=False: each column stays its own array; stacking them into one block would copy
-    # some fifteen million references (and touch as many fresh pages) at a million claims.
+    # Python values, as from YAML and CSV (dtype=object: no inference of Arrow strings),
+    # but for the quotes (see _arrow_quotes). copy=False: each column stays its own array;
+    # stacking them into one block would copy some fifteen million references (and touch
+    # as many fresh pages) at a million claims.
     out = pd.DataFrame(columns, dtype=object, copy=False)
     out.insert(RAW_CLAIM_COLUMNS.index("line"), "line", table["line"].to_numpy())
+    if quotes is not None:
+        out["quote"] = quotes
     return out
+
+
+def _is_text(column: pa.ChunkedArray) -> bool:
+    """Whether an Arrow column holds text (or dictionary-encoded text)."""
+    kind = column.type.value_type if pa.types.is_dictionary(column.type) else column.type
+    return pa.types.is_string(kind) or pa.types.is_large_string(kind)
+
+
+def _arrow_quotes(column: pa.ChunkedArray) -> pd.Series | None:
+    """A Parquet column of quotes as pandas' Arrow-backed text (``None`` for an empty one),
+    or ``None`` when it is not text. Quotes are read by Arrow's kernels only (located in
+    the documents, written to the JSON report), so they never become Python strings."""
+    if not _is_text(column):
+        return None
+    if pa.types.is_dictionary(column.type):
+        column = column.cast(column.type.value_type)
+    text = column.combine_chunks().cast(pa.large_string())
+    blank = pc.equal(text, "")
+    if pc.any(blank).as_py():
+        text = pc.if_else(blank, pa.scalar(None, pa.large_string()), text)
+    return arrow_text(text)
 
 
 def _parquet_cells(column: pa.ChunkedArray) -> np.ndarray:
