@@ -50,10 +50,10 @@ def run_stages(root: Path, out_file: Path | None = None) -> dict:
     from reconcile.problems import Problems
     from reconcile.render.json_report import json_chunks
     from reconcile.rulekit import RuleContext, discover_rules, load_config
-    from reconcile.validate import validate
+    from reconcile.validate import prepare_validation
     from reconcile.workspace import load_workspace
     from reconcile.check import CheckResult
-    from reconcile.threads import in_background
+    from reconcile.threads import in_background, worth_a_thread
     from reconcile.yamlio import write_atomic
 
     out: dict = {"stages": {}}
@@ -69,14 +69,20 @@ def run_stages(root: Path, out_file: Path | None = None) -> dict:
         }
         return value
 
-    raw = stage("load", lambda: load_workspace(root, problems))
-    ws = stage("validate", functools.partial(validate, raw, problems))
+    def load():
+        # as in `reconcile check` (reconcile.pipeline.load): validation's one-time setup
+        # runs in the background while the files are read
+        return in_background(prepare_validation), load_workspace(root, problems)
+
+    ready, raw = stage("load", load)
+
+    ws = stage("validate", functools.partial(_validated, ready, raw, problems))
     del raw  # as in `reconcile check`, the raw claims are dropped once validated
     assert not problems.errors, [p.render() for p in problems.errors[:5]]
 
     def rules():
         # as in `reconcile check`, the source graph is built in the background during the rules
-        pending = in_background(build_source_graph, ws.claims, ws.sources)
+        pending = in_background(build_source_graph, ws.claims, ws.sources, wanted=worth_a_thread(len(ws.claims)))
         found = discover_rules(ws.root, problems)
         configs, settings = load_config(ws.root, found, problems)
         ctx = RuleContext(ws.registry, ws.sources, ws.claims, ws.gazetteer.label)
@@ -100,6 +106,14 @@ def run_stages(root: Path, out_file: Path | None = None) -> dict:
     out["conflicts"] = stage("json", to_json)
     out["claims"] = int(len(ws.claims))
     return out
+
+
+def _validated(ready, raw, problems):
+    """``validate(raw, problems)`` once validation's setup (``ready``) is done."""
+    from reconcile.validate import validate
+
+    ready.result()
+    return validate(raw, problems)
 
 
 def floor(root: Path) -> dict:

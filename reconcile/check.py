@@ -28,7 +28,7 @@ from .graph import SourceGraph, build_source_graph
 from .suggestions import FlatSides, RankedSides, claim_positions, flatten_sides, rank_conflicts_with_sides
 from .problems import Problems
 from .rulekit import RuleConfig, RuleContext, RuleInfo, discover_rules, load_config
-from .threads import in_background
+from .threads import in_background, worth_a_thread
 from .validate import Workspace
 
 __all__ = [
@@ -63,7 +63,7 @@ def find_conflicts(ws: Workspace, problems: Problems, claims: pd.DataFrame | Non
         label=ws.gazetteer.label,
     )
     # the source graph reads the claims only: it is built on a second core while the rules run
-    pending = in_background(build_source_graph, claims, ws.sources)
+    pending = in_background(build_source_graph, claims, ws.sources, wanted=worth_a_thread(len(claims)))
     conflicts = run_rules(claims, ctx, rules, configs, problems)
     graph = pending.result()
     ranked = rank_conflicts_with_sides(conflicts, claims, graph, ws.claim_index if claims is ws.claims else None)

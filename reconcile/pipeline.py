@@ -11,7 +11,8 @@ from pathlib import Path
 
 from .problems import Problems
 from .progress import stage
-from .validate import Workspace, validate
+from .threads import in_background
+from .validate import Workspace, prepare_validation, validate
 from .workspace import load_workspace
 
 __all__ = ["load"]
@@ -25,7 +26,10 @@ def load(path: Path | str | None = None) -> tuple[Workspace, Problems]:
     exits with code 2).
     """
     problems = Problems()
+    # validation's one-time setup runs on a second core while the files are read
+    ready = in_background(prepare_validation)
     with stage("reading the workspace"):
         raw = load_workspace(path, problems)
+    ready.result()
     ws = validate(raw, problems)
     return ws, problems

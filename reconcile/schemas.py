@@ -34,6 +34,7 @@ __all__ = [
     "claim_input_schema",
     "source_input_schema",
     "failures_to_problems",
+    "make_ready",
     "CHECK_TEXT",
 ]
 
@@ -219,6 +220,13 @@ def source_input_schema(source_ids: list[str], kinds: tuple[str, ...], languages
         strict=False,
         name="sources",
     )
+
+
+def make_ready() -> None:
+    """Have pandera register its pandas backends now (it imports them when a schema first
+    validates, a tenth of a second or more), by validating a one-row frame. Thread-safe:
+    :func:`reconcile.validate.prepare_validation` runs it while the files are read."""
+    pa.DataFrameSchema({"text": pa.Column(object)}).validate(pd.DataFrame({"text": pd.Series(["a"], dtype=object)}))
 
 
 def failures_to_problems(

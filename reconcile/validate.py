@@ -50,17 +50,18 @@ from .quotes import locate_quotes
 from .values import did_you_mean, fuzzy_report, scalar_text, type_values
 from .problems import Problems
 from .progress import stage
-from .threads import in_background
+from .threads import in_background, worth_a_thread
 from .registry import Registry
 from .schemas import (
     check_claims,
     claim_input_schema,
     failures_to_problems,
+    make_ready,
     source_input_schema,
 )
 from .workspace import SOURCE_KINDS, RawWorkspace
 
-__all__ = ["Workspace", "validate", "workspace_gazetteer"]
+__all__ = ["Workspace", "prepare_validation", "validate", "workspace_gazetteer"]
 
 _NA = pd.NA
 #: A working column during validation: the row of each claim's source in the sources table.
@@ -103,7 +104,9 @@ def validate(raw: RawWorkspace, problems: Problems) -> Workspace:
             **{_SOURCE_ROW: positions(sources["source"], claims["source"]), _CHECKED_ROW: np.arange(len(claims))}
         )
         # quotes are located on a second core meanwhile (they read nothing the steps write)
-        located = in_background(_locate_evidence, claims, sources, raw.documents)
+        located = in_background(
+            _locate_evidence, claims, sources, raw.documents, wanted=worth_a_thread(len(claims))
+        )
         step(1)
         # Each step returns a new table and the previous one is dropped (one name, so at
         # most two full tables are alive at a time).
@@ -132,6 +135,16 @@ def validate(raw: RawWorkspace, problems: Problems) -> Workspace:
         # every row kept, in the order read: the ids are those checked, in the same order
         claim_index=ids if ids is not None and len(claims) == len(ids) and not reordered else None,
     )
+
+
+def prepare_validation() -> None:
+    """Do the one-time work of a process's first validation ahead of it: build the built-in
+    gazetteer (CLDR names and places.yaml, once per process) and have pandera register its
+    backends (:func:`~reconcile.schemas.make_ready`). :func:`reconcile.pipeline.load` runs
+    it on a second core while the workspace's files are read; calling :func:`validate`
+    without it only means that work is done then."""
+    Gazetteer.default()
+    make_ready()
 
 
 def _check_input(raw: RawWorkspace, sources: pd.DataFrame, problems: Problems) -> tuple[pd.DataFrame, pd.Index | None]:

@@ -73,6 +73,15 @@ def test_one_thread_means_the_calling_thread(monkeypatch):
     assert in_background(threading.get_ident).result() == me
 
 
+def test_small_work_stays_in_the_calling_thread(monkeypatch):
+    from reconcile.threads import THREADS_FROM, worth_a_thread
+
+    monkeypatch.setenv("RECONCILE_THREADS", "2")
+    me = threading.get_ident()
+    assert in_background(threading.get_ident, wanted=worth_a_thread(THREADS_FROM - 1)).result() == me
+    assert in_background(threading.get_ident, wanted=worth_a_thread(THREADS_FROM)).result() != me
+
+
 def test_background_call_returns_or_raises_in_the_caller(threads):
     assert in_background(sum, [1, 2, 3]).result() == 6
     pending = in_background(int, "not a number")
@@ -132,6 +141,7 @@ def test_same_report_and_problems_in_one_thread_or_several(tmp_path, monkeypatch
     frame.loc[[2, 3], "subject"] = "Atlantis-that-is-not"
     frame.to_parquet(path)
 
+    monkeypatch.setattr("reconcile.threads.THREADS_FROM", 0)  # threads even for a few claims
     outputs = []
     for n in ("1", "2"):
         monkeypatch.setenv("RECONCILE_THREADS", n)
