@@ -19,6 +19,7 @@ from .pipeline import load
 from .problems import Problems
 from .progress import Progress, showing, stage
 from .render.terminal import render_problems, render_validation_summary
+from .threads import workers
 from .yamlio import write_atomic
 
 EXIT_OK = 0
@@ -56,6 +57,10 @@ def main(ctx: click.Context, progress: bool) -> None:
     folder with claims/sources.yaml, claims/documents/, the registries and one claim file
     per source in claims/captured/.
     """
+    try:
+        workers()  # RECONCILE_THREADS, if set, must be a positive integer
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
     ctx.with_resource(showing(Progress.auto(progress)))
 
 

@@ -105,7 +105,7 @@ def validate(raw: RawWorkspace, problems: Problems) -> Workspace:
         )
         # quotes are located on a second core meanwhile (they read nothing the steps write)
         located = in_background(
-            _locate_evidence, claims, sources, raw.documents, wanted=worth_a_thread(len(claims))
+            _locate_evidence, _evidence_inputs(claims), sources, raw.documents, wanted=worth_a_thread(len(claims))
         )
         step(1)
         # Each step returns a new table and the previous one is dropped (one name, so at
@@ -378,14 +378,24 @@ def _time_scope(claims: pd.DataFrame, sources: pd.DataFrame, problems: Problems)
 # --- evidence -----------------------------------------------------------------------------
 
 
-def _locate_evidence(claims: pd.DataFrame, sources: pd.DataFrame, documents: dict[str, str]) -> pd.DataFrame:
-    """Per claim of ``claims`` (in its order): its ``quote`` as text, its ``occurrence``, the
-    quote's ``span_start`` and ``span_end`` in its document or why it was not found
-    (``quote_error``), and its source's ``document`` and ``language``.
+def _evidence_inputs(claims: pd.DataFrame) -> pd.DataFrame:
+    """The columns :func:`_locate_evidence` reads, as a frame of their own: their arrays are
+    shared, but no pandas object is, so the thread that reads them does not touch what the
+    calling thread uses meanwhile."""
+    columns = ["source", "quote", "occurrence", _SOURCE_ROW]
+    return pd.DataFrame({c: pd.Series(claims[c].array, index=claims.index, copy=False) for c in columns}, copy=False)
 
-    Reads ``claims`` and writes nothing else, so :func:`validate` runs it in the background
-    while subjects are resolved and values typed (:func:`reconcile.threads.in_background`);
-    :func:`_attach_evidence` then reports and drops the claims whose quote is not found.
+
+def _locate_evidence(claims: pd.DataFrame, sources: pd.DataFrame, documents: dict[str, str]) -> pd.DataFrame:
+    """Per claim of ``claims`` (the columns of :func:`_evidence_inputs`, in the order of the
+    claims): its ``quote`` as text, its ``occurrence``, the quote's ``span_start`` and
+    ``span_end`` in its document or why it was not found (``quote_error``), and its source's
+    ``document`` and ``language``.
+
+    Reads its arguments and writes nothing else, so :func:`validate` runs it in the
+    background while subjects are resolved and values typed
+    (:func:`reconcile.threads.in_background`); :func:`_attach_evidence` then reports and
+    drops the claims whose quote is not found.
     """
     occurrence = numbers_or(claims["occurrence"], 1.0).astype(np.int64)
     quote = _quote_text(claims["quote"])
@@ -408,7 +418,8 @@ def _locate_evidence(claims: pd.DataFrame, sources: pd.DataFrame, documents: dic
 
 def _quote_text(quotes: pd.Series) -> pd.Series:
     """The quotes as pandas' Arrow-backed text (as Parquet claims give them), or as Python
-    strings when Arrow cannot hold them all (a lone surrogate, which YAML escapes allow).
+    strings when Arrow cannot hold them all (a lone surrogate, which callers of the Python
+    API can pass).
     Numbers and dates written as quotes become their text."""
     if is_arrow_text(quotes):
         return quotes
@@ -426,6 +437,7 @@ def _attach_evidence(claims: pd.DataFrame, located: pd.DataFrame, problems: Prob
     at = claims[_CHECKED_ROW].to_numpy()
     if len(at) != len(located) or (at != np.arange(len(at))).any():
         located = located.take(at)
+    located.index = claims.index  # problems below are matched to claims by label
     err = located["quote_error"].notna().to_numpy()
     if err.any():
         problems.add_rows(

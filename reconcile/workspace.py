@@ -31,7 +31,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from .frames import arrow_text, release_arrow_memory
+from .frames import arrow_text, is_arrow_text, release_arrow_memory
 from .problems import Problems
 from .registry import Registry, load_registry
 from .yamlio import YamlLoadError, item_line, key_lines, load_yaml, plain
@@ -273,8 +273,15 @@ def _load_claim_files(root: Path, folder: Path, problems: Problems) -> pd.DataFr
     claims = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
     if list(claims.columns) != RAW_CLAIM_COLUMNS:
         claims = claims[RAW_CLAIM_COLUMNS]
-    # Cells as Python values whatever the file format (pandas 3 infers Arrow strings).
-    return claims.astype({c: object for c in claims.columns if c != "line" and claims[c].dtype != object})
+    # Cells as Python values whatever the file format (pandas 3 infers Arrow strings), but
+    # for quotes held as Arrow strings (see _arrow_quotes)
+    return claims.astype(
+        {
+            c: object
+            for c in claims.columns
+            if c != "line" and claims[c].dtype != object and not (c == "quote" and is_arrow_text(claims[c]))
+        }
+    )
 
 
 def _unknown_fields(keys: set[str], rel: str, line: int | None, cid: Any, problems: Problems) -> None:

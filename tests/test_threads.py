@@ -23,11 +23,22 @@ def threads(request, monkeypatch):
 def test_workers_follow_the_environment(monkeypatch):
     monkeypatch.setenv("RECONCILE_THREADS", "3")
     assert workers() == 3
-    monkeypatch.setenv("RECONCILE_THREADS", "many")
-    with pytest.raises(ValueError, match="RECONCILE_THREADS must be a positive integer"):
-        workers()
+    for bad in ("many", "0", "-3"):
+        monkeypatch.setenv("RECONCILE_THREADS", bad)
+        with pytest.raises(ValueError, match="RECONCILE_THREADS must be a positive integer"):
+            workers()
     monkeypatch.delenv("RECONCILE_THREADS")
     assert 1 <= workers() <= 4
+
+
+def test_a_bad_thread_count_is_a_usage_error(monkeypatch, mini):
+    from click.testing import CliRunner
+
+    from reconcile.cli import main
+
+    monkeypatch.setenv("RECONCILE_THREADS", "two")
+    result = CliRunner().invoke(main, ["validate", str(mini)])
+    assert result.exit_code == 2 and "RECONCILE_THREADS must be a positive integer, not 'two'" in result.output
 
 
 def test_ordered_map_keeps_the_order_whatever_finishes_first(threads):
@@ -137,8 +148,9 @@ def test_same_report_and_problems_in_one_thread_or_several(tmp_path, monkeypatch
     generate_workspace(root, 2000, seed=3)
     path = sorted((root / "claims" / "captured").glob("*.parquet"))[0]
     frame = pd.read_parquet(path)
-    frame.loc[[0, 1, 2], "quote"] = "words no document holds"
-    frame.loc[[2, 3], "subject"] = "Atlantis-that-is-not"
+    frame.loc[[0], "subject"] = "Atlantis-that-is-not"  # dropped before quotes are checked
+    frame.loc[[3, 4, 5], "quote"] = "words no document holds"
+    frame.loc[[5, 6], "subject"] = "Atlantis-that-is-not"
     frame.to_parquet(path)
 
     monkeypatch.setattr("reconcile.threads.THREADS_FROM", 0)  # threads even for a few claims
@@ -150,7 +162,10 @@ def test_same_report_and_problems_in_one_thread_or_several(tmp_path, monkeypatch
         outputs.append(([p.render() for p in problems], render_json(result, ws)))
     (problems_one, report_one), (problems_two, report_two) = outputs
     assert problems_one == problems_two
-    # as when run in turn: no quote problem for a claim already dropped for its subject
-    assert [p.split(":")[1] for p in problems_one if "column quote" in p] == ["1", "2"]
-    assert [p.split(":")[1] for p in problems_one if "column subject" in p] == ["3", "4"]
+    # as when run in turn: no quote problem for a claim already dropped for its subject,
+    # and each quote problem with its own message
+    quote_problems = [p for p in problems_one if "column quote" in p]
+    assert [p.split(":")[1] for p in quote_problems] == ["4", "5"]
+    assert all("quote not found in the document" in p for p in quote_problems), quote_problems
+    assert [p.split(":")[1] for p in problems_one if "column subject" in p] == ["1", "6", "7"]
     assert report_one == report_two

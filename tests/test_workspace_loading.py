@@ -41,6 +41,26 @@ def test_parquet_claims_load_like_csv(mini):
     assert c.at["b-3", "file"] == "claims/captured/beta.parquet" and c.at["b-3", "line"] == 3
 
 
+def test_parquet_quotes_are_read_as_arrow_strings(mini):
+    """Quotes from Parquet are never made Python strings: Arrow text from the file on, blank
+    quotes missing (and reported as such)."""
+    from reconcile.frames import is_arrow_text
+    from reconcile.problems import Problems
+    from reconcile.workspace import load_workspace
+
+    csv_path = mini / "claims/captured/beta.csv"
+    frame = pd.read_csv(csv_path, dtype=str, keep_default_na=False)
+    frame.loc[0, "quote"] = ""
+    frame.to_parquet(mini / "claims/captured/beta.parquet")
+    csv_path.unlink()
+    (mini / "claims/captured/alpha.yaml").unlink()
+    raw = load_workspace(mini, Problems())
+    assert is_arrow_text(raw.claims["quote"]) and raw.claims["quote"].isna().tolist()[:2] == [True, False]
+    ws, problems = load(mini)
+    assert is_arrow_text(ws.claims["quote"])
+    assert [p.column for p in problems.errors] == ["quote"] and "b-1" in problems.errors[0].render()
+
+
 @pytest.mark.parametrize("same_types", [True, False])
 def test_parquet_files_split_or_of_other_types_load_like_one_csv(mini, same_types):
     """Parquet files are converted together when their column types agree, one by one
