@@ -398,12 +398,45 @@ def _read_parquet_claims(path: Path, rel: str, problems: Problems) -> pa.Table |
         column = table[f] if f in table.column_names else pa.nulls(n)
         if pa.types.is_dictionary(column.type):
             column = column.cast(column.type.value_type)
+        if pa.types.is_binary(column.type) or pa.types.is_large_binary(column.type):
+            column = _binary_as_text(column, f, rel, problems)
+            if column is None:
+                return None
         columns[f] = column
     if "source" not in table.column_names:
         columns["source"] = pa.repeat(path.stem, n)
     columns["file"] = pa.repeat(rel, n)
     columns["line"] = pa.array(np.arange(1, n + 1, dtype=np.int64))
     return pa.table(columns)
+
+
+def _binary_as_text(column: pa.ChunkedArray, name: str, rel: str, problems: Problems) -> pa.ChunkedArray | None:
+    """A column of bytes read as UTF-8 text (writers such as Spark store strings as bytes
+    without saying they are text); ``None``, with a problem naming the first row that is
+    not UTF-8, when some are not."""
+    try:
+        return column.cast(pa.large_string())
+    except pa.ArrowInvalid:
+        row = next(
+            i for i, value in enumerate(column.to_pylist(), start=1) if value is not None and not _is_utf8(value)
+        )
+        problems.add(
+            f"column {name!r} holds bytes that are not UTF-8 text",
+            file=rel,
+            line=row,
+            column=name,
+            expected="text in UTF-8",
+            code="parquet",
+        )
+        return None
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _parquet_frames(tables: list[pa.Table]) -> tuple[pd.DataFrame | None, list[pd.DataFrame]]:

@@ -115,3 +115,28 @@ def test_loading_writes_nothing(mini):
     load(mini)
     after = sorted((p.relative_to(mini), p.stat().st_mtime_ns) for p in mini.rglob("*"))
     assert before == after
+
+
+@pytest.mark.parametrize("valid", [True, False])
+def test_parquet_text_stored_as_bytes(mini, valid):
+    """Writers such as Spark store strings as bytes: UTF-8 bytes are read as text; other
+    bytes are a problem naming the file, the row and the column, not quotes "not found"."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    csv_path = mini / "claims/captured/beta.csv"
+    frame = pd.read_csv(csv_path, dtype=str, keep_default_na=False)
+    csv_path.unlink()
+    quotes = [q.encode("utf-8") for q in frame["quote"]]
+    if not valid:
+        quotes[2] = b"\xff\xfe not text"
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    table = table.set_column(table.column_names.index("quote"), "quote", pa.array(quotes, pa.binary()))
+    pq.write_table(table, mini / "claims/captured/beta.parquet")
+    ws, problems = load(mini)
+    if valid:
+        assert not problems.errors, [p.render() for p in problems.errors]
+        assert ws.claims["file"].eq("claims/captured/beta.parquet").sum() == len(frame)
+    else:
+        assert [(p.file, p.line, p.column) for p in problems.errors] == [("claims/captured/beta.parquet", 3, "quote")]
+        assert "not UTF-8" in problems.errors[0].message
