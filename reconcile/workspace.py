@@ -417,8 +417,11 @@ def _binary_as_text(column: pa.ChunkedArray, name: str, rel: str, problems: Prob
     try:
         return column.cast(pa.large_string())
     except pa.ArrowInvalid:
+        # bytes that are UTF-8 come back the same through a lenient decoding; others do not
         row = next(
-            i for i, value in enumerate(column.to_pylist(), start=1) if value is not None and not _is_utf8(value)
+            i
+            for i, value in enumerate(column.to_pylist(), start=1)
+            if value is not None and value.decode("utf-8", "replace").encode("utf-8") != value
         )
         problems.add(
             f"column {name!r} holds bytes that are not UTF-8 text",
@@ -429,14 +432,6 @@ def _binary_as_text(column: pa.ChunkedArray, name: str, rel: str, problems: Prob
             code="parquet",
         )
         return None
-
-
-def _is_utf8(data: bytes) -> bool:
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def _parquet_frames(tables: list[pa.Table]) -> tuple[pd.DataFrame | None, list[pd.DataFrame]]:
