@@ -88,6 +88,11 @@ def validate(workspace: Path, quiet: bool) -> None:
 
 CHECK_FORMATS = ("terminal", "json", "sarif", "junit", "github", "markdown")
 
+#: Conflict cards in the HTML report unless asked otherwise: a card takes some 10 kB (its
+#: quotes in their context), so a thousand make a page of about 10 MB, while the 60,000
+#: conflicts of a million claims would make one of 600 MB that no browser opens.
+REPORT_CARDS = 1_000
+
 
 def _default_format() -> str:
     """``github`` inside GitHub Actions (annotations on the pull request), else ``terminal``."""
@@ -222,19 +227,27 @@ def baseline(workspace: Path, prune: bool) -> None:
     default=None,
     help="Mark conflicts in reports/baseline.json as known (default: the `baseline` setting).",
 )
-def report(workspace: Path, out_dir: Path | None, baseline_flag: bool | None) -> None:
+@click.option(
+    "--cards",
+    type=click.IntRange(min=0),
+    default=REPORT_CARDS,
+    show_default=True,
+    help="At most this many conflict cards in index.html, new ones first, then the worst "
+    "first (0: all); report.json lists every conflict.",
+)
+def report(workspace: Path, out_dir: Path | None, baseline_flag: bool | None, cards: int) -> None:
     """Write the HTML conflict report of WORKSPACE for editors, with report.json and summary.md.
 
     index.html is one self-contained file (no network): overview, source table and graph,
     membership timelines, conflict cards with every quote in its script and direction,
-    filters and search. summary.md is a short Markdown summary for a pull request.
+    filters and search; past --cards conflicts it says how many it leaves out. summary.md
+    is a short Markdown summary for a pull request, within the length of a GitHub comment.
     """
     from .check import conflict_records, find_conflicts
     from .gate import apply_gate, read_baseline, read_decisions
     from .render.html_report import render_html
-    from .render.json_report import report_object
-    from .render.markdown import render_markdown
-    import json as _json
+    from .render.json_report import json_chunks, report_outline
+    from .render.markdown import ROWS_AT_MOST, render_markdown
 
     ws, problems = _load_valid(workspace)
     with stage(f"finding conflicts among {len(ws.claims):,} claims (rules, trust, graph)"):
@@ -246,17 +259,23 @@ def report(workspace: Path, out_dir: Path | None, baseline_flag: bool | None) ->
         sys.exit(EXIT_INVALID)
     state = apply_gate(result.conflicts, baseline, decisions)
     target = out_dir or (ws.root / "reports")
-    with stage(f"writing the report of {len(state.conflicts):,} conflicts", steps=4) as step:
-        records = conflict_records(state.conflicts, ws.claims, result.sides)
-        obj = report_object(result, ws, state.conflicts, gate=state)
+    conflicts = state.conflicts
+    on_page = len(conflicts) if cards == 0 else min(cards, len(conflicts))
+    with stage(f"writing the report of {len(conflicts):,} conflicts", steps=4) as step:
+        # records (dicts with every quote) only for the conflicts shown: the page's cards and
+        # the summary's first rows (new conflicts come first); report.json is encoded from
+        # the columns, as `check --format json` writes it
+        records = conflict_records(conflicts.head(max(on_page, ROWS_AT_MOST)), ws.claims, result.sides)
+        outline = report_outline(result, ws, conflicts, gate=state)
         step(1)
-        write_atomic(target / "report.json", _json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
+        write_atomic(target / "report.json", json_chunks(result, ws, conflicts, gate=state))
         step(1)
-        write_atomic(target / "summary.md", render_markdown(records, obj["summary"]))
+        write_atomic(target / "summary.md", render_markdown(records, outline["summary"]))
         step(1)
-        write_atomic(target / "index.html", render_html(records, result, ws, state, obj))
+        write_atomic(target / "index.html", render_html(records[:on_page], result, ws, state, outline))
         step(1)
-    click.echo(f"wrote {target / 'index.html'}, report.json and summary.md ({len(records)} conflicts)")
+    shown = "" if on_page == len(conflicts) else f"; cards for the first {on_page:,}"
+    click.echo(f"wrote {target / 'index.html'}, report.json and summary.md ({len(conflicts):,} conflicts{shown})")
     sys.exit(EXIT_OK)
 
 

@@ -82,3 +82,29 @@ def test_markdown_summary_escapes_document_text(runner):
         {"conflicts": 1, "claims": 2, "sources": 2, "by_severity": {"error": 1}, "by_status": {"new": 1}},
     )
     assert "<script>" not in md and "&lt;script&gt;" in md and "a\\|b" in md
+
+
+def _new_record(i: int) -> dict:
+    return {"status": "new", "severity": "error", "rule": "value-mismatch", "subject": f"org:s{i}", "property": "p",
+            "explanation": f"conflict {i}: " + "x" * 300, "sides": [{"label": "a"}, {"label": "b"}]}
+
+
+def test_markdown_summary_fits_a_github_comment_and_counts_what_it_leaves_out():
+    from reconcile.render.markdown import BUDGET, render_markdown
+
+    records = [_new_record(i) for i in range(5000)]
+    summary = {"conflicts": 9000, "claims": 10, "sources": 2, "by_severity": {"error": 9000}, "by_status": {"new": 9000}}
+    md = render_markdown(records[:1000], summary)  # the first records only; the summary counts all
+    assert len(md) <= BUDGET < 65_536
+    listed = [int(line.split("conflict ")[1].split(":")[0]) for line in md.splitlines() if line.startswith("| error")]
+    assert listed == list(range(len(listed))) and len(listed) > 100  # in order, from the first
+    assert md.rstrip().endswith("not listed here: see report.json or the HTML report.")
+    assert f"… and {9000 - len(listed):,} more new conflicts" in md
+
+
+def test_markdown_summary_lists_every_new_conflict_when_they_fit():
+    from reconcile.render.markdown import render_markdown
+
+    summary = {"conflicts": 3, "claims": 10, "sources": 2, "by_severity": {"error": 3}, "by_status": {"new": 3}}
+    md = render_markdown([_new_record(i) for i in range(3)], summary)
+    assert md.count("| error |") == 3 and "more new conflict" not in md

@@ -52,6 +52,33 @@ def test_report_shows_every_conflict_of_check_with_the_same_counts(runner, corpu
         assert any(text.endswith(f"{sev}: {n}") for text in counts), counts
 
 
+def test_report_json_is_the_document_check_writes(runner, corpus_report):
+    check = runner.invoke(main, ["check", str(ROOT), "--format", "json"]).stdout_bytes
+    assert (corpus_report / "report.json").read_bytes() == check
+
+
+def test_a_page_with_fewer_cards_says_how_many_it_leaves_out(runner, tmp_path):
+    result = runner.invoke(main, ["report", str(ROOT), "--output", str(tmp_path), "--cards", "2"])
+    assert result.exit_code == 0, result.output
+    assert "cards for the first 2" in result.output
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    total = len(report["conflicts"])
+    assert total > 2
+    soup = _soup(tmp_path)
+    # the first two conflicts of report.json (new first, then worst first), nothing else
+    assert [c["id"][2:] for c in soup.select("article.card")] == [c["fingerprint"] for c in report["conflicts"][:2]]
+    notice = soup.select_one("#conflicts .notice").get_text(" ", strip=True)
+    assert f"first 2 of {total} conflicts" in notice and "report.json" in notice
+    # the overview still counts every conflict
+    counts = " ".join(li.get_text("", strip=True) for li in soup.select('ul[aria-label="conflicts by severity"] li'))
+    for sev, n in report["summary"]["by_severity"].items():
+        assert f"{sev}: {n}" in counts
+
+
+def test_a_page_with_every_card_has_no_notice(corpus_report):
+    assert _soup(corpus_report).select_one("#conflicts .notice") is None
+
+
 def test_cards_carry_evidence_in_its_own_script_and_direction(corpus_report):
     soup = _soup(corpus_report)
     quotes = soup.select("article.card blockquote")

@@ -8,6 +8,10 @@ even a string that escaped escaping could not run or load anything.
 
 Each quote is shown in its own script and direction (``lang`` and ``dir`` per quote, the
 quote isolated with ``<bdi>``), highlighted inside a few lines of its document.
+
+A page stays one a browser opens: it carries a card for the conflicts given (``reconcile
+report`` gives the first thousand by default: new ones first, then the worst first) and says
+how many of all it shows; the counts, sources and graph cover every conflict.
 """
 
 from __future__ import annotations
@@ -231,7 +235,8 @@ def _timelines(ws: Workspace) -> list[dict[str, Any]]:
 
 
 def render_html(records: list[dict[str, Any]], result: CheckResult, ws: Workspace, state: GateState, report: dict) -> str:
-    """The whole report as one HTML document."""
+    """The whole report as one HTML document: a card per record of ``records`` (all the
+    conflicts, or the first ones), the counts of ``report["summary"]`` (all of them)."""
     css, js = _asset("report.css"), _asset("report.js")
     cards = _cards(records, ws)
     template = _env().get_template("report.html.j2")
@@ -246,6 +251,7 @@ def render_html(records: list[dict[str, Any]], result: CheckResult, ws: Workspac
         sources=report["sources"],
         badges=BADGES,
         cards=cards,
+        total=int(report["summary"]["conflicts"]),
         rules=sorted({c["rule"] for c in cards}),
         languages=sorted({lang for c in cards for lang in c["languages"]}),
         graph_svg=_graph_svg(result),

@@ -43,7 +43,7 @@ from ..suggestions import RankedSides
 from ..threads import ordered_map
 from ..validate import Workspace
 
-__all__ = ["report_object", "render_json", "json_chunks", "summary", "conflicts_json"]
+__all__ = ["report_object", "report_outline", "render_json", "json_chunks", "summary", "conflicts_json"]
 
 FORMAT_VERSION = 1
 
@@ -130,6 +130,13 @@ def report_object(result: CheckResult, ws: Workspace, conflicts: pd.DataFrame | 
     return _document(result, ws, conflicts, conflict_records(conflicts, ws.claims, result.sides), gate)
 
 
+def report_outline(result: CheckResult, ws: Workspace, conflicts: pd.DataFrame | None = None, gate=None) -> dict[str, Any]:
+    """The report document with an empty ``conflicts`` list: its summary (of every
+    conflict), sources and gate, without the record per conflict that
+    :func:`report_object` builds (a few gigabytes at a million claims)."""
+    return _document(result, ws, result.conflicts if conflicts is None else conflicts, [], gate)
+
+
 #: Up to this many conflicts the JSON is indented for reading; beyond, it is compact and
 #: its conflicts are encoded column by column, block by block (:func:`json_chunks`).
 INDENT_UP_TO = 2000
@@ -150,7 +157,7 @@ def json_chunks(
         yield _indented(result, ws, conflicts, gate).encode("utf-8", "surrogatepass")
         return
     # the document around its conflicts, as json.dumps writes it (", " and ": " separators)
-    doc = _document(result, ws, conflicts, [], gate)
+    doc = report_outline(result, ws, conflicts, gate)
     keys = list(doc)
     at = keys.index("conflicts")
     head = "{" + "".join(f"{_encode(k)}: {_encode(doc[k])}, " for k in keys[:at]) + _encode("conflicts") + ": "
