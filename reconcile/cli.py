@@ -7,6 +7,7 @@ file, line, claim id, column and what was expected.
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 from collections.abc import Iterable
@@ -138,7 +139,7 @@ def check(workspace: Path, fmt: str | None, output: Path | None, severity: str, 
     reports/decisions.yaml always apply: accepted and resolved conflicts are not new,
     false positives are silenced.
     """
-    from .check import at_or_above, conflict_records, find_conflicts
+    from .check import at_or_above, find_conflicts
     from .gate import apply_gate, read_baseline, read_decisions
     from .render.formats import render_check
 
@@ -157,9 +158,7 @@ def check(workspace: Path, fmt: str | None, output: Path | None, severity: str, 
     shown = at_or_above(state.conflicts, severity)
     fmt = fmt or _default_format()
     with stage(f"writing {len(shown):,} conflicts"):
-        # The JSON renderer encodes conflicts column by column; the others read records.
-        records = conflict_records(shown, ws.claims, result.sides) if fmt != "json" else []
-        _emit(render_check(fmt, records, shown, result, ws, state), output)
+        _emit(render_check(fmt, shown, result, ws, state), output)
     for entry in state.stale_baseline:
         click.echo(
             f"stale baseline entry {entry['fingerprint']} ({entry['rule']}, {entry['subject']} {entry['property']}): "
@@ -402,24 +401,31 @@ def _load_valid(workspace: Path):
     return ws, problems
 
 
-def _emit(text: str | Iterable[bytes | memoryview], output: Path | None) -> None:
-    """Write ``text`` (or chunks of UTF-8 bytes ending in a newline, written as they come)
-    to ``output`` atomically, or print it."""
-    if not isinstance(text, str):
+def _emit(text: str | Iterable[str] | Iterable[bytes | memoryview], output: Path | None) -> None:
+    """Write ``text`` to ``output`` atomically, or print it: text (a newline added if it
+    lacks one), chunks of text ending in a newline, or chunks of UTF-8 bytes ending in a
+    newline, each chunk written as it comes. Text written to a file has no colour codes
+    (click adds them for a terminal only)."""
+    if isinstance(text, str):
+        text = [text if text.endswith("\n") else text + "\n"]
+    chunks = iter([text] if isinstance(text, (bytes, memoryview)) else text)
+    first = next(chunks, b"")
+    if isinstance(first, str):
         if output:
-            write_atomic(output, text)
+            write_atomic(output, (click.unstyle(c).encode("utf-8") for c in itertools.chain([first], chunks)))
             click.echo(f"wrote {output}", err=True)
         else:
-            sys.stdout.flush()
-            for chunk in [text] if isinstance(text, (bytes, memoryview)) else text:
-                sys.stdout.buffer.write(chunk)
-            sys.stdout.buffer.flush()
+            for chunk in itertools.chain([first], chunks):
+                click.echo(chunk, nl=False)
         return
     if output:
-        write_atomic(output, text if text.endswith("\n") else text + "\n")
+        write_atomic(output, itertools.chain([first], chunks))
         click.echo(f"wrote {output}", err=True)
     else:
-        click.echo(text, nl=not text.endswith("\n"))
+        sys.stdout.flush()
+        for chunk in itertools.chain([first], chunks):
+            sys.stdout.buffer.write(chunk)
+        sys.stdout.buffer.flush()
 
 
 def _emit_problems(problems: Problems) -> None:

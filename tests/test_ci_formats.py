@@ -65,6 +65,15 @@ def test_github_annotations_point_at_claims_and_are_capped():
     assert "%0A100%25" in lines[0]
 
 
+def test_github_annotations_count_conflicts_past_the_records_given():
+    records = [
+        {"status": "new", "severity": "error", "rule": "r", "subject": "s", "property": "p", "explanation": "e",
+         "sides": [{"label": "x", "claims": []}]}
+    ] * 3
+    lines = render_github(records, limit=3, total=70).splitlines()
+    assert len(lines) == 4 and lines[-1].startswith("… and 67 more conflict(s)")
+
+
 def test_github_is_the_default_inside_github_actions(runner, monkeypatch):
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     result = runner.invoke(main, ["check", str(ROOT), "--no-baseline"])

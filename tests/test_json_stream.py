@@ -225,3 +225,44 @@ def test_rank_conflicts_keeps_its_columns(generated):
     ranked = rank_conflicts(result.conflicts.drop(columns=["suggestion", "independent", SIDES_AT, "status"]), ws.claims, result.graph)
     assert SIDES_AT not in ranked
     pd.testing.assert_frame_equal(ranked, result.conflicts.drop(columns=[SIDES_AT, "status"]))
+
+
+# --- text formats: records a block at a time, or for the first conflicts only ------------
+
+
+@pytest.mark.parametrize("workspace", ["corpus", "generated"])
+def test_terminal_text_does_not_depend_on_the_block_size(workspace, request):
+    from reconcile.render.terminal import render_conflicts
+
+    ws, result = request.getfixturevalue(workspace)
+    state = apply_gate(result.conflicts, None, {})
+    whole = "".join(render_conflicts(state.conflicts, ws, result.sides, block=100_000))
+    assert "".join(render_conflicts(state.conflicts, ws, result.sides, block=3)) == whole
+    # every conflict printed once, under its subject and property
+    assert all(whole.count(f"#{fp}") == 1 for fp in state.conflicts["fingerprint"])
+
+
+def test_terminal_text_written_to_a_file_has_no_colour_codes(tmp_path):
+    from click.testing import CliRunner
+
+    out = tmp_path / "conflicts.txt"
+    result = CliRunner().invoke(main, ["--no-progress", "check", str(ROOT), "--no-baseline", "--format", "terminal", "--output", str(out)], color=True)
+    assert result.exit_code == 1, result.output
+    text = out.read_text(encoding="utf-8")
+    assert "✖ error" in text and "\x1b[" not in text and text.endswith("\n")
+
+
+def test_record_formats_read_only_the_first_conflicts_they_show(generated, monkeypatch):
+    from reconcile import check as check_module
+    from reconcile.render.formats import render_check
+    from reconcile.render.github import MAX_ANNOTATIONS
+
+    ws, result = generated
+    state = apply_gate(result.conflicts, None, {})
+    assert len(state.conflicts) > MAX_ANNOTATIONS
+    asked = []
+    real = check_module.conflict_records
+    monkeypatch.setattr(check_module, "conflict_records", lambda c, *a: asked.append(len(c)) or real(c, *a))
+    annotations = render_check("github", state.conflicts, result, ws, state).splitlines()
+    assert asked == [MAX_ANNOTATIONS]
+    assert annotations[-1].startswith(f"… and {len(state.conflicts) - MAX_ANNOTATIONS} more conflict(s)")

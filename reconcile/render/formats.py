@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any, Callable
 
 import pandas as pd
@@ -14,48 +14,57 @@ from ..validate import Workspace
 __all__ = ["render_check", "FORMATS"]
 
 
-def _terminal(records, shown, result, ws, state) -> str:
+def _records(shown: pd.DataFrame, result: CheckResult, ws: Workspace, first: int | None = None) -> list[dict[str, Any]]:
+    """The records (dicts with their quotes) of ``shown``, or of its ``first`` conflicts
+    only (new ones come first)."""
+    from ..check import conflict_records
+
+    return conflict_records(shown if first is None else shown.head(first), ws.claims, result.sides)
+
+
+def _terminal(shown, result, ws, state) -> Iterator[str]:
     from .json_report import summary
     from .terminal import render_check_summary, render_conflicts
 
-    text = render_conflicts(shown, ws, records) + "\n\n" + render_check_summary(summary(shown, ws))
+    yield from render_conflicts(shown, ws, result.sides)  # a block of conflicts at a time
+    text = "\n\n" + render_check_summary(summary(shown, ws))
     if len(state.silenced):
         text += f"\n{len(state.silenced)} conflict(s) silenced as false positives in reports/decisions.yaml."
-    return text
+    yield text + "\n"
 
 
-def _json(records, shown, result, ws, state) -> Iterable[bytes | memoryview]:
+def _json(shown, result, ws, state) -> Iterable[bytes | memoryview]:
     from .json_report import json_chunks
 
     return json_chunks(result, ws, shown, gate=state)  # UTF-8 chunks, written as they come
 
 
-def _sarif(records, shown, result, ws, state) -> str:
+def _sarif(shown, result, ws, state) -> str:
     from .sarif import render_sarif
 
-    return render_sarif(records, result.rules)
+    return render_sarif(_records(shown, result, ws), result.rules)
 
 
-def _junit(records, shown, result, ws, state) -> str:
+def _junit(shown, result, ws, state) -> str:
     from .junit import render_junit
 
-    return render_junit(records)
+    return render_junit(_records(shown, result, ws))
 
 
-def _github(records, shown, result, ws, state) -> str:
-    from .github import render_github
+def _github(shown, result, ws, state) -> str:
+    from .github import MAX_ANNOTATIONS, render_github
 
-    return render_github(records)
+    return render_github(_records(shown, result, ws, MAX_ANNOTATIONS), total=len(shown))
 
 
-def _markdown(records, shown, result, ws, state) -> str:
+def _markdown(shown, result, ws, state) -> str:
     from .json_report import summary
-    from .markdown import render_markdown
+    from .markdown import ROWS_AT_MOST, render_markdown
 
-    return render_markdown(records, summary(shown, ws))
+    return render_markdown(_records(shown, result, ws, ROWS_AT_MOST), summary(shown, ws))
 
 
-FORMATS: dict[str, Callable[..., str | Iterable[bytes | memoryview]]] = {
+FORMATS: dict[str, Callable[..., str | Iterable[str] | Iterable[bytes | memoryview]]] = {
     "terminal": _terminal,
     "json": _json,
     "sarif": _sarif,
@@ -66,8 +75,13 @@ FORMATS: dict[str, Callable[..., str | Iterable[bytes | memoryview]]] = {
 
 
 def render_check(
-    fmt: str, records: list[dict[str, Any]], shown: pd.DataFrame, result: CheckResult, ws: Workspace, state: GateState
-) -> str | Iterable[bytes | memoryview]:
-    """The output of ``reconcile check`` in ``fmt``: text, or chunks of UTF-8 bytes for JSON
-    (computed as they are written)."""
-    return FORMATS[fmt](records, shown, result, ws, state)
+    fmt: str, shown: pd.DataFrame, result: CheckResult, ws: Workspace, state: GateState
+) -> str | Iterable[str] | Iterable[bytes | memoryview]:
+    """The output of ``reconcile check`` in ``fmt`` for the conflicts ``shown``: text, or
+    chunks of text (terminal) or of UTF-8 bytes (JSON) computed as they are written.
+
+    Each format builds the records (dicts holding quotes) it needs: the terminal a block
+    at a time, GitHub annotations and the Markdown summary for their first conflicts only,
+    JSON none; SARIF and JUnit for every conflict.
+    """
+    return FORMATS[fmt](shown, result, ws, state)

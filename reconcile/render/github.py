@@ -18,9 +18,12 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def render_github(records: list[dict[str, Any]], limit: int = MAX_ANNOTATIONS) -> str:
-    """One annotation per conflict, new conflicts first; a closing line counts the rest."""
+def render_github(records: list[dict[str, Any]], limit: int = MAX_ANNOTATIONS, *, total: int | None = None) -> str:
+    """One annotation per conflict, new conflicts first, at most ``limit``; a closing line
+    counts the rest. ``records`` may be the first conflicts only (new ones first) when
+    ``total`` gives how many there are."""
     ordered = [r for r in records if r["status"] == "new"] + [r for r in records if r["status"] != "new"]
+    total = len(ordered) if total is None else total
     lines = []
     for rec in ordered[:limit]:
         claim = next((c for s in rec["sides"] for c in s["claims"]), None)
@@ -29,6 +32,6 @@ def render_github(records: list[dict[str, Any]], limit: int = MAX_ANNOTATIONS) -
         level = _COMMAND.get(rec["severity"], "warning") if rec["status"] == "new" else "notice"
         message = rec["explanation"] + " " + " | ".join(s["label"] for s in rec["sides"])
         lines.append(f"::{level} {where}title={title}::{_escape_data(message)}")
-    if len(ordered) > limit:
-        lines.append(f"… and {len(ordered) - limit} more conflict(s) not annotated (see the JSON or HTML report).")
+    if total > limit:
+        lines.append(f"… and {total - limit} more conflict(s) not annotated (see the JSON or HTML report).")
     return "\n".join(lines) + ("\n" if lines else "")

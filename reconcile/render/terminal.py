@@ -6,11 +6,18 @@ Persian and Arabic. Colour is added by click only when the output is a terminal.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
 import click
+import numpy as np
 import pandas as pd
 
 from ..problems import Problems
 from ..validate import Workspace
+
+if TYPE_CHECKING:
+    from ..suggestions import RankedSides
 
 __all__ = ["render_problems", "render_validation_summary", "render_conflicts", "render_check_summary"]
 
@@ -85,48 +92,67 @@ def _severity_badge(severity: str) -> str:
     return click.style(marks.get(severity, severity), fg=_COLOURS.get(severity), bold=severity == "error")
 
 
-def render_conflicts(conflicts: pd.DataFrame, ws: Workspace, records: list[dict]) -> str:
-    """Conflicts grouped by subject and property, worst first, with quotes in their script."""
-    if not records:
-        return click.style("No contradictions found.", fg="green")
+#: Conflicts turned into records (dicts holding their quotes) at a time while printing: the
+#: memory the text output takes is bounded by it, not by the number of conflicts.
+BLOCK = 4_096
+
+
+def render_conflicts(
+    conflicts: pd.DataFrame, ws: Workspace, sides: RankedSides | None = None, *, block: int = BLOCK
+) -> Iterator[str]:
+    """Conflicts grouped by subject and property, new ones first, then the worst first,
+    with quotes in their script: the text in chunks, ``block`` conflicts at a time (``sides``:
+    as for :func:`~reconcile.check.conflict_records`)."""
+    from ..check import conflict_records
+
+    if conflicts.empty:
+        yield click.style("No contradictions found.", fg="green")
+        return
     props = ws.registry.properties
-    lines: list[str] = []
+    rank = conflicts["severity"].map(SEVERITY_ORDER).fillna(9).to_numpy(dtype=np.int64) + np.where(
+        conflicts["status"].eq("new").to_numpy(), 0, 10
+    )
     order = pd.DataFrame(
-        {
-            "i": range(len(records)),
-            "subject": [r["subject"] for r in records],
-            "property": [r["property"] for r in records],
-            "rank": [SEVERITY_ORDER.get(r["severity"], 9) + (0 if r["status"] == "new" else 10) for r in records],
-        }
+        {"i": np.arange(len(conflicts)), "subject": conflicts["subject"].to_numpy(), "property": conflicts["property"].to_numpy(), "rank": rank}
     )
     # new conflicts first, then by severity; a subject and property stay together
-    first_rank = order.groupby(["subject", "property"])["rank"].transform("min")
+    first_rank = order.groupby(["subject", "property"], sort=False)["rank"].transform("min")
     order = order.assign(first=first_rank).sort_values(["first", "subject", "property", "rank", "i"], kind="stable")
+    at = order["i"].to_numpy()
     current = None
-    for i, subject, prop in zip(order["i"], order["subject"], order["property"]):
-        rec = records[i]
-        head = (subject, prop)
-        if head != current:
-            current = head
-            label = props[prop].label if prop in props else prop
-            lines += ["", click.style(f"{ws.gazetteer.label(subject)} — {label}", bold=True) + f"  ({subject}, {prop})"]
-        scope = f" [{rec['scope']}]" if rec["scope"] else ""
-        internal = " (within one source)" if rec["internal"] else ""
-        status = "" if rec["status"] == "new" else click.style(f" [{rec['status']}]", dim=True)
-        lines.append(f"  {_severity_badge(rec['severity'])} {rec['rule']}{scope}{internal}{status}  #{rec['fingerprint']}")
-        if rec.get("decision") and rec["decision"].get("note"):
-            lines.append(f"    decision: {rec['decision']['verdict']} — {rec['decision']['note']}")
-        lines.append(f"    {rec['explanation']}")
-        if rec.get("suggestion"):
-            lines.append(f"    suggestion: {rec['suggestion']}")
-        for side in rec["sides"]:
-            lines.append(f"    • {side['label']}")
-            for c in side["claims"]:
-                quote = " ".join(c["quote"].split())
-                if len(quote) > 140:
-                    quote = quote[:137] + "…"
-                lines.append(f"        {c['source']} ({c['file']}:{c['line']}): «{quote}»")
-    return "\n".join(lines).lstrip("\n")
+    for start in range(0, len(at), block):
+        lines: list[str] = []
+        for rec in conflict_records(conflicts.iloc[at[start : start + block]], ws.claims, sides):
+            head = (rec["subject"], rec["property"])
+            if head != current:
+                current = head
+                subject, prop = head
+                label = props[prop].label if prop in props else prop
+                lines += ["", click.style(f"{ws.gazetteer.label(subject)} — {label}", bold=True) + f"  ({subject}, {prop})"]
+            lines += _conflict_lines(rec)
+        text = "\n".join(lines)
+        yield text.lstrip("\n") if start == 0 else "\n" + text
+
+
+def _conflict_lines(rec: dict) -> list[str]:
+    """The lines of one conflict under its subject and property."""
+    scope = f" [{rec['scope']}]" if rec["scope"] else ""
+    internal = " (within one source)" if rec["internal"] else ""
+    status = "" if rec["status"] == "new" else click.style(f" [{rec['status']}]", dim=True)
+    lines = [f"  {_severity_badge(rec['severity'])} {rec['rule']}{scope}{internal}{status}  #{rec['fingerprint']}"]
+    if rec.get("decision") and rec["decision"].get("note"):
+        lines.append(f"    decision: {rec['decision']['verdict']} — {rec['decision']['note']}")
+    lines.append(f"    {rec['explanation']}")
+    if rec.get("suggestion"):
+        lines.append(f"    suggestion: {rec['suggestion']}")
+    for side in rec["sides"]:
+        lines.append(f"    • {side['label']}")
+        for c in side["claims"]:
+            quote = " ".join(c["quote"].split())
+            if len(quote) > 140:
+                quote = quote[:137] + "…"
+            lines.append(f"        {c['source']} ({c['file']}:{c['line']}): «{quote}»")
+    return lines
 
 
 def render_check_summary(summary: dict) -> str:
