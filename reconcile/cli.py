@@ -19,7 +19,7 @@ from . import __version__
 from .pipeline import load
 from .problems import Problems
 from .progress import Progress, showing, stage
-from .render.terminal import render_problems, render_validation_summary
+from .render.terminal import printable, render_problems, render_validation_summary
 from .threads import workers
 from .yamlio import write_atomic
 
@@ -161,13 +161,15 @@ def check(workspace: Path, fmt: str | None, output: Path | None, severity: str, 
         _emit(render_check(fmt, shown, result, ws, state), output)
     for entry in state.stale_baseline:
         click.echo(
-            f"stale baseline entry {entry['fingerprint']} ({entry['rule']}, {entry['subject']} {entry['property']}): "
-            "the conflict is gone; `reconcile baseline --prune` removes it",
+            printable(
+                f"stale baseline entry {entry['fingerprint']} ({entry['rule']}, {entry['subject']} {entry['property']}): "
+                "the conflict is gone; `reconcile baseline --prune` removes it"
+            ),
             err=True,
         )
     for d in state.stale_decisions:
         click.echo(
-            f"reports/decisions.yaml:{d.get('line')}: decision for {d['fingerprint']} has no conflict any more",
+            printable(f"reports/decisions.yaml:{d.get('line')}: decision for {d['fingerprint']} has no conflict any more"),
             err=True,
         )
     new = shown[shown["status"].eq("new")] if len(shown) else shown

@@ -117,3 +117,37 @@ def test_markdown_summary_lists_every_new_conflict_when_they_fit():
     summary = {"conflicts": 3, "claims": 10, "sources": 2, "by_severity": {"error": 3}, "by_status": {"new": 3}}
     md = render_markdown([_new_record(i) for i in range(3)], summary)
     assert md.count("| error |") == 3 and "more new conflict" not in md
+
+
+def test_control_characters_of_a_document_are_shown_not_sent_to_the_terminal(runner, tmp_path):
+    """A web page's escape sequences (retitle the window, clear the screen) reach the
+    terminal as visible escapes, in the conflicts and in the problems."""
+    import shutil
+
+    from .conftest import FIXTURES
+
+    ws = tmp_path / "ws"
+    shutil.copytree(FIXTURES / "injection", ws)
+    with open(ws / "claims" / "documents" / "evil.txt", "a", encoding="utf-8") as doc:
+        doc.write("Another writer says \x1b]0;PWNED\x07the treaty was signed in 1993\x1b[2J here.\n")
+    claims = ws / "claims" / "captured" / "evil.yaml"
+    text = claims.read_text(encoding="utf-8")
+    claims.write_text(
+        text.replace(
+            "    quote: 'the treaty was signed in 1993 </blockquote><script>window.__pwned=4</script>'\n",
+            '    quote: "says \\e]0;PWNED\\athe treaty was signed in 1993\\e[2J here"\n',
+        )
+        + '  - id: evil-4\n    subject: "Atlantis\\e[2J"\n    property: signed\n    value: "1994"\n    quote: here\n',
+        encoding="utf-8",
+    )
+    checked = runner.invoke(main, ["check", str(ws), "--no-baseline", "--format", "terminal"], color=True)
+    assert checked.exit_code == 2  # the unknown subject
+    assert "\x1b[2J" not in checked.output and "\x07" not in checked.output
+    assert "Atlantis\\x1b[2J" in checked.output
+    (ws / "claims" / "captured" / "evil.yaml").write_text(
+        claims.read_text(encoding="utf-8").split("  - id: evil-4")[0], encoding="utf-8"
+    )
+    checked = runner.invoke(main, ["check", str(ws), "--no-baseline", "--format", "terminal"], color=True)
+    assert checked.exit_code == 1, checked.output
+    assert "says \\x1b]0;PWNED\\x07the treaty was signed in 1993\\x1b[2J here" in checked.output
+    assert "\x1b]" not in checked.output and "\x07" not in checked.output

@@ -2,10 +2,15 @@
 
 Quotes and names are printed in their own script; the terminal's bidi support lays out
 Persian and Arabic. Colour is added by click only when the output is a terminal.
+
+Everything that comes from documents, claim files and registries goes through
+:func:`printable` first: a control character in a web page's text (an escape sequence that
+clears the screen, retitles the window or writes to the clipboard) is shown, not obeyed.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -19,23 +24,37 @@ from ..validate import Workspace
 if TYPE_CHECKING:
     from ..suggestions import RankedSides
 
-__all__ = ["render_problems", "render_validation_summary", "render_conflicts", "render_check_summary"]
+__all__ = ["printable", "render_problems", "render_validation_summary", "render_conflicts", "render_check_summary"]
 
 _COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
+
+
+#: C0 and C1 control characters and DEL.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: object) -> str:
+    """``text`` as a string whose control characters (tab and newline too) are written as
+    their Python escapes (``\\x1b``), so that printing it cannot drive the terminal. A text
+    without any is returned as it is, after one scan in C."""
+    text = str(text)
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text) if _CONTROL.search(text) else text
 
 
 def render_problems(problems: Problems) -> str:
     """Every problem on its own line, errors first, then by file and line."""
     lines = []
     for p in problems.sorted():
-        text = p.render()
+        text = printable(p.render())
         lines.append(click.style(text, fg=_COLOURS.get(p.severity)) if p.severity != "info" else text)
     return "\n".join(lines)
 
 
 def _table(frame: pd.DataFrame, right: set[str] = frozenset()) -> str:
     cols = list(frame.columns)
-    cells = [[str(c) for c in cols]] + [["" if pd.isna(v) else str(v) for v in row] for row in frame.itertuples(index=False)]
+    cells = [[printable(c) for c in cols]] + [
+        ["" if pd.isna(v) else printable(v) for v in row] for row in frame.itertuples(index=False)
+    ]
     widths = [max(len(r[i]) for r in cells) for i in range(len(cols))]
     out = []
     for n, row in enumerate(cells):
@@ -62,7 +81,7 @@ def render_validation_summary(ws: Workspace, problems: Problems) -> str:
     by_prop = claims.groupby("property").size().sort_values(ascending=False, kind="stable")
     by_type = claims.groupby("value_type").size().sort_values(ascending=False)
     head = click.style(
-        f"Workspace {ws.root}: {len(ws.sources)} sources, {len(claims)} claims, "
+        f"Workspace {printable(ws.root)}: {len(ws.sources)} sources, {len(claims)} claims, "
         f"{claims['property'].nunique()} properties, {claims['subject'].nunique()} subjects",
         bold=True,
     )
@@ -71,16 +90,18 @@ def render_validation_summary(ws: Workspace, problems: Problems) -> str:
         "",
         _table(table, right={"claims"}),
         "",
-        "Claims by language: " + " · ".join(f"{k} {v}" for k, v in by_lang.items()),
+        "Claims by language: " + " · ".join(f"{printable(k)} {v}" for k, v in by_lang.items()),
         "Claims by value type: " + " · ".join(f"{k} {v}" for k, v in by_type.items()),
-        "Properties: " + " · ".join(f"{k} {v}" for k, v in by_prop.items()),
+        "Properties: " + " · ".join(f"{printable(k)} {v}" for k, v in by_prop.items()),
     ]
     if not ws.resolutions.empty:
         lines += ["", "Names resolved by fuzzy matching (check them):"]
         for r in ws.resolutions.itertuples(index=False):
             lines.append(
-                f"  {r.file}:{r.line} [{r.claim_id}] «{r.name}» → {r.label} ({r.id}), "
-                f"{r.score:.0f}% like «{r.matched}»"
+                printable(
+                    f"  {r.file}:{r.line} [{r.claim_id}] «{r.name}» → {r.label} ({r.id}), "
+                    f"{r.score:.0f}% like «{r.matched}»"
+                )
             )
     n_warn = len(problems.warnings)
     lines += ["", click.style(f"valid: 0 errors, {n_warn} warning(s)", fg="green")]
@@ -128,7 +149,8 @@ def render_conflicts(
                 current = head
                 subject, prop = head
                 label = props[prop].label if prop in props else prop
-                lines += ["", click.style(f"{ws.gazetteer.label(subject)} — {label}", bold=True) + f"  ({subject}, {prop})"]
+                head_text = printable(f"{ws.gazetteer.label(subject)} — {label}")
+                lines += ["", click.style(head_text, bold=True) + printable(f"  ({subject}, {prop})")]
             lines += _conflict_lines(rec)
         text = "\n".join(lines)
         yield text.lstrip("\n") if start == 0 else "\n" + text
@@ -136,22 +158,22 @@ def render_conflicts(
 
 def _conflict_lines(rec: dict) -> list[str]:
     """The lines of one conflict under its subject and property."""
-    scope = f" [{rec['scope']}]" if rec["scope"] else ""
+    scope = printable(f" [{rec['scope']}]") if rec["scope"] else ""
     internal = " (within one source)" if rec["internal"] else ""
     status = "" if rec["status"] == "new" else click.style(f" [{rec['status']}]", dim=True)
-    lines = [f"  {_severity_badge(rec['severity'])} {rec['rule']}{scope}{internal}{status}  #{rec['fingerprint']}"]
+    lines = [f"  {_severity_badge(rec['severity'])} {printable(rec['rule'])}{scope}{internal}{status}  #{rec['fingerprint']}"]
     if rec.get("decision") and rec["decision"].get("note"):
-        lines.append(f"    decision: {rec['decision']['verdict']} — {rec['decision']['note']}")
-    lines.append(f"    {rec['explanation']}")
+        lines.append(printable(f"    decision: {rec['decision']['verdict']} — {rec['decision']['note']}"))
+    lines.append(printable(f"    {rec['explanation']}"))
     if rec.get("suggestion"):
-        lines.append(f"    suggestion: {rec['suggestion']}")
+        lines.append(printable(f"    suggestion: {rec['suggestion']}"))
     for side in rec["sides"]:
-        lines.append(f"    • {side['label']}")
+        lines.append(printable(f"    • {side['label']}"))
         for c in side["claims"]:
             quote = " ".join(c["quote"].split())
             if len(quote) > 140:
                 quote = quote[:137] + "…"
-            lines.append(f"        {c['source']} ({c['file']}:{c['line']}): «{quote}»")
+            lines.append(printable(f"        {c['source']} ({c['file']}:{c['line']}): «{quote}»"))
     return lines
 
 
