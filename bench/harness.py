@@ -18,6 +18,10 @@ Parquet claim files plus a group-by counting distinct values per (subject, prope
 The table shows seconds per stage (wall clock), each stage's ratio to the floor, peak
 memory, the CPU seconds of all threads (more than the wall clock where work overlapped),
 and the growth factor from 100k to 1M claims.
+
+Below the stages, ``command`` is ``reconcile check --no-baseline --format json --output``
+as run from a shell, in a process of its own: the stages plus the interpreter's start
+(imports) and exit, which the stages leave out. Its peak is the process's maximum RSS.
 """
 
 from __future__ import annotations
@@ -25,14 +29,16 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import os
 import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
-__all__ = ["run_stages", "floor", "main"]
+__all__ = ["run_stages", "floor", "command", "main"]
 
 CACHE = Path("/tmp/reconcile-bench")
 
@@ -126,6 +132,25 @@ def floor(root: Path) -> dict:
     return {"seconds": time.perf_counter() - start, "keys": int(len(distinct)), "peak_mb": _peak_mb()}
 
 
+def command(root: Path) -> dict:
+    """``reconcile check`` on ``root`` as users run it, in a fresh interpreter writing its
+    JSON report to a temporary file: wall-clock seconds from start to exit, and the maximum
+    RSS of that process (from ``wait4``, so no other process counts)."""
+    with tempfile.TemporaryDirectory(prefix="reconcile-command-") as tmp:
+        args = [sys.executable, "-m", "reconcile.cli", "--no-progress", "check", str(root), "--no-baseline",
+                "--format", "json", "--output", str(Path(tmp) / "conflicts.json")]
+        with open(Path(tmp) / "stderr.txt", "w+", encoding="utf-8") as err:
+            start = time.perf_counter()
+            proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
+            _, status, usage = os.wait4(proc.pid, 0)
+            seconds = time.perf_counter() - start
+            proc.returncode = code = os.waitstatus_to_exitcode(status)
+            if code not in (0, 1):  # 1: new conflicts, as expected without a baseline
+                err.seek(0)
+                raise RuntimeError(f"reconcile check exited with {code}: {err.read()[-2000:]}")
+    return {"seconds": seconds, "peak_mb": usage.ru_maxrss / 1024.0}
+
+
 def _median_floor(floors: list[dict]) -> dict:
     """The floor of median seconds (peak memory: the highest)."""
     return {"seconds": statistics.median(f["seconds"] for f in floors), "peak_mb": max(f["peak_mb"] for f in floors)}
@@ -175,11 +200,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.out:
             args.out.mkdir(parents=True, exist_ok=True)
             one += ["--one-out", str(args.out / f"conflicts-{n}.json")]
-        floors, runs = [], []
-        for _ in range(args.repeat):  # floor and stages alternate, so both see the same machine
+        floors, runs, commands = [], [], []
+        for _ in range(args.repeat):  # floor, stages and command alternate: all see the same machine
             floors.append(_subprocess(["--floor", str(root)]))
             runs.append(_subprocess(one))
+            commands.append(command(root))
         fl, run = _median_floor(floors), _median_run(runs)
+        cmd = {"seconds": statistics.median(c["seconds"] for c in commands), "peak_mb": max(c["peak_mb"] for c in commands)}
         rows[n] = (fl, run)
         total = sum(s["seconds"] for s in run["stages"].values())
         print(f"\n{run['claims']:,} claims ({n:,} asked), {run['conflicts']:,} conflicts; floor {fl['seconds']:.3f} s "
@@ -197,6 +224,8 @@ def main(argv: list[str] | None = None) -> int:
         cpu = sum(s["cpu_seconds"] for s in run["stages"].values())
         print(f"  {'total':10} {total:8.3f} {total / fl['seconds']:8.1f} {'':8} {cpu:8.3f}   "
               f"validation share {run['stages']['validate']['seconds'] / total:.0%}")
+        print(f"  {'command':10} {cmd['seconds']:8.3f} {cmd['seconds'] / fl['seconds']:8.1f} {cmd['peak_mb']:8.0f} {'':8}   "
+              "reconcile check --format json --output: interpreter start and exit included")
     if 100_000 in rows and 1_000_000 in rows:
         t100 = sum(s["seconds"] for s in rows[100_000][1]["stages"].values())
         t1m = sum(s["seconds"] for s in rows[1_000_000][1]["stages"].values())

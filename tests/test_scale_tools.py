@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from bench.generate_workspace import generate_workspace
-from bench.harness import floor, run_stages
+from bench.harness import command, floor, run_stages
 from reconcile.check import find_conflicts
 from reconcile.pipeline import load
 
@@ -40,6 +40,14 @@ def test_harness_runs_every_stage(generated):
     assert all(s["seconds"] >= 0 and s["peak_mb"] > 0 for s in result["stages"].values())
     assert json.loads((root / "conflicts.json").read_text(encoding="utf-8"))["summary"]["conflicts"] == result["conflicts"]
     assert floor(root)["keys"] > 0
+
+
+def test_harness_times_the_command_users_run(generated, tmp_path):
+    root, _ = generated
+    measured = command(root)
+    assert measured["seconds"] > 0 and measured["peak_mb"] > 50  # a Python process with pandas loaded
+    with pytest.raises(RuntimeError, match="exited with 2"):
+        command(tmp_path)  # not a workspace: a usage error, reported with what the command said
 
 
 def test_same_conflicts_from_parquet_csv_and_yaml(generated, tmp_path):
