@@ -32,6 +32,20 @@ def test_validate_prints_a_one_screen_summary(runner):
     assert len(result.stdout.splitlines()) <= 45
 
 
+def test_the_summary_cuts_long_lists_and_counts_what_it_leaves_out(corpus):
+    from reconcile.render.terminal import render_validation_summary
+
+    ws, problems = corpus
+    text = render_validation_summary(ws, problems, rows=2)
+    assert "… and 3 more sources" in text
+    assert sum(source in text for source in ws.sources["source"]) == 2
+    n_props = ws.claims["property"].nunique()
+    assert f"… and {n_props - 2} more properties" in text
+    # the most claimed properties first
+    top = ws.claims["property"].value_counts().index[:1][0]
+    assert text.split("Properties: ")[1].startswith(top)
+
+
 def test_every_source_is_captured_richly(corpus):
     ws, _ = corpus
     counts = ws.claims.groupby("source").size()

@@ -24,7 +24,7 @@ from ..validate import Workspace
 if TYPE_CHECKING:
     from ..suggestions import RankedSides
 
-__all__ = ["printable", "render_problems", "render_validation_summary", "render_conflicts", "render_check_summary"]
+__all__ = ["SUMMARY_ROWS", "printable", "render_problems", "render_validation_summary", "render_conflicts", "render_check_summary"]
 
 _COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
 
@@ -65,8 +65,19 @@ def _table(frame: pd.DataFrame, right: set[str] = frozenset()) -> str:
     return "\n".join(out)
 
 
-def render_validation_summary(ws: Workspace, problems: Problems) -> str:
-    """A one-screen summary: sources, claims per source and language, properties, fuzzy names."""
+#: Rows of each list in the validation summary (sources, properties, fuzzy names); a
+#: workspace of scraped claims may have thousands, and the summary stays a screen or two.
+SUMMARY_ROWS = 50
+
+
+def _more(n: int, what: str) -> str:
+    return f"… and {n:,} more {what}"
+
+
+def render_validation_summary(ws: Workspace, problems: Problems, *, rows: int = SUMMARY_ROWS) -> str:
+    """A one-screen summary: sources, claims per source and language, properties, fuzzy
+    names; each list cut after ``rows`` entries (the properties: the most claimed), with a
+    line saying how many it leaves out."""
     claims = ws.claims
     per_source = claims.groupby("source").size()
     files = claims.groupby("source")["file"].first()
@@ -85,24 +96,29 @@ def render_validation_summary(ws: Workspace, problems: Problems) -> str:
         f"{claims['property'].nunique()} properties, {claims['subject'].nunique()} subjects",
         bold=True,
     )
-    lines = [
-        head,
-        "",
-        _table(table, right={"claims"}),
+    lines = [head, "", _table(table.head(rows), right={"claims"})]
+    if len(table) > rows:
+        lines.append(_more(len(table) - rows, "sources (`reconcile graph` lists them all)"))
+    properties = " · ".join(f"{printable(k)} {v}" for k, v in by_prop.head(rows).items())
+    if len(by_prop) > rows:
+        properties += " · " + _more(len(by_prop) - rows, "properties")
+    lines += [
         "",
         "Claims by language: " + " · ".join(f"{printable(k)} {v}" for k, v in by_lang.items()),
         "Claims by value type: " + " · ".join(f"{k} {v}" for k, v in by_type.items()),
-        "Properties: " + " · ".join(f"{printable(k)} {v}" for k, v in by_prop.items()),
+        "Properties: " + properties,
     ]
     if not ws.resolutions.empty:
         lines += ["", "Names resolved by fuzzy matching (check them):"]
-        for r in ws.resolutions.itertuples(index=False):
+        for r in ws.resolutions.head(rows).itertuples(index=False):
             lines.append(
                 printable(
                     f"  {r.file}:{r.line} [{r.claim_id}] «{r.name}» → {r.label} ({r.id}), "
                     f"{r.score:.0f}% like «{r.matched}»"
                 )
             )
+        if len(ws.resolutions) > rows:
+            lines.append("  " + _more(len(ws.resolutions) - rows, "names resolved by fuzzy matching"))
     n_warn = len(problems.warnings)
     lines += ["", click.style(f"valid: 0 errors, {n_warn} warning(s)", fg="green")]
     return "\n".join(lines)
