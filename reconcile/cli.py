@@ -19,7 +19,8 @@ from . import __version__
 from .pipeline import load
 from .problems import Problems
 from .progress import Progress, showing, stage
-from .render.terminal import printable, render_problems, render_validation_summary
+from .render.controls import printable
+from .render.terminal import render_problems, render_validation_summary
 from .threads import workers
 from .yamlio import write_atomic
 
@@ -262,11 +263,12 @@ def report(workspace: Path, out_dir: Path | None, baseline_flag: bool | None, ca
     target = out_dir or (ws.root / "reports")
     conflicts = state.conflicts
     on_page = len(conflicts) if cards == 0 else min(cards, len(conflicts))
+    n_new = int(conflicts["status"].eq("new").sum()) if len(conflicts) else 0
     with stage(f"writing the report of {len(conflicts):,} conflicts", steps=4) as step:
         # records (dicts with every quote) only for the conflicts shown: the page's cards and
         # the summary's first rows (new conflicts come first); report.json is encoded from
         # the columns, as `check --format json` writes it
-        records = conflict_records(conflicts.head(max(on_page, ROWS_AT_MOST)), ws.claims, result.sides)
+        records = conflict_records(conflicts.head(max(on_page, min(ROWS_AT_MOST, n_new))), ws.claims, result.sides)
         outline = report_outline(result, ws, conflicts, gate=state)
         step(1)
         write_atomic(target / "report.json", json_chunks(result, ws, conflicts, gate=state))
@@ -324,7 +326,10 @@ def decide(
     if side:
         labels = {s["label"] for s in match.iloc[0]["sides"]} | {str(s["value"]) for s in match.iloc[0]["sides"]}
         if side not in labels:
-            click.echo(f"--side {side!r} is not a side of {fingerprint}; the sides are: " + "; ".join(sorted(labels)), err=True)
+            click.echo(
+                printable(f"--side {side!r} is not a side of {fingerprint}; the sides are: " + "; ".join(sorted(labels))),
+                err=True,
+            )
             sys.exit(EXIT_INVALID)
     replaced = record_decision(
         ws.root, fingerprint, verdict, note=note, side=side, reason=reason, by=by_ or os.environ.get("USER")

@@ -6,6 +6,7 @@ import json
 from importlib import resources
 
 import jsonschema
+import pytest
 from junitparser import JUnitXml
 
 from reconcile.cli import main
@@ -119,9 +120,10 @@ def test_markdown_summary_lists_every_new_conflict_when_they_fit():
     assert md.count("| error |") == 3 and "more new conflict" not in md
 
 
-def test_control_characters_of_a_document_are_shown_not_sent_to_the_terminal(runner, tmp_path):
-    """A web page's escape sequences (retitle the window, clear the screen) reach the
-    terminal as visible escapes, in the conflicts and in the problems."""
+@pytest.fixture
+def escaping(tmp_path):
+    """The injection fixture with a web page's escape sequences (retitle the window, clear
+    the screen) in a document and in the quote taken from it."""
     import shutil
 
     from .conftest import FIXTURES
@@ -131,23 +133,40 @@ def test_control_characters_of_a_document_are_shown_not_sent_to_the_terminal(run
     with open(ws / "claims" / "documents" / "evil.txt", "a", encoding="utf-8") as doc:
         doc.write("Another writer says \x1b]0;PWNED\x07the treaty was signed in 1993\x1b[2J here.\n")
     claims = ws / "claims" / "captured" / "evil.yaml"
-    text = claims.read_text(encoding="utf-8")
     claims.write_text(
-        text.replace(
+        claims.read_text(encoding="utf-8")
+        .replace(
             "    quote: 'the treaty was signed in 1993 </blockquote><script>window.__pwned=4</script>'\n",
             '    quote: "says \\e]0;PWNED\\athe treaty was signed in 1993\\e[2J here"\n',
         )
-        + '  - id: evil-4\n    subject: "Atlantis\\e[2J"\n    property: signed\n    value: "1994"\n    quote: here\n',
+        .replace("    value: Moscow\n", "    value: Evilton\n"),
         encoding="utf-8",
     )
-    checked = runner.invoke(main, ["check", str(ws), "--no-baseline", "--format", "terminal"], color=True)
-    assert checked.exit_code == 2  # the unknown subject
-    assert "\x1b[2J" not in checked.output and "\x07" not in checked.output
-    assert "Atlantis\\x1b[2J" in checked.output
-    (ws / "claims" / "captured" / "evil.yaml").write_text(
-        claims.read_text(encoding="utf-8").split("  - id: evil-4")[0], encoding="utf-8"
-    )
-    checked = runner.invoke(main, ["check", str(ws), "--no-baseline", "--format", "terminal"], color=True)
+    # a registry label with an escape sequence: the side label of the place of signing
+    with open(ws / "claims" / "entities.yaml", "a", encoding="utf-8") as registry:
+        registry.write('  - {id: city:evilton, kind: city, label: "Evil\\e]0;PWNED\\aton", names: [Evilton]}\n')
+    return ws
+
+
+@pytest.mark.parametrize("fmt", ["terminal", "github", "markdown", "junit", "sarif"])
+def test_control_characters_of_a_document_are_shown_not_sent_to_the_terminal(runner, escaping, fmt):
+    checked = runner.invoke(main, ["check", str(escaping), "--no-baseline", "--format", fmt], color=True)
     assert checked.exit_code == 1, checked.output
-    assert "says \\x1b]0;PWNED\\x07the treaty was signed in 1993\\x1b[2J here" in checked.output
-    assert "\x1b]" not in checked.output and "\x07" not in checked.output
+    assert "\x1b]" not in checked.output and "\x07" not in checked.output and "\x1b[2J" not in checked.output
+    # the side's label, made visible (SARIF is JSON, which escapes control characters itself)
+    assert ("Evil\\u001b]0;PWNED\\u0007ton" if fmt == "sarif" else "Evil\\x1b]0;PWNED\\x07ton") in checked.stdout
+    if fmt == "terminal":
+        assert "\\x1b]0;PWNED\\x07the treaty was signed in 1993\\x1b[2J" in checked.stdout
+    if fmt == "junit":
+        JUnitXml.fromstring(checked.stdout.split("\n", 1)[1])  # well-formed XML 1.0
+
+
+def test_problems_show_control_characters_as_escapes():
+    from reconcile.problems import Problems
+    from reconcile.render.terminal import render_problems
+
+    problems = Problems()
+    problems.add("quote not found; closest passage: «signed \x1b[2J\x1b]0;x\x07 in 1993»", file="claims/captured/a.yaml", line=3)
+    text = render_problems(problems)
+    assert "\x1b[2J" not in text and "\x07" not in text
+    assert "signed \\x1b[2J\\x1b]0;x\\x07 in 1993" in text

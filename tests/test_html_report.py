@@ -79,6 +79,16 @@ def test_a_page_with_every_card_has_no_notice(corpus_report):
     assert _soup(corpus_report).select_one("#conflicts .notice") is None
 
 
+def test_cards_zero_puts_every_conflict_on_the_page(runner, tmp_path):
+    """0 is no limit, not a page without cards."""
+    result = runner.invoke(main, ["report", str(ROOT), "--output", str(tmp_path), "--cards", "0"])
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    soup = _soup(tmp_path)
+    assert [c["id"][2:] for c in soup.select("article.card")] == [c["fingerprint"] for c in report["conflicts"]]
+    assert soup.select_one("#conflicts .notice") is None
+
+
 def test_cards_carry_evidence_in_its_own_script_and_direction(corpus_report):
     soup = _soup(corpus_report)
     quotes = soup.select("article.card blockquote")

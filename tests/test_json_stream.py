@@ -252,17 +252,29 @@ def test_terminal_text_written_to_a_file_has_no_colour_codes(tmp_path):
     assert "✖ error" in text and "\x1b[" not in text and text.endswith("\n")
 
 
-def test_record_formats_read_only_the_first_conflicts_they_show(generated, monkeypatch):
+@pytest.mark.parametrize("fmt", ["github", "markdown", "terminal"])
+def test_text_formats_build_records_for_a_bounded_number_of_conflicts(generated, monkeypatch, fmt):
     from reconcile import check as check_module
+    from reconcile.render import markdown, terminal
     from reconcile.render.formats import render_check
     from reconcile.render.github import MAX_ANNOTATIONS
 
+    monkeypatch.setattr(markdown, "ROWS_AT_MOST", 7)
+    monkeypatch.setattr(terminal, "BLOCK", 11)
     ws, result = generated
     state = apply_gate(result.conflicts, None, {})
-    assert len(state.conflicts) > MAX_ANNOTATIONS
+    n = len(state.conflicts)
+    assert n > max(MAX_ANNOTATIONS, 11)
     asked = []
     real = check_module.conflict_records
     monkeypatch.setattr(check_module, "conflict_records", lambda c, *a: asked.append(len(c)) or real(c, *a))
-    annotations = render_check("github", state.conflicts, result, ws, state).splitlines()
-    assert asked == [MAX_ANNOTATIONS]
-    assert annotations[-1].startswith(f"… and {len(state.conflicts) - MAX_ANNOTATIONS} more conflict(s)")
+    out = render_check(fmt, state.conflicts, result, ws, state)
+    text = out if isinstance(out, str) else "".join(out)
+    if fmt == "github":
+        assert asked == [MAX_ANNOTATIONS]
+        assert text.splitlines()[-1].startswith(f"… and {n - MAX_ANNOTATIONS} more conflict(s)")
+    elif fmt == "markdown":
+        assert asked == [7]
+        assert f"… and {n - text.count('| error |') - text.count('| warning |') - text.count('| info |'):,} more" in text
+    else:  # every conflict, a block at a time
+        assert max(asked) <= 11 and sum(asked) == n

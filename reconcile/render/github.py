@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .controls import printable
+
 __all__ = ["render_github", "MAX_ANNOTATIONS"]
 
 MAX_ANNOTATIONS = 50
@@ -11,7 +13,9 @@ _COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Workflow-command escaping (``%``, CR, LF), then other control characters made
+    visible: the Actions log draws escape sequences."""
+    return printable(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _escape_property(text: str) -> str:

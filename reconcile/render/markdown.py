@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .controls import printable
+
 __all__ = ["BUDGET", "ROWS_AT_MOST", "render_markdown"]
 
 #: The summary stays within this many characters, below GitHub's limit for a comment
@@ -21,8 +23,9 @@ ROWS_AT_MOST = 1_000
 
 
 def _cell(text: str) -> str:
-    """Table-safe and markup-safe text (document words are untrusted)."""
-    return (
+    """Table-safe and markup-safe text, control characters made visible (document words
+    are untrusted)."""
+    return printable(
         str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|").replace("\n", " ")
     )
 

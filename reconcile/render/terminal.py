@@ -4,13 +4,13 @@ Quotes and names are printed in their own script; the terminal's bidi support la
 Persian and Arabic. Colour is added by click only when the output is a terminal.
 
 Everything that comes from documents, claim files and registries goes through
-:func:`printable` first: a control character in a web page's text (an escape sequence that
-clears the screen, retitles the window or writes to the clipboard) is shown, not obeyed.
+:func:`~reconcile.render.controls.printable` first: a control character in a web page's
+text (an escape sequence that clears the screen, retitles the window or writes to the
+clipboard) is shown, not obeyed.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -19,26 +19,15 @@ import numpy as np
 import pandas as pd
 
 from ..problems import Problems
+from .controls import printable
 from ..validate import Workspace
 
 if TYPE_CHECKING:
     from ..suggestions import RankedSides
 
-__all__ = ["SUMMARY_ROWS", "printable", "render_problems", "render_validation_summary", "render_conflicts", "render_check_summary"]
+__all__ = ["SUMMARY_ROWS", "render_problems", "render_validation_summary", "render_conflicts", "render_check_summary"]
 
 _COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
-
-
-#: C0 and C1 control characters and DEL.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-
-
-def printable(text: object) -> str:
-    """``text`` as a string whose control characters (tab and newline too) are written as
-    their Python escapes (``\\x1b``), so that printing it cannot drive the terminal. A text
-    without any is returned as it is, after one scan in C."""
-    text = str(text)
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text) if _CONTROL.search(text) else text
 
 
 def render_problems(problems: Problems) -> str:
@@ -135,13 +124,14 @@ BLOCK = 4_096
 
 
 def render_conflicts(
-    conflicts: pd.DataFrame, ws: Workspace, sides: RankedSides | None = None, *, block: int = BLOCK
+    conflicts: pd.DataFrame, ws: Workspace, sides: RankedSides | None = None, *, block: int | None = None
 ) -> Iterator[str]:
     """Conflicts grouped by subject and property, new ones first, then the worst first,
-    with quotes in their script: the text in chunks, ``block`` conflicts at a time (``sides``:
-    as for :func:`~reconcile.check.conflict_records`)."""
+    with quotes in their script: the text in chunks, ``block`` conflicts (default
+    :data:`BLOCK`) at a time (``sides``: as for :func:`~reconcile.check.conflict_records`)."""
     from ..check import conflict_records
 
+    block = block or BLOCK
     if conflicts.empty:
         yield click.style("No contradictions found.", fg="green")
         return
@@ -179,7 +169,8 @@ def _conflict_lines(rec: dict) -> list[str]:
     status = "" if rec["status"] == "new" else click.style(f" [{rec['status']}]", dim=True)
     lines = [f"  {_severity_badge(rec['severity'])} {printable(rec['rule'])}{scope}{internal}{status}  #{rec['fingerprint']}"]
     if rec.get("decision") and rec["decision"].get("note"):
-        lines.append(printable(f"    decision: {rec['decision']['verdict']} — {rec['decision']['note']}"))
+        note = " ".join(str(rec["decision"]["note"]).split())  # a note of several lines on one
+        lines.append(printable(f"    decision: {rec['decision']['verdict']} — {note}"))
     lines.append(printable(f"    {rec['explanation']}"))
     if rec.get("suggestion"):
         lines.append(printable(f"    suggestion: {rec['suggestion']}"))
