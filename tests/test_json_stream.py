@@ -278,3 +278,15 @@ def test_text_formats_build_records_for_a_bounded_number_of_conflicts(generated,
         assert f"… and {n - text.count('| error |') - text.count('| warning |') - text.count('| info |'):,} more" in text
     else:  # every conflict, a block at a time
         assert max(asked) <= 11 and sum(asked) == n
+
+
+@pytest.mark.parametrize("workspace", ["corpus", "generated"])
+def test_junit_written_a_case_at_a_time_is_the_document_of_the_whole_tree(workspace, request):
+    from reconcile.render.junit import _case, _document, render_junit
+
+    ws, result = request.getfixturevalue(workspace)
+    state = apply_gate(result.conflicts, None, {})
+    records = conflict_records(state.conflicts, ws.claims, result.sides)
+    failures = sum(r["status"] == "new" for r in records)
+    whole = _document(len(records), failures, [_case(r) for r in records]) + "\n"
+    assert "".join(render_junit(iter(records), len(records), failures)) == whole

@@ -39,16 +39,26 @@ def _json(shown, result, ws, state) -> Iterable[bytes | memoryview]:
     return json_chunks(result, ws, shown, gate=state)  # UTF-8 chunks, written as they come
 
 
-def _sarif(shown, result, ws, state) -> str:
+def _record_blocks(shown: pd.DataFrame, result: CheckResult, ws: Workspace, block: int = 4_096) -> Iterator[dict[str, Any]]:
+    """The records of ``shown`` in order, built ``block`` conflicts at a time as they are
+    asked for (a consumer that stops early builds no more)."""
+    from ..check import conflict_records
+
+    for start in range(0, len(shown), block):
+        yield from conflict_records(shown.iloc[start : start + block], ws.claims, result.sides)
+
+
+def _sarif(shown, result, ws, state) -> Iterator[str]:
     from .sarif import render_sarif
 
-    return render_sarif(_records(shown, result, ws), result.rules)
+    return render_sarif(_record_blocks(shown, result, ws), result.rules, total=len(shown))
 
 
-def _junit(shown, result, ws, state) -> str:
+def _junit(shown, result, ws, state) -> Iterator[str]:
     from .junit import render_junit
 
-    return render_junit(_records(shown, result, ws))
+    failures = int(shown["status"].eq("new").sum()) if len(shown) else 0
+    return render_junit(_record_blocks(shown, result, ws), len(shown), failures)
 
 
 def _github(shown, result, ws, state) -> str:
@@ -80,8 +90,8 @@ def render_check(
     """The output of ``reconcile check`` in ``fmt`` for the conflicts ``shown``: text, or
     chunks of text (terminal) or of UTF-8 bytes (JSON) computed as they are written.
 
-    Each format builds the records (dicts holding quotes) it needs: the terminal a block
-    at a time, GitHub annotations and the Markdown summary for their first conflicts only,
-    JSON none; SARIF and JUnit for every conflict.
+    Each format builds the records (dicts holding quotes) it needs: the terminal, SARIF
+    and JUnit a block at a time (SARIF for its first 25,000 conflicts only); GitHub
+    annotations and the Markdown summary for their first conflicts only; JSON none.
     """
     return FORMATS[fmt](shown, result, ws, state)

@@ -1,14 +1,25 @@
-"""SARIF 2.1.0 for code-scanning tools: one result per conflict, located at the claim files."""
+"""SARIF 2.1.0 for code-scanning tools: one result per conflict, located at the claim files.
+
+GitHub code scanning rejects a run of more than 25,000 results (and shows the first 5,000
+by severity): past :data:`MAX_RESULTS` conflicts the run lists the first ones (new first,
+then the worst first) and says in a tool notification how many it leaves out.
+"""
 
 from __future__ import annotations
 
+import itertools
 import json
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .. import __version__
 from ..rulekit import RuleInfo
 
-__all__ = ["render_sarif"]
+__all__ = ["render_sarif", "MAX_RESULTS"]
+
+#: Results per run that GitHub code scanning accepts (docs.github.com, "SARIF results
+#: exceed one or more limits").
+MAX_RESULTS = 25_000
 
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
@@ -22,7 +33,37 @@ def _location(claim: dict[str, Any]) -> dict[str, Any]:
     return loc
 
 
-def render_sarif(records: list[dict[str, Any]], rules: dict[str, RuleInfo]) -> str:
+#: Up to this many results the log is indented for reading, as one string; beyond, it is
+#: compact and written a result at a time (about a kilobyte each, with its quotes).
+INDENT_UP_TO = 2_000
+
+
+def _result(rec: dict[str, Any], rule_ids: list[str]) -> dict[str, Any]:
+    claims = [c for side in rec["sides"] for c in side["claims"]]
+    return {
+        "ruleId": rec["rule"],
+        "ruleIndex": rule_ids.index(rec["rule"]) if rec["rule"] in rule_ids else 0,
+        "level": _LEVEL.get(rec["severity"], "warning"),
+        "message": {"text": rec["explanation"] + (f" Suggestion: {rec['suggestion']}" if rec.get("suggestion") else "")},
+        "locations": [_location(claims[0])] if claims else [],
+        "relatedLocations": [dict(_location(c), id=i) for i, c in enumerate(claims[1:], start=1)],
+        "partialFingerprints": {"reconcileConflict/v1": rec["fingerprint"]},
+        "properties": {
+            "subject": rec["subject"],
+            "property": rec["property"],
+            "scope": rec["scope"],
+            "status": rec["status"],
+            "sides": [s["label"] for s in rec["sides"]],
+        },
+        "baselineState": "new" if rec["status"] == "new" else "unchanged",
+    }
+
+
+def render_sarif(records: Iterable[dict[str, Any]], rules: dict[str, RuleInfo], total: int) -> Iterator[str]:
+    """The SARIF log of the first :data:`MAX_RESULTS` of ``total`` conflicts, whose records
+    ``records`` yields in order (it may stop there), as chunks of text: one indented
+    document up to :data:`INDENT_UP_TO` results, else a compact one written a result at a
+    time, so that neither all records nor the whole log are held at once."""
     rule_ids = sorted(rules)
     driver_rules = [
         {
@@ -35,39 +76,29 @@ def render_sarif(records: list[dict[str, Any]], rules: dict[str, RuleInfo]) -> s
         }
         for rid in rule_ids
     ]
-    results = []
-    for rec in records:
-        claims = [c for side in rec["sides"] for c in side["claims"]]
-        locations = [_location(claims[0])] if claims else []
-        result: dict[str, Any] = {
-            "ruleId": rec["rule"],
-            "ruleIndex": rule_ids.index(rec["rule"]) if rec["rule"] in rule_ids else 0,
-            "level": _LEVEL.get(rec["severity"], "warning"),
-            "message": {"text": rec["explanation"] + (f" Suggestion: {rec['suggestion']}" if rec.get("suggestion") else "")},
-            "locations": locations,
-            "relatedLocations": [dict(_location(c), id=i) for i, c in enumerate(claims[1:], start=1)],
-            "partialFingerprints": {"reconcileConflict/v1": rec["fingerprint"]},
-            "properties": {
-                "subject": rec["subject"],
-                "property": rec["property"],
-                "scope": rec["scope"],
-                "status": rec["status"],
-                "sides": [s["label"] for s in rec["sides"]],
-            },
-        }
-        if rec["status"] != "new":
-            result["baselineState"] = "unchanged"
-        else:
-            result["baselineState"] = "new"
-        results.append(result)
-    log = {
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {"driver": {"name": "reconcile", "version": __version__, "rules": driver_rules}},
-                "results": results,
-            }
-        ],
+    listed = min(total, MAX_RESULTS)
+    results = (_result(rec, rule_ids) for rec in itertools.islice(records, listed))
+    run: dict[str, Any] = {
+        "tool": {"driver": {"name": "reconcile", "version": __version__, "rules": driver_rules}},
+        "results": [],
     }
-    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+    if total > listed:
+        left = total - listed
+        text = (
+            f"{left:,} more conflict{'s are' if left != 1 else ' is'} not listed: GitHub code scanning takes at most "
+            f"{MAX_RESULTS:,} results per run. The JSON report (reconcile check --format json) lists every conflict."
+        )
+        run["invocations"] = [
+            {"executionSuccessful": True, "toolExecutionNotifications": [{"level": "warning", "message": {"text": text}}]}
+        ]
+    log = {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0", "runs": [run]}
+    if listed <= INDENT_UP_TO:
+        run["results"] = list(results)
+        yield json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+        return
+    # the compact document around its results, as json.dumps writes it with these separators
+    head, tail = json.dumps(log, ensure_ascii=False, separators=(",", ":")).split('"results":[]', 1)
+    yield head + '"results":['
+    for i, result in enumerate(results):
+        yield ("," if i else "") + json.dumps(result, ensure_ascii=False, separators=(",", ":"))
+    yield "]" + tail + "\n"
