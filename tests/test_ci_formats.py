@@ -198,3 +198,23 @@ def test_problems_show_control_characters_as_escapes():
     text = render_problems(problems)
     assert "\x1b[2J" not in text and "\x07" not in text
     assert "signed \\x1b[2J\\x1b]0;x\\x07 in 1993" in text
+
+
+def test_bidi_overrides_are_shown_and_the_marks_of_persian_and_arabic_kept():
+    from reconcile.render.controls import printable
+
+    # an override would show the digits of 2991 as 1992
+    assert printable("signed in \u202e2991\u202c") == "signed in \\u202e2991\\u202c"
+    assert printable("\u2067x\u2069") == "\\u2067x\\u2069"
+    persian = "می\u200cشود \u200fسال ۱۳۷۱\u200e"  # ZWNJ, RLM, LRM
+    assert printable(persian) == persian
+    assert printable("a\tb\nc\x1bd", lines=True) == "a\tb\nc\\x1bd"
+
+
+def test_the_html_report_shows_control_characters_of_a_quote(runner, escaping, tmp_path):
+    result = runner.invoke(main, ["report", str(escaping), "--no-baseline", "--output", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert "\x1b" not in page and "\x07" not in page
+    assert "\\x1b]0;PWNED\\x07the treaty was signed in 1993\\x1b[2J" in page
+    assert "Evil\\x1b]0;PWNED\\x07ton" in page  # the side's label

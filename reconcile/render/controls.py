@@ -6,6 +6,11 @@ retitle the window, write to the clipboard) and that CI logs draw, and character
 forbids. Every text output but JSON and HTML (which escape by their own rules) passes
 such text through :func:`printable`, which writes each control character as its Python
 escape (``\\x1b``).
+
+The bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) are
+escaped too (``\\u202e``): inside a quote, a right-to-left override shows the digits of
+``2991`` as ``1992``, which an editor would take for the evidence. The marks that Persian
+and Arabic text needs (ZWNJ, ZWJ, LRM, RLM, ALM) are kept.
 """
 
 from __future__ import annotations
@@ -14,19 +19,21 @@ import re
 
 __all__ = ["printable"]
 
-#: C0 and C1 control characters and DEL.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+#: C0 and C1 control characters, DEL, and the explicit bidirectional formatting characters.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 #: The same but for tab and line feed.
-_CONTROL_BUT_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL_BUT_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def _escape(match: re.Match[str]) -> str:
-    return f"\\x{ord(match.group()):02x}"
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def printable(text: object, *, lines: bool = False) -> str:
-    """``text`` as a string whose control characters are written as their Python escapes
-    (``\\x1b``); with ``lines``, tabs and line feeds are kept. A text without any is
+    """``text`` as a string whose control characters (and bidirectional formatting
+    characters) are written as their Python escapes (``\\x1b``, ``\\u202e``); with
+    ``lines``, tabs and line feeds are kept. A text without any is
     returned as it is, after one scan in C."""
     text = str(text)
     pattern = _CONTROL_BUT_LINES if lines else _CONTROL

@@ -7,7 +7,10 @@ Policy allows only the report's own inline style and script (by their SHA-256 ha
 even a string that escaped escaping could not run or load anything.
 
 Each quote is shown in its own script and direction (``lang`` and ``dir`` per quote, the
-quote isolated with ``<bdi>``), highlighted inside a few lines of its document.
+quote isolated with ``<bdi>``), highlighted inside a few lines of its document. Control
+characters and bidirectional overrides in it are shown as escapes
+(:func:`~reconcile.render.controls.printable`): an override would make ``2991`` read
+``1992``.
 
 A page stays one a browser opens: it carries a card for the conflicts given (``reconcile
 report`` gives the first thousand by default: new ones first, then the worst first) and says
@@ -33,6 +36,7 @@ from ..check import CheckResult
 from ..gate import GateState
 from ..timeline import build_timeline
 from ..validate import Workspace
+from .controls import printable
 
 __all__ = ["render_html", "RTL_LANGUAGES"]
 
@@ -41,10 +45,18 @@ BADGES = {"error": "✖ error", "warning": "▲ warning", "info": "● info"}
 CONTEXT_CHARS = 160
 
 
+def _visible(value: Any) -> Any:
+    """Every text the templates print, its control and bidirectional formatting characters
+    shown as escapes (lines and tabs kept: quotes keep their layout); markup the report
+    builds itself (:class:`~markupsafe.Markup`: the SVG, CSS, script) is left as it is."""
+    return printable(value, lines=True) if isinstance(value, str) and not isinstance(value, Markup) else value
+
+
 def _env() -> Environment:
     return Environment(
         loader=PackageLoader("reconcile", "templates"),
         autoescape=select_autoescape(["html", "j2", "xml"], default=True),
+        finalize=_visible,
         trim_blocks=True,
         lstrip_blocks=True,
     )
