@@ -44,6 +44,10 @@ def test_the_summary_cuts_long_lists_and_counts_what_it_leaves_out(corpus):
     # the most claimed properties first
     top = ws.claims["property"].value_counts().index[:1][0]
     assert text.split("Properties: ")[1].startswith(top)
+    assert len(ws.resolutions) >= 1  # the typo of the corpus
+    nothing = render_validation_summary(ws, problems, rows=0)
+    assert f"… and {len(ws.resolutions)} more names resolved by fuzzy matching" in nothing
+    assert "% like «" not in nothing
 
 
 def test_every_source_is_captured_richly(corpus):

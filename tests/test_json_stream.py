@@ -285,8 +285,10 @@ def test_junit_written_a_case_at_a_time_is_the_document_of_the_whole_tree(worksp
     from reconcile.render.junit import _case, _document, render_junit
 
     ws, result = request.getfixturevalue(workspace)
-    state = apply_gate(result.conflicts, None, {})
+    known = {fp: {} for fp in result.conflicts["fingerprint"].iloc[::2]}  # every other one in the baseline
+    state = apply_gate(result.conflicts, known, {})
     records = conflict_records(state.conflicts, ws.claims, result.sides)
     failures = sum(r["status"] == "new" for r in records)
+    assert 0 < failures < len(records)  # failing cases and known ones (system-out)
     whole = _document(len(records), failures, [_case(r) for r in records]) + "\n"
     assert "".join(render_junit(iter(records), len(records), failures)) == whole

@@ -3,7 +3,7 @@
 Documents are web pages, and claim files and registries quote them: their text may hold
 control characters, among them escape sequences that a terminal obeys (clear the screen,
 retitle the window, write to the clipboard) and that CI logs draw, and characters that XML
-forbids. Every text output but JSON and HTML (which escape by their own rules) passes
+forbids (those, lone surrogates and the noncharacters U+FFFE and U+FFFF). Every text output but JSON and HTML (which escape by their own rules) passes
 such text through :func:`printable`, which writes each control character as its Python
 escape (``\\x1b``).
 
@@ -19,10 +19,11 @@ import re
 
 __all__ = ["printable"]
 
-#: C0 and C1 control characters, DEL, and the explicit bidirectional formatting characters.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+#: C0 and C1 control characters, DEL, the explicit bidirectional formatting characters,
+#: surrogates and the noncharacters U+FFFE and U+FFFF (which XML cannot hold either).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
 #: The same but for tab and line feed.
-_CONTROL_BUT_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_BUT_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
 
 
 def _escape(match: re.Match[str]) -> str:

@@ -49,9 +49,9 @@ def _record_blocks(shown: pd.DataFrame, result: CheckResult, ws: Workspace, bloc
 
 
 def _sarif(shown, result, ws, state) -> Iterator[str]:
-    from .sarif import render_sarif
+    from .sarif import MAX_RESULTS, render_sarif
 
-    return render_sarif(_record_blocks(shown, result, ws), result.rules, total=len(shown))
+    return render_sarif(_record_blocks(shown.head(MAX_RESULTS), result, ws), result.rules, total=len(shown))
 
 
 def _junit(shown, result, ws, state) -> Iterator[str]:

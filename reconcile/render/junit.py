@@ -22,10 +22,9 @@ def _case(rec: dict[str, Any]) -> ET.Element:
         printable(f"- {s['label']}: " + "; ".join(f"{c['source']} ({c['file']}:{c['line']})" for c in s["claims"]))
         for s in rec["sides"]
     )
-    explanation = printable(rec["explanation"])
-    body = f"{explanation}\n{sides}"
+    body = printable(rec["explanation"], lines=True) + "\n" + sides  # lines kept in the text
     if rec["status"] == "new":
-        failure = ET.SubElement(case, "failure", message=explanation, type=rec["severity"])
+        failure = ET.SubElement(case, "failure", message=printable(rec["explanation"]), type=rec["severity"])
         failure.text = body
     else:
         out = ET.SubElement(case, "system-out")
