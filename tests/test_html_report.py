@@ -10,6 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from reconcile.cli import main
+from reconcile.pipeline import load
 
 from .conftest import FIXTURES, ROOT
 
@@ -118,6 +119,11 @@ def test_timelines_and_summary(corpus_report):
     soup = _soup(corpus_report)
     titles = [h.get_text() for h in soup.select("#timelines h3")]
     assert any(t.startswith("Uzbekistan") for t in titles)
+    # every statement of a timeline shows its claim's quote, as captured
+    ws, _ = load(ROOT)
+    captured = set(ws.claims["quote"].tolist())
+    quotes = [q.get_text() for q in soup.select("#timelines blockquote")]
+    assert quotes and all(q in captured for q in quotes)
     summary = (corpus_report / "summary.md").read_text(encoding="utf-8")
     assert summary.startswith("## reconcile: conflicts")
 
