@@ -15,6 +15,7 @@ the evidence block by block of conflicts.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,7 +33,7 @@ from .threads import in_background, worth_a_thread
 from .validate import Workspace
 
 __all__ = [
-    "CheckResult", "find_conflicts", "conflict_records", "at_or_above", "RecordColumns", "record_columns",
+    "CheckResult", "find_conflicts", "conflict_records", "conflict_record_blocks", "RECORD_BLOCK", "at_or_above", "RecordColumns", "record_columns",
     "conflict_fields", "claim_evidence", "evidence_column", "EVIDENCE_COLUMNS",
 ]
 
@@ -217,6 +218,22 @@ def record_columns(
     kept = rows >= 0
     side_claims = np.bincount(sides.claim_side[kept], minlength=sides.n_sides)
     return RecordColumns(sides, side_claims, rows[kept])
+
+
+#: Conflicts turned into records at a time by :func:`conflict_record_blocks`: the memory a
+#: text report takes is bounded by it, not by the number of conflicts.
+RECORD_BLOCK = 4_096
+
+
+def conflict_record_blocks(
+    conflicts: pd.DataFrame, claims: pd.DataFrame, given: RankedSides | None = None, block: int | None = None
+) -> Iterator[list[dict[str, Any]]]:
+    """:func:`conflict_records` of ``conflicts`` in order, ``block`` conflicts (default
+    :data:`RECORD_BLOCK`) at a time, each block built when it is asked for: a consumer that
+    stops early builds no more."""
+    block = block or RECORD_BLOCK
+    for start in range(0, len(conflicts), block):
+        yield conflict_records(conflicts.iloc[start : start + block], claims, given)
 
 
 def conflict_records(

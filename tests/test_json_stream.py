@@ -252,15 +252,15 @@ def test_terminal_text_written_to_a_file_has_no_colour_codes(tmp_path):
     assert "✖ error" in text and "\x1b[" not in text and text.endswith("\n")
 
 
-@pytest.mark.parametrize("fmt", ["github", "markdown", "terminal"])
+@pytest.mark.parametrize("fmt", ["github", "markdown", "terminal", "junit", "sarif"])
 def test_text_formats_build_records_for_a_bounded_number_of_conflicts(generated, monkeypatch, fmt):
     from reconcile import check as check_module
-    from reconcile.render import markdown, terminal
+    from reconcile.render import markdown
     from reconcile.render.formats import render_check
     from reconcile.render.github import MAX_ANNOTATIONS
 
     monkeypatch.setattr(markdown, "ROWS_AT_MOST", 7)
-    monkeypatch.setattr(terminal, "BLOCK", 11)
+    monkeypatch.setattr(check_module, "RECORD_BLOCK", 11)
     ws, result = generated
     state = apply_gate(result.conflicts, None, {})
     n = len(state.conflicts)
@@ -276,6 +276,10 @@ def test_text_formats_build_records_for_a_bounded_number_of_conflicts(generated,
     elif fmt == "markdown":
         assert asked == [7]
         assert f"… and {n - text.count('| error |') - text.count('| warning |') - text.count('| info |'):,} more" in text
+    elif fmt == "sarif":
+        from reconcile.render import sarif
+
+        assert max(asked) <= 11 and sum(asked) == min(n, sarif.MAX_RESULTS)
     else:  # every conflict, a block at a time
         assert max(asked) <= 11 and sum(asked) == n
 

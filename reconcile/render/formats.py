@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator
 from typing import Any, Callable
 
@@ -39,13 +40,11 @@ def _json(shown, result, ws, state) -> Iterable[bytes | memoryview]:
     return json_chunks(result, ws, shown, gate=state)  # UTF-8 chunks, written as they come
 
 
-def _record_blocks(shown: pd.DataFrame, result: CheckResult, ws: Workspace, block: int = 4_096) -> Iterator[dict[str, Any]]:
-    """The records of ``shown`` in order, built ``block`` conflicts at a time as they are
-    asked for (a consumer that stops early builds no more)."""
-    from ..check import conflict_records
+def _record_blocks(shown: pd.DataFrame, result: CheckResult, ws: Workspace) -> Iterator[dict[str, Any]]:
+    """The records of ``shown`` one by one, built a block at a time as they are asked for."""
+    from ..check import conflict_record_blocks
 
-    for start in range(0, len(shown), block):
-        yield from conflict_records(shown.iloc[start : start + block], ws.claims, result.sides)
+    return itertools.chain.from_iterable(conflict_record_blocks(shown, ws.claims, result.sides))
 
 
 def _sarif(shown, result, ws, state) -> Iterator[str]:

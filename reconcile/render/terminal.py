@@ -118,20 +118,14 @@ def _severity_badge(severity: str) -> str:
     return click.style(marks.get(severity, severity), fg=_COLOURS.get(severity), bold=severity == "error")
 
 
-#: Conflicts turned into records (dicts holding their quotes) at a time while printing: the
-#: memory the text output takes is bounded by it, not by the number of conflicts.
-BLOCK = 4_096
-
-
 def render_conflicts(
     conflicts: pd.DataFrame, ws: Workspace, sides: RankedSides | None = None, *, block: int | None = None
 ) -> Iterator[str]:
     """Conflicts grouped by subject and property, new ones first, then the worst first,
-    with quotes in their script: the text in chunks, ``block`` conflicts (default
-    :data:`BLOCK`) at a time (``sides``: as for :func:`~reconcile.check.conflict_records`)."""
-    from ..check import conflict_records
+    with quotes in their script: the text in chunks, a chunk per block of records of
+    :func:`~reconcile.check.conflict_record_blocks` (``sides`` and ``block`` as there)."""
+    from ..check import conflict_record_blocks
 
-    block = block or BLOCK
     if conflicts.empty:
         yield click.style("No contradictions found.", fg="green")
         return
@@ -145,11 +139,10 @@ def render_conflicts(
     # new conflicts first, then by severity; a subject and property stay together
     first_rank = order.groupby(["subject", "property"], sort=False)["rank"].transform("min")
     order = order.assign(first=first_rank).sort_values(["first", "subject", "property", "rank", "i"], kind="stable")
-    at = order["i"].to_numpy()
     current = None
-    for start in range(0, len(at), block):
+    for n, records in enumerate(conflict_record_blocks(conflicts.iloc[order["i"].to_numpy()], ws.claims, sides, block)):
         lines: list[str] = []
-        for rec in conflict_records(conflicts.iloc[at[start : start + block]], ws.claims, sides):
+        for rec in records:
             head = (rec["subject"], rec["property"])
             if head != current:
                 current = head
@@ -159,7 +152,7 @@ def render_conflicts(
                 lines += ["", click.style(head_text, bold=True) + printable(f"  ({subject}, {prop})")]
             lines += _conflict_lines(rec)
         text = "\n".join(lines)
-        yield text.lstrip("\n") if start == 0 else "\n" + text
+        yield text.lstrip("\n") if n == 0 else "\n" + text
 
 
 def _conflict_lines(rec: dict) -> list[str]:
