@@ -271,7 +271,7 @@ def report(workspace: Path, out_dir: Path | None, baseline_flag: bool | None, ca
         records = conflict_records(conflicts.head(max(on_page, min(ROWS_AT_MOST, n_new))), ws.claims, result.sides)
         outline = report_outline(result, ws, conflicts, gate=state)
         step(1)
-        write_atomic(target / "report.json", json_chunks(result, ws, conflicts, gate=state))
+        write_atomic(target / "report.json", json_chunks(result, ws, conflicts, gate=state, outline=outline))
         step(1)
         write_atomic(target / "summary.md", render_markdown(records, outline["summary"]))
         step(1)

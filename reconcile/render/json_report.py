@@ -147,17 +147,22 @@ BLOCK_CLAIMS = 16_384
 
 
 def json_chunks(
-    result: CheckResult, ws: Workspace, conflicts: pd.DataFrame | None = None, gate=None
+    result: CheckResult,
+    ws: Workspace,
+    conflicts: pd.DataFrame | None = None,
+    gate=None,
+    outline: dict[str, Any] | None = None,
 ) -> Iterator[bytes | memoryview]:
     """The UTF-8 bytes of :func:`render_json`, in chunks of bounded size (one per block of
     conflicts), each computed when it is asked for: bytes, or a view of a buffer of its own
-    (which the view keeps alive)."""
+    (which the view keeps alive). ``outline``: :func:`report_outline` of the same
+    arguments, when the caller has it already (it is not changed)."""
     conflicts = result.conflicts if conflicts is None else conflicts
     if len(conflicts) <= INDENT_UP_TO:
         yield _indented(result, ws, conflicts, gate).encode("utf-8", "surrogatepass")
         return
     # the document around its conflicts, as json.dumps writes it (", " and ": " separators)
-    doc = report_outline(result, ws, conflicts, gate)
+    doc = report_outline(result, ws, conflicts, gate) if outline is None else outline
     keys = list(doc)
     at = keys.index("conflicts")
     head = "{" + "".join(f"{_encode(k)}: {_encode(doc[k])}, " for k in keys[:at]) + _encode("conflicts") + ": "
