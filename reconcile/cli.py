@@ -12,17 +12,21 @@ import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from . import __version__
-from .pipeline import load
-from .problems import Problems
 from .progress import Progress, showing, stage
 from .render.controls import printable
-from .render.terminal import render_problems, render_validation_summary
 from .threads import workers
 from .yamlio import write_atomic
+
+if TYPE_CHECKING:
+    from .problems import Problems
+
+# pandas, pandera and the engine are imported by the commands that use them, so that
+# `reconcile --help`, `--version` and usage errors answer at once.
 
 EXIT_OK = 0
 EXIT_NEW = 1
@@ -75,6 +79,9 @@ def validate(workspace: Path, quiet: bool) -> None:
     Exit 0 when the workspace is valid (warnings such as fuzzy name matches are shown but
     do not fail), 2 when anything is invalid.
     """
+    from .pipeline import load
+    from .render.terminal import render_validation_summary
+
     ws, problems = load(workspace)
     _emit_problems(problems)
     if problems.errors:
@@ -376,6 +383,7 @@ def graph(workspace: Path, fmt: str, output: Path | None) -> None:
 @click.option("--verbose", "-v", is_flag=True, help="Print each rule's full documentation and options.")
 def rules_command(workspace: Path, verbose: bool) -> None:
     """List the rules (built-in and WORKSPACE's own) with id, name, severity and docs."""
+    from .problems import Problems
     from .rulekit import discover_rules, load_config
 
     problems = Problems()
@@ -401,6 +409,8 @@ def rules_command(workspace: Path, verbose: bool) -> None:
 
 def _load_valid(workspace: Path):
     """The validated workspace, or exit 2 after listing every problem."""
+    from .pipeline import load
+
     ws, problems = load(workspace)
     if problems.errors:
         _emit_problems(problems)
@@ -436,6 +446,8 @@ def _emit(text: str | Iterable[str] | Iterable[bytes | memoryview], output: Path
 
 
 def _emit_problems(problems: Problems) -> None:
+    from .render.terminal import render_problems
+
     text = render_problems(problems)
     if text:
         click.echo(text, err=True)
