@@ -10,7 +10,8 @@ from __future__ import annotations
 import itertools
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -194,7 +195,7 @@ def baseline(workspace: Path, prune: bool) -> None:
     too, unless --prune). The file is sorted and written atomically; commit it.
     """
     from .check import find_conflicts
-    from .gate import apply_gate, baseline_entries, read_baseline, read_decisions, write_baseline
+    from .gate import BASELINE_PATH, apply_gate, baseline_entries, read_baseline, read_decisions, write_baseline
 
     ws, problems = _load_valid(workspace)
     result = find_conflicts(ws, problems)
@@ -212,7 +213,8 @@ def baseline(workspace: Path, prune: bool) -> None:
     if prune:
         for fp in stale:
             merged.pop(fp, None)
-    write_baseline(ws.root, list(merged.values()))
+    with writing(ws.root / BASELINE_PATH):
+        write_baseline(ws.root, list(merged.values()))
     click.echo(
         f"reports/baseline.json: {len(merged)} entries ({len(added)} added, "
         f"{len(stale)} stale{' removed' if prune else ' kept; --prune removes them'})."
@@ -278,11 +280,14 @@ def report(workspace: Path, out_dir: Path | None, baseline_flag: bool | None, ca
         records = conflict_records(conflicts.head(max(on_page, min(ROWS_AT_MOST, n_new))), ws.claims, result.sides)
         outline = report_outline(result, ws, conflicts, gate=state)
         step(1)
-        write_atomic(target / "report.json", json_chunks(result, ws, conflicts, gate=state, outline=outline))
+        with writing(target / "report.json"):
+            write_atomic(target / "report.json", json_chunks(result, ws, conflicts, gate=state, outline=outline))
         step(1)
-        write_atomic(target / "summary.md", render_markdown(records, outline["summary"]))
+        with writing(target / "summary.md"):
+            write_atomic(target / "summary.md", render_markdown(records, outline["summary"]))
         step(1)
-        write_atomic(target / "index.html", render_html(records[:on_page], result, ws, state, outline))
+        with writing(target / "index.html"):
+            write_atomic(target / "index.html", render_html(records[:on_page], result, ws, state, outline))
         step(1)
     shown = "" if on_page == len(conflicts) else f"; cards for the first {on_page:,}"
     click.echo(f"wrote {target / 'index.html'}, report.json and summary.md ({len(conflicts):,} conflicts{shown})")
@@ -318,13 +323,19 @@ def decide(
     The file keeps its comments and the order of the other decisions; the write is atomic.
     """
     from .check import find_conflicts
-    from .gate import record_decision
+    from .gate import DECISIONS_PATH, read_decisions, record_decision
 
+    fingerprint = fingerprint.strip().lstrip("#")  # as the terminal prints it: #7ed7f1083810f777
     if verdict == "false-positive" and not reason:
         raise click.UsageError("a false-positive verdict needs --reason")
     if verdict == "resolved" and not side:
         raise click.UsageError("a resolved verdict needs --side (the side that is right)")
     ws, problems = _load_valid(workspace)
+    read_decisions(ws.root, problems)  # a file it cannot read is reported, not replaced
+    if problems.errors:
+        _emit_problems(problems)
+        click.echo(f"{DECISIONS_PATH.as_posix()} is left as it is; fix it, then decide again.", err=True)
+        sys.exit(EXIT_INVALID)
     conflicts = find_conflicts(ws, problems).conflicts
     match = conflicts[conflicts["fingerprint"].eq(fingerprint)]
     if match.empty:
@@ -338,9 +349,10 @@ def decide(
                 err=True,
             )
             sys.exit(EXIT_INVALID)
-    replaced = record_decision(
-        ws.root, fingerprint, verdict, note=note, side=side, reason=reason, by=by_ or os.environ.get("USER")
-    )
+    with writing(ws.root / DECISIONS_PATH):
+        replaced = record_decision(
+            ws.root, fingerprint, verdict, note=note, side=side, reason=reason, by=by_ or os.environ.get("USER")
+        )
     click.echo(f"{'replaced' if replaced else 'recorded'} {verdict} for {fingerprint} in reports/decisions.yaml")
     sys.exit(EXIT_OK)
 
@@ -427,22 +439,50 @@ def _emit(text: str | Iterable[str] | Iterable[bytes | memoryview], output: Path
         text = [text if text.endswith("\n") else text + "\n"]
     chunks = iter([text] if isinstance(text, (bytes, memoryview)) else text)
     first = next(chunks, b"")
-    if isinstance(first, str):
-        if output:
-            write_atomic(output, (click.unstyle(c).encode("utf-8") for c in itertools.chain([first], chunks)))
-            click.echo(f"wrote {output}", err=True)
-        else:
+    if output:
+        with writing(output):
+            write_atomic(
+                output,
+                (click.unstyle(c).encode("utf-8") for c in itertools.chain([first], chunks))
+                if isinstance(first, str)
+                else itertools.chain([first], chunks),
+            )
+        click.echo(f"wrote {output}", err=True)
+        return
+    try:
+        if isinstance(first, str):
             for chunk in itertools.chain([first], chunks):
                 click.echo(chunk, nl=False)
-        return
-    if output:
-        write_atomic(output, itertools.chain([first], chunks))
-        click.echo(f"wrote {output}", err=True)
-    else:
-        sys.stdout.flush()
-        for chunk in itertools.chain([first], chunks):
-            sys.stdout.buffer.write(chunk)
-        sys.stdout.buffer.flush()
+        else:
+            sys.stdout.flush()
+            for chunk in itertools.chain([first], chunks):
+                sys.stdout.buffer.write(chunk)
+            sys.stdout.buffer.flush()
+    except BrokenPipeError:
+        # the reader stopped early (`reconcile check | head`): the rest of the text goes
+        # nowhere, and the exit code stays that of the gate
+        _stdout_gone()
+
+
+def _stdout_gone() -> None:
+    """Point standard output at /dev/null once its reader has gone, so that later writes
+    and the flush at exit do not fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
+@contextmanager
+def writing(path: Path) -> Iterator[None]:
+    """Turn an error writing ``path`` (a folder that is a file, no permission, a full
+    disk) into a message and exit 2, instead of a traceback; what was there stays as it
+    was (:func:`~reconcile.yamlio.write_atomic`)."""
+    try:
+        yield
+    except OSError as exc:
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        click.echo(printable(f"cannot write {path}: {reason[:1].lower()}{reason[1:]}"), err=True)
+        sys.exit(EXIT_INVALID)
 
 
 def _emit_problems(problems: Problems) -> None:

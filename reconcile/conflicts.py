@@ -190,11 +190,40 @@ def run_rules(
                 code="rule-failed",
             )
             continue
-        if out is None or out.empty:
+        if out is None:
             continue
-        frames.append(_rule_output(out, rid, cfg))
-    if not frames:
-        return _empty()
+        origin = None if info.origin == "builtin" else info.origin
+        if not isinstance(out, pd.DataFrame):
+            problems.add(
+                f"rule {rid} returned {type(out).__name__}, not a DataFrame; its conflicts are left out",
+                file=origin,
+                expected="a DataFrame of conflicts (docs/rules.md)",
+                code="rule-failed",
+            )
+            continue
+        if out.empty:
+            continue
+        frame = _rule_output(out, rid, cfg)
+        if origin is not None:  # a workspace's own rule: its conflicts are checked alone first
+            try:
+                _combined([frame], claims)
+            except Exception as exc:
+                first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+                problems.add(
+                    f"rule {rid} returned malformed conflicts ({type(exc).__name__}: {first[:300]}); they are left out",
+                    file=origin,
+                    expected="the columns and types of ConflictModel (docs/rules.md)",
+                    code="rule-failed",
+                )
+                continue
+        frames.append(frame)
+    return _combined(frames, claims) if frames else _empty()
+
+
+def _combined(frames: list[pd.DataFrame], claims: pd.DataFrame) -> pd.DataFrame:
+    """The rules' conflicts (from :func:`_rule_output`) as one table: sources, fingerprints
+    and contested claims added, sorted worst first, checked by :class:`ConflictModel`
+    (which raises ``SchemaError`` on the first fault)."""
     conflicts = pd.concat(frames, ignore_index=True)
     hints = {hint: conflicts.pop(hint) for hint in HINTS}
     conflicts["sources"] = _conflict_sources(hints[SOURCES_HINT], conflicts["sides"], claims)

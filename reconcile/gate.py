@@ -40,7 +40,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from .problems import Problems
-from .yamlio import YamlLoadError, item_line, load_yaml, plain, write_atomic
+from .yamlio import YamlLoadError, YamlMapping, YamlSequence, item_line, key_lines, load_yaml, plain, write_atomic
 
 __all__ = [
     "BASELINE_PATH",
@@ -58,6 +58,8 @@ __all__ = [
 BASELINE_PATH = Path("reports") / "baseline.json"
 DECISIONS_PATH = Path("reports") / "decisions.yaml"
 VERDICTS = ("accepted", "resolved", "false-positive")
+#: The fields of a decision in reports/decisions.yaml (``reconcile decide`` writes them).
+DECISION_FIELDS = ("fingerprint", "verdict", "side", "reason", "note", "by", "at")
 BASELINE_VERSION = 1
 
 
@@ -131,8 +133,28 @@ def read_decisions(root: Path, problems: Problems) -> dict[str, dict[str, Any]]:
     except YamlLoadError as exc:
         problems.add(str(exc), file=rel, line=exc.line, code="yaml")
         return {}
-    items = data.get("decisions") if hasattr(data, "get") else None
-    if not items:
+    if data is None:  # an empty file
+        return {}
+    shape = "a mapping with a `decisions` list: decisions: [{fingerprint: ..., verdict: ...}]"
+    if not isinstance(data, YamlMapping):
+        problems.add(
+            f"the decisions file holds {_kind(data)}, not a mapping; its decisions are not read",
+            file=rel,
+            line=1,
+            expected=shape,
+            code="decision",
+        )
+        return {}
+    lines = key_lines(data)
+    for key in sorted(set(data) - {"decisions"}, key=str):
+        problems.add(f"unknown key {key!r}", file=rel, line=lines.get(key), expected=shape, code="decision")
+    items = data.get("decisions")
+    if items is None:
+        return {}
+    if not isinstance(items, YamlSequence):
+        problems.add(
+            f"`decisions` holds {_kind(items)}, not a list", file=rel, line=lines.get("decisions"), expected=shape, code="decision"
+        )
         return {}
     out: dict[str, dict[str, Any]] = {}
     for i, node in enumerate(items):
@@ -140,6 +162,16 @@ def read_decisions(root: Path, problems: Problems) -> dict[str, dict[str, Any]]:
         line = item_line(items, i)
         if not isinstance(entry, dict) or entry.get("fingerprint") in (None, ""):
             problems.add("a decision needs a fingerprint", file=rel, line=line, code="decision")
+            continue
+        unknown = sorted(set(entry) - set(DECISION_FIELDS), key=str)
+        if unknown:
+            problems.add(
+                f"decision for {entry['fingerprint']} has unknown field(s) " + ", ".join(map(repr, unknown)),
+                file=rel,
+                line=line,
+                expected="fields " + ", ".join(DECISION_FIELDS),
+                code="decision",
+            )
             continue
         if entry.get("verdict") not in VERDICTS:
             problems.add(
@@ -152,6 +184,15 @@ def read_decisions(root: Path, problems: Problems) -> dict[str, dict[str, Any]]:
         entry["line"] = line
         out[str(entry["fingerprint"])] = entry
     return out
+
+
+def _kind(value: Any) -> str:
+    """What a YAML value is, in words, for a message."""
+    if isinstance(value, YamlSequence):
+        return "a list"
+    if isinstance(value, YamlMapping):
+        return "a mapping"
+    return f"the {type(value).__name__} {value!r}"[:80]
 
 
 def record_decision(
@@ -167,18 +208,22 @@ def record_decision(
 ) -> bool:
     """Add or replace the decision for ``fingerprint``; keep comments and order of the rest.
 
-    Returns True when an existing decision was replaced.
+    Returns True when an existing decision was replaced. The file must be readable by
+    :func:`read_decisions` without problems (check that first): a file this cannot read as
+    a mapping raises ``ValueError`` and is left as it is, never replaced by a new one.
     """
     path = root / DECISIONS_PATH
     yaml = _yaml()
-    if path.is_file() and path.read_text(encoding="utf-8").strip():
-        data = yaml.load(path.read_text(encoding="utf-8"))
-    else:
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    data = yaml.load(text) if text.strip() else None
+    if data is None:
         data = CommentedMap()
     if not isinstance(data, CommentedMap):
-        data = CommentedMap()
-    if not isinstance(data.get("decisions"), CommentedSeq):
+        raise ValueError(f"{DECISIONS_PATH.as_posix()} is not a mapping with a `decisions` list")
+    if data.get("decisions") is None:
         data["decisions"] = CommentedSeq()
+    if not isinstance(data["decisions"], CommentedSeq):
+        raise ValueError(f"`decisions` in {DECISIONS_PATH.as_posix()} is not a list")
     entry = CommentedMap()
     entry["fingerprint"] = fingerprint
     entry["verdict"] = verdict

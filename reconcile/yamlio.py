@@ -20,9 +20,11 @@ claims in YAML files load in 11 s, where ruamel.yaml's parser in Python took 94 
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -349,21 +351,54 @@ def write_atomic(path: Path, text: str | bytes | memoryview | Iterable[bytes | m
     The text goes to a temporary file in the same folder, is flushed and fsynced, then
     renamed over the target (an atomic operation on POSIX file systems). If writing fails,
     or the chunks' iterable raises, the temporary file is removed and ``path`` is untouched.
+
+    What ``path`` names is written, not replaced: a symbolic link is followed and the file
+    it points to is replaced (the link stays), and a path that is not a regular file (a
+    pipe, a terminal, ``/dev/stdout``, ``/dev/null``) is opened and written in place, as
+    there is nothing to rename over it. A missing folder of ``path`` is created. Errors
+    are ``OSError``.
     """
     path = Path(path)
+    try:
+        kind = os.stat(path).st_mode  # follows links
+    except FileNotFoundError:
+        kind = None
+    except NotADirectoryError as exc:  # a parent that is a file
+        raise NotADirectoryError(exc.errno, "a folder on the way is a file", str(path)) from None
+    if kind is not None and not stat.S_ISREG(kind):
+        if stat.S_ISDIR(kind):
+            raise IsADirectoryError(errno.EISDIR, "is a folder", str(path))
+        with _opened(path, binary=not isinstance(text, str)) as handle:
+            for chunk in _chunks(text):
+                handle.write(chunk)
+        return
+    path = Path(os.path.realpath(path))  # through symbolic links, to the file they name
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        binary = not isinstance(text, str)
-        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n")) as handle:
-            for chunk in [text] if isinstance(text, (str, bytes, bytearray, memoryview)) else text:
+        with _opened(fd, binary=not isinstance(text, str)) as handle:
+            for chunk in _chunks(text):
                 handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the usual file mode
+        if kind is not None:
+            mode = stat.S_IMODE(kind)  # keep the mode of the file replaced
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask  # mkstemp creates 0600; give the usual file mode
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _opened(file: Path | int, binary: bool):
+    """``file`` (a path or a descriptor) opened for writing bytes, or UTF-8 text with ``\\n`` line ends."""
+    return open(file, "wb") if binary else open(file, "w", encoding="utf-8", newline="\n")
+
+
+def _chunks(text: str | bytes | memoryview | Iterable[bytes | memoryview]) -> Iterable:
+    return [text] if isinstance(text, (str, bytes, bytearray, memoryview)) else text
+
