@@ -266,6 +266,11 @@ GENERAL_SETTINGS: dict[str, type] = {"baseline": bool}
 
 
 def _read_config(root: Path, problems: Problems) -> tuple[dict[str, Any], str | None]:
+    """The settings of ``reconcile.toml``, or else of ``[tool.reconcile]`` in
+    ``pyproject.toml``, and the name of the file they come from. Settings in both files are
+    an error: one would silently hide the other (a ``baseline = true`` lost changes what
+    the gate fails on)."""
+    found: list[tuple[dict[str, Any], str]] = []
     for name, section in (("reconcile.toml", None), ("pyproject.toml", ("tool", "reconcile"))):
         path = root / name
         if not path.is_file():
@@ -280,8 +285,16 @@ def _read_config(root: Path, problems: Problems) -> tuple[dict[str, Any], str | 
                 data = data.get(key, {}) if isinstance(data, dict) else {}
             if not data:
                 continue
-        return data, name
-    return {}, None
+        found.append((data, name))
+    if len(found) > 1:
+        problems.add(
+            "settings in both reconcile.toml and [tool.reconcile] of pyproject.toml: reconcile would "
+            "read reconcile.toml only",
+            file="reconcile.toml",
+            expected="the settings in one of the two files",
+            code="config",
+        )
+    return found[0] if found else ({}, None)
 
 
 def load_config(root: Path, rules: dict[str, RuleInfo], problems: Problems) -> tuple[dict[str, RuleConfig], dict[str, Any]]:

@@ -53,6 +53,17 @@ def test_bad_configuration_is_an_error(runner, corpus, toml, message):
     assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output
 
 
+def test_settings_in_two_files_are_an_error(runner, corpus):
+    """A reconcile.toml would hide pyproject.toml's [tool.reconcile] (its `baseline = true`
+    with it, turning baseline conflicts into new ones): both is an error, not a choice."""
+    (corpus / "pyproject.toml").write_text("[project]\nname = 'x'\n\n[tool.reconcile]\nbaseline = true\n", encoding="utf-8")
+    (corpus / "reconcile.toml").write_text('[rules.set-mismatch]\nseverity = "warning"\n', encoding="utf-8")
+    result = runner.invoke(main, ["check", str(corpus)])
+    assert result.exit_code == 2 and "settings in both reconcile.toml and [tool.reconcile]" in result.output
+    (corpus / "pyproject.toml").write_text("[project]\nname = 'x'\n", encoding="utf-8")  # no [tool.reconcile]
+    assert runner.invoke(main, ["check", str(corpus)]).exit_code == 1
+
+
 CUSTOM_RULE = '''"""Chair outside the members: the chairing state is not among the members of its time.
 
 Contradiction:
