@@ -110,3 +110,21 @@ def test_baseline_is_sorted_and_stable(runner, ws):
     assert (ws / "reports" / "baseline.json").read_text(encoding="utf-8") == first
     fps = [e["fingerprint"] for e in json.loads(first)["conflicts"]]
     assert fps == sorted(fps) and len(fps) == 11
+
+
+def test_terminal_says_which_conflicts_are_new(runner, ws):
+    """With a baseline, the closing line counts the new conflicts (what the gate fails on)
+    and the new conflict's card is tagged, as the known ones are."""
+    from .conftest import ROOT
+
+    baseline = json.loads((ROOT / "reports" / "baseline.json").read_text(encoding="utf-8"))
+    baseline["conflicts"] = [e for e in baseline["conflicts"] if e["fingerprint"] != STATUS_FP]
+    (ws / "reports").mkdir()
+    (ws / "reports" / "baseline.json").write_text(json.dumps(baseline), encoding="utf-8")
+    result = runner.invoke(main, ["check", str(ws), "--baseline", "--format", "terminal"])
+    assert result.exit_code == 1, result.output
+    assert f"[new]  #{STATUS_FP}" in result.stdout
+    assert "11 conflict(s), 1 new (10 baseline): " in result.stdout
+    assert result.stdout.count("[new]") == 1
+    everything_new = runner.invoke(main, ["check", str(ws), "--no-baseline", "--format", "terminal"])
+    assert "[new]" not in everything_new.stdout and "11 conflict(s), 11 new: " in everything_new.stdout

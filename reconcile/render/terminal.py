@@ -140,6 +140,7 @@ def render_conflicts(
     first_rank = order.groupby(["subject", "property"], sort=False)["rank"].transform("min")
     order = order.assign(first=first_rank).sort_values(["first", "subject", "property", "rank", "i"], kind="stable")
     current = None
+    mixed = not conflicts["status"].eq("new").all()  # then new conflicts are tagged as such
     for n, records in enumerate(conflict_record_blocks(conflicts.iloc[order["i"].to_numpy()], ws.claims, sides, block)):
         lines: list[str] = []
         for rec in records:
@@ -150,16 +151,20 @@ def render_conflicts(
                 label = props[prop].label if prop in props else prop
                 head_text = printable(f"{ws.gazetteer.label(subject)} — {label}")
                 lines += ["", click.style(head_text, bold=True) + printable(f"  ({subject}, {prop})")]
-            lines += _conflict_lines(rec)
+            lines += _conflict_lines(rec, mixed)
         text = "\n".join(lines)
         yield text.lstrip("\n") if n == 0 else "\n" + text
 
 
-def _conflict_lines(rec: dict) -> list[str]:
-    """The lines of one conflict under its subject and property."""
+def _conflict_lines(rec: dict, tag_new: bool = False) -> list[str]:
+    """The lines of one conflict under its subject and property; ``tag_new``: a new
+    conflict says so (when others are known: baseline, accepted, resolved)."""
     scope = printable(f" [{rec['scope']}]") if rec["scope"] else ""
     internal = " (within one source)" if rec["internal"] else ""
-    status = "" if rec["status"] == "new" else click.style(f" [{rec['status']}]", dim=True)
+    if rec["status"] == "new":
+        status = click.style(" [new]", fg="yellow", bold=True) if tag_new else ""
+    else:
+        status = click.style(f" [{rec['status']}]", dim=True)
     lines = [f"  {_severity_badge(rec['severity'])} {printable(rec['rule'])}{scope}{internal}{status}  #{rec['fingerprint']}"]
     if rec.get("decision") and rec["decision"].get("note"):
         note = " ".join(str(rec["decision"]["note"]).split())  # a note of several lines on one
@@ -178,10 +183,15 @@ def _conflict_lines(rec: dict) -> list[str]:
 
 
 def render_check_summary(summary: dict) -> str:
+    """The closing line of ``check``: how many conflicts, how many of them new (what the
+    gate fails on) and what the others are, by severity, in how many claims and sources."""
     sev = summary["by_severity"]
     parts = [f"{sev.get(s, 0)} {s}{'s' if sev.get(s, 0) != 1 else ''}" for s in ("error", "warning", "info")]
+    status = summary.get("by_status") or {}
+    known = ", ".join(f"{n} {s}" for s, n in sorted(status.items()) if s != "new" and n)
+    gate = f", {status.get('new', 0)} new" + (f" ({known})" if known else "") if status else ""
     return (
-        f"{summary['conflicts']} conflict(s): " + ", ".join(parts)
+        f"{summary['conflicts']} conflict(s){gate}: " + ", ".join(parts)
         + f" ({summary['internal']} within one source) in {summary['claims']} claims from {summary['sources']} sources."
     )
 
