@@ -77,8 +77,8 @@ def main(ctx: click.Context, progress: bool) -> None:
 def validate(workspace: Path, quiet: bool) -> None:
     """Check every claim of WORKSPACE; print all problems at once.
 
-    Exit 0 when the workspace is valid (warnings such as fuzzy name matches are shown but
-    do not fail), 2 when anything is invalid.
+    Exit 0 when the workspace is valid (warnings, and names resolved by fuzzy matching,
+    are shown but do not fail), 2 when anything is invalid.
     """
     from .pipeline import load
     from .render.terminal import render_validation_summary

@@ -70,3 +70,12 @@ def test_not_a_workspace(runner, tmp_path):
     result = runner.invoke(main, ["validate", str(tmp_path)])
     assert result.exit_code == 2
     assert "not a reconcile workspace" in result.output
+
+
+def test_closing_line_counts_the_fuzzy_names_it_lists(runner, corpus_copy):
+    """The bundled corpus has one name resolved by fuzzy matching («قزاقزستان», a typo of
+    Kazakhstan): the closing line counts it beside errors and warnings."""
+    result = runner.invoke(main, ["validate", str(corpus_copy)])
+    assert result.exit_code == 0, result.output
+    assert "«قزاقزستان» → Kazakhstan (country:KZ)" in result.stdout
+    assert result.stdout.rstrip().endswith("valid: 0 errors, 0 warning(s), 1 name(s) resolved by fuzzy matching to check")

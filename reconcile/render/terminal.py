@@ -109,7 +109,9 @@ def render_validation_summary(ws: Workspace, problems: Problems, *, rows: int = 
         if len(ws.resolutions) > rows:
             lines.append("  " + _more(len(ws.resolutions) - rows, "names resolved by fuzzy matching"))
     n_warn = len(problems.warnings)
-    lines += ["", click.style(f"valid: 0 errors, {n_warn} warning(s)", fg="green")]
+    fuzzy = len(ws.resolutions)
+    to_check = f", {fuzzy} name(s) resolved by fuzzy matching to check" if fuzzy else ""
+    lines += ["", click.style(f"valid: 0 errors, {n_warn} warning(s){to_check}", fg="green")]
     return "\n".join(lines)
 
 
