@@ -56,14 +56,23 @@ class Problem:
         return text
 
     def sort_key(self) -> tuple:
+        """Errors first, then warnings, then infos; within each, the workspace's own files
+        (sources.yaml, registries, documents, settings) before the claim files, so that a
+        cause (a document that cannot be read) comes before what it causes (each of its
+        claims' quotes not found); then by file, line, claim id, column and message."""
         return (
             SEVERITIES.index(self.severity),
+            (self.file or "").startswith(CLAIM_FILES),
             self.file or "",
             self.line or 0,
             self.claim_id or "",
             self.column or "",
             self.message,
         )
+
+
+#: Where claim files are (``reconcile.workspace``); problems in them sort after the others.
+CLAIM_FILES = "claims/captured/"
 
 
 @dataclass

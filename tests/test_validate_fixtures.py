@@ -79,3 +79,14 @@ def test_closing_line_counts_the_fuzzy_names_it_lists(runner, corpus_copy):
     assert result.exit_code == 0, result.output
     assert "«قزاقزستان» → Kazakhstan (country:KZ)" in result.stdout
     assert result.stdout.rstrip().endswith("valid: 0 errors, 0 warning(s), 1 name(s) resolved by fuzzy matching to check")
+
+
+def test_a_missing_document_is_listed_before_what_it_causes(runner, corpus_copy):
+    """The cause (sources.yaml names a document that is not there) comes first, then each
+    of its claims whose quote could not be checked."""
+    (corpus_copy / "claims" / "documents" / "004_316ae984aebcec15.txt").unlink()
+    result = runner.invoke(main, ["validate", str(corpus_copy)])
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("claims/sources.yaml:") and "004_316ae984aebcec15.txt" in lines[0]
+    assert "its source's document could not be read" in lines[1]
