@@ -23,6 +23,7 @@ import base64
 import hashlib
 import html
 import math
+import re
 from importlib import resources
 from typing import Any
 
@@ -37,6 +38,7 @@ from ..check import CheckResult
 from ..gate import GateState
 from ..timeline import build_timeline
 from ..validate import Workspace
+from ..normalize.text import fold
 from .controls import printable
 
 __all__ = ["render_html", "RTL_LANGUAGES"]
@@ -113,17 +115,38 @@ def _cards(records: list[dict[str, Any]], ws: Workspace) -> list[dict[str, Any]]
                     }
                 )
             sides.append({"label": side["label"], "claims": claims})
+        subject_label = ws.gazetteer.label(rec["subject"])
+        property_label = props[rec["property"]].label if rec["property"] in props else rec["property"]
         cards.append(
             {
                 **rec,
-                "subject_label": ws.gazetteer.label(rec["subject"]),
-                "property_label": props[rec["property"]].label if rec["property"] in props else rec["property"],
+                "subject_label": subject_label,
+                "property_label": property_label,
                 "languages": sorted(languages),
-                "search": " ".join(search).lower(),
+                "search": _search_text([*search, subject_label, property_label], rec, ws),
                 "sides": sides,
             }
         )
     return cards
+
+
+#: Entity ids inside a value's text (``kind:Code``).
+_IDS = re.compile(r"[a-z_]+:[A-Za-z0-9_.-]+")
+
+
+def _search_text(parts: list[str], rec: dict[str, Any], ws: Workspace) -> str:
+    """What the page's search box looks in for a card: its texts and the registered names,
+    in every language, of its subject and of the entities its sides state, folded as
+    :func:`~reconcile.normalize.text.fold` folds them (``report.js`` folds the query
+    alike). So «ازبكستان» with an Arabic kaf, «Узбекистан» or «uzbekistan» finds the card of
+    Uzbekistan's status, whatever the language of its quotes."""
+    ids = [rec["subject"]]
+    for side in rec["sides"]:
+        values = side["value"] if isinstance(side["value"], list) else [side["value"]]
+        # a value may be an id ("country:UZ") or name some ("country:UZ left in 1999")
+        ids += [i for v in values if isinstance(v, str) for i in _IDS.findall(v)]
+    names = [n for i in dict.fromkeys(ids) for n in ws.gazetteer.names_of(i)]
+    return fold(" ".join([*parts, *names]))
 
 
 # --- SVG ------------------------------------------------------------------------------------
