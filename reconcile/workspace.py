@@ -34,7 +34,7 @@ import pyarrow.parquet as pq
 from .frames import arrow_text, is_arrow_text, release_arrow_memory
 from .problems import Problems
 from .registry import Registry, load_registry
-from .yamlio import YamlLoadError, item_line, key_lines, load_yaml, plain
+from .yamlio import YamlLoadError, item_line, key_lines, load_yaml, not_utf8, plain
 
 __all__ = [
     "CLAIM_FIELDS",
@@ -343,10 +343,12 @@ def _read_yaml_claims(path: Path, rel: str, problems: Problems) -> pd.DataFrame 
 
 
 def _read_csv_claims(path: Path, rel: str, problems: Problems) -> pd.DataFrame | None:
+    raw = path.read_bytes()
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        problems.add(f"not UTF-8 text (byte {exc.start})", file=rel, code="encoding")
+        message, line = not_utf8(raw, exc)
+        problems.add(message, file=rel, line=line, expected="UTF-8 encoded text", code="encoding")
         return None
     reader = csv.reader(io.StringIO(text, newline=""))
     try:

@@ -32,7 +32,7 @@ from typing import Any
 
 import yaml
 
-__all__ = ["YamlLoadError", "YamlMapping", "YamlSequence", "load_yaml", "plain", "key_lines", "item_line", "write_atomic"]
+__all__ = ["YamlLoadError", "YamlMapping", "YamlSequence", "load_yaml", "plain", "key_lines", "item_line", "not_utf8", "write_atomic"]
 
 
 class YamlLoadError(ValueError):
@@ -83,16 +83,24 @@ MAX_EXPANSION = 10
 _EXPANSION_SLACK = 100_000
 
 
+def not_utf8(raw: bytes, exc: UnicodeDecodeError) -> tuple[str, int]:
+    """The message and 1-based line for bytes that are not UTF-8 (``exc`` from decoding
+    ``raw``): ``not UTF-8 text (invalid byte 0xe9 at byte 41, line 3)``."""
+    line = raw.count(b"\n", 0, exc.start) + 1
+    return f"not UTF-8 text (invalid byte 0x{raw[exc.start]:02x} at byte {exc.start}, line {line})", line
+
+
 def load_yaml(path: Path) -> Any:
     """Parse ``path`` as YAML 1.2; raise :class:`YamlLoadError` with a line on failure.
 
     Returns None for an empty file, else :class:`YamlMapping`, :class:`YamlSequence` or a
     scalar. An alias yields the same object as its anchor.
     """
+    raw = path.read_bytes()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise YamlLoadError(f"not UTF-8 text (byte {exc.start}: {exc.reason})") from None
+        raise YamlLoadError(*not_utf8(raw, exc)) from None
     try:
         node = _compose(text)
     except yaml.MarkedYAMLError as exc:
