@@ -34,6 +34,7 @@ __all__ = [
     "claim_input_schema",
     "source_input_schema",
     "failures_to_problems",
+    "failures_by_column",
     "make_ready",
     "CHECK_TEXT",
 ]
@@ -242,12 +243,27 @@ def failures_to_problems(
     ``frame`` must carry ``file``, ``line`` and ``field_lines`` columns so that each failure
     points at the line of the offending field.
     """
+    by_column = failures_by_column(frame, schema, problems, id_column=id_column, is_claim=is_claim)
+    return pd.Index(sorted({label for labels in by_column.values() for label in labels}))
+
+
+def failures_by_column(
+    frame: pd.DataFrame,
+    schema: pa.DataFrameSchema,
+    problems: Problems,
+    *,
+    id_column: str = "id",
+    is_claim: bool = True,
+) -> dict[str, pd.Index]:
+    """As :func:`failures_to_problems`, but the failing row labels per column (only columns
+    with a failing row are keys): later checks skip a row only for the fields its checks
+    need, so that its other, independent problems are still reported in the same run."""
     try:
         schema.validate(frame, lazy=True, inplace=True)  # checks only: no copy of the frame
-        return pd.Index([])
+        return {}
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
-    failing = []
+    failing: dict[str, list] = {}
     for column, check, value, index in zip(cases["column"], cases["check"], cases["failure_case"], cases["index"]):
         if index is None or pd.isna(index):
             problems.add(f"{column}: {check}", file=None, column=str(column))
@@ -283,8 +299,8 @@ def failures_to_problems(
             expected=expected,
             code=name,
         )
-        failing.append(index)
-    return pd.Index(sorted(set(failing)))
+        failing.setdefault(str(column), []).append(index)
+    return {column: pd.Index(sorted(set(labels))) for column, labels in failing.items()}
 
 
 class SourceModel(pa.DataFrameModel):

@@ -2,8 +2,12 @@
 
 :func:`validate` takes a :class:`~reconcile.workspace.RawWorkspace` and returns a
 :class:`Workspace` whose ``claims`` table satisfies :class:`~reconcile.schemas.ClaimModel`,
-plus every problem found. Nothing stops at the first problem: each stage marks the rows it
-rejects and the next stages work on the rest, so one run reports everything.
+plus every problem found. Nothing stops at the first problem, nor at a claim's first
+problem: each stage marks the rows it rejects, and the next stages still check them, except
+the fields that depend on one already reported (a value is not typed when its property is
+unknown or it is missing, a quote is not looked for when its source is unknown or it is
+missing, a time scope is not ordered when one of its dates is not a date). The rejected
+claims are dropped once, at the end, so one run reports every independent problem.
 
 Stages, each vectorized over the claims (each distinct string is parsed or resolved once):
 
@@ -18,9 +22,8 @@ Stages, each vectorized over the claims (each distinct string is parsed or resol
    properties), ``valid_from`` ≤ ``valid_to``;
 5. evidence (:mod:`reconcile.quotes`): each quote is found in its document after folding
    whitespace, and its span ``[start, end)`` computed in the document's Python string.
-   This stage reads only the checked claims, so it runs on a second core while stages 2-4
-   run (:mod:`reconcile.threads`); its problems are reported after theirs, for the claims
-   they kept, as when run in turn.
+   This stage reads only the claims as written, so it runs on a second core while stages
+   2-4 run (:mod:`reconcile.threads`); its problems are reported after theirs.
 """
 
 from __future__ import annotations
@@ -55,6 +58,7 @@ from .registry import Registry
 from .schemas import (
     check_claims,
     claim_input_schema,
+    failures_by_column,
     failures_to_problems,
     make_ready,
     source_input_schema,
@@ -64,11 +68,9 @@ from .workspace import SOURCE_KINDS, RawWorkspace
 __all__ = ["Workspace", "prepare_validation", "validate", "workspace_gazetteer"]
 
 _NA = pd.NA
-#: A working column during validation: the row of each claim's source in the sources table.
+#: A working column during validation: the row of each claim's source in the sources table
+#: (-1 for an unknown source).
 _SOURCE_ROW = "_source_row"
-#: A working column during validation: the row of each claim in the claims as checked
-#: (which the evidence located in the background is aligned with).
-_CHECKED_ROW = "_checked_row"
 
 
 @dataclass
@@ -98,27 +100,37 @@ def validate(raw: RawWorkspace, problems: Problems) -> Workspace:
     gaz = workspace_gazetteer(raw.registry)
     sources = _validate_sources(raw, problems)
     with stage(f"validating {len(raw.claims):,} claims", steps=6) as step:
-        claims, ids = _check_input(raw, sources, problems)
-        # every claim kept has a known source: its row serves the steps that copy its fields
-        claims = claims.assign(
-            **{_SOURCE_ROW: positions(sources["source"], claims["source"]), _CHECKED_ROW: np.arange(len(claims))}
-        )
+        claims, ids, failed = _check_input(raw, sources, problems)
+        # Every row is checked by every step; ``rejected`` marks those with a problem, which
+        # are dropped at the end. A step skips only the rows whose fields it needs failed
+        # already (their problem is reported; what would follow from it is not news).
+        rejected = failed.any
+        claims = claims.assign(**{_SOURCE_ROW: positions(sources["source"], claims["source"])})
         # quotes are located on a second core meanwhile (they read nothing the steps write)
+        checked = failed.rows_without("source", "quote")
         located = in_background(
-            _locate_evidence, _evidence_inputs(claims), sources, raw.documents, wanted=worth_a_thread(len(claims))
+            _locate_evidence,
+            _evidence_inputs(claims, checked, failed.mask("occurrence")),
+            sources,
+            raw.documents,
+            wanted=worth_a_thread(len(claims)),
         )
         step(1)
         # Each step returns a new table and the previous one is dropped (one name, so at
         # most two full tables are alive at a time).
-        claims, resolutions = _resolve_subjects(claims, gaz, problems)
+        claims, resolutions, unresolved = _resolve_subjects(claims, gaz, problems, skip=failed.mask("subject"))
         claims = _attach_property_info(claims, raw.registry)
         step(1)
-        claims, more = type_values(claims, raw.registry, gaz, problems)
+        claims, more, bad_value = type_values(
+            claims, raw.registry, gaz, problems, skip=failed.mask("property", "value")
+        )
         resolutions = pd.concat([resolutions, more], ignore_index=True)
         step(1)
-        claims = _time_scope(claims, sources, problems)
+        claims, bad_scope = _time_scope(claims, sources, problems)
         step(1)
-        claims = _attach_evidence(claims, located.result(), problems)
+        claims = _attach_evidence(
+            claims, located.result(), checked, rejected | unresolved | bad_value | bad_scope, problems
+        )
         step(1)
         claims, reordered = _finish(claims)
         step(1)
@@ -147,21 +159,68 @@ def prepare_validation() -> None:
     make_ready()
 
 
-def _check_input(raw: RawWorkspace, sources: pd.DataFrame, problems: Problems) -> tuple[pd.DataFrame, pd.Index | None]:
-    """Run the pandera input schema; keep the claims that pass, with known source and
-    property. Also returns the ids as written as an Index when they are unique (what
-    pandas built to check that serves later lookups; see :attr:`Workspace.claim_index`)."""
+@dataclass(frozen=True)
+class _InputFailures:
+    """Which claims (by row position) failed the input schema, per field."""
+
+    n: int
+    by_column: dict[str, np.ndarray]
+
+    @property
+    def any(self) -> np.ndarray:
+        """The rows with any failure (a fresh array)."""
+        return self.mask(*self.by_column)
+
+    def mask(self, *columns: str) -> np.ndarray:
+        """The rows where one of ``columns`` failed (a fresh array)."""
+        out = np.zeros(self.n, dtype=bool)
+        for column in columns:
+            if column in self.by_column:
+                out |= self.by_column[column]
+        return out
+
+    def rows_without(self, *columns: str) -> np.ndarray | None:
+        """The positions of the rows where none of ``columns`` failed; None for all rows."""
+        failed = self.mask(*columns)
+        return np.flatnonzero(~failed) if failed.any() else None
+
+
+def _check_input(
+    raw: RawWorkspace, sources: pd.DataFrame, problems: Problems
+) -> tuple[pd.DataFrame, pd.Index | None, _InputFailures]:
+    """Run the pandera input schema over the claims as written; return them all (with a
+    RangeIndex, the id column named ``claim_id``), the ids as written as an Index when
+    they are unique (what pandas built to check that serves later lookups; see
+    :attr:`Workspace.claim_index`), and which rows failed which field."""
     claims = raw.claims.reset_index(drop=True)  # copy-on-write: no data is copied here
     ids = pd.Index(claims["id"].to_numpy(dtype=object), dtype=object, copy=False)
     unique = bool(ids.is_unique)
     known_sources = sources["source"].dropna().astype(str).tolist()
-    bad = failures_to_problems(
+    by_column = failures_by_column(
         claims, claim_input_schema(known_sources, sorted(raw.registry.properties), ids_unique=unique), problems
     )
     _suggest_properties(claims, raw.registry, problems)
-    if len(bad):  # unknown sources and properties are among the failures
-        claims = claims[~claims.index.isin(bad)]
-    return claims.rename(columns={"id": "claim_id"}), ids if unique else None
+    failed = _InputFailures(len(claims), {column: _rows_mask(len(claims), labels) for column, labels in by_column.items()})
+    return claims.rename(columns={"id": "claim_id"}), ids if unique else None, failed
+
+
+def _rows_mask(n: int, labels: pd.Index) -> np.ndarray:
+    """The rows ``labels`` (of a RangeIndex: positions) as a mask of ``n`` rows."""
+    out = np.zeros(n, dtype=bool)
+    out[labels.to_numpy(dtype=np.intp)] = True
+    return out
+
+
+def _take_or_missing(values: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """``values[at]``, and a missing cell (None, NaN, NaT; False for booleans) where ``at``
+    is -1 (a key that is not there, :func:`~reconcile.frames.positions`)."""
+    if not len(at) or at.min() >= 0:
+        return values[at]
+    kind = values.dtype.kind
+    if kind not in "bfcmM":
+        values = values.astype(object)
+    filler = {"b": False, "f": np.nan, "c": np.nan, "m": np.timedelta64("NaT"), "M": np.datetime64("NaT")}.get(kind)
+    return np.concatenate([values, np.array([filler], dtype=values.dtype)])[at]  # -1: the last cell
 
 
 def workspace_gazetteer(registry: Registry) -> Gazetteer:
@@ -268,11 +327,22 @@ def _suggest_properties(claims: pd.DataFrame, registry: Registry, problems: Prob
 # --- names --------------------------------------------------------------------------------
 
 
-def _resolve_subjects(claims: pd.DataFrame, gaz: Gazetteer, problems: Problems) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _resolve_subjects(
+    claims: pd.DataFrame, gaz: Gazetteer, problems: Problems, skip: np.ndarray
+) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
+    """Resolve each claim's subject to an entity id (label and kind too); report the names
+    that are unknown. Returns every claim (``subject`` missing where it is not resolved),
+    the fuzzy resolutions, and which rows are unresolved. Rows marked in ``skip`` (by
+    position: the subject is missing, already reported) are not resolved."""
     names = object_column(as_text(claims["subject"]), claims.index)
-    res = gaz.resolve_many(names)
-    res.index = claims.index
-    unresolved = res["id"].isna()
+    if skip.any():
+        res = gaz.resolve_many(names[~skip])
+        res.index = claims.index[~skip]
+        res = res.reindex(claims.index)
+    else:
+        res = gaz.resolve_many(names)
+        res.index = claims.index
+    unresolved = res["id"].isna() & ~skip
     problems.add_rows(
         claims[unresolved],
         names[unresolved].map(lambda n: f"unknown subject {n!r}"),
@@ -282,22 +352,21 @@ def _resolve_subjects(claims: pd.DataFrame, gaz: Gazetteer, problems: Problems) 
         code="unknown-name",
     )
     resolutions = fuzzy_report(claims, names, res, "subject")
-    if unresolved.any():
-        claims, res = claims[~unresolved], res[~unresolved]
     claims = claims.assign(
         subject_raw=claims["subject"],
         subject=res["id"].astype(object),
         subject_label=res["label"].astype(object),
         subject_kind=res["kind"].astype(object),
     )
-    return claims, resolutions
+    return claims, resolutions, unresolved.to_numpy()
 
 
 def _attach_property_info(claims: pd.DataFrame, registry: Registry) -> pd.DataFrame:
-    """Add the property's type, unit, tolerance, label and flags to each claim."""
+    """Add the property's type, unit, tolerance, label and flags to each claim (missing
+    for a claim whose property is unknown, already reported)."""
     info = registry.properties_frame()
-    at = positions(info["property"], claims["property"])  # every property is known here
-    columns = {col: info[col].to_numpy()[at] for col in info.columns if col != "property"}
+    at = positions(info["property"], claims["property"])
+    columns = {col: _take_or_missing(info[col].to_numpy(), at) for col in info.columns if col != "property"}
     return claims.assign(
         **{c: object_column(v, claims.index) if v.dtype == object else v for c, v in columns.items()}
     )
@@ -306,8 +375,13 @@ def _attach_property_info(claims: pd.DataFrame, registry: Registry) -> pd.DataFr
 # --- time scope ---------------------------------------------------------------------------
 
 
-def _time_scope(claims: pd.DataFrame, sources: pd.DataFrame, problems: Problems) -> pd.DataFrame:
+def _time_scope(claims: pd.DataFrame, sources: pd.DataFrame, problems: Problems) -> tuple[pd.DataFrame, np.ndarray]:
+    """Parse ``as_of``, ``valid_from`` and ``valid_to``, check their order, and scope the
+    claims of time-dependent properties that give no ``as_of`` to their source's date.
+    Returns every claim and which rows have a problem (reported). A date that is not one
+    leaves its place in the order unknown: the order is checked among the others."""
     out = claims
+    bad = np.zeros(len(out), dtype=bool)
     src = sources.set_index("source")
     for col in ("as_of", "valid_from", "valid_to"):
         given = optional_text(out[col])
@@ -325,8 +399,7 @@ def _time_scope(claims: pd.DataFrame, sources: pd.DataFrame, problems: Problems)
             expected="an ISO date: YYYY, YYYY-MM, YYYY-MM-DD or a range START/END",
             code="scope-date",
         )
-        if err.any():
-            out, parsed = out[~err], parsed[~err]
+        bad |= err.to_numpy()
         out = out.assign(
             **{
                 f"{col}_iso": parsed["date_iso"].astype(object),
@@ -356,15 +429,14 @@ def _time_scope(claims: pd.DataFrame, sources: pd.DataFrame, problems: Problems)
         expected="valid_from ≤ as_of ≤ valid_to",
         code="scope-order",
     )
-    if (reversed_scope | as_of_outside).any():
-        out = out[~(reversed_scope | as_of_outside)]
+    bad |= (reversed_scope | as_of_outside).to_numpy()
 
     out["as_of_given"] = out["as_of_iso"].notna()
     default = out["time_dependent"].fillna(False).astype(bool) & ~out["as_of_given"]
     at = out[_SOURCE_ROW].to_numpy()
 
     def of_source(col: str) -> pd.Series:
-        values = src[col].to_numpy()[at]
+        values = _take_or_missing(src[col].to_numpy(), at)  # missing for an unknown source
         return pd.Series(values, index=out.index, dtype=values.dtype)  # text stays Python objects
 
     out["as_of"] = out["as_of_iso"].where(~default, of_source("published")).astype(object)
@@ -372,18 +444,26 @@ def _time_scope(claims: pd.DataFrame, sources: pd.DataFrame, problems: Problems)
     out["as_of_end"] = out["as_of_end"].where(~default, of_source("published_end")).astype("datetime64[s]")
     out["valid_from"] = out["valid_from_iso"]
     out["valid_to"] = out["valid_to_iso"]
-    return out
+    return out, bad
 
 
 # --- evidence -----------------------------------------------------------------------------
 
 
-def _evidence_inputs(claims: pd.DataFrame) -> pd.DataFrame:
+def _evidence_inputs(claims: pd.DataFrame, checked: np.ndarray | None, bad_occurrence: np.ndarray) -> pd.DataFrame:
     """The columns :func:`_locate_evidence` reads, as a frame of their own: their arrays are
     shared, but no pandas object is, so the thread that reads them does not touch what the
-    calling thread uses meanwhile."""
+    calling thread uses meanwhile.
+
+    Only the rows at ``checked`` (positions; None: all), those with a known source and a
+    quote. Where the occurrence is not a positive whole number (reported), the first
+    occurrence is looked for: whether the quote is in the document at all does not depend
+    on it."""
     columns = ["source", "quote", "occurrence", _SOURCE_ROW]
-    return pd.DataFrame({c: pd.Series(claims[c].array, index=claims.index, copy=False) for c in columns}, copy=False)
+    frame = pd.DataFrame({c: pd.Series(claims[c].array, index=claims.index, copy=False) for c in columns}, copy=False)
+    if bad_occurrence.any():
+        frame["occurrence"] = frame["occurrence"].astype(object).where(~bad_occurrence, None)
+    return frame if checked is None else frame.take(checked)
 
 
 def _locate_evidence(claims: pd.DataFrame, sources: pd.DataFrame, documents: dict[str, str]) -> pd.DataFrame:
@@ -394,8 +474,8 @@ def _locate_evidence(claims: pd.DataFrame, sources: pd.DataFrame, documents: dic
 
     Reads its arguments and writes nothing else, so :func:`validate` runs it in the
     background while subjects are resolved and values typed
-    (:func:`reconcile.threads.in_background`); :func:`_attach_evidence` then reports and
-    drops the claims whose quote is not found.
+    (:func:`reconcile.threads.in_background`); :func:`_attach_evidence` then reports the
+    claims whose quote is not found.
     """
     occurrence = numbers_or(claims["occurrence"], 1.0).astype(np.int64)
     quote = _quote_text(claims["quote"])
@@ -430,24 +510,34 @@ def _quote_text(quotes: pd.Series) -> pd.Series:
         return object_column(text, quotes.index)
 
 
-def _attach_evidence(claims: pd.DataFrame, located: pd.DataFrame, problems: Problems) -> pd.DataFrame:
-    """``claims`` with the columns of :func:`_locate_evidence` (``located``: of the claims
-    as checked, before the claims with other problems were dropped; each claim's row in it
-    is its ``_CHECKED_ROW``). Claims whose quote was not found are reported and left out."""
-    at = claims[_CHECKED_ROW].to_numpy()
-    if len(at) != len(located) or (at != np.arange(len(at))).any():
-        located = located.take(at)
-    located.index = claims.index  # problems below are matched to claims by label
+def _attach_evidence(
+    claims: pd.DataFrame, located: pd.DataFrame, checked: np.ndarray | None, rejected: np.ndarray, problems: Problems
+) -> pd.DataFrame:
+    """The claims that have no problem, with the columns of :func:`_locate_evidence`.
+
+    ``located`` holds the claims at positions ``checked`` (None: all of them), in order;
+    the quotes not found there are reported (also of claims with other problems: they are
+    independent of them). The claims ``rejected`` (positions) and those whose quote was not
+    found are left out; every claim kept was located (a claim is not checked only when its
+    source or quote failed the input schema, and is then rejected)."""
     err = located["quote_error"].notna().to_numpy()
     if err.any():
+        at = np.flatnonzero(err) if checked is None else checked[err]
+        rows = claims.take(at)
         problems.add_rows(
-            claims[err],
-            located["quote_error"][err],
+            rows,
+            pd.Series(located["quote_error"].to_numpy(dtype=object)[err], index=rows.index),
             column="quote",
             expected="the exact words of the document (whitespace may differ)",
             code="quote",
         )
-        claims, located = claims[~err], located[~err]
+        rejected = rejected.copy()
+        rejected[at] = True
+    if rejected.any() or checked is not None:
+        keep = np.flatnonzero(~rejected)
+        claims = claims.take(keep)
+        located = located.take(keep if checked is None else np.searchsorted(checked, keep))
+    located.index = claims.index
     return claims.assign(
         quote=pd.Series(located["quote"].array, index=claims.index, copy=False),
         **{col: object_column(located[col].to_numpy(dtype=object), claims.index) for col in ("document", "language")},

@@ -77,13 +77,20 @@ _READ_COLUMNS = ("claim_id", "file", "line", "field_lines", "property", "value_t
 
 
 def type_values(
-    claims: pd.DataFrame, registry: Registry, gaz: Gazetteer, problems: Problems
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Type each claim's value by its property; return typed claims and fuzzy resolutions.
+    claims: pd.DataFrame,
+    registry: Registry,
+    gaz: Gazetteer,
+    problems: Problems,
+    skip: np.ndarray | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
+    """Type each claim's value by its property; return the claims (every row, with the
+    typed columns), the fuzzy resolutions, and which rows' values failed (reported).
 
     Each value type is typed by its own function over the rows of that type; they fill
     column arrays by row position (``claims`` gets a fresh RangeIndex) and mark the rows
-    that failed in ``bad``.
+    that failed in ``bad``. Rows marked in ``skip`` (by position: a value that cannot be
+    typed because its property is unknown or the value is missing, already reported) are
+    left untyped and not reported again.
     """
     claims = claims.reset_index(drop=True)
     n = len(claims)
@@ -97,6 +104,8 @@ def type_values(
             cols[col] = np.full(n, np.datetime64("NaT"), dtype=kind)
     bad = np.zeros(n, dtype=bool)
     type_codes, types = pd.factorize(claims["value_type"].to_numpy(dtype=object))
+    if skip is not None and skip.any():
+        type_codes[skip] = -1  # of no type: typed by none of the functions below
     read = claims[[c for c in _READ_COLUMNS if c in claims.columns]]
 
     def of_type(*names: str) -> pd.DataFrame:
@@ -115,7 +124,7 @@ def type_values(
     typed = claims.assign(
         **{c: object_column(v, claims.index) if v.dtype == object else v for c, v in cols.items()}
     )
-    return (typed[~bad] if bad.any() else typed), resolutions
+    return typed, resolutions, bad
 
 
 def _type_entities(

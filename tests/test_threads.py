@@ -148,7 +148,7 @@ def test_same_report_and_problems_in_one_thread_or_several(tmp_path, monkeypatch
     generate_workspace(root, 2000, seed=3)
     path = sorted((root / "claims" / "captured").glob("*.parquet"))[0]
     frame = pd.read_parquet(path)
-    frame.loc[[0], "subject"] = "Atlantis-that-is-not"  # dropped before quotes are checked
+    frame.loc[[0], "subject"] = "Atlantis-that-is-not"
     frame.loc[[3, 4, 5], "quote"] = "words no document holds"
     frame.loc[[5, 6], "subject"] = "Atlantis-that-is-not"
     frame.to_parquet(path)
@@ -162,10 +162,10 @@ def test_same_report_and_problems_in_one_thread_or_several(tmp_path, monkeypatch
         outputs.append(([p.render() for p in problems], render_json(result, ws)))
     (problems_one, report_one), (problems_two, report_two) = outputs
     assert problems_one == problems_two
-    # as when run in turn: no quote problem for a claim already dropped for its subject,
-    # and each quote problem with its own message
+    # as when run in turn: a quote problem also for a claim whose subject is unknown (line
+    # 6: the two are independent, both are reported), each with its own message
     quote_problems = [p for p in problems_one if "column quote" in p]
-    assert [p.split(":")[1] for p in quote_problems] == ["4", "5"]
+    assert [p.split(":")[1] for p in quote_problems] == ["4", "5", "6"]
     assert all("quote not found in the document" in p for p in quote_problems), quote_problems
     assert [p.split(":")[1] for p in problems_one if "column subject" in p] == ["1", "6", "7"]
     assert report_one == report_two
