@@ -3,9 +3,10 @@
 :func:`suggest` weighs the sides of each conflict on the source graph
 (:func:`reconcile.graph.build_source_graph`): a side's support is the set of sources
 stating it (or a compatible value: an overlapping date or figure), counted by dependence
-group, and weighted by trust. The better-supported side is named with its independent
-support, or the suggestion says that the evidence does not decide. A suggestion is advice
-for an editor; nothing is decided silently.
+group, and weighted by trust. The best side is weighed against a side that contradicts it
+(not one compatible with it) and named with its independent support, or the suggestion
+says that the evidence does not decide. A suggestion is advice for an editor; nothing is
+decided silently.
 
 The sides of all conflicts are flattened into arrays once (:class:`FlatSides`, with each
 cited claim's row in the claims table); :func:`rank_conflicts_with_sides` hands them to
@@ -29,6 +30,7 @@ import pyarrow.compute as pc
 
 from .dependence import combine_codes, dense_ranks, pairs_within, ragged_ranges, sort_codes, sorted_unique, stable_order
 from .graph import SourceGraph
+from .normalize.quantities import plausible_range
 
 __all__ = [
     "FlatSides",
@@ -207,45 +209,94 @@ def _who_texts(owner: np.ndarray, src: np.ndarray, n_owners: int, names: np.ndar
     return joined.to_numpy(zero_copy_only=False)
 
 
-@dataclass(frozen=True)
-class _Spans:
-    """Per side: whether it has dated claims, and the days they all share, in seconds
-    (latest start, earliest end)."""
+#: Kinds of values whose compatibility :class:`_Ranges` knows (others: ``-1``).
+_DATE, _FIGURE = 0, 1
 
-    dated: np.ndarray
-    start: np.ndarray
-    end: np.ndarray
+
+@dataclass(frozen=True)
+class _Ranges:
+    """Per side: what its values allow, as one closed interval of a kind: for a date, the
+    days its dated claims share (in seconds); for a figure, the values its figures' plausible
+    ranges share (as the quantity-mismatch rule widens a figure:
+    :func:`reconcile.normalize.quantities.plausible_range`). Kind ``-1``: neither (or both),
+    nothing to compare."""
+
+    kind: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
 
     def compatible(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        """Whether sides ``a`` and ``b`` could both be right (both dated, and their dates overlap)."""
-        return self.dated[a] & self.dated[b] & (self.start[a] <= self.end[b]) & (self.start[b] <= self.end[a])
+        """Whether sides ``a`` and ``b`` could both be right: values of one kind whose
+        intervals overlap (dates that share a day, figures whose plausible ranges meet), as
+        the date-mismatch and quantity-mismatch rules decide it."""
+        kind = self.kind[a]
+        return (kind >= 0) & (kind == self.kind[b]) & (self.low[a] <= self.high[b]) & (self.low[b] <= self.high[a])
+
+    def without(self, sides: np.ndarray) -> _Ranges:
+        """These ranges with ``sides`` (a boolean mask) compatible with no side."""
+        return _Ranges(np.where(sides, -1, self.kind), self.low, self.high)
 
 
-def _side_spans(flat: FlatSides, rows: np.ndarray, claims: pd.DataFrame) -> _Spans:
-    """The dates each side's dated claims share (``rows``: each claim's position in ``claims``)."""
+def _side_ranges(flat: FlatSides, rows: np.ndarray, claims: pd.DataFrame) -> _Ranges:
+    """The interval each side's dated claims, or figures, share (``rows``: each claim's
+    position in ``claims``)."""
     ref = np.flatnonzero(rows >= 0)
     at = rows[ref]
+    value_type = claims["value_type"].to_numpy()[at]
     start = claims["date_start"].to_numpy("datetime64[s]")[at]
-    dated = (claims["value_type"].to_numpy()[at] == "date") & ~np.isnat(start)
-    ref, at = ref[dated], at[dated]
-    start = start[dated].astype("int64")
-    end = claims["date_end"].to_numpy("datetime64[s]")[at].astype("int64")
-    sides, first = np.unique(flat.claim_side[ref], return_index=True)
+    dated = (value_type == "date") & ~np.isnat(start)
+    figure = (value_type == "quantity") & claims["qty_amount"].notna().to_numpy()[at]
+    typed = dated | figure
+    low, high = np.zeros(len(at)), np.zeros(len(at))
+    low[dated] = start[dated].astype("int64")
+    high[dated] = claims["date_end"].to_numpy("datetime64[s]")[at[dated]].astype("int64")
+    if figure.any():
+        low[figure], high[figure] = (
+            r.to_numpy(dtype=float)
+            for r in plausible_range(claims[["qty_amount", "qty_approx", "tolerance"]].take(at[figure]))
+        )
+    kind = np.where(dated, _DATE, _FIGURE)[typed]
+    low, high = low[typed], high[typed]
+    sides, first = np.unique(flat.claim_side[ref[typed]], return_index=True)  # refs are in side order
     n = flat.n_sides
-    spans = _Spans(np.zeros(n, dtype=bool), np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64))
-    if len(ref):
-        spans.dated[sides] = True
-        spans.start[sides] = np.maximum.reduceat(start, first)
-        spans.end[sides] = np.minimum.reduceat(end, first)
-    return spans
+    ranges = _Ranges(np.full(n, -1, dtype=np.int64), np.zeros(n), np.zeros(n))
+    if len(kind):
+        one_kind = np.minimum.reduceat(kind, first) == np.maximum.reduceat(kind, first)
+        ranges.kind[sides] = np.where(one_kind, kind[first], -1)
+        ranges.low[sides] = np.maximum.reduceat(low, first)
+        ranges.high[sides] = np.minimum.reduceat(high, first)
+    return ranges
 
 
-def _compatible_pairs(flat: FlatSides, spans: _Spans) -> tuple[np.ndarray, np.ndarray]:
+@dataclass(frozen=True)
+class _Rivalry:
+    """Which sides of the conflicts could both be right, and which contradict another side."""
+
+    ranges: _Ranges
+    """The sides' intervals; in a conflict where no two sides contradict each other (a minor
+    discrepancy between figures that could all be right), no side is compatible with another:
+    there, the sides are weighed as stated."""
+    compatible_from: np.ndarray
+    compatible_to: np.ndarray
     """Every ordered pair ``(i, j)`` of sides of one conflict that could both be right."""
+    has_rival: np.ndarray
+    """Per side: whether another side of its conflict contradicts it."""
+
+
+def _rivalry(flat: FlatSides, ranges: _Ranges, n_conflicts: int) -> _Rivalry:
+    """:class:`_Rivalry` of the sides, from their intervals."""
     p, q = pairs_within(flat.conflict)
-    ok = spans.compatible(p, q)
+    ok = ranges.compatible(p, q)
+    contested = np.zeros(n_conflicts, dtype=bool)
+    contested[flat.conflict[p[~ok]]] = True
+    uncontested = ~contested[flat.conflict]
+    if uncontested.any():
+        ranges = ranges.without(uncontested)
+        ok &= ~uncontested[p]
+    has_rival = np.zeros(flat.n_sides, dtype=bool)
+    has_rival[p[~ok]] = has_rival[q[~ok]] = True
     p, q = p[ok], q[ok]
-    return np.concatenate([p, q]), np.concatenate([q, p])
+    return _Rivalry(ranges, np.concatenate([p, q]), np.concatenate([q, p]), has_rival)
 
 
 @dataclass(frozen=True)
@@ -264,14 +315,14 @@ class _Support:
     """Per side: the sum over its groups of the group's best trust."""
 
 
-def _support(flat: FlatSides, sources: _Sources, spans: _Spans) -> _Support:
+def _support(flat: FlatSides, sources: _Sources, rivalry: _Rivalry) -> _Support:
     """Sources, group count and trust-weighted support of every side (see :func:`suggest`)."""
     n = sources.n
     ok = sources.of_claim >= 0
     own = sorted_unique(flat.claim_side[ok] * n + sources.of_claim[ok])
     own_side, own_src = own // n, own % n
-    # a compatible side (an overlapping date) lends its sources
-    i, j = _compatible_pairs(flat, spans)
+    # a compatible side (an overlapping date or figure) lends its sources
+    i, j = rivalry.compatible_from, rivalry.compatible_to
     starts = np.searchsorted(own_side, np.arange(flat.n_sides))
     counts = np.bincount(own_side, minlength=flat.n_sides)
     lent = np.repeat(i, counts[j]) * n + own_src[ragged_ranges(starts[j], counts[j])]
@@ -307,17 +358,35 @@ def _ranked(flat: FlatSides, support: _Support) -> np.ndarray:
     return np.lexsort((text, -w, -n, flat.conflict))
 
 
-def _best_and_second(flat: FlatSides, ranked: np.ndarray, spans: _Spans) -> tuple[np.ndarray, np.ndarray]:
-    """Per conflict: the best side, and its first rival that cannot also be right (else the next side)."""
+def _best_and_second(flat: FlatSides, ranked: np.ndarray, rivalry: _Rivalry) -> tuple[np.ndarray, np.ndarray]:
+    """Per conflict: its best side that another side contradicts, and the best of the sides
+    that contradict it (the rival it is weighed against).
+
+    A side compatible with every other (a coarser date containing them all, a figure within
+    the range of each) takes no part in the contradiction: it lends its sources to the sides
+    it is compatible with but is not the best side itself. A conflict of one side weighs it
+    against itself."""
     conflict = flat.conflict[ranked]
-    first = np.flatnonzero(np.append(True, conflict[1:] != conflict[:-1]))
-    best = ranked[first]
-    second = ranked[first + 1]
-    position = np.arange(len(ranked)) - first[conflict]
-    rival = (position >= 1) & ~spans.compatible(best[conflict], ranked)
-    has_rival, first_rival = np.unique(conflict[rival], return_index=True)
-    second[has_rival] = ranked[np.flatnonzero(rival)[first_rival]]
-    return best, second
+    first = _firsts(conflict)
+    best = _first_of_each(ranked, conflict, rivalry.has_rival[ranked], ranked[first])
+    against = best[conflict]
+    rival = (ranked != against) & ~rivalry.ranges.compatible(against, ranked)
+    return best, _first_of_each(ranked, conflict, rival, best)
+
+
+def _firsts(conflict: np.ndarray) -> np.ndarray:
+    """The position of the first entry of each run of equal values of ``conflict``."""
+    return np.flatnonzero(np.append(True, conflict[1:] != conflict[:-1])) if len(conflict) else np.zeros(0, dtype=np.int64)
+
+
+def _first_of_each(ranked: np.ndarray, conflict: np.ndarray, mask: np.ndarray, fallback: np.ndarray) -> np.ndarray:
+    """Per conflict: the first of its ``ranked`` sides where ``mask`` holds (``conflict``:
+    each ranked side's conflict, sorted), else its entry of ``fallback``."""
+    hit = np.flatnonzero(mask)
+    out = fallback.copy()
+    starts = _firsts(conflict[hit])
+    out[conflict[hit[starts]]] = ranked[hit[starts]]
+    return out
 
 
 def _same_groups(support: _Support, flat: FlatSides, a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
@@ -416,10 +485,14 @@ def _claim_sources(claims: pd.DataFrame, rows: np.ndarray, sg: SourceGraph) -> _
 def suggest(conflicts: pd.DataFrame, claims: pd.DataFrame, sg: SourceGraph) -> pd.Series:
     """A suggestion sentence per conflict (aligned with ``conflicts``).
 
-    A side's support is the set of sources stating it or a compatible side (overlapping
-    dates), counted once per dependence group with the group's best trust. The sides are
-    ranked by groups, then trust, then value; the best is weighed against its first rival
-    that cannot also be right.
+    A side's support is the set of sources stating it or a compatible side (dates that
+    share a day, figures whose plausible ranges overlap, as the date-mismatch and
+    quantity-mismatch rules decide), counted once per dependence group with the group's
+    best trust. The sides are ranked by groups, then trust, then value; the best side that
+    another side contradicts is weighed against the best of the sides that contradict it,
+    and whether the same sources stand on both sides is asked of these two. (In a conflict
+    where no two sides contradict each other, a minor discrepancy, no side lends its
+    sources to another, and the best side is weighed against the next one.)
     """
     if conflicts.empty:
         return pd.Series([], index=conflicts.index, dtype=object)
@@ -432,9 +505,10 @@ def _suggestions(conflicts: pd.DataFrame, flat: FlatSides, rows: np.ndarray, cla
     in ``claims`` of each claim they cite (``rows``, -1: unknown)."""
     src = _claim_sources(claims, rows, sg)
     n_sources = src.n
-    spans = _side_spans(flat, rows, claims)
-    support = _support(flat, src, spans)
-    best, second = _best_and_second(flat, _ranked(flat, support), spans)
+    rivalry = _rivalry(flat, _side_ranges(flat, rows, claims), len(conflicts))
+    support = _support(flat, src, rivalry)
+    # the best side and its rival contradict each other: who stands on both is asked of them
+    best, second = _best_and_second(flat, _ranked(flat, support), rivalry)
     internal = conflicts["internal"].to_numpy(dtype=bool) | _same_groups(support, flat, best, second, n_sources)
     # who supports the two sides weighed, and everyone on them (for a conflict left undecided)
     weighed = np.zeros(flat.n_sides, dtype=bool)

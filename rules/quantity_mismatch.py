@@ -68,10 +68,13 @@ def check(claims: pd.DataFrame, ctx: RuleContext, options: Options) -> pd.DataFr
     figures = join_by_group(
         table["_group"], as_text(table["label"]) + " (" + table["sources"].to_numpy() + ")", " against "
     ).reindex(kind.index)
+    # "cannot both be right" for two figures; for more, not every one of them can be
+    n_figures = table["_group"].value_counts().reindex(kind.index).to_numpy()
     expl = pd.Series(
         np.where(
             kind.eq("contradiction"),
-            "The figures cannot both be right: " + figures + ".",
+            np.where(n_figures > 2, "The figures cannot all be right: ", "The figures cannot both be right: ")
+            + figures + ".",
             "The figures differ slightly: " + figures
             + "; the ranges overlap, so this may be rounding or estimation.",
         ),

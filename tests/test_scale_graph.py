@@ -31,6 +31,7 @@ from reconcile.graph import (
     build_source_graph,
 )
 from reconcile.grouping import scoped
+from reconcile.normalize.quantities import Quantity
 from reconcile.suggestions import claim_positions, rank_conflicts, suggest
 from reconcile.pipeline import load
 from reconcile.trust import encode, pooled_investment
@@ -88,12 +89,19 @@ def _reference_suggest(conflicts: pd.DataFrame, claims: pd.DataFrame, sg: Source
     spans = dict(
         zip(
             dated["claim_id"],
-            zip(dated["date_start"].to_numpy("datetime64[s]").astype("int64"), dated["date_end"].to_numpy("datetime64[s]").astype("int64")),
+            zip(
+                ["date"] * len(dated),
+                dated["date_start"].to_numpy("datetime64[s]").astype("int64"),
+                dated["date_end"].to_numpy("datetime64[s]").astype("int64"),
+            ),
         )
     )
+    figures = claims[claims["value_type"].eq("quantity") & claims["qty_amount"].notna()]
+    for cid, amount, approx, tol in zip(figures["claim_id"], figures["qty_amount"], figures["qty_approx"], figures["tolerance"]):
+        spans[cid] = ("quantity", *Quantity(amount, approx=approx).interval(0.0 if pd.isna(tol) else tol))
 
     def compatible(a, b):
-        return a is not None and b is not None and a[0] <= b[1] and b[0] <= a[1]
+        return a is not None and b is not None and a[0] == b[0] and a[1] <= b[2] and b[1] <= a[2]
 
     def who(srcs):
         groups: dict[str, list[str]] = {}
@@ -106,7 +114,12 @@ def _reference_suggest(conflicts: pd.DataFrame, claims: pd.DataFrame, sg: Source
         side_spans = []
         for side in sides:
             ds = [spans[c] for c in side["claims"] if c in spans]
-            side_spans.append((max(s for s, _ in ds), min(e for _, e in ds)) if ds else None)
+            one_kind = len({k for k, _, _ in ds}) == 1
+            side_spans.append((ds[0][0], max(s for _, s, _ in ds), min(e for _, _, e in ds)) if one_kind else None)
+        pairs = [(i, j) for i in range(len(sides)) for j in range(len(sides)) if i != j]
+        if all(compatible(side_spans[i], side_spans[j]) for i, j in pairs):
+            side_spans = [None] * len(sides)  # nothing contradicts: the sides are weighed as stated
+        has_rival = [any(not compatible(side_spans[i], side_spans[j]) for j in range(len(sides)) if j != i) for i in range(len(sides))]
         support = []
         for i, side in enumerate(sides):
             srcs = {source_of[c] for c in side["claims"] if c in source_of}
@@ -117,10 +130,11 @@ def _reference_suggest(conflicts: pd.DataFrame, claims: pd.DataFrame, sg: Source
             for s in sorted(srcs):
                 grp = sg.groups.get(s, s)
                 best_trust[grp] = max(best_trust.get(grp, 0.0), float(sg.trust.get(s, 0.0)))
-            support.append((len(best_trust), sum(best_trust.values()), side, sorted(srcs), sorted(best_trust), side_spans[i]))
+            support.append((len(best_trust), sum(best_trust.values()), side, sorted(srcs), sorted(best_trust), side_spans[i], has_rival[i], i))
         ranked = sorted(support, key=lambda t: (-t[0], -t[1], json.dumps(t[2]["value"], ensure_ascii=False)))
-        best = ranked[0]
-        second = ([t for t in ranked[1:] if not compatible(best[5], t[5])] or ranked[1:])[0]
+        # the best side that another contradicts, against the best side that contradicts it
+        best = ([t for t in ranked if t[6]] or ranked)[0]
+        second = ([t for t in ranked if t[7] != best[7] and not compatible(best[5], t[5])] or [best])[0]
         (n1, w1, side1, srcs1, _), (n2, w2, _, srcs2, _) = best[:5], second[:5]
         internal = internal or set(best[4]) == set(second[4])
         if n1 > n2:
@@ -197,21 +211,29 @@ def source_graphs(draw) -> SourceGraph:
 
 @st.composite
 def conflict_tables(draw) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Claims (some dated) and conflicts of 2 to 4 sides citing them (and unknown claims)."""
+    """Claims (some dated, some figures) and conflicts of 2 to 4 sides citing them (and unknown claims)."""
     n_claims = draw(st.integers(1, 20))
     claims = []
     for i in range(n_claims):
         start = draw(st.one_of(st.none(), st.integers(0, 6)))
+        value_type = "date" if start is not None else draw(st.sampled_from(["date", "entity", "quantity"]))
+        figure = value_type == "quantity"
         claims.append(
             {
                 "claim_id": f"c{i:02d}",
                 "source": draw(st.sampled_from(SOURCES)),
-                "value_type": "date" if start is not None else draw(st.sampled_from(["date", "entity"])),
+                "value_type": value_type,
                 "date_start": pd.NaT if start is None else DAY + pd.Timedelta(days=start),
                 "date_end": pd.NaT if start is None else DAY + pd.Timedelta(days=start + draw(st.integers(0, 3))),
+                # figures that overlap or not: "about 100" meets 105 and 90, not 120 or 200
+                "qty_amount": draw(st.sampled_from([None, 90.0, 100.0, 105.0, 120.0, 200.0])) if figure else None,
+                "qty_approx": draw(st.sampled_from(["exact", "about", "more_than", "at_most"])) if figure else None,
+                "tolerance": draw(st.sampled_from([None, 0.0, 0.05])) if figure else None,
             }
         )
     claims = pd.DataFrame(claims)
+    claims["qty_amount"] = claims["qty_amount"].astype(float)
+    claims["tolerance"] = claims["tolerance"].astype(float)
     claims["date_start"] = pd.to_datetime(claims["date_start"])
     claims["date_end"] = pd.to_datetime(claims["date_end"])
     ids = list(claims["claim_id"]) + ["unknown"]
