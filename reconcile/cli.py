@@ -86,13 +86,13 @@ def validate(workspace: Path, quiet: bool) -> None:
     ws, problems = load(workspace)
     _emit_problems(problems)
     if problems.errors:
-        click.echo(
+        _echo(
             f"\n{len(problems.errors)} error(s), {len(problems.warnings)} warning(s): the workspace is invalid.",
             err=True,
         )
         sys.exit(EXIT_INVALID)
     if not quiet:
-        click.echo(render_validation_summary(ws, problems))
+        _echo(render_validation_summary(ws, problems))
     sys.exit(EXIT_OK)
 
 
@@ -162,14 +162,14 @@ def check(workspace: Path, fmt: str | None, output: Path | None, severity: str, 
         _emit_problems(problems)
         sys.exit(EXIT_INVALID)
     if use_baseline and baseline is None:
-        click.echo("no reports/baseline.json: every conflict counts as new (write one with `reconcile baseline`)", err=True)
+        _echo("no reports/baseline.json: every conflict counts as new (write one with `reconcile baseline`)", err=True)
     state = apply_gate(result.conflicts, baseline, decisions)
     shown = at_or_above(state.conflicts, severity)
     fmt = fmt or _default_format()
     with stage(f"writing {len(shown):,} conflicts"):
         _emit(render_check(fmt, shown, result, ws, state), output)
     for entry in state.stale_baseline:
-        click.echo(
+        _echo(
             printable(
                 f"stale baseline entry {entry['fingerprint']} ({entry['rule']}, {entry['subject']} {entry['property']}): "
                 "the conflict is gone; `reconcile baseline --prune` removes it"
@@ -177,7 +177,7 @@ def check(workspace: Path, fmt: str | None, output: Path | None, severity: str, 
             err=True,
         )
     for d in state.stale_decisions:
-        click.echo(
+        _echo(
             printable(f"reports/decisions.yaml:{d.get('line')}: decision for {d['fingerprint']} has no conflict any more"),
             err=True,
         )
@@ -215,7 +215,7 @@ def baseline(workspace: Path, prune: bool) -> None:
             merged.pop(fp, None)
     with writing(ws.root / BASELINE_PATH):
         write_baseline(ws.root, list(merged.values()))
-    click.echo(
+    _echo(
         f"reports/baseline.json: {len(merged)} entries ({len(added)} added, "
         f"{len(stale)} stale{' removed' if prune else ' kept; --prune removes them'})."
     )
@@ -290,7 +290,7 @@ def report(workspace: Path, out_dir: Path | None, baseline_flag: bool | None, ca
             write_atomic(target / "index.html", render_html(records[:on_page], result, ws, state, outline))
         step(1)
     shown = "" if on_page == len(conflicts) else f"; cards for the first {on_page:,}"
-    click.echo(f"wrote {target / 'index.html'}, report.json and summary.md ({len(conflicts):,} conflicts{shown})")
+    _echo(f"wrote {target / 'index.html'}, report.json and summary.md ({len(conflicts):,} conflicts{shown})")
     sys.exit(EXIT_OK)
 
 
@@ -334,17 +334,17 @@ def decide(
     read_decisions(ws.root, problems)  # a file it cannot read is reported, not replaced
     if problems.errors:
         _emit_problems(problems)
-        click.echo(f"{DECISIONS_PATH.as_posix()} is left as it is; fix it, then decide again.", err=True)
+        _echo(f"{DECISIONS_PATH.as_posix()} is left as it is; fix it, then decide again.", err=True)
         sys.exit(EXIT_INVALID)
     conflicts = find_conflicts(ws, problems).conflicts
     match = conflicts[conflicts["fingerprint"].eq(fingerprint)]
     if match.empty:
-        click.echo(f"no conflict with fingerprint {fingerprint} (see `reconcile check`)", err=True)
+        _echo(f"no conflict with fingerprint {fingerprint} (see `reconcile check`)", err=True)
         sys.exit(EXIT_INVALID)
     if side:
         labels = {s["label"] for s in match.iloc[0]["sides"]} | {str(s["value"]) for s in match.iloc[0]["sides"]}
         if side not in labels:
-            click.echo(
+            _echo(
                 printable(f"--side {side!r} is not a side of {fingerprint}; the sides are: " + "; ".join(sorted(labels))),
                 err=True,
             )
@@ -353,7 +353,7 @@ def decide(
         replaced = record_decision(
             ws.root, fingerprint, verdict, note=note, side=side, reason=reason, by=by_ or os.environ.get("USER")
         )
-    click.echo(f"{'replaced' if replaced else 'recorded'} {verdict} for {fingerprint} in reports/decisions.yaml")
+    _echo(f"{'replaced' if replaced else 'recorded'} {verdict} for {fingerprint} in reports/decisions.yaml")
     sys.exit(EXIT_OK)
 
 
@@ -408,15 +408,15 @@ def rules_command(workspace: Path, verbose: bool) -> None:
         cfg = configs[rid]
         state = "" if cfg.enabled else " (disabled)"
         origin = "" if info.origin == "builtin" else f" [{info.origin}]"
-        click.echo(click.style(f"{rid}", bold=True) + f"  {info.name}  severity={cfg.severity}{state}{origin}")
-        click.echo(f"    {info.summary}")
+        _echo(click.style(f"{rid}", bold=True) + f"  {info.name}  severity={cfg.severity}{state}{origin}")
+        _echo(f"    {info.summary}")
         if verbose:
             body = info.doc.split("\n", 1)[1].strip() if "\n" in info.doc else ""
             for line in body.splitlines():
-                click.echo(f"    {line}")
+                _echo(f"    {line}")
             for f in info.option_fields():
-                click.echo(f"    option {f.name} = {getattr(cfg.options, f.name)!r} (default {f.default!r})")
-            click.echo("")
+                _echo(f"    option {f.name} = {getattr(cfg.options, f.name)!r} (default {f.default!r})")
+            _echo("")
 
 
 def _load_valid(workspace: Path):
@@ -447,7 +447,7 @@ def _emit(text: str | Iterable[str] | Iterable[bytes | memoryview], output: Path
                 if isinstance(first, str)
                 else itertools.chain([first], chunks),
             )
-        click.echo(f"wrote {output}", err=True)
+        _echo(f"wrote {output}", err=True)
         return
     try:
         if isinstance(first, str):
@@ -462,6 +462,17 @@ def _emit(text: str | Iterable[str] | Iterable[bytes | memoryview], output: Path
         # the reader stopped early (`reconcile check | head`): the rest of the text goes
         # nowhere, and the exit code stays that of the gate
         _stdout_gone()
+
+
+def _echo(message: str = "", **kwargs) -> None:
+    """``click.echo``, going on when the reader of standard output or error has gone
+    (``reconcile validate | head -1``): the command ends with its own exit code, not
+    click's 1 for a broken pipe (which a CI gate reads as new contradictions)."""
+    try:
+        click.echo(message, **kwargs)
+    except BrokenPipeError:
+        if not kwargs.get("err"):
+            _stdout_gone()
 
 
 def _stdout_gone() -> None:
@@ -479,9 +490,11 @@ def writing(path: Path) -> Iterator[None]:
     was (:func:`~reconcile.yamlio.write_atomic`)."""
     try:
         yield
+    except BrokenPipeError:  # `--output /dev/stdout | head`: the reader has gone; the rest goes nowhere
+        pass
     except OSError as exc:
         reason = exc.strerror or str(exc) or type(exc).__name__
-        click.echo(printable(f"cannot write {path}: {reason[:1].lower()}{reason[1:]}"), err=True)
+        _echo(printable(f"cannot write {path}: {reason[:1].lower()}{reason[1:]}"), err=True)
         sys.exit(EXIT_INVALID)
 
 
@@ -490,7 +503,7 @@ def _emit_problems(problems: Problems) -> None:
 
     text = render_problems(problems)
     if text:
-        click.echo(text, err=True)
+        _echo(text, err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -203,21 +203,38 @@ def run_rules(
             continue
         if out.empty:
             continue
-        frame = _rule_output(out, rid, cfg)
-        if origin is not None:  # a workspace's own rule: its conflicts are checked alone first
-            try:
-                _combined([frame], claims)
-            except Exception as exc:
-                first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-                problems.add(
-                    f"rule {rid} returned malformed conflicts ({type(exc).__name__}: {first[:300]}); they are left out",
-                    file=origin,
-                    expected="the columns and types of ConflictModel (docs/rules.md)",
-                    code="rule-failed",
-                )
-                continue
+        if origin is None:
+            frames.append(_rule_output(out, rid, cfg))
+            continue
+        try:  # a workspace's own rule: its conflicts are checked alone first
+            frame = _rule_output(out, rid, cfg)
+            _cite_known_claims(frame["sides"], claims)
+            _combined([frame], claims)
+        except Exception as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            problems.add(
+                f"rule {rid} returned malformed conflicts ({type(exc).__name__}: {first[:300]}); they are left out",
+                file=origin,
+                expected="the columns and types of ConflictModel, sides citing claim ids (docs/rules.md)",
+                code="rule-failed",
+            )
+            continue
         frames.append(frame)
     return _combined(frames, claims) if frames else _empty()
+
+
+def _cite_known_claims(sides: pd.Series, claims: pd.DataFrame) -> None:
+    """Raise ``ValueError`` unless every side is a mapping whose ``claims`` is a list of
+    ids of ``claims`` (a workspace rule's output; the built-in rules cite what they read)."""
+    known = set(claims["claim_id"].tolist())
+    for n, conflict in enumerate(sides.tolist()):
+        for side in conflict if isinstance(conflict, list) else []:
+            cited = side.get("claims") if isinstance(side, dict) else None
+            if not isinstance(cited, list):
+                raise ValueError(f"conflict {n}: a side's claims are {type(cited).__name__}, not a list of claim ids")
+            unknown = [c for c in cited if c not in known]
+            if unknown:
+                raise ValueError(f"conflict {n}: a side cites unknown claim id(s) {', '.join(map(repr, unknown[:5]))}")
 
 
 def _combined(frames: list[pd.DataFrame], claims: pd.DataFrame) -> pd.DataFrame:

@@ -25,6 +25,7 @@ import functools
 import os
 import re
 import stat
+import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -360,46 +361,80 @@ def write_atomic(path: Path, text: str | bytes | memoryview | Iterable[bytes | m
     renamed over the target (an atomic operation on POSIX file systems). If writing fails,
     or the chunks' iterable raises, the temporary file is removed and ``path`` is untouched.
 
-    What ``path`` names is written, not replaced: a symbolic link is followed and the file
-    it points to is replaced (the link stays), and a path that is not a regular file (a
-    pipe, a terminal, ``/dev/stdout``, ``/dev/null``) is opened and written in place, as
-    there is nothing to rename over it. A missing folder of ``path`` is created. Errors
-    are ``OSError``.
+    Where ``path`` leads is written, and nothing else is replaced:
+
+    - a symbolic link is followed and the file it points to is replaced (the link stays;
+      other hard links of that file keep the old text); a link into a folder that does not
+      exist is an error, not a reason to create folders elsewhere;
+    - a stream already open as standard output or error (``/dev/stdout`` redirected to a
+      file, appended to or grouped with other output) is written through that stream, at
+      its position;
+    - a path that is not a regular file (a pipe, a terminal, ``/dev/null``), and any path
+      in ``/dev`` or ``/proc``, is opened and written in place, as there is nothing to
+      rename over it.
+
+    A missing folder of a plain ``path`` is created. The file replaced keeps its
+    permissions (not set-user-id or set-group-id). Errors are ``OSError``.
     """
     path = Path(path)
     try:
-        kind = os.stat(path).st_mode  # follows links
+        status = os.stat(path)  # follows links
     except FileNotFoundError:
-        kind = None
-    except NotADirectoryError as exc:  # a parent that is a file
-        raise NotADirectoryError(exc.errno, "a folder on the way is a file", str(path)) from None
-    if kind is not None and not stat.S_ISREG(kind):
-        if stat.S_ISDIR(kind):
-            raise IsADirectoryError(errno.EISDIR, "is a folder", str(path))
+        status = None
+    except NotADirectoryError:  # a parent that is a file
+        raise NotADirectoryError(errno.ENOTDIR, "a folder on the way is a file", str(path)) from None
+    stream = _open_stream(status)
+    if stream is not None:
+        for chunk in _chunks(text):
+            stream.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
+        stream.flush()
+        return
+    if status is not None and stat.S_ISDIR(status.st_mode):
+        raise IsADirectoryError(errno.EISDIR, "is a folder", str(path))
+    special = os.path.abspath(path).startswith(("/dev/", "/proc/"))
+    if special or (status is not None and not stat.S_ISREG(status.st_mode)):
         with _opened(path, binary=not isinstance(text, str)) as handle:
             for chunk in _chunks(text):
                 handle.write(chunk)
         return
-    path = Path(os.path.realpath(path))  # through symbolic links, to the file they name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    real = Path(os.path.realpath(path))  # through symbolic links, to the file they name
+    if real != Path(os.path.abspath(path)) and not real.parent.is_dir():
+        raise FileNotFoundError(errno.ENOENT, "the link points into a folder that does not exist", str(path))
+    real.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=real.parent)
     try:
         with _opened(fd, binary=not isinstance(text, str)) as handle:
             for chunk in _chunks(text):
                 handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
-        if kind is not None:
-            mode = stat.S_IMODE(kind)  # keep the mode of the file replaced
+        if status is not None:
+            mode = stat.S_IMODE(status.st_mode) & 0o777  # the permissions of the file replaced
         else:
             umask = os.umask(0)
             os.umask(umask)
             mode = 0o666 & ~umask  # mkstemp creates 0600; give the usual file mode
         os.chmod(tmp, mode)
-        os.replace(tmp, path)
+        os.replace(tmp, real)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _open_stream(status: os.stat_result | None):
+    """Standard output's or error's binary stream when ``status`` is the file it is open
+    on (same device and inode), else None."""
+    if status is None:
+        return None
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            own = os.fstat(stream.fileno())
+        except (AttributeError, OSError, ValueError):  # replaced, closed, or not a real file
+            continue
+        if (own.st_dev, own.st_ino) == (status.st_dev, status.st_ino):
+            stream.flush()
+            return stream.buffer
+    return None
 
 
 def _opened(file: Path | int, binary: bool):

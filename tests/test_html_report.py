@@ -211,3 +211,29 @@ def test_injected_code_does_not_run_in_a_browser(browser, injection_report):
     assert not events["dialogs"]
     assert all(u.startswith("file://") for u in events["requests"]), events["requests"]
     page.close()
+
+
+#: Scripts and symbols the search must fold alike in Python and in the browser: Latin,
+#: Greek, Cyrillic, Arabic and Persian (with presentation forms), Devanagari, general
+#: punctuation, full-width forms.
+FOLD_RANGES = [(0x20, 0x250), (0x370, 0x530), (0x600, 0x780), (0x900, 0x980), (0x1E00, 0x1F00),
+               (0x2000, 0x2070), (0xFB50, 0xFE00), (0xFE70, 0xFF00), (0xFF00, 0xFFF0)]
+
+
+def test_search_folds_alike_in_python_and_in_the_browser(browser, corpus_report):
+    """The page folds the query with report.js's fold; the cards hold search_fold of their
+    text. Both must agree, or a word typed as a card writes it would not find the card."""
+    import unicodedata
+
+    from reconcile.render.html_report import search_fold
+
+    chars = [chr(c) for lo, hi in FOLD_RANGES for c in range(lo, hi) if unicodedata.category(chr(c)) != "Cn"]
+    samples = [f"a{c}b" for c in chars] + [
+        "Straße ẞ", "ΣΊΣΥΦΟΣ Σίσυφος", "हिन्दी", "Chișinău", "İstanbul", "قزاقزستان ۱۹۹۲", "أوزبكستان ٢٠٠٢",
+        "ёлка Ёлка", "«Ташкент» — 15 мая", "a\u200cb\u200fc", "x\x1cy\x85z", "ﷺ ﻻ",
+    ]
+    page, _ = _open(browser, corpus_report / "index.html")
+    folded = page.evaluate("s => s.map(window.reconcileFold)", samples)
+    page.close()
+    differ = [(s, js, search_fold(s)) for s, js in zip(samples, folded) if js != search_fold(s)]
+    assert not differ, f"{len(differ)} of {len(samples)} differ, e.g. {differ[:5]}"

@@ -4,6 +4,7 @@ rule reported instead of a traceback, and a closed pipe not taken for a failed g
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -122,9 +123,18 @@ def test_decide_takes_the_fingerprint_as_printed(runner, corpus_copy):
     assert f"fingerprint: {STATUS_FP}" in (corpus_copy / "reports" / "decisions.yaml").read_text(encoding="utf-8")
 
 
+_CONFLICT = (
+    "    row = dict(subject='org:csto', property='members', scope=None, kind='contradiction', severity=None,\n"
+    "               explanation='x', sides=[dict(value=1, label='1', claims={a}), dict(value=2, label='2', claims={b})])\n"
+    "    frame = pd.DataFrame([row])\n"
+)
 BROKEN_RULES = {
     "missing columns": "    return pd.DataFrame({'subject': ['org:csto'], 'sides': [[{'value': 1}]]})\n",
     "not a frame": "    return [{'subject': 'org:csto'}]\n",
+    "repeated column": _CONFLICT.format(a="['comp-001']", b="['comp-002']")
+    + "    return pd.concat([frame, frame[['subject']]], axis=1)\n",
+    "unknown claim": _CONFLICT.format(a="['comp-001']", b="['no-such-claim']") + "    return frame\n",
+    "claims not a list": _CONFLICT.format(a="['comp-001']", b="'comp-002'") + "    return frame\n",
 }
 
 
@@ -141,3 +151,28 @@ def test_malformed_workspace_rule_output_is_a_problem(runner, corpus_copy, body)
     assert result.exit_code == 2, result.output
     assert "rule broken returned" in result.stderr and "rules/broken.py" in result.stderr
     _no_traceback(result)
+
+
+def test_output_to_stdout_redirected_to_a_file_appends_to_it(corpus_copy, tmp_path):
+    """`reconcile check -o /dev/stdout >> log.txt`: written through standard output, at
+    its position; the log keeps what it held."""
+    log = tmp_path / "log.txt"
+    log.write_text("PRECIOUS LOG LINE\n", encoding="utf-8")
+    with open(log, "ab") as out:
+        proc = subprocess.run(
+            [sys.executable, "-m", "reconcile.cli", "check", str(corpus_copy), "--format", "json", "-o", "/dev/stdout"],
+            stdout=out,
+            stderr=subprocess.PIPE,
+        )
+    assert proc.returncode == 1, proc.stderr
+    text = log.read_text(encoding="utf-8")
+    assert text.startswith("PRECIOUS LOG LINE\n{")
+    assert json.loads(text.split("\n", 1)[1])["summary"]["conflicts"] == 11
+
+
+def test_a_dangling_link_into_a_missing_folder_creates_nothing(runner, corpus_copy, tmp_path):
+    link = tmp_path / "out.json"
+    link.symlink_to(tmp_path / "nowhere" / "deeper" / "out.json")
+    result = runner.invoke(main, ["check", str(corpus_copy), "--format", "json", "-o", str(link)])
+    assert result.exit_code == 2 and "cannot write" in result.stderr
+    assert not (tmp_path / "nowhere").exists() and link.is_symlink()

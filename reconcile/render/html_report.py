@@ -24,6 +24,7 @@ import hashlib
 import html
 import math
 import re
+import unicodedata
 from importlib import resources
 from typing import Any
 
@@ -38,7 +39,7 @@ from ..check import CheckResult
 from ..gate import GateState
 from ..timeline import build_timeline
 from ..validate import Workspace
-from ..normalize.text import fold
+from ..normalize.text import fold, fold_whitespace
 from .controls import printable
 
 __all__ = ["render_html", "RTL_LANGUAGES"]
@@ -146,7 +147,15 @@ def _search_text(parts: list[str], rec: dict[str, Any], ws: Workspace) -> str:
         # a value may be an id ("country:UZ") or name some ("country:UZ left in 1999")
         ids += [i for v in values if isinstance(v, str) for i in _IDS.findall(v)]
     names = [n for i in dict.fromkeys(ids) for n in ws.gazetteer.names_of(i)]
-    return fold(" ".join([*parts, *names]))
+    return search_fold(" ".join([*parts, *names]))
+
+
+def search_fold(text: str) -> str:
+    """:func:`~reconcile.normalize.text.fold`, then without any mark (category M, also
+    spacing and enclosing ones): what ``report.js`` can do alike in a browser, so that a
+    query typed as a card writes it finds the card (tested over thousands of characters)."""
+    kept = [ch for ch in unicodedata.normalize("NFD", fold(text)) if not unicodedata.category(ch).startswith("M")]
+    return fold_whitespace(unicodedata.normalize("NFC", "".join(kept)))
 
 
 # --- SVG ------------------------------------------------------------------------------------
