@@ -24,6 +24,7 @@ import pandas as pd
 import pyarrow as pa
 
 from .conflicts import SEVERITY_RANK, run_rules
+from .normalize.quantities import ABOUT_MARGIN
 from .frames import arrow_of, collector_paused, is_arrow_text
 from .graph import SourceGraph, build_source_graph
 from .suggestions import FlatSides, RankedSides, claim_positions, flatten_sides, rank_conflicts_with_sides
@@ -64,13 +65,23 @@ def find_conflicts(ws: Workspace, problems: Problems, claims: pd.DataFrame | Non
         label=ws.gazetteer.label,
     )
     # the source graph reads the claims only: it is built on a second core while the rules run
-    pending = in_background(build_source_graph, claims, ws.sources, wanted=worth_a_thread(len(claims)))
+    pending = in_background(
+        build_source_graph, claims, ws.sources, about_margin_of(configs), wanted=worth_a_thread(len(claims))
+    )
     conflicts = run_rules(claims, ctx, rules, configs, problems)
     graph = pending.result()
     ranked = rank_conflicts_with_sides(conflicts, claims, graph, ws.claim_index if claims is ws.claims else None)
     conflicts = ranked.conflicts
     conflicts["status"] = "new"
     return CheckResult(conflicts, rules, configs, settings, graph, ranked.sides)
+
+
+def about_margin_of(configs: dict) -> float:
+    """The margin of an "about" figure in this run: the quantity rule's ``about_margin``
+    option (its default when the rule is not there), so that the graph's value similarity
+    and the suggestions judge figures compatible as the rule does."""
+    options = getattr(configs.get("quantity-mismatch"), "options", None)
+    return float(getattr(options, "about_margin", ABOUT_MARGIN))
 
 
 def at_or_above(conflicts: pd.DataFrame, severity: str) -> pd.DataFrame:

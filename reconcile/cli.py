@@ -372,14 +372,20 @@ def graph(workspace: Path, fmt: str, output: Path | None) -> None:
     """Show the source-agreement graph of WORKSPACE: trust, agreement and dependence.
 
     The terminal table lists per source its claims, agreements and disagreements with the
-    other sources, trust (estimated accuracy) and dependence group; GraphML and node-link
+    other sources, trust (relative standing, 0-1) and dependence group; GraphML and node-link
     JSON export the whole graph for other tools.
     """
+    from .check import about_margin_of
     from .graph import build_source_graph, source_table, to_graphml, to_node_link
     from .render.terminal import render_source_table
+    from .rulekit import discover_rules, load_config
 
-    ws, _ = _load_valid(workspace)
-    sg = build_source_graph(ws.claims, ws.sources)
+    ws, problems = _load_valid(workspace)
+    configs, _ = load_config(ws.root, discover_rules(ws.root, problems), problems)
+    if problems.errors:
+        _emit_problems(problems)
+        sys.exit(EXIT_INVALID)
+    sg = build_source_graph(ws.claims, ws.sources, about_margin_of(configs))
     if fmt == "graphml":
         text = to_graphml(sg)
     elif fmt == "json":

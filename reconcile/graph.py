@@ -51,7 +51,7 @@ from .dependence import (
     stable_argsort,
 )
 from .scope import assign_scope_groups, scope_interval
-from .normalize.quantities import plausible_range
+from .normalize.quantities import ABOUT_MARGIN, plausible_range
 from .trust import Encoded, TruthResult, encode, encode_codes, pooled_investment
 
 __all__ = [
@@ -79,6 +79,7 @@ class SourceGraph:
         pairs: pd.DataFrame,
         truth: TruthResult | None,
         items: pd.DataFrame | Callable[[], pd.DataFrame],
+        about_margin: float = ABOUT_MARGIN,
     ) -> None:
         self.graph = graph
         self.trust = trust
@@ -86,6 +87,9 @@ class SourceGraph:
         self.pairs = pairs
         self.truth = truth
         self._items = items
+        #: The margin of an "about" figure the graph judged figures compatible with (the
+        #: quantity rule's ``about_margin``); the suggestions use the same.
+        self.about_margin = about_margin
 
     @property
     def items(self) -> pd.DataFrame:
@@ -311,19 +315,21 @@ def _members(text: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.repeat(np.arange(len(text)), lengths), member
 
 
-def _quantity_implications(vals: pd.DataFrame, a: np.ndarray, b: np.ndarray) -> pd.DataFrame:
+def _quantity_implications(
+    vals: pd.DataFrame, a: np.ndarray, b: np.ndarray, about_margin: float = ABOUT_MARGIN
+) -> pd.DataFrame:
     """Figures whose plausible ranges overlap half-support each other."""
     involved = sorted_unique(np.concatenate([a, b]))
-    low, high = (s.to_numpy() for s in plausible_range(vals.iloc[involved]))
+    low, high = (s.to_numpy() for s in plausible_range(vals.iloc[involved], about_margin))
     ia, ib = np.searchsorted(involved, a), np.searchsorted(involved, b)
     overlap = (low[ia] <= high[ib]) & (low[ib] <= high[ia])
     return pd.DataFrame({"from_value": a, "to_value": b, "weight": 0.5})[overlap]
 
 
-def _implications(claims: pd.DataFrame, rows: np.ndarray, enc: Encoded) -> pd.DataFrame:
-    """Similar values of one item lend each other support (dates nested, figures overlapping,
-    lists contained): from_value, to_value (value codes of ``enc``, the item rows encoded as
-    :func:`reconcile.trust.encode` encodes them), weight.
+def _implications(claims: pd.DataFrame, rows: np.ndarray, enc: Encoded, about_margin: float = ABOUT_MARGIN) -> pd.DataFrame:
+    """Similar values of one item lend each other support (dates nested, figures overlapping
+    with ``about_margin`` for "about", lists contained): from_value, to_value (value codes of
+    ``enc``, the item rows encoded as :func:`reconcile.trust.encode` encodes them), weight.
 
     ``rows`` gives the claim (a position in ``claims``) of each item row.
     """
@@ -338,7 +344,7 @@ def _implications(claims: pd.DataFrame, rows: np.ndarray, enc: Encoded) -> pd.Da
     for name, select, make in (
         ("date", dated[a] & dated[b], _date_implications),
         ("entity_set", True, _set_implications),
-        ("quantity", True, _quantity_implications),
+        ("quantity", True, partial(_quantity_implications, about_margin=about_margin)),
     ):
         mask = (kind == name) & select
         if mask.any():
@@ -348,8 +354,9 @@ def _implications(claims: pd.DataFrame, rows: np.ndarray, enc: Encoded) -> pd.Da
     return pd.concat(out, ignore_index=True)
 
 
-def build_source_graph(claims: pd.DataFrame, sources: pd.DataFrame) -> SourceGraph:
-    """Trust, dependence and the agreement graph of the given claims and sources.
+def build_source_graph(claims: pd.DataFrame, sources: pd.DataFrame, about_margin: float = ABOUT_MARGIN) -> SourceGraph:
+    """Trust, dependence and the agreement graph of the given claims and sources; figures
+    stated as "about" are compatible within ``about_margin`` (the quantity rule's option).
 
     The items are encoded once (:func:`_item_rows`); both runs of PooledInvestment, the
     pair statistics and the claim weights share that encoding and the value implications.
@@ -370,9 +377,9 @@ def build_source_graph(claims: pd.DataFrame, sources: pd.DataFrame) -> SourceGra
         groups = dependence_groups(source_ids, pairs)
         trust = pd.Series(0.0, index=source_ids)
         graph = _graph(_claims_per_source(claims, enc), sources, trust, groups, pairs)
-        return SourceGraph(graph, trust, groups, pairs, None, items)
+        return SourceGraph(graph, trust, groups, pairs, None, items, about_margin)
     shared = encode(table) if enc is None else enc
-    implications = _implications(claims, rows, shared)
+    implications = _implications(claims, rows, shared, about_margin)
     first = pooled_investment(table, implications=implications, encoded=shared)
     if enc is None:
         pairs = pair_statistics(table, first.winners.set_index("item")["value"], declared)
@@ -383,7 +390,7 @@ def build_source_graph(claims: pd.DataFrame, sources: pd.DataFrame) -> SourceGra
     truth = pooled_investment(table, implications=implications, claim_weight=weights, encoded=shared)
     trust = truth.accuracy.reindex(source_ids).fillna(0.0)
     graph = _graph(_claims_per_source(claims, enc), sources, trust, groups, pairs)
-    return SourceGraph(graph, trust, groups, pairs, truth, items)
+    return SourceGraph(graph, trust, groups, pairs, truth, items, about_margin)
 
 
 def _claims_per_source(claims: pd.DataFrame, enc: Encoded | None) -> pd.Series:

@@ -237,9 +237,10 @@ class _Ranges:
         return _Ranges(np.where(sides, -1, self.kind), self.low, self.high)
 
 
-def _side_ranges(flat: FlatSides, rows: np.ndarray, claims: pd.DataFrame) -> _Ranges:
+def _side_ranges(flat: FlatSides, rows: np.ndarray, claims: pd.DataFrame, about_margin: float) -> _Ranges:
     """The interval each side's dated claims, or figures, share (``rows``: each claim's
-    position in ``claims``)."""
+    position in ``claims``; ``about_margin``: the width of an "about" figure, as the
+    quantity rule and the source graph take it)."""
     ref = np.flatnonzero(rows >= 0)
     at = rows[ref]
     value_type = claims["value_type"].to_numpy()[at]
@@ -253,7 +254,7 @@ def _side_ranges(flat: FlatSides, rows: np.ndarray, claims: pd.DataFrame) -> _Ra
     if figure.any():
         low[figure], high[figure] = (
             r.to_numpy(dtype=float)
-            for r in plausible_range(claims[["qty_amount", "qty_approx", "tolerance"]].take(at[figure]))
+            for r in plausible_range(claims[["qty_amount", "qty_approx", "tolerance"]].take(at[figure]), about_margin)
         )
     kind = np.where(dated, _DATE, _FIGURE)[typed]
     low, high = low[typed], high[typed]
@@ -505,7 +506,7 @@ def _suggestions(conflicts: pd.DataFrame, flat: FlatSides, rows: np.ndarray, cla
     in ``claims`` of each claim they cite (``rows``, -1: unknown)."""
     src = _claim_sources(claims, rows, sg)
     n_sources = src.n
-    rivalry = _rivalry(flat, _side_ranges(flat, rows, claims), len(conflicts))
+    rivalry = _rivalry(flat, _side_ranges(flat, rows, claims, sg.about_margin), len(conflicts))
     support = _support(flat, src, rivalry)
     # the best side and its rival contradict each other: who stands on both is asked of them
     best, second = _best_and_second(flat, _ranked(flat, support), rivalry)

@@ -50,7 +50,7 @@ def _weighed(conflicts: pd.DataFrame, claims: pd.DataFrame, sg: SourceGraph) -> 
     """Per conflict: the labels of the best side and of the rival it is weighed against."""
     flat = flatten_sides(conflicts["sides"])
     rows = claim_positions(claims, flat.claim_ids)
-    rivalry = _rivalry(flat, _side_ranges(flat, rows, claims), len(conflicts))
+    rivalry = _rivalry(flat, _side_ranges(flat, rows, claims, sg.about_margin), len(conflicts))
     support = _support(flat, _claim_sources(claims, rows, sg), rivalry)
     best, second = _best_and_second(flat, _ranked(flat, support), rivalry)
     return [(flat.labels[b], flat.labels[s]) for b, s in zip(best.tolist(), second.tolist())]
@@ -284,3 +284,35 @@ def test_figures_that_could_all_be_right_are_weighed_as_stated():
         "The evidence does not decide: 1 independent source on each side (a against b), "
         "with similar trust (0.50 against 0.50)."
     )
+
+
+def test_the_margin_of_about_is_the_quantity_rules():
+    """With the rule's `about_margin` at 1 %, "about 100" no longer covers 104 and 105: the
+    two exact figures (compatible with each other) are its rivals, as the rule then says."""
+    claims = _claims(
+        [
+            {"id": "a", "source": "a", "figure": (100, "about")},
+            {"id": "b", "source": "b", "figure": (100, "about")},
+            {"id": "c", "source": "c", "figure": (105, "exact")},
+            {"id": "d", "source": "d", "figure": (104, "exact")},
+        ]
+    )
+    conflicts = _conflict(("about 100", ["a", "b"]), ("105", ["c"]), ("104", ["d"]))
+    wide, narrow = _graph("a", "b", "c", "d"), _graph("a", "b", "c", "d")
+    narrow.about_margin = 0.01
+    assert suggest(conflicts, claims, wide).tolist() == [
+        "Better supported: about 100 — 2 independent sources (a, b) against 1 (d); trust-weighted support 1.00 against 0.50."
+    ]
+    assert suggest(conflicts, claims, narrow).tolist() == [
+        "The evidence does not decide: 2 independent sources on each side (c, d against a, b), "
+        "with similar trust (1.00 against 1.00)."
+    ]
+
+
+def test_check_takes_the_margin_from_the_rule_configuration(corpus_copy):
+    from reconcile.check import find_conflicts
+    from reconcile.pipeline import load
+
+    (corpus_copy / "reconcile.toml").write_text("[rules.quantity-mismatch]\nabout_margin = 0.01\n", encoding="utf-8")
+    ws, problems = load(corpus_copy)
+    assert find_conflicts(ws, problems).graph.about_margin == 0.01
