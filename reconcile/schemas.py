@@ -91,6 +91,11 @@ _COLUMN_CHECKS = {
 # a column of text has none.
 
 
+def _is_missing(value: object) -> bool:
+    """Whether one cell is missing (None, NaN, NA, NaT)."""
+    return value is None or (not isinstance(value, (list, tuple, dict)) and bool(pd.isna(value)))
+
+
 def _missing(column: pd.Series) -> np.ndarray:
     """Which cells are missing; one C pass when the column holds only text."""
     if column.dtype == object and pd.api.types.infer_dtype(column, skipna=False) == "string":
@@ -294,7 +299,7 @@ def failures_by_column(
             message,
             file=row.get("file"),
             line=None if line is None or pd.isna(line) else int(line),
-            claim_id=(str(row.get(id_column)) if is_claim and row.get(id_column) is not None else None),
+            claim_id=(str(row.get(id_column)) if is_claim and not _is_missing(row.get(id_column)) else None),
             column=str(column),
             expected=expected,
             code=name,

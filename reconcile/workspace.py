@@ -334,7 +334,8 @@ def _read_yaml_claims(path: Path, rel: str, problems: Problems) -> pd.DataFrame 
             problems.add("a claim must be a mapping of fields", file=rel, line=line, expected="id, subject, …")
             continue
         _unknown_fields(set(entry), rel, line, entry.get("id"), problems)
-        row = {f: entry.get(f) for f in CLAIM_FIELDS}
+        # an empty text is a missing value, as in CSV and Parquet claim files
+        row = {f: None if entry.get(f) == "" else entry.get(f) for f in CLAIM_FIELDS}
         if row["source"] is None:
             row["source"] = file_source
         row.update(file=rel, line=line, field_lines=key_lines(node))

@@ -90,3 +90,16 @@ def test_a_missing_document_is_listed_before_what_it_causes(runner, corpus_copy)
     lines = result.stderr.splitlines()
     assert lines[0].startswith("claims/sources.yaml:") and "004_316ae984aebcec15.txt" in lines[0]
     assert "its source's document could not be read" in lines[1]
+
+
+@pytest.mark.parametrize("written", ['""', "", "null"])
+def test_an_empty_id_is_a_missing_id(runner, mini, written):
+    """`id: ""`, `id:` and `id: null` are all a missing id: said so, with no claim id
+    printed as 'nan' or '' in the location."""
+    path = mini / "claims" / "captured" / "alpha.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  - id: a-1\n", f"  - id: {written}\n".replace(" \n", "\n"), 1), encoding="utf-8")
+    result = runner.invoke(main, ["validate", str(mini)])
+    assert result.exit_code == 2
+    assert "claims/captured/alpha.yaml:4: error [column id]: required field `id` is missing" in result.stderr
+    assert "claim nan" not in result.stderr and "has spaces or odd characters" not in result.stderr
