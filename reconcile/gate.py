@@ -258,6 +258,40 @@ class GateState:
     stale_baseline: list[dict[str, Any]] = field(default_factory=list)
     stale_decisions: list[dict[str, Any]] = field(default_factory=list)
     baseline_used: bool = False
+    known_values: dict[tuple, set[str]] = field(default_factory=dict)
+    """The values of the sides of the baseline's conflicts, per rule, subject, property and
+    scope (:func:`value_key` of each): what a new conflict of the same key adds is the rest."""
+
+
+def value_key(value: Any) -> str:
+    """A side's value as a comparable key (JSON with sorted keys)."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def _conflict_key(rule: Any, subject: Any, prop: Any, scope: Any) -> tuple:
+    return (rule, subject, prop, scope if isinstance(scope, str) and scope else None)
+
+
+def anchor_claim(record: dict[str, Any], known_values: dict[tuple, set[str]]) -> dict[str, Any] | None:
+    """The claim a CI annotation of a conflict record points at.
+
+    For a new conflict, what the change most likely brought in: the first claim of the
+    first side whose value no baseline conflict of the same rule, subject, property and
+    scope holds; without such a conflict, the first claim of the side fewest claims state
+    (the last: sides come most claims first). For the others, the first claim.
+    """
+    sides = [s for s in record["sides"] if s["claims"]]
+    if not sides:
+        return None
+    if record["status"] != "new":
+        return sides[0]["claims"][0]
+    key = _conflict_key(record.get("rule"), record.get("subject"), record.get("property"), record.get("scope"))
+    known = known_values.get(key)
+    if known:
+        added = [s for s in sides if value_key(s.get("value")) not in known]
+        if added:
+            return added[0]["claims"][0]
+    return sides[-1]["claims"][0]
 
 
 def apply_gate(
@@ -283,7 +317,18 @@ def apply_gate(
     present = set(fps)
     stale_baseline = [e for f, e in sorted((baseline or {}).items()) if f not in present]
     stale_decisions = [d for f, d in sorted(decisions.items()) if f not in present]
-    return GateState(kept.reset_index(drop=True), silenced.reset_index(drop=True), stale_baseline, stale_decisions, baseline is not None)
+    known_values: dict[tuple, set[str]] = {}
+    for entry in (baseline or {}).values():
+        key = _conflict_key(entry.get("rule"), entry.get("subject"), entry.get("property"), entry.get("scope"))
+        known_values.setdefault(key, set()).update(value_key(v) for v in entry.get("values") or [])
+    return GateState(
+        kept.reset_index(drop=True),
+        silenced.reset_index(drop=True),
+        stale_baseline,
+        stale_decisions,
+        baseline is not None,
+        known_values,
+    )
 
 
 def _public_decision(decision: dict[str, Any] | None) -> dict[str, Any] | None:

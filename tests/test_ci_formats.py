@@ -218,3 +218,58 @@ def test_the_html_report_shows_control_characters_of_a_quote(runner, escaping, t
     assert "\x1b" not in page and "\x07" not in page
     assert "\\x1b]0;PWNED\\x07the treaty was signed in 1993\\x1b[2J" in page
     assert "Evil\\x1b]0;PWNED\\x07ton" in page  # the side's label
+
+
+# --- where a new conflict is annotated ----------------------------------------------------
+
+THAWRA_9000 = """\
+  - id: thawra-900
+    subject: force:peacekeeping
+    property: personnel
+    value: {amount: 9000, approx: about}
+    as_of: "2017"
+    quote: 'وتضم المنظمة كلا من روسيا وكازاخستان وطاجيكستان وقرغيزستان وأرمينيا وبيلاروس'
+"""
+
+
+@pytest.fixture
+def with_new_figure(corpus_copy):
+    """The bundled workspace with its baseline, and a new figure of the peacekeeping force
+    from al-thawra-ar: the baseline's 3,500/3,600 conflict becomes a new one with 9,000."""
+    import shutil
+
+    (corpus_copy / "reports").mkdir()
+    shutil.copy(ROOT / "reports" / "baseline.json", corpus_copy / "reports" / "baseline.json")
+    path = corpus_copy / "claims" / "captured" / "al-thawra-ar.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + ("" if text.endswith("\n") else "\n") + THAWRA_9000, encoding="utf-8")
+    line = path.read_text(encoding="utf-8").splitlines().index("  - id: thawra-900") + 1
+    return corpus_copy, line
+
+
+def test_a_new_conflict_is_annotated_at_the_claim_that_brought_it(runner, with_new_figure):
+    """Not at the first claim of its first side (arabic-compilation.yaml:926, which the
+    change did not touch) but at the claim stating the value the baseline did not have."""
+    ws, line = with_new_figure
+    result = runner.invoke(main, ["check", str(ws), "--baseline", "--format", "github"])
+    assert result.exit_code == 1, result.output
+    (new,) = [ln for ln in result.stdout.splitlines() if ln.startswith("::error")]
+    assert new.startswith(f"::error file=claims/captured/al-thawra-ar.yaml,line={line},")
+    sarif = json.loads(runner.invoke(main, ["check", str(ws), "--baseline", "--format", "sarif"]).stdout)
+    (res,) = [r for r in sarif["runs"][0]["results"] if r["baselineState"] == "new"]
+    where = res["locations"][0]["physicalLocation"]
+    assert where["artifactLocation"]["uri"] == "claims/captured/al-thawra-ar.yaml"
+    assert where["region"]["startLine"] == line
+    related = {loc["physicalLocation"]["artifactLocation"]["uri"] for loc in res["relatedLocations"]}
+    assert related == {"claims/captured/arabic-compilation.yaml"}
+
+
+def test_anchor_without_a_baseline_is_the_side_fewest_claims_state():
+    from reconcile.gate import anchor_claim
+
+    a, b, c = ({"file": f, "line": 1} for f in ("a.yaml", "b.yaml", "c.yaml"))
+    record = {"status": "new", "rule": "r", "subject": "s", "property": "p", "scope": None,
+              "sides": [{"value": 1, "claims": [a, b]}, {"value": 2, "claims": [c]}]}
+    assert anchor_claim(record, {}) is c
+    assert anchor_claim(record, {("r", "s", "p", None): {"2"}}) is a  # 1 is what the baseline lacks
+    assert anchor_claim(dict(record, status="baseline"), {}) is a

@@ -50,7 +50,9 @@ def _record_blocks(shown: pd.DataFrame, result: CheckResult, ws: Workspace) -> I
 def _sarif(shown, result, ws, state) -> Iterator[str]:
     from .sarif import MAX_RESULTS, render_sarif
 
-    return render_sarif(_record_blocks(shown.head(MAX_RESULTS), result, ws), result.rules, total=len(shown))
+    return render_sarif(
+        _record_blocks(shown.head(MAX_RESULTS), result, ws), result.rules, total=len(shown), known_values=state.known_values
+    )
 
 
 def _junit(shown, result, ws, state) -> Iterator[str]:
@@ -63,7 +65,7 @@ def _junit(shown, result, ws, state) -> Iterator[str]:
 def _github(shown, result, ws, state) -> str:
     from .github import MAX_ANNOTATIONS, render_github
 
-    return render_github(_records(shown, result, ws, MAX_ANNOTATIONS), total=len(shown))
+    return render_github(_records(shown, result, ws, MAX_ANNOTATIONS), total=len(shown), known_values=state.known_values)
 
 
 def _markdown(shown, result, ws, state) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..gate import anchor_claim
 from .controls import printable
 
 __all__ = ["render_github", "MAX_ANNOTATIONS"]
@@ -22,15 +23,22 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def render_github(records: list[dict[str, Any]], limit: int = MAX_ANNOTATIONS, *, total: int | None = None) -> str:
+def render_github(
+    records: list[dict[str, Any]],
+    limit: int = MAX_ANNOTATIONS,
+    *,
+    total: int | None = None,
+    known_values: dict[tuple, set[str]] | None = None,
+) -> str:
     """One annotation per conflict, new conflicts first, at most ``limit``; a closing line
     counts the rest. ``records`` may be the first conflicts only (new ones first) when
-    ``total`` gives how many there are."""
+    ``total`` gives how many there are. Each annotation is at the claim
+    :func:`~reconcile.gate.anchor_claim` picks (``known_values``: the gate's)."""
     ordered = [r for r in records if r["status"] == "new"] + [r for r in records if r["status"] != "new"]
     total = len(ordered) if total is None else total
     lines = []
     for rec in ordered[:limit]:
-        claim = next((c for s in rec["sides"] for c in s["claims"]), None)
+        claim = anchor_claim(rec, known_values or {})
         where = f"file={_escape_property(claim['file'])},line={claim['line']}," if claim else ""
         title = _escape_property(f"{rec['rule']}: {rec['subject']} {rec['property']} ({rec['status']})")
         level = _COMMAND.get(rec["severity"], "warning") if rec["status"] == "new" else "notice"

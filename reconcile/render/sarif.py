@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .. import __version__
+from ..gate import anchor_claim
 from ..rulekit import RuleInfo
 
 __all__ = ["render_sarif", "MAX_RESULTS"]
@@ -38,8 +39,11 @@ def _location(claim: dict[str, Any]) -> dict[str, Any]:
 INDENT_UP_TO = 2_000
 
 
-def _result(rec: dict[str, Any], rule_ids: list[str]) -> dict[str, Any]:
+def _result(rec: dict[str, Any], rule_ids: list[str], known_values: dict[tuple, set[str]]) -> dict[str, Any]:
     claims = [c for side in rec["sides"] for c in side["claims"]]
+    anchor = anchor_claim(rec, known_values)
+    if anchor is not None:  # the location first, then the other claims as related locations
+        claims = [anchor, *(c for c in claims if c is not anchor)]
     return {
         "ruleId": rec["rule"],
         "ruleIndex": rule_ids.index(rec["rule"]) if rec["rule"] in rule_ids else 0,
@@ -59,11 +63,18 @@ def _result(rec: dict[str, Any], rule_ids: list[str]) -> dict[str, Any]:
     }
 
 
-def render_sarif(records: Iterable[dict[str, Any]], rules: dict[str, RuleInfo], total: int) -> Iterator[str]:
+def render_sarif(
+    records: Iterable[dict[str, Any]],
+    rules: dict[str, RuleInfo],
+    total: int,
+    known_values: dict[tuple, set[str]] | None = None,
+) -> Iterator[str]:
     """The SARIF log of the first :data:`MAX_RESULTS` of ``total`` conflicts, whose records
     ``records`` yields in order (it may stop there), as chunks of text: one indented
     document up to :data:`INDENT_UP_TO` results, else a compact one written a result at a
-    time, so that neither all records nor the whole log are held at once."""
+    time, so that neither all records nor the whole log are held at once. Each result's
+    location is the claim :func:`~reconcile.gate.anchor_claim` picks (``known_values``: the
+    gate's), its other claims are related locations."""
     rule_ids = sorted(rules)
     driver_rules = [
         {
@@ -77,7 +88,7 @@ def render_sarif(records: Iterable[dict[str, Any]], rules: dict[str, RuleInfo], 
         for rid in rule_ids
     ]
     listed = min(total, MAX_RESULTS)
-    results = (_result(rec, rule_ids) for rec in itertools.islice(records, listed))
+    results = (_result(rec, rule_ids, known_values or {}) for rec in itertools.islice(records, listed))
     run: dict[str, Any] = {
         "tool": {"driver": {"name": "reconcile", "version": __version__, "rules": driver_rules}},
         "results": [],
