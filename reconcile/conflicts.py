@@ -226,15 +226,18 @@ def run_rules(
 def _cite_known_claims(sides: pd.Series, claims: pd.DataFrame) -> None:
     """Raise ``ValueError`` unless every side is a mapping whose ``claims`` is a list of
     ids of ``claims`` (a workspace rule's output; the built-in rules cite what they read)."""
-    known = set(claims["claim_id"].tolist())
-    for n, conflict in enumerate(sides.tolist()):
-        for side in conflict if isinstance(conflict, list) else []:
-            cited = side.get("claims") if isinstance(side, dict) else None
-            if not isinstance(cited, list):
-                raise ValueError(f"conflict {n}: a side's claims are {type(cited).__name__}, not a list of claim ids")
-            unknown = [c for c in cited if c not in known]
-            if unknown:
-                raise ValueError(f"conflict {n}: a side cites unknown claim id(s) {', '.join(map(repr, unknown[:5]))}")
+    listed = [
+        side.get("claims") if isinstance(side, dict) else None
+        for conflict in sides.tolist()
+        for side in (conflict if isinstance(conflict, list) else [])
+    ]
+    odd = next((c for c in listed if not isinstance(c, list)), False)
+    if odd is not False:
+        raise ValueError(f"a side's claims are {type(odd).__name__}, not a list of claim ids")
+    cited = pd.Series([c for ids in listed for c in ids], dtype=object)
+    unknown = cited[~cited.isin(claims["claim_id"])].unique()
+    if len(unknown):
+        raise ValueError(f"sides cite unknown claim id(s) {', '.join(map(repr, unknown[:5].tolist()))}")
 
 
 def _combined(frames: list[pd.DataFrame], claims: pd.DataFrame) -> pd.DataFrame:

@@ -42,3 +42,24 @@ def mini(tmp_path: Path) -> Path:
     dest = tmp_path / "mini"
     shutil.copytree(FIXTURES / "mini", dest)
     return dest
+
+
+def add_peacekeeping_figure(root: Path, value: str) -> int:
+    """Append to al-thawra-ar's claims a figure of the CSTO peacekeeping force (``value`` as
+    YAML, such as ``{amount: 5000, approx: exact}``), as of 2017, quoting a real sentence
+    of its document; return the line of the new claim. arabic-compilation states "about
+    3,500" and "about 3,600", which are compatible with each other."""
+    path = root / "claims" / "captured" / "al-thawra-ar.yaml"
+    text = path.read_text(encoding="utf-8")
+    text += "" if text.endswith("\n") else "\n"
+    path.write_text(
+        text
+        + "  - id: thawra-900\n"
+        + "    subject: force:peacekeeping\n"
+        + "    property: personnel\n"
+        + f"    value: {value}\n"
+        + '    as_of: "2017"\n'
+        + "    quote: 'وتضم المنظمة كلا من روسيا وكازاخستان وطاجيكستان وقرغيزستان وأرمينيا وبيلاروس'\n",
+        encoding="utf-8",
+    )
+    return text.count("\n") + 1

@@ -12,7 +12,7 @@ from junitparser import JUnitXml
 from reconcile.cli import main
 from reconcile.render.github import render_github
 
-from .conftest import ROOT
+from .conftest import ROOT, add_peacekeeping_figure
 
 
 def _run(runner, fmt, *extra):
@@ -222,16 +222,6 @@ def test_the_html_report_shows_control_characters_of_a_quote(runner, escaping, t
 
 # --- where a new conflict is annotated ----------------------------------------------------
 
-THAWRA_9000 = """\
-  - id: thawra-900
-    subject: force:peacekeeping
-    property: personnel
-    value: {amount: 9000, approx: about}
-    as_of: "2017"
-    quote: 'وتضم المنظمة كلا من روسيا وكازاخستان وطاجيكستان وقرغيزستان وأرمينيا وبيلاروس'
-"""
-
-
 @pytest.fixture
 def with_new_figure(corpus_copy):
     """The bundled workspace with its baseline, and a new figure of the peacekeeping force
@@ -240,11 +230,7 @@ def with_new_figure(corpus_copy):
 
     (corpus_copy / "reports").mkdir()
     shutil.copy(ROOT / "reports" / "baseline.json", corpus_copy / "reports" / "baseline.json")
-    path = corpus_copy / "claims" / "captured" / "al-thawra-ar.yaml"
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text + ("" if text.endswith("\n") else "\n") + THAWRA_9000, encoding="utf-8")
-    line = path.read_text(encoding="utf-8").splitlines().index("  - id: thawra-900") + 1
-    return corpus_copy, line
+    return corpus_copy, add_peacekeeping_figure(corpus_copy, "{amount: 9000, approx: about}")
 
 
 def test_a_new_conflict_is_annotated_at_the_claim_that_brought_it(runner, with_new_figure):

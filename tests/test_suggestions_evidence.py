@@ -30,20 +30,8 @@ from reconcile.suggestions import (
     suggest,
 )
 
-from .conftest import ROOT
+from .conftest import ROOT, add_peacekeeping_figure
 from .rules.harness import conflicts_of
-
-# A figure of the peacekeeping force from al-thawra-ar (with a real sentence of its document
-# as the quote): 5,000 contradicts both of arabic-compilation's "about 3,500" and "about 3,600",
-# which are compatible with each other.
-THAWRA_5000 = """\
-  - id: thawra-900
-    subject: force:peacekeeping
-    property: personnel
-    value: {amount: 5000, approx: exact}
-    as_of: "2017"
-    quote: 'وتضم المنظمة كلا من روسيا وكازاخستان وطاجيكستان وقرغيزستان وأرمينيا وبيلاروس'
-"""
 
 
 def _weighed(conflicts: pd.DataFrame, claims: pd.DataFrame, sg: SourceGraph) -> list[tuple[str, str]]:
@@ -68,9 +56,8 @@ def bundled():
 
 @pytest.fixture
 def with_thawra_5000(corpus_copy: Path):
-    path = corpus_copy / "claims" / "captured" / "al-thawra-ar.yaml"
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text + ("" if text.endswith("\n") else "\n") + THAWRA_5000, encoding="utf-8")
+    # 5,000 contradicts both of arabic-compilation's compatible "about 3,500" and "about 3,600"
+    add_peacekeeping_figure(corpus_copy, "{amount: 5000, approx: exact}")
     ws, problems = load(corpus_copy)
     assert not problems.errors, "\n".join(p.render() for p in problems.errors)
     result = find_conflicts(ws, problems)

@@ -154,7 +154,9 @@ def search_fold(text: str) -> str:
     """:func:`~reconcile.normalize.text.fold`, then without any mark (category M, also
     spacing and enclosing ones): what ``report.js`` can do alike in a browser, so that a
     query typed as a card writes it finds the card (tested over thousands of characters)."""
-    kept = [ch for ch in unicodedata.normalize("NFD", fold(text)) if not unicodedata.category(ch).startswith("M")]
+    # fold's cache is for names, which repeat; a card's text is folded once
+    folded = fold.__wrapped__(text)
+    kept = [ch for ch in unicodedata.normalize("NFD", folded) if not unicodedata.category(ch).startswith("M")]
     return fold_whitespace(unicodedata.normalize("NFC", "".join(kept)))
 
 
