@@ -627,11 +627,16 @@ def _exemplar_cities(tz: str) -> Iterator[tuple[str, str]]:
             yield lang, name
 
 
+def _territories(lang: str) -> dict[str, str]:
+    """CLDR's territory names in ``lang``, by code, as the installed babel has them."""
+    return dict(Locale.parse(lang).territories)
+
+
 @lru_cache(maxsize=1)
 def _default() -> Gazetteer:
     gaz = Gazetteer()
     data = _load_places()
-    territories = {lang: Locale.parse(lang).territories for lang in LANGUAGES}
+    territories = {lang: _territories(lang) for lang in LANGUAGES}
     for code in _country_codes(territories["en"]):
         cid = f"country:{code}"
         gaz._add_entity(cid, "country", territories["en"][code])
