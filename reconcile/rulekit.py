@@ -1,7 +1,7 @@
 """What a rule is, how rules are found, configured and run.
 
-A rule module (in the tool's own ``rules/`` folder, or in a workspace's ``rules/``) holds
-one kind of contradiction. It reads top to bottom as documentation, options, check::
+A rule module (in the tool's own ``rules/`` folder, installed as the package
+``reconcile.builtin_rules``, or in a workspace's rule folder) holds one kind of contradiction. It reads top to bottom as documentation, options, check::
 
     \"\"\"Differing lists: two sources give different members of one set.
 
@@ -35,11 +35,25 @@ Configuration lives in ``[tool.reconcile]`` of the workspace's ``pyproject.toml`
     enabled = true
     severity = "warning"
     report_omissions = true
+
+A workspace's own rules are the modules of its rule folder, ``rules/`` unless the setting
+``rule_folder`` names another folder inside the workspace (``""``: none). Built-in and
+workspace rules stay apart whatever the install or copy:
+
+* the folder the built-in package is imported from is never read as a workspace folder
+  (an editable install of this repository);
+* a workspace module byte-identical to a built-in module is that built-in rule, and is not
+  run twice (a copy of the tool's ``rules/`` in a workspace);
+* the bundled workspace sets ``rule_folder = ""``: its ``rules/`` is the built-in package's
+  source, so a non-editable install, or an exported copy of the repository, runs each rule
+  once;
+* any other workspace module that takes a built-in rule's id is an error.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import importlib
 import importlib.util
 import inspect
@@ -64,6 +78,7 @@ __all__ = [
     "RuleConfig",
     "discover_rules",
     "load_config",
+    "rule_folder",
     "empty_conflicts",
 ]
 
@@ -202,24 +217,63 @@ def _from_module(module: types.ModuleType, origin: str, problems: Problems) -> R
     )
 
 
+def _builtin_folder() -> Path:
+    return Path(importlib.import_module("reconcile.builtin_rules").__path__[0]).resolve()
+
+
 def _builtin_modules() -> list[types.ModuleType]:
-    package = importlib.import_module("reconcile.builtin_rules")
     mods = []
-    for path in sorted(Path(package.__path__[0]).glob("*.py")):
+    for path in sorted(_builtin_folder().glob("*.py")):
         if path.name.startswith("_"):
             continue
         mods.append(importlib.import_module(f"reconcile.builtin_rules.{path.stem}"))
     return mods
 
 
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def rule_folder(root: Path, problems: Problems) -> Path | None:
+    """The workspace's own rule folder (``rule_folder`` setting, default ``rules``), or None
+    when it has none: the setting is ``""``, the folder is absent, or it is the folder the
+    built-in rules are imported from. A folder outside the workspace is a problem."""
+    data, name = _read_config(root, Problems())  # load_config reports the file's problems
+    setting = data.get("rule_folder", "rules")
+    if not isinstance(setting, str) or not setting.strip():
+        return None  # "" (none), or a wrong type load_config reports
+    folder = (root / setting).resolve()
+    if not folder.is_relative_to(root.resolve()):
+        problems.add(
+            f"rule_folder {setting!r} leaves the workspace",
+            file=name,
+            expected="a folder inside the workspace, or \"\" for none",
+            code="config",
+        )
+        return None
+    if "rule_folder" in data and not folder.is_dir():
+        problems.add(f"rule_folder {setting!r} is not a folder", file=name, code="config")
+        return None
+    if not folder.is_dir() or folder == _builtin_folder():
+        return None
+    return folder
+
+
 def _workspace_modules(root: Path, problems: Problems) -> list[tuple[types.ModuleType, str]]:
-    folder = (root / "rules").resolve()
-    builtin_dir = Path(importlib.import_module("reconcile.builtin_rules").__path__[0]).resolve()
-    if not folder.is_dir() or folder == builtin_dir:
+    folder = rule_folder(root, problems)
+    if folder is None:
         return []
+    builtin = {_digest(p) for p in _builtin_folder().glob("*.py")}
     mods = []
     for path in sorted(folder.glob("*.py")):
         if path.name.startswith("_"):
+            continue
+        origin = path.relative_to(root.resolve()).as_posix()
+        try:
+            if _digest(path) in builtin:
+                continue  # a copy of a built-in rule: the built-in one runs
+        except OSError as exc:
+            problems.add(f"cannot read the rule module: {exc.strerror}", file=origin, code="rule-module")
             continue
         name = f"reconcile_workspace_rules.{path.stem}"
         spec = importlib.util.spec_from_file_location(name, path)
@@ -232,11 +286,11 @@ def _workspace_modules(root: Path, problems: Problems) -> list[tuple[types.Modul
         except Exception as exc:  # a broken workspace rule is reported, not raised
             problems.add(
                 f"workspace rule module failed to import: {type(exc).__name__}: {exc}",
-                file=f"rules/{path.name}",
+                file=origin,
                 code="rule-module",
             )
             continue
-        mods.append((module, f"rules/{path.name}"))
+        mods.append((module, origin))
     return mods
 
 
@@ -252,7 +306,12 @@ def discover_rules(root: Path | None, problems: Problems) -> dict[str, RuleInfo]
         if info is None:
             continue
         if info.id in rules:
-            problems.add(f"rule id {info.id!r} is already taken by a built-in rule", file=origin, code="rule-module")
+            problems.add(
+                f"rule id {info.id!r} is already taken by a built-in rule",
+                file=origin,
+                expected="another ID in the module, or a rule_folder setting that leaves this folder out",
+                code="rule-module",
+            )
             continue
         rules[info.id] = info
     return dict(sorted(rules.items()))
@@ -262,7 +321,7 @@ def discover_rules(root: Path | None, problems: Problems) -> dict[str, RuleInfo]
 
 
 #: General settings of ``[tool.reconcile]`` / ``reconcile.toml`` besides ``[rules.*]``.
-GENERAL_SETTINGS: dict[str, type] = {"baseline": bool}
+GENERAL_SETTINGS: dict[str, type] = {"baseline": bool, "rule_folder": str}
 
 
 def _read_config(root: Path, problems: Problems) -> tuple[dict[str, Any], str | None]:

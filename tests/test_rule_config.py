@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 
 import pytest
 
@@ -133,3 +134,46 @@ def test_rules_verbose_prints_docs_and_options(runner):
     result = runner.invoke(main, ["rules", str(ROOT), "-v"])
     assert result.exit_code == 0
     assert "Contradiction:" in result.output and "option report_omissions = False" in result.output
+
+
+def _rule_ids(runner, root) -> list[str]:
+    result = runner.invoke(main, ["rules", str(root)])
+    assert result.exit_code == 0, result.output
+    return [line.split()[0] for line in result.output.splitlines() if line and not line.startswith(" ")]
+
+
+def test_an_exported_copy_of_the_repository_runs_each_rule_once(runner, tmp_path):
+    # `git archive HEAD | tar -x`: the copy's rules/ is the built-in rules' source, and its
+    # pyproject.toml says the bundled workspace has no rules of its own.
+    dest = tmp_path / "export"
+    for part in ("claims", "rules", "reports"):
+        shutil.copytree(ROOT / part, dest / part)
+    shutil.copy(ROOT / "pyproject.toml", dest / "pyproject.toml")
+    ids = _rule_ids(runner, dest)
+    assert len(ids) == len(set(ids)) and "set-mismatch" in ids
+    assert runner.invoke(main, ["check", str(dest)]).exit_code == 0
+
+
+def test_a_copy_of_a_builtin_rule_in_a_workspace_rule_folder_is_the_builtin_rule(runner, corpus):
+    shutil.copytree(ROOT / "rules", corpus / "rules")
+    (corpus / "rules" / "chair_is_member.py").write_text(CUSTOM_RULE, encoding="utf-8")
+    ids = _rule_ids(runner, corpus)
+    assert len(ids) == len(set(ids)) and {"set-mismatch", "chair-is-member"} <= set(ids)
+    # a module of the workspace's own that takes a built-in id is still an error
+    text = (ROOT / "rules" / "set_mismatch.py").read_text(encoding="utf-8")
+    (corpus / "rules" / "set_mismatch.py").write_text(text + "\n# edited\n", encoding="utf-8")
+    result = runner.invoke(main, ["rules", str(corpus)])
+    assert result.exit_code == 2 and "'set-mismatch' is already taken by a built-in rule" in result.output
+
+
+def test_rule_folder_setting(runner, corpus):
+    (corpus / "own").mkdir()
+    (corpus / "own" / "chair_is_member.py").write_text(CUSTOM_RULE, encoding="utf-8")
+    (corpus / "reconcile.toml").write_text('rule_folder = "own"\n', encoding="utf-8")
+    assert "chair-is-member" in _rule_ids(runner, corpus)
+    (corpus / "reconcile.toml").write_text('rule_folder = ""\n', encoding="utf-8")
+    assert "chair-is-member" not in _rule_ids(runner, corpus)
+    for setting, message in (('"../elsewhere"', "leaves the workspace"), ('"missing"', "is not a folder"), ("3", "must be str")):
+        (corpus / "reconcile.toml").write_text(f"rule_folder = {setting}\n", encoding="utf-8")
+        result = runner.invoke(main, ["rules", str(corpus)])
+        assert result.exit_code == 2 and message in result.output, (setting, result.output)
