@@ -72,6 +72,99 @@ def main(ctx: click.Context, progress: bool) -> None:
 
 
 @main.command()
+@click.argument("directory", required=False, default=".", type=click.Path(path_type=Path))
+def init(directory: Path) -> None:
+    """Start a workspace in DIRECTORY (default: the current folder).
+
+    Writes a commented claims/sources.yaml with no source yet, claims/entities.yaml (which
+    names are built in, how to add the rest), a starter claims/properties.yaml of generic
+    properties, the folders claims/captured/, claims/documents/ and reports/, and a README of
+    next steps. The new workspace validates at once. A folder that already holds a workspace
+    is refused (exit 2) and left as it is.
+    """
+    from .intake.documents import IntakeError
+    from .intake.starter import init_workspace
+
+    try:
+        with writing(directory):
+            made = init_workspace(directory)
+    except IntakeError as exc:
+        _fail_intake(exc)
+    _echo(f"Started a workspace in {printable(str(directory))}:")
+    for rel in made:
+        _echo(f"  {rel.as_posix()}{'/' if (directory / rel).is_dir() else ''}")
+    _echo("Next: `reconcile add FILE` for each document (see README.md).")
+
+
+@main.command()
+@click.argument("documents", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--id", "source_id", help="The new source's id (default: made from the file name). One file only.")
+@click.option("--language", help="The document's language code (default: identified from its text).")
+@click.option("--published", help="Publication date, ISO at its precision: 2016, 2016-10, 2016-10-14.")
+@click.option("--kind", help="press_release | news | reference | report | official | social | other.")
+@click.option("--url", help="Where the document came from (default: read from a saved web page).")
+@click.option("--accessed", help="The day the document was read at its address, ISO.")
+@click.option("--archived-url", help="The address of an archived copy (e.g. the Wayback Machine's).")
+@click.option(
+    "--workspace",
+    "-w",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="The workspace to add to.",
+)
+def add(
+    documents: tuple[Path, ...],
+    source_id: str | None,
+    language: str | None,
+    published: str | None,
+    kind: str | None,
+    url: str | None,
+    accessed: str | None,
+    archived_url: str | None,
+    workspace: Path,
+) -> None:
+    """Bring DOCUMENTS (files, or folders of files) into the workspace as sources.
+
+    A plain-text file is stored byte for byte in claims/documents/; a saved web page is
+    stored as its main text (menus, footers and scripts left out) and a PDF as its text
+    layer, each with the original file beside it. The language is identified from the text
+    (at least en, fa, ar, ru; Persian told from Arabic); title, author, publisher,
+    publication date and address are read from the page's or the PDF's metadata. Each new
+    entry of claims/sources.yaml says which fields were given, read, guessed or are missing.
+
+    Bad input (a missing, empty or binary file, a PDF without text, an unknown language, an
+    id already taken) is exit 2 and changes nothing.
+    """
+    from .intake.documents import IntakeError
+    from .intake.register import AddOptions, add_documents
+
+    options = AddOptions(source_id, language, published, kind, url, accessed, archived_url)
+    try:
+        with writing(workspace / "claims"):
+            added = add_documents(workspace, list(documents), options)
+    except IntakeError as exc:
+        _fail_intake(exc)
+    for item in added:
+        entry = item.entry
+        _echo(f"Added {printable(entry['id'])}: {printable(entry['document'])} ({entry['language']}, {entry['kind']})")
+        provenance = entry.get("provenance", {})
+        for how in ("read", "guessed", "missing"):
+            if provenance.get(how):
+                _echo(f"  {how}: {', '.join(provenance[how])}")
+        for note in item.notes:
+            _echo(f"  note: {printable(note)}")
+    _echo("Next: check the guessed fields in claims/sources.yaml, then capture claims in claims/captured/.")
+
+
+def _fail_intake(exc: Exception) -> None:
+    _echo(printable(f"error: {exc}"), err=True)
+    if expected := getattr(exc, "expected", None):
+        _echo(printable(f"  expected: {expected}"), err=True)
+    sys.exit(EXIT_INVALID)
+
+
+@main.command()
 @workspace_argument
 @click.option("--quiet", "-q", is_flag=True, help="Print problems only, no summary.")
 def validate(workspace: Path, quiet: bool) -> None:

@@ -138,7 +138,10 @@ def _sorted(values: np.ndarray | pd.api.extensions.ExtensionArray) -> _Sorted:
     Python string; anything else goes by :func:`~reconcile.dependence.sort_codes`."""
     if pd.api.types.infer_dtype(values, skipna=False) == "string":
         try:
-            encoded = pc.dictionary_encode(pa.array(values, pa.large_string()))
+            text = pa.array(values, pa.large_string())
+            if isinstance(text, pa.ChunkedArray):  # an Arrow-backed column (empty ones too)
+                text = text.combine_chunks()
+            encoded = pc.dictionary_encode(text)
         except UnicodeEncodeError:  # a lone surrogate: not UTF-8, kept as Python objects
             pass
         else:
@@ -431,9 +434,24 @@ def _graph(per: pd.Series, sources: pd.DataFrame, trust: pd.Series, groups: pd.S
     return g
 
 
+#: Columns of :func:`source_table`.
+SOURCE_TABLE_COLUMNS = [
+    "source", "language", "publisher", "published", "claims", "agreements", "disagreements",
+    "trust", "group", "depends_on", "url", "accessed", "archived_url",
+]
+
+
 def source_table(sg: SourceGraph, sources: pd.DataFrame) -> pd.DataFrame:
     """One row per source: language, publisher, date, claims, agreements, disagreements,
-    trust, dependence group and the sources it depends on."""
+    trust, dependence group, the sources it depends on, and where its document came from
+    (url, accessed, archived_url; None when not recorded)."""
+    links = {
+        str(sid): {k: (v if isinstance(v, str) else None) for k, v in zip(("url", "accessed", "archived_url"), rest)}
+        for sid, *rest in zip(
+            sources["source"],
+            *(sources[c] if c in sources else [None] * len(sources) for c in ("url", "accessed", "archived_url")),
+        )
+    }
     g = sg.graph
     rows = []
     for s in sorted(g.nodes):
@@ -454,9 +472,10 @@ def source_table(sg: SourceGraph, sources: pd.DataFrame) -> pd.DataFrame:
                 "trust": n["trust"],
                 "group": n["group"],
                 "depends_on": dependent,
+                **links.get(str(s), {"url": None, "accessed": None, "archived_url": None}),
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=SOURCE_TABLE_COLUMNS)
 
 
 def to_graphml(sg: SourceGraph) -> str:

@@ -2,14 +2,16 @@
 
 A workspace is a folder with this shape::
 
-    claims/sources.yaml        sources: id, document, language, title, publisher, kind,
-                               published (ISO with precision or range), published_basis,
-                               derived_from
+    claims/sources.yaml        sources: id, document, original, language, title, author,
+                               publisher, kind, published (ISO with precision or range),
+                               published_basis, derived_from; provenance: url, accessed,
+                               archived_url, and which fields were given, read, guessed or
+                               are missing (``provenance``)
     claims/entities.yaml       entity registry
     claims/properties.yaml     property registry
     claims/documents/          the documents (UTF-8 text)
     claims/captured/           one claim file per source: *.yaml, *.yml, *.csv, *.parquet
-    rules/                     optional workspace rule modules
+    rules/                     optional workspace rule modules (setting ``rule_folder``)
     reports/                   generated output, baseline and decisions
 
 :func:`load_workspace` reads everything, never raises for bad input, and returns the raw
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -65,14 +68,25 @@ REQUIRED_CLAIM_FIELDS = ("id", "subject", "property", "value", "quote")
 SOURCE_FIELDS = (
     "id",
     "document",
+    "original",
     "language",
     "title",
+    "author",
     "publisher",
     "kind",
     "published",
     "published_basis",
     "derived_from",
+    "url",
+    "accessed",
+    "archived_url",
+    "provenance",
 )
+#: The fields of a source that say where its document came from.
+PROVENANCE_LINKS = ("url", "archived_url")
+#: The keys of a source's ``provenance``: which fields were given on the command line, read
+#: from the document, guessed, or are missing.
+PROVENANCE_KEYS = ("given", "read", "guessed", "missing")
 SOURCE_KINDS = ("press_release", "news", "reference", "report", "official", "social", "other")
 CLAIM_SUFFIXES = (".yaml", ".yml", ".csv", ".parquet")
 
@@ -136,8 +150,10 @@ def _load_sources(root: Path, path: Path, problems: Problems) -> pd.DataFrame:
         problems.add(str(exc), file=rel, line=exc.line, code="yaml")
         return pd.DataFrame(columns=columns)
     items = data.get("sources") if hasattr(data, "get") else None
-    if not items:
-        problems.add("no sources listed", file=rel, expected="sources: [{id, document, language, …}]")
+    if items is None and not (hasattr(data, "get") and "sources" in data):
+        problems.add("no sources list", file=rel, expected="sources: [{id, document, language, …}] (or [] for none yet)")
+        return pd.DataFrame(columns=columns)
+    if not items:  # `sources: []`: a new workspace, no document yet
         return pd.DataFrame(columns=columns)
     rows = []
     for i, node in enumerate(items):
@@ -156,11 +172,58 @@ def _load_sources(root: Path, path: Path, problems: Problems) -> pd.DataFrame:
             )
         row = {f: entry.get(f) for f in SOURCE_FIELDS}
         row.update(file=rel, line=line, field_lines=key_lines(node))
+        _check_provenance(row, problems)
         rows.append(row)
     frame = pd.DataFrame(rows, columns=columns)
-    for col in ("id", "document", "language", "published", "derived_from", "kind"):
+    for col in ("id", "document", "language", "published", "derived_from", "kind", "url", "accessed", "archived_url"):
         frame[col] = frame[col].map(_opt_str).astype(object)
     return frame
+
+
+_WEB_ADDRESS = re.compile(r"^https?://[^\s/]+\S*$")
+
+
+def _check_provenance(row: dict[str, Any], problems: Problems) -> None:
+    """Where a source's document came from: web addresses, the day it was read, and the
+    ``provenance`` record of its fields."""
+    lines = row["field_lines"] or {}
+
+    def where(key: str) -> dict[str, Any]:
+        return dict(file=row["file"], line=lines.get(key, row["line"]), column=key)
+
+    for key in PROVENANCE_LINKS:
+        value = row.get(key)
+        if value is not None and not (isinstance(value, str) and _WEB_ADDRESS.match(value)):
+            problems.add(
+                f"source {row['id']}: {key} {value!r} is not a web address",
+                expected="an http:// or https:// address",
+                **where(key),
+            )
+    accessed = row.get("accessed")
+    if accessed is not None:
+        from .normalize.dates import parse_iso
+
+        try:
+            parse_iso(str(accessed))
+        except ValueError as exc:
+            problems.add(
+                f"source {row['id']}: accessed {accessed!r}: {exc}",
+                expected="an ISO date (YYYY-MM-DD)",
+                **where("accessed"),
+            )
+    record = row.get("provenance")
+    if record is None:
+        return
+    bad = not isinstance(record, dict) or any(
+        key not in PROVENANCE_KEYS or not isinstance(names, list) or not set(map(str, names)) <= set(SOURCE_FIELDS)
+        for key, names in (record.items() if isinstance(record, dict) else [])
+    )
+    if bad:
+        problems.add(
+            f"source {row['id']}: provenance must map {', '.join(PROVENANCE_KEYS)} to lists of source fields",
+            expected="e.g. provenance: {read: [title, published], guessed: [language], missing: [author]}",
+            **where("provenance"),
+        )
 
 
 def _opt_str(value: Any) -> str | None:
