@@ -275,6 +275,12 @@ def _validate_sources(raw: RawWorkspace, problems: Problems) -> pd.DataFrame:
             "published_precision": published["date_precision"].astype(object),
             "published_basis": src["published_basis"].map(lambda v: None if v is None else str(v)).astype(object),
             "derived_from": src["derived_from"].astype(object),
+            "original": src["original"].map(lambda v: None if v is None else str(v)).astype(object),
+            "author": src["author"].map(lambda v: None if v is None else str(v)).astype(object),
+            "url": src["url"].astype(object),
+            "accessed": src["accessed"].astype(object),
+            "archived_url": src["archived_url"].astype(object),
+            "provenance": src["provenance"].astype(object),
             "file": src["file"],
             "line": src["line"],
         }

@@ -302,6 +302,7 @@ def render_html(records: list[dict[str, Any]], result: CheckResult, ws: Workspac
         summary=report["summary"],
         silenced=len(state.silenced),
         sources=report["sources"],
+        source_by_id={s["id"]: s for s in report["sources"]},
         badges=BADGES,
         cards=cards,
         total=int(report["summary"]["conflicts"]),

@@ -66,6 +66,23 @@ def summary(conflicts: pd.DataFrame, ws: Workspace) -> dict[str, Any]:
     }
 
 
+#: The provenance fields of a source record: where its document came from, and which of its
+#: fields were given, read from the document, guessed or are missing.
+PROVENANCE_RECORD_FIELDS = ("author", "original", "url", "accessed", "archived_url", "provenance")
+
+
+def source_provenance(row: Any) -> dict[str, Any]:
+    """The provenance fields of a row of ``Workspace.sources`` (None where not recorded)."""
+    out: dict[str, Any] = {}
+    for name in PROVENANCE_RECORD_FIELDS:
+        value = getattr(row, name, None)
+        if name == "provenance":
+            out[name] = {str(k): [str(f) for f in v] for k, v in value.items()} if isinstance(value, dict) else None
+        else:
+            out[name] = value if isinstance(value, str) else None
+    return out
+
+
 def source_records(ws: Workspace, result: CheckResult | None = None) -> list[dict[str, Any]]:
     """One object per source: its metadata and claim count, with agreement, trust and
     dependence when the check's source graph is given."""
@@ -87,6 +104,7 @@ def source_records(ws: Workspace, result: CheckResult | None = None) -> list[dic
                 "kind": r.kind,
                 "published": r.published,
                 "derived_from": r.derived_from if isinstance(r.derived_from, str) else None,
+                **source_provenance(r),
                 "claims": int(per.get(r.source, 0)),
             }
         )

@@ -68,13 +68,15 @@ def render_sarif(
     rules: dict[str, RuleInfo],
     total: int,
     known_values: dict[tuple, set[str]] | None = None,
+    sources: list[dict[str, Any]] | None = None,
 ) -> Iterator[str]:
     """The SARIF log of the first :data:`MAX_RESULTS` of ``total`` conflicts, whose records
     ``records`` yields in order (it may stop there), as chunks of text: one indented
     document up to :data:`INDENT_UP_TO` results, else a compact one written a result at a
     time, so that neither all records nor the whole log are held at once. Each result's
     location is the claim :func:`~reconcile.gate.anchor_claim` picks (``known_values``: the
-    gate's), its other claims are related locations."""
+    gate's), its other claims are related locations. ``sources`` (the JSON report's source
+    records) go to the run's property bag with where each document came from."""
     rule_ids = sorted(rules)
     driver_rules = [
         {
@@ -93,6 +95,13 @@ def render_sarif(
         "tool": {"driver": {"name": "reconcile", "version": __version__, "rules": driver_rules}},
         "results": [],
     }
+    if sources:
+        run["properties"] = {
+            "sources": [
+                {k: s.get(k) for k in ("id", "title", "publisher", "published", "document", "url", "accessed", "archived_url")}
+                for s in sources
+            ]
+        }
     if total > listed:
         left = total - listed
         text = (
