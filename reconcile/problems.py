@@ -3,18 +3,20 @@
 Every check appends :class:`Problem` records instead of raising, so that one run of
 ``reconcile validate`` lists everything that is wrong. A problem says *what* is wrong,
 *where* (file, line, claim id, column) and *what was expected*, and may carry a "did you
-mean" hint. ``severity`` is ``error`` (the workspace is invalid: exit 2), ``warning``
+mean" hint, and on a second line of the hint the entry to add to a registry (a line of
+YAML to paste). ``severity`` is ``error`` (the workspace is invalid: exit 2), ``warning``
 (suspicious but usable, e.g. a fuzzy name resolution) or ``info``.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
 import pandas as pd
 
-__all__ = ["Problem", "Problems", "WorkspaceError"]
+__all__ = ["HINT_BREAK", "Problem", "Problems", "WorkspaceError", "hint_lines"]
 
 SEVERITIES = ("error", "warning", "info")
 
@@ -30,6 +32,8 @@ class Problem:
     column: str | None = None
     expected: str | None = None
     hint: str | None = None
+    """What may help: "did you mean …?"; a line feed may part it from a second line, the
+    entry to add to a registry (:data:`HINT_BREAK`)."""
     severity: str = "error"
     code: str = "invalid"
 
@@ -40,7 +44,15 @@ class Problem:
         return self.file or "<workspace>"
 
     def render(self) -> str:
-        """One or two lines a person reads: where, what, what was expected, the hint."""
+        """One or two lines a person reads: where, what, what was expected, the hint (the
+        lines of :meth:`render_lines`)."""
+        return "\n".join(self.render_lines())
+
+    def render_lines(self) -> list[str]:
+        """The problem as a person reads it: where, what, what was expected and the hint's
+        first line on one line; each further line of the hint (the entry to add to a
+        registry) on a line of its own, indented. Callers escape each line on its own
+        (:func:`reconcile.render.controls.printable`)."""
         where = self.location()
         parts = [f"{where}: {self.severity}"]
         if self.claim_id:
@@ -51,9 +63,10 @@ class Problem:
         text = f"{head}: {self.message}"
         if self.expected:
             text += f" (expected {self.expected})"
-        if self.hint:
-            text += f"; {self.hint}"
-        return text
+        first, *more = self.hint.split(HINT_BREAK) if self.hint else [""]
+        if first:
+            text += f"; {first}"
+        return [text, *(HINT_INDENT + line for line in more if line)]
 
     def sort_key(self) -> tuple:
         """Errors first, then warnings, then infos; within each, the workspace's own files
@@ -69,6 +82,28 @@ class Problem:
             self.column or "",
             self.message,
         )
+
+
+#: What parts the lines of a hint: the first goes on the problem's line, each other on its own.
+HINT_BREAK = "\n"
+#: The indentation of a hint's further lines.
+HINT_INDENT = "    "
+_LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x85\u2028\u2029]")
+
+
+def hint_lines(*lines: str | None) -> str | None:
+    """A hint of several lines (the empty and None ones left out; None when none is left):
+    "did you mean …?", then the entry to add to a registry. A line break *inside* a line
+    (a name read from a workspace may hold one) is written as its escape (``\\x0a``), so
+    that only :data:`HINT_BREAK` parts the lines."""
+    kept = [_LINE_BREAKS.sub(_escape_break, line) for line in lines if line]
+    return HINT_BREAK.join(kept) if kept else None
+
+
+def _escape_break(match: re.Match[str]) -> str:
+    """A line break as its Python escape (``\\x0a``, ``\\u2028``)."""
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 #: Where claim files are (``reconcile.workspace``); problems in them sort after the others.

@@ -28,7 +28,9 @@ Stages, each vectorized over the claims (each distinct string is parsed or resol
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import ast
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -37,7 +39,7 @@ import pyarrow as pa
 from rapidfuzz import fuzz, process
 
 from .normalize.dates import normalize_dates
-from .normalize.names import Gazetteer
+from .normalize.names import Gazetteer, skeleton
 from .frames import (
     arrow_text,
     as_text,
@@ -51,10 +53,10 @@ from .frames import (
 )
 from .quotes import locate_quotes
 from .values import did_you_mean, fuzzy_report, scalar_text, type_values
-from .problems import Problems
+from .problems import Problems, hint_lines
 from .progress import stage
 from .threads import in_background, worth_a_thread
-from .registry import Registry
+from .registry import ENTITY_KINDS_BUILTIN, Registry, entity_entry, property_entry
 from .schemas import (
     check_claims,
     claim_input_schema,
@@ -121,9 +123,11 @@ def validate(raw: RawWorkspace, problems: Problems) -> Workspace:
         claims, resolutions, unresolved = _resolve_subjects(claims, gaz, problems, skip=failed.mask("subject"))
         claims = _attach_property_info(claims, raw.registry)
         step(1)
+        reported = len(problems.items)
         claims, more, bad_value = type_values(
             claims, raw.registry, gaz, problems, skip=failed.mask("property", "value")
         )
+        _add_entries_to_value_hints(problems, reported, claims, raw.registry, gaz)
         resolutions = pd.concat([resolutions, more], ignore_index=True)
         step(1)
         claims, bad_scope = _time_scope(claims, sources, problems)
@@ -242,13 +246,131 @@ def _known_languages() -> set[str]:
     return {ident.split("_")[0] for ident in locale_identifiers()}
 
 
+#: What a source's ``language`` must be (the problem's "expected").
+LANGUAGE_EXPECTED = "a language code known to CLDR (ISO 639), such as en, fa, ar, ru"
+#: Locales whose names of languages are read as language names ("Persian", «فارسی»).
+_LANGUAGE_NAME_LOCALES = ("en", "fa", "ar", "ru")
+#: Minimum rapidfuzz score of a misspelt language name or source kind ("Englsh", "offical").
+_NAME_CUTOFF = 85.0
+
+
+def _explain_kinds_and_languages(problems: Problems, start: int) -> None:
+    """Give the unknown source kinds and language codes reported since ``start`` what is
+    allowed (every kind; a CLDR language code) and a "did you mean" when the value is a
+    kind or a language written otherwise ("press release", "Persian", "farsi", "FA",
+    "fa-IR"). Each distinct value is looked at once."""
+    hints: dict[tuple[str, str], str | None] = {}
+    for i in range(start, len(problems.items)):
+        p = problems.items[i]
+        if p.code == "known_kind":
+            prefix, expected, suggest = "unknown source kind ", "one of " + ", ".join(SOURCE_KINDS), _kind_suggestion
+        elif p.code == "language_code":
+            prefix, expected, suggest = "unknown language code ", LANGUAGE_EXPECTED, _language_suggestion
+        else:
+            continue
+        value = _quoted_value(p.message, prefix)
+        key = (p.code, value)
+        if key not in hints:
+            hints[key] = None if value is None else suggest(value)
+        problems.items[i] = replace(p, expected=expected, hint=hint_lines(hints[key]) or p.hint)
+
+
+def _quoted_value(message: str, prefix: str) -> str | None:
+    """The text a message of the form ``prefix + repr(value)`` quotes; None otherwise."""
+    if not message.startswith(prefix):
+        return None
+    try:
+        value = ast.literal_eval(message[len(prefix) :])
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return None
+    return None if value is None else str(value)
+
+
+def _kind_suggestion(value: str) -> str | None:
+    """"did you mean news?" for a source kind written otherwise ("News", "press release",
+    "newspaper", "offical"); None when no kind is close."""
+    text = value.strip().lower().replace(" ", "_").replace("-", "_")
+    if text in SOURCE_KINDS:
+        return f"did you mean {text}?"
+    best = process.extractOne(text, SOURCE_KINDS, scorer=fuzz.WRatio, score_cutoff=_NAME_CUTOFF)
+    return f"did you mean {best[0]}?" if best else None
+
+
+def _language_suggestion(value: str) -> str | None:
+    """"did you mean fa (Persian)?" for a language written otherwise than as its code:
+    the code in another case or with a region or script ("FA", "fa-IR", "fa_IR"), its
+    ISO 639-2/3 code ("fas", "eng"), through babel's ``Locale.parse``; its name in English,
+    Persian, Arabic or Russian as CLDR has it ("Persian", «فارسی», "русский"), also
+    misspelt ("Englsh"); or a name that sounds like the language's own name for itself,
+    by consonant skeleton ("farsi", «فارسی»'s ``frs``). None when nothing fits."""
+    from babel import Locale, UnknownLocaleError
+
+    known = _known_languages()
+    text = value.strip()
+    code: str | None = None
+    try:
+        code = Locale.parse(text.replace("-", "_")).language
+    except (ValueError, TypeError, UnknownLocaleError):
+        pass
+    names, skeletons = _language_names()
+    if code not in known:
+        code = names.get(text.casefold())
+    if code is None:
+        best = process.extractOne(text.casefold(), list(names), scorer=fuzz.ratio, score_cutoff=_NAME_CUTOFF)
+        code = names[best[0]] if best else _language_by_skeleton(skeleton(text), skeletons)
+    if code is None or code not in known or code == value:
+        return None
+    english = Locale("en").languages.get(code)
+    return f"did you mean {code}" + (f" ({english})" if english else "") + "?"
+
+
+@lru_cache(maxsize=1)
+def _language_names() -> tuple[dict[str, str], dict[str, frozenset[str]]]:
+    """The names of the languages known to CLDR in English, Persian, Arabic and Russian,
+    casefolded, → their codes; and the consonant skeletons of those names (of 3 letters or
+    more) → the codes they may be."""
+    from babel import Locale
+
+    known = _known_languages()
+    names: dict[str, str] = {}
+    for locale in _LANGUAGE_NAME_LOCALES:
+        for code, name in Locale(locale).languages.items():
+            if code in known:
+                names.setdefault(name.casefold(), code)
+    skeletons: dict[str, set[str]] = {}
+    for name, code in names.items():
+        if len((sk := skeleton(name)).replace(" ", "")) >= 3:
+            skeletons.setdefault(sk, set()).add(code)
+    return names, {sk: frozenset(codes) for sk, codes in skeletons.items()}
+
+
+def _language_by_skeleton(sk: str, skeletons: dict[str, frozenset[str]]) -> str | None:
+    """The one language whose own name for itself has the consonant skeleton ``sk``
+    («فارسی», ``frs``, for "farsi"; «русский» for "russkiy"), among those with a name of
+    that skeleton in the tables of :func:`_language_names` (so that only their locales
+    are read); None when there is none or more than one."""
+    from babel import Locale, UnknownLocaleError
+
+    own = []
+    for code in sorted(skeletons.get(sk, ())):
+        try:
+            endonym = Locale.parse(code).languages.get(code)
+        except (ValueError, UnknownLocaleError):
+            endonym = None
+        if endonym and skeleton(endonym) == sk:
+            own.append(code)
+    return own[0] if len(own) == 1 else None
+
+
 def _validate_sources(raw: RawWorkspace, problems: Problems) -> pd.DataFrame:
     src = raw.sources.copy()
     src.index = pd.RangeIndex(len(src))
     ids = src["id"].dropna().astype(str).tolist()
+    reported = len(problems.items)
     failures_to_problems(
         src, source_input_schema(ids, SOURCE_KINDS, _known_languages()), problems, is_claim=False
     )
+    _explain_kinds_and_languages(problems, reported)
     published = normalize_dates(src["published"].astype(object).where(src["published"].notna(), None))
     bad_date = published["date_error"].notna() & src["published"].notna()
     for i in src.index[bad_date]:
@@ -325,9 +447,63 @@ def _suggest_properties(claims: pd.DataFrame, registry: Registry, problems: Prob
         rows["property"].map(lambda n: f"unknown property {n!r}"),
         column="property",
         expected="a property id from claims/properties.yaml",
-        hint=rows["property"].map(lambda n: "did you mean " + " or ".join(c for c, _, _ in hints[n]) + "?"),
+        hint=rows["property"].map(
+            lambda n: hint_lines("did you mean " + " or ".join(c for c, _, _ in hints[n]) + "?", property_entry(n))
+        ),
         code="known_property",
     )
+
+
+# --- entries to add to the registries -----------------------------------------------------
+
+
+def _workspace_kinds(gaz: Gazetteer) -> list[str]:
+    """The kinds of the workspace's own entities (not countries and cities), sorted."""
+    return sorted({str(gaz.kind(i)) for i in gaz.ids()} - set(ENTITY_KINDS_BUILTIN))
+
+
+def _name_hint(gaz: Gazetteer, name: str, kinds: tuple[str, ...], kinds_in_use: list[str]) -> str | None:
+    """The hint for an unknown name: "did you mean …?" (the gazetteer's closest names, by
+    transliteration too), then, on a line of its own, the entry of ``entities.yaml`` that
+    registers it, of the kind ``kinds`` allows when it allows one; when a transliteration
+    of an entity of such a kind is suggested, adding the name to that entity's names
+    first."""
+    alias = next(
+        (e for e, _ in gaz.resolve(name).transliterations if not kinds or gaz.kind(e) in kinds), None
+    )
+    entry = entity_entry(name, kinds, gaz, kinds_in_use=kinds_in_use, alias_of=alias)
+    return hint_lines(did_you_mean(gaz, name), entry)
+
+
+def _add_entries_to_value_hints(
+    problems: Problems, start: int, claims: pd.DataFrame, registry: Registry, gaz: Gazetteer
+) -> None:
+    """Give each unknown name in a value reported since ``start`` (by
+    :func:`~reconcile.values.type_values`) the entry that registers it, of the kind its
+    claim's property takes, on the second line of its hint. Each distinct name and
+    property is looked at once."""
+    at = [
+        i
+        for i in range(start, len(problems.items))
+        if problems.items[i].code == "unknown-name" and problems.items[i].column == "value"
+    ]
+    if not at:
+        return
+    ids = {problems.items[i].claim_id for i in at}
+    rows = claims.loc[claims["claim_id"].isin(ids), ["claim_id", "property"]]
+    property_of = dict(zip(rows["claim_id"], rows["property"]))
+    kinds_in_use = _workspace_kinds(gaz)
+    hints: dict[tuple[str, tuple[str, ...]], str | None] = {}
+    for i in at:
+        p = problems.items[i]
+        name = _quoted_value(p.message, "unknown name ")
+        if name is None:
+            continue
+        spec = registry.properties.get(property_of.get(p.claim_id))  # type: ignore[arg-type]
+        key = (name, spec.entity_kinds if spec is not None else ())
+        if key not in hints:
+            hints[key] = _name_hint(gaz, name, key[1], kinds_in_use)
+        problems.items[i] = replace(p, hint=hints[key])
 
 
 # --- names --------------------------------------------------------------------------------
@@ -349,12 +525,13 @@ def _resolve_subjects(
         res = gaz.resolve_many(names)
         res.index = claims.index
     unresolved = res["id"].isna() & ~skip
+    kinds_in_use = _workspace_kinds(gaz) if unresolved.any() else []
     problems.add_rows(
         claims[unresolved],
         names[unresolved].map(lambda n: f"unknown subject {n!r}"),
         column="subject",
         expected="an entity id or a name known to the entity registry or the gazetteer",
-        hint=names[unresolved].map(lambda n: did_you_mean(gaz, n)),
+        hint=map_distinct(names[unresolved], lambda n: _name_hint(gaz, n, (), kinds_in_use)),
         code="unknown-name",
     )
     resolutions = fuzzy_report(claims, names, res, "subject")

@@ -68,6 +68,32 @@ How :meth:`Gazetteer.resolve` works, in order
 
 ``suggestions`` is also filled for fuzzy matches (the best entity first), empty for exact ones.
 
+Transliteration suggestions
+---------------------------
+A name written in another script than the registered ones («پوتین», «ولادیمیر پوتین» or
+«Путин» for a workspace that registers only "Vladimir Putin") is far from every registered
+name by edits. For the names left unresolved, the suggestions also compare *consonant
+skeletons* (:func:`skeleton`): the folded name is transliterated to ASCII (``anyascii``),
+lowercased, a few digraphs that scripts spell differently are merged (``kh``→``h``,
+``gh``→``g``, ``zh``/``dzh``→``j``, ``th``→``t``, ``dh``→``d``, ``ph``→``f``, ``tsh``→``ch``,
+``ck``/``q``/``c``→``k``, ``x``→``ks``), the vowels and the vowel-like letters ``w v y`` are
+dropped (Persian and Arabic write no short vowels and use «و» «ی» for u/o/v and i/y), and
+doubled letters collapse. "Vladimir Putin", «ولادیمیر پوتین» and «Владимир Путин» all
+become ``ldmr ptn``. Skeletons are scored with rapidfuzz's ``fuzz.ratio`` (Indel) against
+the skeleton of every name of the entities of the allowed kinds that have *no* name in the
+query's script (:func:`script_of`; an entity named in that script is the ordinary matcher's
+job: countries, named by CLDR in Latin, Arabic and Cyrillic scripts, are offered only to
+names in other scripts), and, for names of several words, against the last word alone when
+no other entity has it (the press names people by their surname: «پوتین» → ``ptn``).
+Skeletons of fewer than :data:`TRANSLIT_MIN_LENGTH` (3) letters are not compared. An
+entity scoring at least :data:`TRANSLIT_CUTOFF` (80), within :data:`FUZZY_MARGIN` of the
+best one, and higher than the ordinary matcher's best score, is put first among the
+``suggestions`` as "Label (id; transliterated, score S)" and listed in ``transliterations``
+as (id, score). A transliteration never resolves a name: it is only
+ever a suggestion, since skeletons lose too much («بوتين», Putin in Arabic script, which has
+no «پ», is also Bhutan's ``btn``). The skeletons of the index are built once per set of
+kinds, and the unresolved keys of one batch are scored together (``process.cdist``).
+
 When one folded name belongs to several entities, a workspace's own entities win over
 countries, and countries over cities (``kinds`` narrows the choice): a workspace that
 registers ``org:guam`` as "GUAM" gets the organization, not Guam. No folded CLDR name is
@@ -88,16 +114,18 @@ factorization (a million rows naming a few thousand places cost C passes only).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from typing import Collection, Iterable, Iterator, NamedTuple
 
 import numpy as np
 import pandas as pd
+from anyascii import anyascii
 from babel import Locale
 from babel.dates import get_timezone, get_timezone_location
-from rapidfuzz import process
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from ..frames import map_distinct
@@ -111,9 +139,13 @@ __all__ = [
     "LANGUAGES",
     "NOT_COUNTRIES",
     "PREFIXES",
+    "TRANSLIT_CUTOFF",
+    "TRANSLIT_MIN_LENGTH",
     "Gazetteer",
     "Resolution",
     "fuzzy_score",
+    "script_of",
+    "skeleton",
 ]
 
 #: Languages read from CLDR (and keys of the per-language lists of places.yaml).
@@ -124,6 +156,10 @@ FUZZY_CUTOFF = 80.0
 FUZZY_MARGIN = 5.0
 #: Folded inputs shorter than this (spaces aside) never match fuzzily.
 FUZZY_MIN_LENGTH = 5
+#: Minimum score (``fuzz.ratio`` of consonant skeletons, 0-100) of a transliteration suggestion.
+TRANSLIT_CUTOFF = 80.0
+#: Skeletons shorter than this (spaces aside) are not compared by transliteration.
+TRANSLIT_MIN_LENGTH = 3
 #: Two-letter CLDR territory codes that are not countries (see the module documentation).
 NOT_COUNTRIES = frozenset(
     {
@@ -189,6 +225,7 @@ class Resolution:
     score: float  # 100.0 for id/exact; fuzzy_score for fuzzy; 0.0 when unresolved
     matched: str | None  # the (folded) gazetteer name that matched
     suggestions: tuple[str, ...] = ()  # "Label (id)" candidates, best first
+    transliterations: tuple[tuple[str, float], ...] = ()  # (id, score) suggested by transliteration
 
 
 class _Candidate(NamedTuple):
@@ -208,9 +245,57 @@ class _FuzzyIndex:
     owners: list[str]  # the entity of each group
 
 
+@dataclass(frozen=True, slots=True)
+class _SkeletonIndex:
+    """Consonant skeletons of the names of the allowed kinds, grouped by entity."""
+
+    choices: list[str]  # skeletons
+    starts: np.ndarray  # offset of each entity's first skeleton in ``choices``
+    owners: list[str]  # the entity of each group
+    scripts: dict[str, np.ndarray]  # per script: which entities have a name written in it
+
+
 def fuzzy_score(a: str, b: str) -> float:
     """The fuzzy score of two folded strings: normalized OSA similarity × 100 (see above)."""
     return OSA.normalized_similarity(a, b) * 100
+
+
+# Spellings that scripts transliterate differently, merged (longest first; ``ch`` and
+# ``sh`` are matched only so that their letters are not read apart).
+_DIGRAPHS = re.compile(r"dzh|tsh|ch|sh|zh|kh|gh|th|dh|ph|ck|[qcx]")
+_DIGRAPH_MAP = {
+    "dzh": "j", "tsh": "ch", "ch": "ch", "sh": "sh", "zh": "j", "kh": "h", "gh": "g",
+    "th": "t", "dh": "d", "ph": "f", "ck": "k", "q": "k", "c": "k", "x": "ks",
+}  # fmt: skip
+_NOT_LETTER = re.compile(r"[^a-z ]+")
+_VOWEL_LIKE = re.compile(r"[aeiouwvy]+")
+_DOUBLED = re.compile(r"([a-z])\1+")
+_SPACES = re.compile(r" +")
+
+
+def _skeleton(key: str) -> str:
+    """The consonant skeleton of a folded name (see the module documentation)."""
+    text = _NOT_LETTER.sub("", anyascii(key).lower())
+    text = _DIGRAPHS.sub(lambda m: _DIGRAPH_MAP[m.group()], text)
+    text = _DOUBLED.sub(r"\1", _VOWEL_LIKE.sub("", text))
+    return _SPACES.sub(" ", text).strip()
+
+
+def skeleton(name: str) -> str:
+    """The consonant skeleton of ``name`` in any script, as transliteration suggestions
+    compare them: «ولادیمیر پوتین», «Владимир Путин» and "Vladimir Putin" are all
+    ``ldmr ptn`` (see the module documentation)."""
+    return _skeleton(fold(name))
+
+
+def script_of(text: str) -> str:
+    """The Unicode script of the first letter of ``text`` as the first word of its
+    character name (``LATIN``, ``CYRILLIC``, ``ARABIC`` for Persian and Arabic, ``GREEK``…);
+    ``""`` when ``text`` has no letter."""
+    for char in text:
+        if char.isalpha():
+            return unicodedata.name(char, "").split(" ", 1)[0]
+    return ""
 
 
 def _kinds_key(kinds: Kinds) -> frozenset[str] | None:
@@ -232,6 +317,7 @@ class Gazetteer:
         self._keys: dict[str, list[str]] = {}  # folded name → ids, best first
         self._max_words = 1
         self._indexes: dict[frozenset[str] | None, _FuzzyIndex] = {}
+        self._skeletons: dict[frozenset[str] | None, _SkeletonIndex] = {}
         self._cache: dict[tuple[str, frozenset[str] | None, bool], Resolution] = {}
 
     # --- building ------------------------------------------------------------------------
@@ -252,6 +338,7 @@ class Gazetteer:
         other._keys = {k: list(v) for k, v in self._keys.items()}
         other._max_words = self._max_words
         other._indexes = dict(self._indexes)  # immutable values: safe to share
+        other._skeletons = dict(self._skeletons)
         other._cache = dict(self._cache)
         return other
 
@@ -286,6 +373,7 @@ class Gazetteer:
 
     def _invalidate(self) -> None:
         self._indexes.clear()
+        self._skeletons.clear()
         self._cache.clear()
 
     # --- looking up ids ------------------------------------------------------------------
@@ -432,10 +520,119 @@ class Gazetteer:
         queries = list(dict.fromkeys(keys + variants))
         ranked = dict(zip(queries, _rank(queries, index)))
         out = []
+        bests = []
         for key, variant in zip(keys, variants):
             best = max(ranked[key], ranked[variant], key=lambda r: r[0].score)
             out.append(self._judge(key, best, index, accept))
+            bests.append(best)
+        return self._with_transliterations(keys, out, bests, index, kinds)
+
+    def _with_transliterations(
+        self,
+        keys: list[str],
+        out: list[Resolution],
+        ranked: list[list[_Candidate]],
+        index: _FuzzyIndex,
+        kinds: frozenset[str] | None,
+    ) -> list[Resolution]:
+        """Put the transliteration matches of each unresolved key that beat its ordinary
+        fuzzy matches (``ranked``) first among its suggestions; three suggestions in all.
+        Never resolves a key."""
+        todo = [i for i, r in enumerate(out) if r.id is None]
+        if not todo:
+            return out
+        found = self._transliterate([keys[i] for i in todo], kinds)
+        for i, matches in zip(todo, found):
+            better = [(e, s) for e, s in matches if s > ranked[i][0].score]
+            if not better:
+                continue
+            shown = {e for e, _ in better}
+            ordinary = [index.owners[c.entity] for c in ranked[i] if index.owners[c.entity] not in shown]
+            suggestions = [f"{self.label(e)} ({e}; transliterated, score {s:g})" for e, s in better]
+            suggestions += [f"{self.label(e)} ({e})" for e in ordinary]
+            out[i] = replace(out[i], suggestions=tuple(suggestions[:3]), transliterations=tuple(better))
         return out
+
+    def transliterations(self, names: Iterable[str], kinds: Kinds = None) -> list[list[tuple[str, float]]]:
+        """For each name, the entities that have no name in its script and a name whose
+        consonant skeleton is like its own: (id, score), best first, each scoring at least
+        :data:`TRANSLIT_CUTOFF` and within :data:`FUZZY_MARGIN` of the best; empty when
+        none does. Suggestions only (see the module documentation): :meth:`resolve` never
+        resolves a name this way, and offers these only when the ordinary fuzzy matches
+        score lower."""
+        return self._transliterate([fold(str(n)) for n in names], _kinds_key(kinds))
+
+    def _transliterate(self, keys: list[str], kinds: frozenset[str] | None) -> list[list[tuple[str, float]]]:
+        """:meth:`transliterations` of folded keys, scored in chunks with ``cdist``."""
+        found: list[list[tuple[str, float]]] = [[] for _ in keys]
+        skeletons = [_skeleton(k) for k in keys]
+        todo = [i for i, s in enumerate(skeletons) if _length(s) >= TRANSLIT_MIN_LENGTH]
+        index = self._skeleton_index(kinds) if todo else None
+        if index is None or not index.owners:
+            return found
+        for lo in range(0, len(todo), _FUZZY_CHUNK):
+            chunk = todo[lo : lo + _FUZZY_CHUNK]
+            scores = process.cdist(
+                [skeletons[i] for i in chunk],
+                index.choices,
+                scorer=fuzz.ratio,
+                score_cutoff=TRANSLIT_CUTOFF,
+                dtype=np.float32,
+            )
+            per_entity = np.maximum.reduceat(scores, index.starts, axis=1)  # best skeleton of each entity
+            # the entities named in a query's script are not its to suggest
+            query_scripts = np.array([script_of(keys[i]) for i in chunk], dtype=object)
+            for script in set(query_scripts.tolist()) & index.scripts.keys():
+                rows = np.flatnonzero(query_scripts == script)
+                per_entity[np.ix_(rows, np.flatnonzero(index.scripts[script]))] = 0
+            top = np.argsort(-per_entity, axis=1, kind="stable")[:, :3]
+            for row, i in enumerate(chunk):
+                best = float(per_entity[row, top[row, 0]])
+                found[i] = [
+                    (index.owners[e], round(float(per_entity[row, e]), 1))
+                    for e in top[row]
+                    if per_entity[row, e] >= TRANSLIT_CUTOFF and per_entity[row, e] >= best - FUZZY_MARGIN
+                ]
+        return found
+
+    def _skeleton_index(self, kinds: frozenset[str] | None) -> _SkeletonIndex:
+        """The skeletons of every name of the allowed kinds, and of the last word of each
+        name of several words that no other entity's names end with (a surname)."""
+        if kinds not in self._skeletons:
+            index = self._index(kinds)
+            ends = np.append(index.starts[1:], len(index.choices))
+            entries: list[dict[str, None]] = []
+            scripts: list[set[str]] = []
+            last_words: dict[str, set[int]] = {}
+            for n, (start, end) in enumerate(zip(index.starts.tolist(), ends.tolist())):
+                own: dict[str, None] = {}
+                for key in index.choices[start:end]:
+                    own[_skeleton(key)] = None
+                    if " " in key:
+                        last_words.setdefault(_skeleton(key.rsplit(" ", 1)[1]), set()).add(n)
+                entries.append(own)
+                scripts.append({script_of(key) for key in index.choices[start:end]})
+            for word, owners in last_words.items():
+                if len(owners) == 1:
+                    entries[next(iter(owners))][word] = None
+            kept_owners: list[str] = []
+            kept_scripts: list[set[str]] = []
+            choices: list[str] = []
+            sizes: list[int] = []
+            for owner, own, named in zip(index.owners, entries, scripts):
+                kept = [sk for sk in own if _length(sk) >= TRANSLIT_MIN_LENGTH]
+                if kept:
+                    kept_owners.append(owner)
+                    kept_scripts.append(named)
+                    sizes.append(len(kept))
+                    choices += kept
+            starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64) if sizes else np.zeros(0, np.int64)
+            named_in = {
+                script: np.array([script in named for named in kept_scripts], dtype=bool)
+                for script in set().union(*kept_scripts)
+            }
+            self._skeletons[kinds] = _SkeletonIndex(choices, starts, kept_owners, named_in)
+        return self._skeletons[kinds]
 
     def _judge(self, key: str, ranked: list[_Candidate], index: _FuzzyIndex, accept: bool) -> Resolution:
         """Apply the length, cutoff and margin rules to a key's best three entities."""

@@ -25,10 +25,11 @@ def _records(shown: pd.DataFrame, result: CheckResult, ws: Workspace, first: int
 
 def _terminal(shown, result, ws, state) -> Iterator[str]:
     from .json_report import summary
-    from .terminal import render_check_summary, render_conflicts
+    from .terminal import render_check_summary, render_cited_sources, render_conflicts
 
     yield from render_conflicts(shown, ws, result.sides)  # a block of conflicts at a time
-    text = "\n\n" + render_check_summary(summary(shown, ws))
+    cited = render_cited_sources(shown, ws)
+    text = ("\n\n" + cited if cited else "") + "\n\n" + render_check_summary(summary(shown, ws))
     if len(state.silenced):
         text += f"\n{len(state.silenced)} conflict(s) silenced as false positives in reports/decisions.yaml."
     yield text + "\n"
@@ -48,10 +49,15 @@ def _record_blocks(shown: pd.DataFrame, result: CheckResult, ws: Workspace) -> I
 
 
 def _sarif(shown, result, ws, state) -> Iterator[str]:
+    from .json_report import source_records
     from .sarif import MAX_RESULTS, render_sarif
 
     return render_sarif(
-        _record_blocks(shown.head(MAX_RESULTS), result, ws), result.rules, total=len(shown), known_values=state.known_values
+        _record_blocks(shown.head(MAX_RESULTS), result, ws),
+        result.rules,
+        total=len(shown),
+        known_values=state.known_values,
+        sources=source_records(ws),
     )
 
 

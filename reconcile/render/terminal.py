@@ -31,10 +31,12 @@ _COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
 
 
 def render_problems(problems: Problems) -> str:
-    """Every problem on its own line, errors first, then by file and line."""
+    """Every problem on its own line, errors first, then by file and line; a hint's second
+    line (the entry to add to a registry) under its problem, indented. Each line is made
+    printable on its own, so that no text of a workspace can start a line."""
     lines = []
     for p in problems.sorted():
-        text = printable(p.render())
+        text = "\n".join(printable(line) for line in p.render_lines())
         lines.append(click.style(text, fg=_COLOURS.get(p.severity)) if p.severity != "info" else text)
     return "\n".join(lines)
 
@@ -74,7 +76,8 @@ def render_validation_summary(ws: Workspace, problems: Problems, *, rows: int = 
         claims=ws.sources["source"].map(per_source).fillna(0).astype(int),
         file=ws.sources["source"].map(files),
     )
-    table = src[["source", "language", "kind", "published", "derived_from", "claims", "file"]].rename(
+    address = ["url"] if "url" in src and src["url"].notna().any() else []  # where documents came from
+    table = src[["source", "language", "kind", "published", "derived_from", "claims", "file", *address]].rename(
         columns={"language": "lang", "derived_from": "derived from"}
     )
     by_lang = claims.groupby("language").size().sort_values(ascending=False)
@@ -206,7 +209,8 @@ def render_source_table(table: pd.DataFrame, sg) -> str:
     view = table.assign(
         trust=table["trust"].map(lambda t: f"{t:.2f}"),
         dependent_on=table["depends_on"].map(lambda d: ", ".join(d)),
-    )[["source", "language", "published", "claims", "agreements", "disagreements", "trust", "dependent_on"]]
+    )[["source", "language", "published", "claims", "agreements", "disagreements", "trust", "dependent_on",
+       *(["url"] if table["url"].notna().any() else [])]]
     lines = [click.style("Sources", bold=True), _table(view, right={"claims", "agreements", "disagreements", "trust"})]
     pairs = sg.pairs[sg.pairs["shared"].gt(0) | sg.pairs["declared"]].sort_values(["source_a", "source_b"])
     if len(pairs):
@@ -222,4 +226,27 @@ def render_source_table(table: pd.DataFrame, sg) -> str:
             }
         )
         lines += ["", click.style("Pairs of sources", bold=True), _table(pv, right={"shared keys", "agree", "disagree", "shared errors", "dependence"})]
+    return "\n".join(lines)
+
+
+def render_cited_sources(conflicts: pd.DataFrame, ws: Workspace, *, rows: int = SUMMARY_ROWS) -> str:
+    """The sources the conflicts cite that record where their document came from: id,
+    publisher, date and address (and an archived copy); empty when none records one."""
+    if conflicts.empty or "url" not in ws.sources:
+        return ""
+    cited = set(conflicts["sources"].explode().dropna())
+    src = ws.sources[ws.sources["source"].isin(cited) & (ws.sources["url"].notna() | ws.sources["archived_url"].notna())]
+    if src.empty:
+        return ""
+    lines = [click.style("Where the cited documents came from", bold=True)]
+    for r in src.sort_values("source").head(rows).itertuples(index=False):
+        where = " · ".join(
+            str(v)
+            for v in (r.publisher, r.published, r.url, f"read {r.accessed}" if isinstance(r.accessed, str) else None,
+                      f"archived: {r.archived_url}" if isinstance(r.archived_url, str) else None)
+            if isinstance(v, str) and v
+        )
+        lines.append(printable(f"  {r.source}: {where}"))
+    if len(src) > rows:
+        lines.append("  " + _more(len(src) - rows, "sources (`reconcile check --format json` lists them all)"))
     return "\n".join(lines)
