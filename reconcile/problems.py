@@ -92,12 +92,17 @@ _LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x85\u2028\u2029]")
 
 
 def hint_lines(*lines: str | None) -> str | None:
-    """A hint of several lines (the empty and None ones left out; None when none is left):
-    "did you mean …?", then the entry to add to a registry. A line break *inside* a line
+    """A hint of several lines: "did you mean …?" (None: no such line; the next lines still
+    print on lines of their own), then the entry to add to a registry (the empty and None
+    ones left out; None when no line is left). A line break *inside* a line
     (a name read from a workspace may hold one) is written as its escape (``\\x0a``), so
     that only :data:`HINT_BREAK` parts the lines."""
-    kept = [_LINE_BREAKS.sub(_escape_break, line) for line in lines if line]
-    return HINT_BREAK.join(kept) if kept else None
+    first, *more = lines or (None,)
+    rest = [_LINE_BREAKS.sub(_escape_break, line) for line in more if line]
+    if not first and not rest:
+        return None
+    # the first line stays first even when empty: an entry to add keeps a line of its own
+    return HINT_BREAK.join([_LINE_BREAKS.sub(_escape_break, first or ""), *rest])
 
 
 def _escape_break(match: re.Match[str]) -> str:

@@ -152,6 +152,10 @@ __all__ = [
 LANGUAGES = ("en", "fa", "ar", "ru")
 #: Minimum fuzzy score (:func:`fuzzy_score`, 0-100) of a fuzzy match.
 FUZZY_CUTOFF = 80.0
+#: Below this score a candidate is not offered as "did you mean" either: a name that
+#: shares a few letters with Somalia is not a misspelling of it (observed: unrelated names
+#: score 30-46 against their closest country, misspellings 55 and above).
+SUGGEST_CUTOFF = 55.0
 #: How many points the best entity must lead the best *other* entity by.
 FUZZY_MARGIN = 5.0
 #: Folded inputs shorter than this (spaces aside) never match fuzzily.
@@ -547,7 +551,11 @@ class Gazetteer:
             if not better:
                 continue
             shown = {e for e, _ in better}
-            ordinary = [index.owners[c.entity] for c in ranked[i] if index.owners[c.entity] not in shown]
+            ordinary = [
+                index.owners[c.entity]
+                for c in ranked[i]
+                if index.owners[c.entity] not in shown and c.score >= SUGGEST_CUTOFF
+            ]
             suggestions = [f"{self.label(e)} ({e}; transliterated, score {s:g})" for e, s in better]
             suggestions += [f"{self.label(e)} ({e})" for e in ordinary]
             out[i] = replace(out[i], suggestions=tuple(suggestions[:3]), transliterations=tuple(better))
@@ -636,7 +644,9 @@ class Gazetteer:
 
     def _judge(self, key: str, ranked: list[_Candidate], index: _FuzzyIndex, accept: bool) -> Resolution:
         """Apply the length, cutoff and margin rules to a key's best three entities."""
-        suggestions = tuple(f"{self.label(index.owners[c.entity])} ({index.owners[c.entity]})" for c in ranked)
+        suggestions = tuple(
+            f"{self.label(index.owners[c.entity])} ({index.owners[c.entity]})" for c in ranked if c.score >= SUGGEST_CUTOFF
+        )
         best = ranked[0]
         runner_up = ranked[1].score if len(ranked) > 1 else 0.0
         if (
