@@ -109,9 +109,9 @@ def init(directory: Path) -> None:
     "--workspace",
     "-w",
     type=click.Path(file_okay=False, path_type=Path),
-    default=".",
-    show_default=True,
-    help="The workspace to add to.",
+    default=None,
+    help="The workspace to add to (default: the current folder's, found as git finds a repository: "
+    "the nearest folder upwards that holds claims/sources.yaml).",
 )
 def add(
     documents: tuple[Path, ...],
@@ -122,7 +122,7 @@ def add(
     url: str | None,
     accessed: str | None,
     archived_url: str | None,
-    workspace: Path,
+    workspace: Path | None,
 ) -> None:
     """Bring DOCUMENTS (files, or folders of files) into the workspace as sources.
 
@@ -140,6 +140,9 @@ def add(
     from .intake.register import AddOptions, add_documents
 
     options = AddOptions(source_id, language, published, kind, url, accessed, archived_url)
+    if workspace is None:
+        here = Path.cwd()
+        workspace = next((p for p in (here, *here.parents) if (p / "claims" / "sources.yaml").is_file()), here)
     try:
         with writing(workspace / "claims"):
             added = add_documents(workspace, list(documents), options)

@@ -250,3 +250,10 @@ def test_concurrent_adds_lose_no_entry(ws, tmp_path):
     codes = [p.wait(timeout=120) for p in procs]
     assert codes == [0] * 6
     assert sorted(e["id"] for e in _sources(ws)) == [f"doc{i}" for i in range(6)]
+
+
+def test_add_finds_the_workspace_above_the_current_folder(runner, ws, monkeypatch):
+    monkeypatch.chdir(ws / "claims" / "documents")
+    result = runner.invoke(main, ["add", str(DOCS / "news-fa.html")])
+    assert result.exit_code == 0, result.output
+    assert [e["id"] for e in _sources(ws)] == ["news-fa"]
