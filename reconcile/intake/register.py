@@ -199,14 +199,14 @@ def _file_stem(sid: str) -> str:
 def _language(code: str | None, path: Path) -> str | None:
     if code is None:
         return None
+    from ..validate import LANGUAGE_EXPECTED, _language_suggestion
     from .language import _cldr_languages
 
     if code not in _cldr_languages():
-        hint = next((c for c in (code.lower(), code[:2].lower()) if c in _cldr_languages()), None)
+        hint = _language_suggestion(code)
         raise IntakeError(
-            f"--language {code!r} is not a language code known to CLDR"
-            + (f" (did you mean {hint!r}?)" if hint else ""),
-            "an ISO 639 code such as en, fa, ar, ru",
+            f"--language {code!r} is not a language code known to CLDR" + (f"; {hint}" if hint else ""),
+            LANGUAGE_EXPECTED,
         )
     return code
 
