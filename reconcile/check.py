@@ -92,7 +92,7 @@ def at_or_above(conflicts: pd.DataFrame, severity: str) -> pd.DataFrame:
 #: The keys of a conflict record before its sides, in output order.
 RECORD_FIELDS = [
     "fingerprint", "rule", "severity", "kind", "subject", "property", "scope", "explanation", "suggestion",
-    "status", "decision", "internal", "independent_sources", "sources",
+    "status", "decision", "history", "internal", "independent_sources", "sources",
 ]
 #: The keys of a claim's evidence, in output order (``span`` is ``[span_start, span_end]``).
 EVIDENCE_FIELDS = ["id", "source", "document", "quote", "span", "file", "line", "language", "as_of"]
@@ -134,7 +134,7 @@ def conflict_fields(conflicts: pd.DataFrame, *, arrow: bool = False) -> dict[str
     fields = {name: column(name) for name in RECORD_FIELDS[:6]}
     scope = _arrow_strings(conflicts["scope"], nulls=True) if arrow else None
     fields["scope"] = _missing_as_none(conflicts["scope"]).tolist() if scope is None else scope
-    for name in ("explanation", "suggestion", "status", "decision"):
+    for name in ("explanation", "suggestion", "status", "decision", "history"):
         fields[name] = column(name)
     if arrow and _has_dtype(conflicts, "internal", "b"):
         fields["internal"] = pa.array(conflicts["internal"].to_numpy())

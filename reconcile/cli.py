@@ -302,9 +302,18 @@ def baseline(workspace: Path, prune: bool) -> None:
         sys.exit(EXIT_INVALID)
     state = apply_gate(result.conflicts, old, decisions)
     current = {e["fingerprint"]: e for e in baseline_entries(state.conflicts)}
-    added = sorted(set(current) - set(old))
-    stale = sorted(set(old) - set(current) - {e["fingerprint"] for e in baseline_entries(state.silenced)})
-    merged = dict(old)
+    # an entry that followed its conflict to a new fingerprint moves there, keeping the
+    # fingerprints it had as aliases
+    moved = {fp: rec for fp, rec in state.baseline_of.items() if rec is not None and rec != fp and fp in current}
+    for fp, entry in current.items():
+        before = old.get(moved.get(fp, fp), {})
+        aliases = {str(a) for a in before.get("aliases") or []} | ({moved[fp]} if fp in moved else set())
+        if aliases - {fp}:
+            entry["aliases"] = sorted(aliases - {fp})
+    added = sorted(set(current) - set(old) - set(moved))
+    gone = {e["fingerprint"] for e in baseline_entries(state.silenced)} | set(moved.values())
+    stale = sorted(set(old) - set(current) - gone)
+    merged = {fp: e for fp, e in old.items() if fp not in moved.values()}
     merged.update(current)
     if prune:
         for fp in stale:
@@ -312,7 +321,7 @@ def baseline(workspace: Path, prune: bool) -> None:
     with writing(ws.root / BASELINE_PATH):
         write_baseline(ws.root, list(merged.values()))
     _echo(
-        f"reports/baseline.json: {len(merged)} entries ({len(added)} added, "
+        f"reports/baseline.json: {len(merged)} entries ({len(added)} added, {len(moved)} followed to a new fingerprint, "
         f"{len(stale)} stale{' removed' if prune else ' kept; --prune removes them'})."
     )
     sys.exit(EXIT_OK)

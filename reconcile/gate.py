@@ -40,6 +40,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from .problems import Problems
+from .succession import value_key
 from .yamlio import YamlLoadError, YamlMapping, YamlSequence, item_line, key_lines, load_yaml, plain, write_atomic
 
 __all__ = [
@@ -261,11 +262,9 @@ class GateState:
     known_values: dict[tuple, set[str]] = field(default_factory=dict)
     """The values of the sides of the baseline's conflicts, per rule, subject, property and
     scope (:func:`value_key` of each): what a new conflict of the same key adds is the rest."""
-
-
-def value_key(value: Any) -> str:
-    """A side's value as a comparable key (JSON with sorted keys)."""
-    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+    baseline_of: dict[str, str | None] = field(default_factory=dict)
+    """Per conflict fingerprint: the fingerprint of the baseline entry it continues (itself,
+    or a predecessor's), None when it continues none."""
 
 
 def _conflict_key(rule: Any, subject: Any, prop: Any, scope: Any) -> tuple:
@@ -299,24 +298,53 @@ def apply_gate(
     baseline: dict[str, dict[str, Any]] | None,
     decisions: dict[str, dict[str, Any]],
 ) -> GateState:
-    """Set each conflict's status (new, baseline, accepted, resolved) and decision, drop
-    false positives, and list baseline entries and decisions without a conflict."""
+    """Set each conflict's status (new, baseline, accepted, resolved), decision and history,
+    drop false positives, and list baseline entries and decisions without a conflict.
+
+    A baseline entry or a decision follows its conflict to a new fingerprint
+    (:func:`reconcile.succession.continue_known`): by an alias the entry keeps, or as the
+    conflict of the same rule, subject, property and scope that shares values with it. The
+    conflict's ``history`` then says which fingerprints it had and which values it gained
+    and lost (None when it is what was recorded). A conflict that gained a value is new (a
+    contradiction nobody reviewed), with its earlier record and decision shown; one that
+    only lost values keeps its status."""
+    from .succession import continue_known
+
     out = conflicts.copy()
-    fps = out["fingerprint"] if len(out) else pd.Series(dtype=object)
+    by_baseline = continue_known(out, baseline or {})
+    # a decision says what its conflict was when it was recorded, or its baseline entry does
+    decided = {fp: {**(baseline or {}).get(fp, {}), **d} for fp, d in decisions.items()}
+    by_decision = continue_known(out, decided)
+    # A conflict with the values it was recorded with keeps the recorded fingerprint, even
+    # where this run had to tell it from another of the same values by its scope.
+    if len(out):
+        out["fingerprint"] = [
+            _recorded(fp, b, d) for fp, b, d in zip(out["fingerprint"], by_baseline, by_decision)
+        ]
+        by_baseline = [_same_values(b) for b in by_baseline]
+        by_decision = [_same_values(d) for d in by_decision]
+    # A conflict that gained a value since it was recorded holds a contradiction nobody has
+    # reviewed: it is new again (the gate fails), its record and decision shown with it.
     status = pd.Series("new", index=out.index, dtype=object)
     if baseline is not None:
-        status = status.where(~fps.isin(list(baseline)), "baseline")
-    verdict = fps.map(lambda f: decisions.get(f, {}).get("verdict"))
+        status = status.where(pd.Series([c is None or bool(c.gained) for c in by_baseline], index=out.index), "baseline")
+    verdict = pd.Series(
+        [decisions[c.record].get("verdict") if c and not c.gained else None for c in by_decision], index=out.index, dtype=object
+    )
     status = status.where(~verdict.isin(["accepted", "resolved"]), verdict)
     out["status"] = status
-    out["decision"] = fps.map(lambda f: _public_decision(decisions.get(f)))
+    out["decision"] = [_public_decision(decisions[c.record]) if c else None for c in by_decision]
+    out["history"] = [
+        _history(sides, b, d) for sides, b, d in zip(out["sides"] if len(out) else [], by_baseline, by_decision)
+    ]
     fp_mask = verdict.eq("false-positive")
     silenced, kept = out[fp_mask], out[~fp_mask]
     # new conflicts first, then the rest in their existing order
     kept = pd.concat([kept[kept["status"].eq("new")], kept[~kept["status"].eq("new")]])
-    present = set(fps)
-    stale_baseline = [e for f, e in sorted((baseline or {}).items()) if f not in present]
-    stale_decisions = [d for f, d in sorted(decisions.items()) if f not in present]
+    followed_baseline = {c.record for c in by_baseline if c}
+    followed_decisions = {c.record for c in by_decision if c}
+    stale_baseline = [e for f, e in sorted((baseline or {}).items()) if f not in followed_baseline]
+    stale_decisions = [d for f, d in sorted(decisions.items()) if f not in followed_decisions]
     known_values: dict[tuple, set[str]] = {}
     for entry in (baseline or {}).values():
         key = _conflict_key(entry.get("rule"), entry.get("subject"), entry.get("property"), entry.get("scope"))
@@ -328,7 +356,40 @@ def apply_gate(
         stale_decisions,
         baseline is not None,
         known_values,
+        dict(zip(out["fingerprint"], (c.record if c else None for c in by_baseline))) if len(out) else {},
     )
+
+
+def _recorded(fingerprint: str, *found: Any) -> str:
+    """The fingerprint a conflict keeps: the one its record has when its values are the
+    record's (see :func:`apply_gate`), else its own."""
+    for c in found:
+        if c is not None and c.how != "fingerprint" and not c.gained and not c.lost:
+            return c.record
+    return fingerprint
+
+
+def _same_values(found: Any) -> Any:
+    """A continuation of a conflict that took its record's fingerprint: nothing to tell."""
+    if found is not None and found.how != "fingerprint" and not found.gained and not found.lost:
+        return type(found)(found.record, "fingerprint")
+    return found
+
+
+def _history(sides: list[dict[str, Any]], *found: Any) -> dict[str, Any] | None:
+    """What a conflict was when its baseline entry or decision was recorded: the
+    fingerprints it had (``aliases``) and the values it ``gained`` and ``lost`` since, as
+    labels; None when it is what they recorded."""
+    aliases = sorted({a for c in found if c for a in c.aliases})
+    changed = next((c for c in found if c and (c.gained or c.lost)), None)
+    if not aliases and changed is None:
+        return None
+    label = {value_key(s["value"]): s["label"] for s in sides}
+    return {
+        "aliases": aliases,
+        "gained": [label.get(value_key(v), str(v)) for v in changed.gained] if changed else [],
+        "lost": list(changed.lost_labels) if changed else [],
+    }
 
 
 def _public_decision(decision: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -110,8 +110,10 @@ def test_a_new_value_in_a_known_conflict_fails_naming_the_claim(runner, clean):
     assert result.exit_code == 1, result.output
     assert f"claims/captured/tj-embassy-en.yaml:{line}" in result.stdout
     assert "founding members" in result.stdout
-    # the old founders conflict has a new fingerprint: its baseline entry is now stale
-    assert "stale baseline entry 33428fcfc39177c3" in result.stderr
+    # the founders conflict has a new fingerprint: its baseline entry follows it (not stale),
+    # and the card says which value it gained
+    assert "stale baseline entry 33428fcfc39177c3" not in result.stderr
+    assert "was #33428fcfc39177c3" in result.stdout and "gained Armenia, Belarus, Russia" in result.stdout
 
 
 def test_a_new_contradiction_elsewhere_fails(runner, clean):

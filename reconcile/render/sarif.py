@@ -58,6 +58,8 @@ def _result(rec: dict[str, Any], rule_ids: list[str], known_values: dict[tuple, 
             "scope": rec["scope"],
             "status": rec["status"],
             "sides": [s["label"] for s in rec["sides"]],
+            "history": rec.get("history"),
+            "decision": rec.get("decision"),
         },
         "baselineState": "new" if rec["status"] == "new" else "unchanged",
     }

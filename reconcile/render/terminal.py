@@ -171,6 +171,8 @@ def _conflict_lines(rec: dict, tag_new: bool = False) -> list[str]:
     else:
         status = click.style(f" [{rec['status']}]", dim=True)
     lines = [f"  {_severity_badge(rec['severity'])} {printable(rec['rule'])}{scope}{internal}{status}  #{rec['fingerprint']}"]
+    if rec.get("history"):
+        lines.append(printable(f"    {history_text(rec['history'])}"))
     if rec.get("decision") and rec["decision"].get("note"):
         note = " ".join(str(rec["decision"]["note"]).split())  # a note of several lines on one
         lines.append(printable(f"    decision: {rec['decision']['verdict']} — {note}"))
@@ -185,6 +187,18 @@ def _conflict_lines(rec: dict, tag_new: bool = False) -> list[str]:
                 quote = quote[:137] + "…"
             lines.append(printable(f"        {c['source']} ({c['file']}:{c['line']}): «{quote}»"))
     return lines
+
+
+def history_text(history: dict) -> str:
+    """A conflict's history in words: "was #…; gained 2009; lost 1992"."""
+    parts = []
+    if history.get("aliases"):
+        parts.append("was " + ", ".join(f"#{a}" for a in history["aliases"]))
+    if history.get("gained"):
+        parts.append("gained " + "; ".join(history["gained"]))
+    if history.get("lost"):
+        parts.append("lost " + "; ".join(history["lost"]))
+    return "; ".join(parts)
 
 
 def render_check_summary(summary: dict) -> str:
