@@ -61,6 +61,7 @@ def _reference_records(conflicts: pd.DataFrame, claims: pd.DataFrame) -> list[di
             "suggestion": getattr(row, "suggestion", None),
             "status": row.status,
             "decision": getattr(row, "decision", None),
+            "history": getattr(row, "history", None),
             "internal": bool(row.internal),
             "independent_sources": int(row.independent),
             "sources": list(row.sources),
