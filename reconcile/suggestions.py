@@ -316,10 +316,50 @@ class _Support:
     """Per side: the sum over its groups of the group's best trust."""
 
 
-def _support(flat: FlatSides, sources: _Sources, rivalry: _Rivalry) -> _Support:
-    """Sources, group count and trust-weighted support of every side (see :func:`suggest`)."""
+def _one_side_each(flat: FlatSides, sources: _Sources, ranges: _Ranges) -> tuple[np.ndarray, np.ndarray]:
+    """Which claim references count for their side, and per conflict the dependence groups
+    that state sides contradicting each other (``conflict * n + group``, sorted).
+
+    A dependence group that states sides of a conflict that contradict each other counts
+    on the sides it states most often (a side's claims counted with those of the sides
+    compatible with it), when these agree with one another, else on none: either way it
+    contradicts itself, and the suggestion says so. Compatible sides it states (figures
+    whose ranges overlap) all count."""
     n = sources.n
     ok = sources.of_claim >= 0
+    side = flat.claim_side
+    group = np.where(ok, sources.group[np.maximum(sources.of_claim, 0)], 0)
+    key, slot = dense_ranks(side[ok] * n + group[ok])  # (side, group), with its claim count
+    count = np.bincount(slot, minlength=len(key))
+    k_side, k_group = key // n, key % n
+    owner = flat.conflict[k_side] * n + k_group  # (conflict, group) of each (side, group)
+    owners, o_slot = dense_ranks(owner)
+    n_sides = np.bincount(o_slot, minlength=len(owners))
+    torn = n_sides > 1
+    counts_here = np.ones(len(key), dtype=bool)
+    for o in np.flatnonzero(torn).tolist():  # the few groups stating several sides
+        mine = np.flatnonzero(o_slot == o)
+        its = k_side[mine]
+        compatible = ranges.compatible(np.repeat(its, len(its)), np.tile(its, len(its))).reshape(len(its), len(its))
+        compatible |= np.eye(len(its), dtype=bool)
+        if compatible.all():
+            torn[o] = False
+            continue
+        # the sides it states most, counting the claims of the sides compatible with each
+        score = compatible.astype(np.int64) @ count[mine]
+        top = score == score.max()
+        agree = compatible[np.ix_(top, top)].all()
+        counts_here[mine] = top & agree
+    keep = np.zeros(len(side), dtype=bool)
+    keep[np.flatnonzero(ok)] = counts_here[slot]
+    return keep, owners[torn]
+
+
+def _support(flat: FlatSides, sources: _Sources, rivalry: _Rivalry, counted: np.ndarray | None = None) -> _Support:
+    """Sources, group count and trust-weighted support of every side (see :func:`suggest`);
+    ``counted``: which claim references count (default: all)."""
+    n = sources.n
+    ok = sources.of_claim >= 0 if counted is None else counted & (sources.of_claim >= 0)
     own = sorted_unique(flat.claim_side[ok] * n + sources.of_claim[ok])
     own_side, own_src = own // n, own % n
     # a compatible side (an overlapping date or figure) lends its sources
@@ -422,14 +462,15 @@ def _sentences(
     all one dependence group. The conflicts that get one kind of sentence are written together.
     """
     a, b, wa, wb = np.asarray(n1), np.asarray(n2), np.asarray(w1, dtype=float), np.asarray(w2, dtype=float)
-    better = a > b
+    better = (a > b) & ~internal
     leaning = ~better & (a == b) & (wb > 0) & (wa >= 1.5 * wb) & ~internal
     undecided = ~better & ~leaning
     out = [""] * len(a)
     for i in np.flatnonzero(better).tolist():
         out[i] = (
             f"Better supported: {label[i]} — {n1[i]} independent source{'s' if n1[i] != 1 else ''} "
-            f"({who1[i]}) against {n2[i]} ({who2[i]}); trust-weighted support {w1[i]:.2f} against {w2[i]:.2f}."
+            f"({who1[i]}) against {f'{n2[i]} ({who2[i]})' if n2[i] else 'none'}; "
+            f"trust-weighted support {w1[i]:.2f} against {w2[i]:.2f}."
         )
     for i in np.flatnonzero(leaning).tolist():
         out[i] = (
@@ -507,16 +548,19 @@ def _suggestions(conflicts: pd.DataFrame, flat: FlatSides, rows: np.ndarray, cla
     src = _claim_sources(claims, rows, sg)
     n_sources = src.n
     rivalry = _rivalry(flat, _side_ranges(flat, rows, claims, sg.about_margin), len(conflicts))
-    support = _support(flat, src, rivalry)
+    counted, torn = _one_side_each(flat, src, rivalry.ranges)
+    support = _support(flat, src, rivalry, counted)
+    full = _support(flat, src, rivalry)  # every source on every side it states
     # the best side and its rival contradict each other: who stands on both is asked of them
     best, second = _best_and_second(flat, _ranked(flat, support), rivalry)
-    internal = conflicts["internal"].to_numpy(dtype=bool) | _same_groups(support, flat, best, second, n_sources)
+    internal = conflicts["internal"].to_numpy(dtype=bool) | _same_groups(full, flat, best, second, n_sources)
     # who supports the two sides weighed, and everyone on them (for a conflict left undecided)
     weighed = np.zeros(flat.n_sides, dtype=bool)
     weighed[best] = weighed[second] = True
     chosen = weighed[support.side]
     who = _who_texts(support.side[chosen], support.src[chosen], flat.n_sides, src.names, src.group)
-    both = sorted_unique(flat.conflict[support.side[chosen]] * n_sources + support.src[chosen])
+    in_full = weighed[full.side]
+    both = sorted_unique(flat.conflict[full.side[in_full]] * n_sources + full.src[in_full])
     conflict_of, source_of = both // n_sources, both % n_sources
     everyone = _who_texts(conflict_of, source_of, len(best), src.names, src.group)
     groups_of_everyone = sorted_unique(conflict_of * n_sources + src.group[source_of]) // n_sources
@@ -534,6 +578,23 @@ def _suggestions(conflicts: pd.DataFrame, flat: FlatSides, rows: np.ndarray, cla
         everyone.tolist(),
         one_group,
     )
+    # who states sides that contradict each other is named (and counted once at most)
+    if len(torn) and not internal.all():
+        ok = src.of_claim >= 0
+        ref_conflict = flat.conflict[flat.claim_side[ok]]
+        ref_key = ref_conflict * n_sources + src.group[src.of_claim[ok]]
+        hit = np.isin(ref_key, torn)
+        names: dict[int, set[str]] = {}
+        for c, code in zip(ref_conflict[hit].tolist(), src.of_claim[ok][hit].tolist()):
+            names.setdefault(c, set()).add(str(src.names[code]))
+        for c, who_torn in names.items():
+            if not internal[c]:
+                one = len(who_torn) == 1
+                out[c] += (
+                    f" {', '.join(sorted(who_torn))} "
+                    + ("contradicts itself (it states more than one side) and counts once at most." if one else
+                       "contradict themselves (each states more than one side) and count once at most.")
+                )
     return pd.Series(out, index=conflicts.index, dtype=object)
 
 

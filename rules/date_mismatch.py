@@ -6,6 +6,12 @@ days). Two dates agree when their intervals overlap, so agreement at different p
 is not a conflict. The claims of a key contradict each other exactly when no single day
 lies in all their intervals (the latest start is after the earliest end).
 
+The sides are the sets of dates that agree with one another: dates that share a day are
+one side, shown by the finest of them ("2002-05-14, also given as 2002 and 2002-05"), so
+that a source is not counted against itself for giving a date at two precisions. A date
+that agrees with every side (``2009`` beside February and June 2009) contradicts nobody
+and is no side.
+
 Contradiction:
     source A: the treaty entered into force on 20 April 1994; source B: on 20 April 1995.
 
@@ -44,12 +50,15 @@ def check(claims: pd.DataFrame, ctx: RuleContext, options: Options) -> pd.DataFr
     rows = _apart(sel, options.min_gap_days)
     if not rows.any():
         return empty_conflicts()
+    sel, rows = _agreeing_dates_together(sel, rows)
+    if not rows.any():
+        return empty_conflicts()
     sides = collect_sides(sel, rows=rows, first=("value_type", "value_ids", "date_start"))
     table = sides.table
     # Each group's dates from the earliest: "1994-04-20 (A) and 1995-04-20 (B)".
     by_start = table[["date_start"]].sort_values("date_start").index.to_numpy()
     by_start = by_start[np.argsort(table["_group"].to_numpy()[by_start], kind="stable")]
-    dated = as_text(table["value"].to_numpy()[by_start]) + " (" + table["sources"].to_numpy()[by_start] + ")"
+    dated = as_text(table["label"].to_numpy()[by_start]) + " (" + table["sources"].to_numpy()[by_start] + ")"
     dates = join_by_group(table["_group"].to_numpy()[by_start], dated, " and ")
     return conflict_rows(
         sel,
@@ -59,6 +68,62 @@ def check(claims: pd.DataFrame, ctx: RuleContext, options: Options) -> pd.DataFr
         explanation="The dates cannot all be right: no day lies within " + dates + ".",
         sides=sides,
     )
+
+
+def _agreeing_dates_together(sel: pd.DataFrame, rows: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
+    """The claims of ``rows`` with each date replaced by the finest date of its side (the
+    dates of a group that share a day), and without the dates that agree with every side.
+
+    Sides are a minimum cover of a group's dates by sets that share a day, found greedily
+    on the intervals (the date ending first and every date starting by its end share its
+    last day). Only the groups in conflict are looked at, each distinct date once.
+    """
+    part = sel.loc[rows, ["_group", "value", "value_label", "date_start", "date_end"]]
+    dates = part.drop_duplicates(["_group", "value"]).sort_values(["_group", "date_end", "date_start"])
+    side_of: dict[tuple, tuple] = {}
+    neutral: set[tuple] = set()
+    for gid, g in dates.groupby("_group", sort=False):
+        values, starts, ends = g["value"].tolist(), g["date_start"].tolist(), g["date_end"].tolist()
+        labels = g["value_label"].tolist()
+        left = list(range(len(values)))
+        sides: list[list[int]] = []
+        while left:
+            first_end = ends[left[0]]
+            members = [k for k in left if starts[k] <= first_end]
+            sides.append(members)
+            left = [k for k in left if k not in members]
+        common = [(max(starts[k] for k in m), min(ends[k] for k in m)) for m in sides]
+        for members in sides:
+            agreeing = [k for k in members if len(sides) == 1 or sum(starts[k] <= e and s <= ends[k] for s, e in common) < len(sides)]
+            neutral.update((gid, values[k]) for k in members if k not in agreeing)
+            if not agreeing:
+                continue
+            finest = min(agreeing, key=lambda k: (ends[k] - starts[k], str(values[k])))
+            others = sorted({str(labels[k]) for k in agreeing} - {str(labels[finest])})
+            label = str(labels[finest]) + (f", also given as {_join(others)}" if others else "")
+            for k in agreeing:
+                side_of[(gid, values[k])] = (values[finest], label, starts[finest], ends[finest])
+    keys = list(zip(sel["_group"].to_numpy(), sel["value"].to_numpy()))
+    rows = rows & np.array([k not in neutral for k in keys], dtype=bool)
+    out = sel.copy()
+    mapped = [side_of.get(k) if r else None for k, r in zip(keys, rows)]
+    hit = np.array([m is not None for m in mapped], dtype=bool)
+    if hit.any():
+        picked = [m for m in mapped if m is not None]
+        positions = np.flatnonzero(hit)
+        for col, n in (("value", 0), ("value_label", 1), ("date_start", 2), ("date_end", 3)):
+            column = out[col].astype(object).to_numpy().copy()
+            column[positions] = [m[n] for m in picked]
+            out[col] = pd.Series(column, index=out.index).astype(sel[col].dtype, errors="ignore")
+    # a group left with one side is no conflict
+    kept_sides = pd.Series([m[0] if m else None for m in mapped], dtype=object)[rows]
+    n_sides = kept_sides.groupby(out["_group"].to_numpy()[rows]).nunique()
+    rows = rows & out["_group"].map(n_sides).fillna(0).ge(2).to_numpy()
+    return out, rows
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _apart(sel: pd.DataFrame, min_gap_days: int) -> np.ndarray:

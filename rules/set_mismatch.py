@@ -68,7 +68,18 @@ def check(claims: pd.DataFrame, ctx: RuleContext, options: Options) -> pd.DataFr
     )
     lists = sides.table
     members = _Members(lists)
-    kinds = _kinds(lists, members)
+    kinds, contradicts = _kinds(lists, members)
+    # A partial list that names no member the complete lists deny is no side of a
+    # contradiction: it leaves members out, which every other list may explain.
+    silent = ~contradicts & lists["_group"].map(kinds).eq("contradiction").to_numpy()
+    if silent.any():
+        rows &= ~sel["claim_id"].isin(list(chain.from_iterable(lists["claims"].to_numpy()[silent]))).to_numpy()
+        sides = collect_sides(
+            sel, rows=rows, first=("value_type", "value_ids", "subject", "property"), any_of=("complete",)
+        )
+        lists = sides.table
+        members = _Members(lists)
+        kinds, _ = _kinds(lists, members)
     if not options.report_omissions:
         kinds = kinds[kinds.eq("contradiction")]
     if kinds.empty:
@@ -113,11 +124,13 @@ class _Members:
         return distinct(self.group[self.list[keep]] * self.n_items + self.item[keep])
 
 
-def _kinds(lists: pd.DataFrame, members: _Members) -> pd.Series:
-    """Per group: "contradiction", or "omission" when partial lists only leave items out.
+def _kinds(lists: pd.DataFrame, members: _Members) -> tuple[pd.Series, np.ndarray]:
+    """Per group: "contradiction", or "omission" when partial lists only leave items out;
+    and per list whether it contradicts another.
 
-    A partial list contradicts only if it names an item absent from every complete list of
-    its group.
+    A complete list contradicts the other lists; a partial list contradicts only if it names
+    an item absent from every complete list of its group. A group is a contradiction when
+    two of its lists contradict.
     """
     complete = lists["complete"].to_numpy()
     group = members.group
@@ -128,11 +141,11 @@ def _kinds(lists: pd.DataFrame, members: _Members) -> pd.Series:
     outsider = np.bincount(members.list[~in_complete], minlength=len(lists)) > 0
     contradicts = complete | (outsider & (n_complete[group_pos] > 0))
     n_contradicting = np.bincount(group_pos, weights=contradicts, minlength=len(first))
-    # The group's kind is decided with its first list (as listed, by value).
-    contradiction = (n_contradicting >= 2) | ((n_complete >= 1) & (n_contradicting > 0) & ~complete[first])
-    return pd.Series(
+    contradiction = n_contradicting >= 2
+    kinds = pd.Series(
         np.where(contradiction, "contradiction", "omission"), index=pd.Index(group[first], name="_group"), name="kind"
     )
+    return kinds, contradicts
 
 
 def _explanations(

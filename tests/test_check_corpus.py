@@ -59,8 +59,12 @@ def test_two_sizes_of_the_peacekeeping_force(report):
 
 
 def test_uzbekistan_in_2012_suspended_or_left(report):
+    # the suspension of 2012 that nothing later lifts runs into Aran News' statement of 2016
+    # that Uzbekistan left: one conflict from 2012 to 2016
     (c,) = _find(report, subject="country:UZ", rule="status-conflict")
-    assert sorted(_values(c)) == ["suspended", "withdrawn"] and c["scope"] == "2012"
+    assert sorted(_values(c)) == ["suspended", "withdrawn"] and c["scope"] == "2012/2016"
+    sources = {cl["source"] for s in c["sides"] for cl in s["claims"]}
+    assert sources == {"tj-embassy-fa", "arabic-compilation", "aran-news-fa"}
 
 
 def test_every_side_carries_its_quotes(report):

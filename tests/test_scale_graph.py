@@ -120,27 +120,58 @@ def _reference_suggest(conflicts: pd.DataFrame, claims: pd.DataFrame, sg: Source
         if all(compatible(side_spans[i], side_spans[j]) for i, j in pairs):
             side_spans = [None] * len(sides)  # nothing contradicts: the sides are weighed as stated
         has_rival = [any(not compatible(side_spans[i], side_spans[j]) for j in range(len(sides)) if j != i) for i in range(len(sides))]
-        support = []
+        # a group stating sides that contradict each other counts on the ones it states most
+        # (with the claims of the sides compatible with each), when these agree, else on none
+        claims_of: dict[str, dict[int, int]] = {}
         for i, side in enumerate(sides):
-            srcs = {source_of[c] for c in side["claims"] if c in source_of}
+            for c in side["claims"]:
+                if c in source_of:
+                    g = str(sg.groups.get(source_of[c], source_of[c]))
+                    claims_of.setdefault(g, {}).setdefault(i, 0)
+                    claims_of[g][i] += 1
+        counted_at: dict[str, set[int]] = {}
+        torn: set[str] = set()
+        for g, per_side in claims_of.items():
+            its = sorted(per_side)
+            agree = lambda i, j: i == j or compatible(side_spans[i], side_spans[j])  # noqa: E731
+            if all(agree(i, j) for i in its for j in its):
+                counted_at[g] = set(its)
+                continue
+            torn.add(g)
+            score = {i: sum(per_side[j] for j in its if agree(i, j)) for i in its}
+            top = [i for i in its if score[i] == max(score.values())]
+            counted_at[g] = set(top) if all(agree(i, j) for i in top for j in top) else set()
+
+        def stated(i, counted_only):
+            return {
+                source_of[c] for c in sides[i]["claims"] if c in source_of
+                and (not counted_only or i in counted_at[str(sg.groups.get(source_of[c], source_of[c]))])
+            }
+
+        support, full = [], []
+        for i, side in enumerate(sides):
+            srcs, all_srcs = stated(i, True), stated(i, False)
             for j, other in enumerate(sides):
                 if i != j and compatible(side_spans[i], side_spans[j]):
-                    srcs |= {source_of[c] for c in other["claims"] if c in source_of}
+                    srcs |= stated(j, True)
+                    all_srcs |= stated(j, False)
             best_trust: dict[str, float] = {}
             for s in sorted(srcs):
                 grp = sg.groups.get(s, s)
                 best_trust[grp] = max(best_trust.get(grp, 0.0), float(sg.trust.get(s, 0.0)))
             support.append((len(best_trust), sum(best_trust.values()), side, sorted(srcs), sorted(best_trust), side_spans[i], has_rival[i], i))
+            full.append((sorted(all_srcs), {str(sg.groups.get(s, s)) for s in all_srcs}))
         ranked = sorted(support, key=lambda t: (-t[0], -t[1], json.dumps(t[2]["value"], ensure_ascii=False)))
         # the best side that another contradicts, against the best side that contradicts it
         best = ([t for t in ranked if t[6]] or ranked)[0]
         second = ([t for t in ranked if t[7] != best[7] and not compatible(best[5], t[5])] or [best])[0]
         (n1, w1, side1, srcs1, _), (n2, w2, _, srcs2, _) = best[:5], second[:5]
-        internal = internal or set(best[4]) == set(second[4])
-        if n1 > n2:
+        internal = internal or full[best[7]][1] == full[second[7]][1]
+        if n1 > n2 and not internal:
             out.append(
                 f"Better supported: {side1['label']} — {n1} independent source{'s' if n1 != 1 else ''} "
-                f"({who(srcs1)}) against {n2} ({who(srcs2)}); trust-weighted support {w1:.2f} against {w2:.2f}."
+                f"({who(srcs1)}) against {f'{n2} ({who(srcs2)})' if n2 else 'none'}; "
+                f"trust-weighted support {w1:.2f} against {w2:.2f}."
             )
         elif n1 == n2 and w2 > 0 and w1 >= 1.5 * w2 and not internal:
             out.append(
@@ -148,7 +179,7 @@ def _reference_suggest(conflicts: pd.DataFrame, claims: pd.DataFrame, sg: Source
                 f"({who(srcs1)}: {w1:.2f} against {who(srcs2)}: {w2:.2f})."
             )
         elif internal:
-            everyone = sorted(set(srcs1) | set(srcs2))
+            everyone = sorted(set(full[best[7]][0]) | set(full[second[7]][0]))
             if len({sg.groups.get(s, s) for s in everyone}) == 1:
                 out.append(
                     f"The evidence does not decide: the conflict is within {who(everyone)}, "
@@ -160,6 +191,13 @@ def _reference_suggest(conflicts: pd.DataFrame, claims: pd.DataFrame, sg: Source
             out.append(
                 f"The evidence does not decide: {n1} independent source{'s' if n1 != 1 else ''} on each side "
                 f"({who(srcs1)} against {who(srcs2)}), with similar trust ({w1:.2f} against {w2:.2f})."
+            )
+        torn_sources = sorted({source_of[c] for side in sides for c in side["claims"] if c in source_of and str(sg.groups.get(source_of[c], source_of[c])) in torn})
+        if torn_sources and not internal:
+            one = len(torn_sources) == 1
+            out[-1] += f" {', '.join(torn_sources)} " + (
+                "contradicts itself (it states more than one side) and counts once at most." if one else
+                "contradict themselves (each states more than one side) and count once at most."
             )
     return out
 

@@ -96,9 +96,11 @@ def test_crrf_date_compatible_with_every_side_is_not_weighed(bundled):
     row = _one(result.conflicts, "force:crrf", "established", "contradiction")
     text = row["suggestion"].iloc[0]
     assert "same sources" not in text
-    assert text.startswith(
-        "Better supported: 2009-02 — 2 independent sources (arabic-compilation, aran-news-fa) "
-        "against 1 (arabic-compilation)"
+    # arabic-compilation gives both February and June: it is counted on neither side, and
+    # the sentence says it contradicts itself (the year 2009 agrees with both: no side)
+    assert text == (
+        "Better supported: 2009-02 — 1 independent source (aran-news-fa) against none; trust-weighted support "
+        "0.70 against 0.00. arabic-compilation contradicts itself (it states more than one side) and counts once at most."
     ), text
     assert _weighed(row, ws.claims, result.graph) == [("2009-02", "2009-06")]
 
@@ -241,7 +243,7 @@ def test_one_source_with_two_compatible_figures_is_weighed_against_the_other_sou
     )
 
 
-def test_a_source_on_both_contradicting_sides_is_named_on_both():
+def test_a_source_on_both_contradicting_sides_counts_once_and_is_named():
     claims = _claims(
         [
             {"id": "a1", "source": "a", "figure": (3500, "about")},
@@ -254,7 +256,12 @@ def test_a_source_on_both_contradicting_sides_is_named_on_both():
     sg = _graph("a", "b")
     assert _weighed(conflicts, claims, sg) == [("5,000", "about 3,500")]
     (text,) = suggest(conflicts, claims, sg).tolist()
-    assert text.startswith("Better supported: 5,000 — 2 independent sources (a, b) against 1 (a)"), text
+    # a states about 3,500 and about 3,600 (compatible) and 5,000: it counts once, with the
+    # two figures it gives most, and the sentence says it contradicts itself
+    assert text == (
+        "The evidence does not decide: 1 independent source on each side (b against a), with similar trust "
+        "(0.50 against 0.50). a contradicts itself (it states more than one side) and counts once at most."
+    ), text
 
 
 def test_figures_that_could_all_be_right_are_weighed_as_stated():
