@@ -304,16 +304,16 @@ def baseline(workspace: Path, prune: bool) -> None:
     current = {e["fingerprint"]: e for e in baseline_entries(state.conflicts)}
     # an entry that followed its conflict to a new fingerprint moves there, keeping the
     # fingerprints it had as aliases
-    moved = {fp: rec for fp, rec in state.baseline_of.items() if rec is not None and rec != fp and fp in current}
+    moved = {fp: recs for fp, recs in state.baseline_of.items() if recs and recs != (fp,) and fp in current}
+    replaced = {r for recs in moved.values() for r in recs} - set(current)
     for fp, entry in current.items():
-        before = old.get(moved.get(fp, fp), {})
-        aliases = {str(a) for a in before.get("aliases") or []} | ({moved[fp]} if fp in moved else set())
+        aliases = {str(a) for r in moved.get(fp, (fp,)) for a in [r, *(old.get(r, {}).get("aliases") or [])]}
         if aliases - {fp}:
             entry["aliases"] = sorted(aliases - {fp})
     added = sorted(set(current) - set(old) - set(moved))
-    gone = {e["fingerprint"] for e in baseline_entries(state.silenced)} | set(moved.values())
+    gone = {e["fingerprint"] for e in baseline_entries(state.silenced)} | replaced
     stale = sorted(set(old) - set(current) - gone)
-    merged = {fp: e for fp, e in old.items() if fp not in moved.values()}
+    merged = {fp: e for fp, e in old.items() if fp not in replaced}
     merged.update(current)
     if prune:
         for fp in stale:

@@ -262,9 +262,9 @@ class GateState:
     known_values: dict[tuple, set[str]] = field(default_factory=dict)
     """The values of the sides of the baseline's conflicts, per rule, subject, property and
     scope (:func:`value_key` of each): what a new conflict of the same key adds is the rest."""
-    baseline_of: dict[str, str | None] = field(default_factory=dict)
-    """Per conflict fingerprint: the fingerprint of the baseline entry it continues (itself,
-    or a predecessor's), None when it continues none."""
+    baseline_of: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Per conflict fingerprint: the fingerprints of the baseline entries it continues (its
+    own, or a predecessor's, then those merged into it); empty when it continues none."""
 
 
 def _conflict_key(rule: Any, subject: Any, prop: Any, scope: Any) -> tuple:
@@ -341,8 +341,8 @@ def apply_gate(
     silenced, kept = out[fp_mask], out[~fp_mask]
     # new conflicts first, then the rest in their existing order
     kept = pd.concat([kept[kept["status"].eq("new")], kept[~kept["status"].eq("new")]])
-    followed_baseline = {c.record for c in by_baseline if c}
-    followed_decisions = {c.record for c in by_decision if c}
+    followed_baseline = {r for c in by_baseline if c for r in (c.record, *c.merged)}
+    followed_decisions = {r for c in by_decision if c for r in (c.record, *c.merged)}
     stale_baseline = [e for f, e in sorted((baseline or {}).items()) if f not in followed_baseline]
     stale_decisions = [d for f, d in sorted(decisions.items()) if f not in followed_decisions]
     known_values: dict[tuple, set[str]] = {}
@@ -356,7 +356,7 @@ def apply_gate(
         stale_decisions,
         baseline is not None,
         known_values,
-        dict(zip(out["fingerprint"], (c.record if c else None for c in by_baseline))) if len(out) else {},
+        dict(zip(out["fingerprint"], ((c.record, *c.merged) if c else () for c in by_baseline))) if len(out) else {},
     )
 
 
@@ -364,14 +364,14 @@ def _recorded(fingerprint: str, *found: Any) -> str:
     """The fingerprint a conflict keeps: the one its record has when its values are the
     record's (see :func:`apply_gate`), else its own."""
     for c in found:
-        if c is not None and c.how != "fingerprint" and not c.gained and not c.lost:
+        if c is not None and c.how != "fingerprint" and not c.gained and not c.lost and not c.merged:
             return c.record
     return fingerprint
 
 
 def _same_values(found: Any) -> Any:
     """A continuation of a conflict that took its record's fingerprint: nothing to tell."""
-    if found is not None and found.how != "fingerprint" and not found.gained and not found.lost:
+    if found is not None and found.how != "fingerprint" and not found.gained and not found.lost and not found.merged:
         return type(found)(found.record, "fingerprint")
     return found
 

@@ -19,14 +19,18 @@ entry, a decision), and each record with at most one conflict, in three steps:
    rule, subject, property, scope and values (an old decision) is matched by the first two
    steps only.
 
-What the conflict gained and lost against the record is reported with it, so that outputs
-can say "known; gained the value 2009".
+4. **merge**: a record left that shares values with a conflict continued in step 3 (of
+   the same rule, subject, property and overlapping scope) merges into it: conflicts that
+   a rule now reports as one (a list wrong for several states, once a conflict per state).
+
+What the conflict gained and lost against the record(s) is reported with it, so that
+outputs can say "known; gained the value 2009".
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -59,6 +63,8 @@ class Continuation:
     """Values the record had that the conflict no longer has."""
     lost_labels: tuple[str, ...] = field(default=())
     """The record's labels of the lost values, where it has them."""
+    merged: tuple[str, ...] = ()
+    """Further records this conflict continues: conflicts that became one."""
 
 
 def continue_known(conflicts: pd.DataFrame, records: dict[str, dict[str, Any]]) -> list[Continuation | None]:
@@ -110,10 +116,29 @@ def continue_known(conflicts: pd.DataFrame, records: dict[str, dict[str, Any]]) 
             if shared:
                 candidates.append((shared, scopes[i] == theirs, rec_fp, i))
     # most shared values first, then the same scope; each record and each conflict once
-    for _, _, rec_fp, i in sorted(candidates, key=lambda c: (-c[0], not c[1], c[2], c[3])):
+    ordered = sorted(candidates, key=lambda c: (-c[0], not c[1], c[2], c[3]))
+    for _, _, rec_fp, i in ordered:
         if out[i] is None and rec_fp not in taken:
             out[i] = _continuation(conflicts.iloc[i], rec_fp, records[rec_fp], "successor")
             taken.add(rec_fp)
+    # 4. conflicts that several records became one (one mistaken list, once a card per
+    # state): a record left that shares values with a continued conflict merges into it
+    merged: dict[int, list[str]] = {}
+    for _, _, rec_fp, i in ordered:
+        if rec_fp not in taken and out[i] is not None and out[i].how == "successor":
+            merged.setdefault(i, []).append(rec_fp)
+            taken.add(rec_fp)
+    for i, extra in merged.items():
+        first = out[i]
+        union = {**records[first.record]}
+        union["values"] = list(records[first.record]["values"])
+        union["labels"] = list(records[first.record].get("labels") or [])
+        union["aliases"] = [*(records[first.record].get("aliases") or [])]
+        for rec_fp in extra:
+            union["values"] += records[rec_fp]["values"]
+            union["labels"] += list(records[rec_fp].get("labels") or []) or [None] * len(records[rec_fp]["values"])
+            union["aliases"] += [rec_fp, *(records[rec_fp].get("aliases") or [])]
+        out[i] = replace(_continuation(conflicts.iloc[i], first.record, union, "successor"), merged=tuple(extra))
     return out
 
 
@@ -158,7 +183,7 @@ def _continuation(row: pd.Series, rec_fp: str, rec: dict[str, Any], how: str) ->
     if rec.get("values") is None:
         return Continuation(rec_fp, how, tuple(sorted(aliases)))
     theirs = {value_key(v): v for v in rec["values"]}
-    labels = dict(zip((value_key(v) for v in rec["values"]), rec.get("labels") or []))
+    labels = {value_key(v): lab for v, lab in zip(rec["values"], rec.get("labels") or []) if lab is not None}
     mine = {value_key(s["value"]): s["value"] for s in row["sides"]}
     gained = tuple(v for k, v in mine.items() if k not in theirs)
     lost_keys = [k for k in theirs if k not in mine]

@@ -120,6 +120,9 @@ def _anachronisms(ctx: RuleContext, spec, tl) -> list[dict]:
 
 
 def _departed_listed(ctx: RuleContext, spec, tl, claims: pd.DataFrame) -> list[dict]:
+    """One conflict per complete member list that names states the timeline says were not
+    members at its time: the list is one side, each state's exit (or later join) another;
+    one mistaken list is one card, however many states it gets wrong."""
     lists = claims[
         (claims["subject"] == spec.organization)
         & (claims["property"] == spec.members_property)
@@ -131,6 +134,7 @@ def _departed_listed(ctx: RuleContext, spec, tl, claims: pd.DataFrame) -> list[d
     for (value, as_of), grp in lists.groupby(["value", "as_of"]):
         end = grp["as_of_end"].iloc[0]
         ids = grp["value_ids"].iloc[0]
+        offenders = []
         for country in ids:
             cev = ev[ev["country"] == country].sort_values("start")
             if cev.empty:
@@ -147,19 +151,42 @@ def _departed_listed(ctx: RuleContext, spec, tl, claims: pd.DataFrame) -> list[d
                     continue
                 evidence = before[before["start"] == last["start"]]
                 why = f"{'left' if last['status'] == 'withdrawn' else 'suspended its participation'} in {last['label']}"
-            rows.append(
-                {
-                    "subject": spec.organization,
-                    "property": spec.members_property,
-                    "scope": as_of,
-                    "kind": "timeline",
-                    "severity": "warning",
-                    "explanation": f"The member list of {as_of} ({', '.join(sorted(set(grp['source'])))}) names "
-                    f"{ctx.label(country)}, which {why} ({', '.join(sorted(set(evidence['source'])))}).",
-                    "sides": [
-                        {"value": f"{country} listed {as_of}", "label": f"{ctx.label(country)} listed as a member", "claims": sorted(grp["claim_id"])},
-                        {"value": f"{country} {why}", "label": f"{ctx.label(country)} {why}", "claims": sorted(evidence["claim_id"])},
-                    ],
-                }
-            )
+            offenders.append((country, why, evidence))
+        if not offenders:
+            continue
+        countries = [c for c, _, _ in offenders]
+        names = [str(ctx.label(c)) for c in countries]
+        # "names Azerbaijan, Georgia and Uzbekistan, which left in 1999 (arabic-compilation)"
+        reasons: dict[tuple[str, str], list[str]] = {}
+        for (country, why, evidence), name in zip(offenders, names):
+            reasons.setdefault((why, ", ".join(sorted(set(evidence["source"])))), []).append(name)
+        clauses = [
+            f"{_listing(group)}, which {why} ({who})" for (why, who), group in reasons.items()
+        ]
+        rows.append(
+            {
+                "subject": spec.organization,
+                "property": spec.members_property,
+                "scope": as_of,
+                "kind": "timeline",
+                "severity": "warning",
+                "explanation": f"The member list of {as_of} ({', '.join(sorted(set(grp['source'])))}) names "
+                + "; ".join(clauses) + ".",
+                "sides": [
+                    {
+                        "value": f"{', '.join(countries)} listed {as_of}",
+                        "label": f"{_listing(names)} listed as {'a member' if len(names) == 1 else 'members'}",
+                        "claims": sorted(grp["claim_id"]),
+                    },
+                    *(
+                        {"value": f"{country} {why}", "label": f"{name} {why}", "claims": sorted(evidence["claim_id"])}
+                        for (country, why, evidence), name in zip(offenders, names)
+                    ),
+                ],
+            }
+        )
     return rows
+
+
+def _listing(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

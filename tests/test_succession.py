@@ -178,3 +178,28 @@ def test_new_claims_never_change_a_recorded_conflict_they_do_not_touch(tmp_path_
     agreeing = [("s7", "y1", "seat", "Moscow", "2010"), ("s8", "y2", "established", "2002", None)]
     _claims(root, base + agreeing)
     assert {c["fingerprint"] for c in _check(root)[1]["conflicts"]} == set(recorded)
+
+
+def test_records_of_conflicts_that_became_one_merge_into_it():
+    import pandas as pd
+
+    from reconcile.succession import continue_known
+
+    def record(country: str) -> dict:
+        return {"rule": "timeline", "subject": "org:x", "property": "members", "scope": "2002",
+                "values": [f"{country} listed 2002", f"{country} left in 1999"],
+                "labels": [f"{country} listed as a member", f"{country} left in 1999"]}
+
+    records = {"aaaa": record("AZ"), "bbbb": record("GE"), "cccc": record("UZ")}
+    conflict = pd.DataFrame(
+        {
+            "fingerprint": ["ffff"], "rule": ["timeline"], "subject": ["org:x"], "property": ["members"], "scope": ["2002"],
+            "sides": [[{"value": "AZ, GE, UZ listed 2002", "label": "listed"},
+                       *({"value": f"{c} left in 1999", "label": f"{c} left"} for c in ("AZ", "GE", "UZ"))]],
+        }
+    )
+    (found,) = continue_known(conflict, records)
+    assert found.how == "successor" and {found.record, *found.merged} == set(records)
+    assert found.aliases == ("aaaa", "bbbb", "cccc")
+    assert found.gained == ("AZ, GE, UZ listed 2002",)
+    assert sorted(found.lost_labels) == ["AZ listed as a member", "GE listed as a member", "UZ listed as a member"]
