@@ -109,7 +109,7 @@ def test_baseline_is_sorted_and_stable(runner, ws):
     runner.invoke(main, ["baseline", str(ws)])
     assert (ws / "reports" / "baseline.json").read_text(encoding="utf-8") == first
     fps = [e["fingerprint"] for e in json.loads(first)["conflicts"]]
-    assert fps == sorted(fps) and len(fps) == 9
+    assert fps == sorted(fps) and len(fps) == 10
 
 
 def test_terminal_says_which_conflicts_are_new(runner, ws):
@@ -124,7 +124,7 @@ def test_terminal_says_which_conflicts_are_new(runner, ws):
     result = runner.invoke(main, ["check", str(ws), "--baseline", "--format", "terminal"])
     assert result.exit_code == 1, result.output
     assert f"[new]  #{STATUS_FP}" in result.stdout
-    assert "9 conflict(s), 1 new (8 baseline): " in result.stdout
+    assert "10 conflict(s), 1 new (9 baseline): " in result.stdout
     assert result.stdout.count("[new]") == 1
     everything_new = runner.invoke(main, ["check", str(ws), "--no-baseline", "--format", "terminal"])
-    assert "[new]" not in everything_new.stdout and "9 conflict(s), 9 new: " in everything_new.stdout
+    assert "[new]" not in everything_new.stdout and "10 conflict(s), 10 new: " in everything_new.stdout

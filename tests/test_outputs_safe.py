@@ -167,7 +167,7 @@ def test_output_to_stdout_redirected_to_a_file_appends_to_it(corpus_copy, tmp_pa
     assert proc.returncode == 1, proc.stderr
     text = log.read_text(encoding="utf-8")
     assert text.startswith("PRECIOUS LOG LINE\n{")
-    assert json.loads(text.split("\n", 1)[1])["summary"]["conflicts"] == 9
+    assert json.loads(text.split("\n", 1)[1])["summary"]["conflicts"] == 10
 
 
 def test_a_dangling_link_into_a_missing_folder_creates_nothing(runner, corpus_copy, tmp_path):
