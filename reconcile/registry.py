@@ -56,6 +56,7 @@ _PROPERTY_KEYS = {
     "vocabulary",
     "rules",
     "description",
+    "counts",
 }
 _TIMELINE_KEYS = {
     "organization",
@@ -84,6 +85,9 @@ class PropertySpec:
     vocabulary: tuple[str, ...] = ()
     rules: tuple[str, ...] | None = None
     description: str = ""
+    counts: str | None = None
+    """For a quantity: the set-valued property whose complete lists it counts (a number of
+    signatories counts ``signatories``); the count-vs-list rule compares the two."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,7 +205,20 @@ def _load_properties(path: Path, rel: str, reg: Registry, problems: Problems) ->
             vocabulary=tuple(str(v) for v in spec.get("vocabulary") or ()),
             rules=tuple(rules) if rules else None,
             description=str(spec.get("description") or ""),
+            counts=str(spec["counts"]) if spec.get("counts") else None,
         )
+    for pid, spec in reg.properties.items():
+        if spec.counts is None:
+            continue
+        counted = reg.properties.get(spec.counts)
+        if spec.type != "quantity" or counted is None or counted.type != "entity_set":
+            problems.add(
+                f"property {pid}: counts {spec.counts!r}, which is not a set-valued property"
+                if spec.type == "quantity" else f"property {pid}: only a quantity can count a list",
+                file=rel,
+                line=lines.get(pid),
+                expected="counts: the id of an entity_set property, on a quantity property",
+            )
     for i, node in enumerate(data.get("timelines") or []):
         line = item_line(data["timelines"], i)
         spec = plain(node)

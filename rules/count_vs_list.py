@@ -1,11 +1,13 @@
-"""Count against list: a stated number of members differs from the member lists.
+"""Count against list: a stated number differs from the lists it counts.
 
-Applies to each membership timeline declared in ``properties.yaml``: its count property
-(e.g. ``member_count``) is compared with the complete lists of its members property
-(``members``) of the same organization whose time scopes overlap. A count that equals the
-size of no list of its time is reported. When the corpus's membership timeline knows a
-period in which the count was right, the explanation says so ("seven members is right
-for 2006-08-16 to 2012, when Uzbekistan was a member").
+Applies to every quantity property that declares the list it counts (``counts:
+signatories`` on ``signatory_count`` in ``properties.yaml``), and to the count and members
+properties of each membership timeline: a count is compared with the complete lists of
+the counted property of the same subject whose time scopes overlap (counts and lists of
+different times are not compared). A count that equals the size of no list of its time is
+reported. When the corpus's membership timeline knows a period in which the count was
+right, the explanation says so ("seven members is right for 2006-08-16 to 2012, when
+Uzbekistan was a member").
 
 Contradiction:
     source A (2017): the organization has seven member states; source A, same text: the
@@ -38,18 +40,23 @@ class Options:
 
 
 def check(claims: pd.DataFrame, ctx: RuleContext, options: Options) -> pd.DataFrame:
+    timeline_of = {
+        (spec.organization, spec.count_property): (spec, timeline)
+        for spec, timeline in timelines_of(ctx)
+        if spec.count_property and spec.members_property
+    }
+    pairs = {(pid, spec.counts) for pid, spec in ctx.registry.properties.items() if spec.counts}
+    pairs |= {(spec.count_property, spec.members_property) for spec, _ in timeline_of.values()}
     rows = []
-    for spec, timeline in timelines_of(ctx):
-        if not (spec.count_property and spec.members_property):
-            continue
-        rel = claims[(claims["subject"] == spec.organization)]
-        counts = rel[(rel["property"] == spec.count_property) & rel["qty_amount"].notna()]
-        lists = rel[(rel["property"] == spec.members_property) & rel["complete"] & rel["value_ids"].notna()]
+    for count_prop, list_prop in sorted(pairs):
+        counts = claims[(claims["property"] == count_prop) & claims["qty_amount"].notna()]
+        lists = claims[(claims["property"] == list_prop) & claims["complete"] & claims["value_ids"].notna()]
+        lists = lists[lists["subject"].isin(counts["subject"])]
         if counts.empty or lists.empty:
             continue
         both = pd.concat([counts.assign(_n=counts["qty_amount"]), lists.assign(_n=lists["value_ids"].map(len))])
-        both = both.assign(property="__membership__")
-        sel = scoped(both, ["__membership__"])
+        both = both.assign(property="__count__")
+        sel = scoped(both, ["__count__"])
         is_count = sel["qty_amount"].notna()
         list_sizes = sel[~is_count].groupby("_group")["_n"].agg(lambda s: set(s))
         for gid, grp in sel[is_count].groupby("_group"):
@@ -60,24 +67,28 @@ def check(claims: pd.DataFrame, ctx: RuleContext, options: Options) -> pd.DataFr
                 if n in sizes:
                     continue
                 lgrp = sel[(sel["_group"] == gid) & ~is_count]
-                rows.append(_conflict(ctx, spec, timeline, int(n), cgrp, lgrp))
+                subject = cgrp["subject"].iloc[0]
+                _, timeline = timeline_of.get((subject, count_prop), (None, None))
+                rows.append(_conflict(ctx, count_prop, list_prop, timeline, int(n), cgrp, lgrp))
     if not rows:
         return empty_conflicts()
     return pd.DataFrame(rows)[CONFLICT_COLUMNS]
 
 
-def _conflict(ctx: RuleContext, spec, timeline, n: int, counts: pd.DataFrame, lists: pd.DataFrame) -> dict:
+def _conflict(ctx: RuleContext, count_prop: str, list_prop: str, timeline, n: int, counts: pd.DataFrame, lists: pd.DataFrame) -> dict:
+    spec = ctx.registry.properties.get(list_prop)
+    what = spec.label if spec is not None else list_prop.replace("_", " ")
     sides = [
         {
-            "value": f"{n} members",
-            "label": f"{n} member states",
+            "value": f"{n} {list_prop}",
+            "label": f"{n} {what}",
             "claims": sorted(counts["claim_id"]),
         }
     ]
     for size, lg in lists.groupby("_n"):
         sides.append(
             {
-                "value": f"{int(size)} members",
+                "value": f"{int(size)} {list_prop}",
                 "label": f"{int(size)} listed: {lg['value_label'].iloc[0]}",
                 "claims": sorted(lg["claim_id"]),
             }
@@ -85,8 +96,11 @@ def _conflict(ctx: RuleContext, spec, timeline, n: int, counts: pd.DataFrame, li
     count_src = ", ".join(sorted(set(counts["source"])))
     list_src = ", ".join(sorted(set(lists["source"])))
     sizes = " or ".join(str(int(s)) for s in sorted(set(lists["_n"])))
-    text = f"{count_src} count{'s' if ',' not in count_src else ''} {n} member states, but the member lists of the same time ({list_src}) name {sizes}."
-    periods = timeline.periods_with(size=n)
+    text = (
+        f"{count_src} count{'s' if ',' not in count_src else ''} {n} {what}, but the lists of {what} of the same "
+        f"time ({list_src}) name {sizes}."
+    )
+    periods = timeline.periods_with(size=n) if timeline is not None else pd.DataFrame()
     if not periods.empty:
         listed = frozenset().union(*[frozenset(ids) for ids in lists["value_ids"]])
         extra = sorted(frozenset().union(*periods["members"]) - listed)
@@ -96,8 +110,8 @@ def _conflict(ctx: RuleContext, spec, timeline, n: int, counts: pd.DataFrame, li
             text += ", when " + ctx.names(extra) + (" was" if len(extra) == 1 else " were") + " a member"
         text += "."
     return {
-        "subject": spec.organization,
-        "property": spec.count_property,
+        "subject": counts["subject"].iloc[0],
+        "property": count_prop,
         "scope": counts["scope"].iloc[0],
         "kind": "contradiction",
         "severity": None,
