@@ -80,9 +80,17 @@ __all__ = [
     "load_config",
     "rule_folder",
     "empty_conflicts",
+    "listing",
 ]
 
 SEVERITIES = ("error", "warning", "info")
+
+
+def listing(items: list[str]) -> str:
+    """Texts joined as a sentence lists them: "A", "A and B", "A, B and C" ("" for none)."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
 
 #: Columns a rule's ``check`` returns, one row per conflict.
 CONFLICT_COLUMNS = [
@@ -114,8 +122,7 @@ class RuleContext:
 
     def names(self, ids: list[str]) -> str:
         """Labels of ``ids`` joined as "A, B and C"."""
-        labels = [self.label(i) for i in ids]
-        return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+        return listing([str(self.label(i)) for i in ids])
 
     def cached(self, name: str, build: Callable[[], Any]) -> Any:
         """Compute ``build()`` once per run and share it between rules (e.g. timelines)."""

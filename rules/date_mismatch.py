@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from reconcile.grouping import SIDE_COLUMNS, as_text, collect_sides, conflict_rows, join_by_group, scoped
-from reconcile.rulekit import RuleContext, empty_conflicts
+from reconcile.rulekit import RuleContext, empty_conflicts, listing
 
 ID = "date-mismatch"
 NAME = "differing dates"
@@ -100,7 +100,7 @@ def _agreeing_dates_together(sel: pd.DataFrame, rows: np.ndarray) -> tuple[pd.Da
                 continue
             finest = min(agreeing, key=lambda k: (ends[k] - starts[k], str(values[k])))
             others = sorted({str(labels[k]) for k in agreeing} - {str(labels[finest])})
-            label = str(labels[finest]) + (f", also given as {_join(others)}" if others else "")
+            label = str(labels[finest]) + (f", also given as {listing(others)}" if others else "")
             for k in agreeing:
                 side_of[(gid, values[k])] = (values[finest], label, starts[finest], ends[finest])
     keys = list(zip(sel["_group"].to_numpy(), sel["value"].to_numpy()))
@@ -121,9 +121,6 @@ def _agreeing_dates_together(sel: pd.DataFrame, rows: np.ndarray) -> tuple[pd.Da
     rows = rows & out["_group"].map(n_sides).fillna(0).ge(2).to_numpy()
     return out, rows
 
-
-def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _apart(sel: pd.DataFrame, min_gap_days: int) -> np.ndarray:

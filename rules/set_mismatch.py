@@ -39,7 +39,7 @@ from reconcile.grouping import (
     join_by_group,
     scoped,
 )
-from reconcile.rulekit import RuleContext, empty_conflicts
+from reconcile.rulekit import RuleContext, empty_conflicts, listing
 from reconcile.timeline import Timeline, describe_periods, timelines_of
 
 ID = "set-mismatch"
@@ -183,7 +183,7 @@ def _lacks(members: _Members, which: np.ndarray, labels: dict[str, str]) -> np.n
     names = item_label[item[order]].tolist()
     ends = np.cumsum(np.bincount(np.searchsorted(which, owner), minlength=len(which)))
     starts = np.r_[0, ends[:-1]]
-    return np.array([_join(names[a:b]) for a, b in zip(starts.tolist(), ends.tolist())], dtype=object)
+    return np.array([listing(names[a:b]) for a, b in zip(starts.tolist(), ends.tolist())], dtype=object)
 
 
 def _periods(lists: pd.DataFrame, timeline_for: dict) -> pd.Series:
@@ -213,8 +213,3 @@ def _periods_text(lists: pd.DataFrame, timeline: Timeline) -> str:
             texts.append(f"the {len(s)}-state list ({who}) is right for {describe_periods(periods)}")
     return " By the corpus's timeline, " + "; ".join(texts) + "."
 
-
-def _join(names: list[str]) -> str:
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from reconcile.grouping import SIDE_COLUMNS, as_text, collect_sides, conflict_rows, join_by_group
-from reconcile.rulekit import RuleContext, empty_conflicts
+from reconcile.rulekit import RuleContext, empty_conflicts, listing
 from reconcile.scope import key_codes, scope_label
 
 ID = "status-conflict"
@@ -84,7 +84,7 @@ def check(claims: pd.DataFrame, ctx: RuleContext, options: Options) -> pd.DataFr
     # "A (from 2012) and B (as of 2016) say it left", per side: the sides of conflicts only
     who = dict(zip(sel["claim_id"], sel["source"].astype(str) + _when(sel)))
     says = [
-        _listing(sorted({who[c] for c in claims})) + (" says it " if len({who[c] for c in claims}) == 1 else " say it ")
+        listing(sorted({who[c] for c in claims})) + (" says it " if len({who[c] for c in claims}) == 1 else " say it ")
         + _VERBS.get(value, str(value))
         for claims, value in zip(table["claims"], table["value"])
     ]
@@ -186,9 +186,6 @@ def _components(n: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         out[members] = number
     return out
 
-
-def _listing(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _when(sel: pd.DataFrame) -> np.ndarray:

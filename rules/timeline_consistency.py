@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from reconcile.rulekit import CONFLICT_COLUMNS, RuleContext, empty_conflicts
+from reconcile.rulekit import CONFLICT_COLUMNS, RuleContext, empty_conflicts, listing
 from reconcile.timeline import MEMBER, NON_MEMBER_STATUSES, timelines_of
 
 ID = "timeline-consistency"
@@ -161,7 +161,7 @@ def _departed_listed(ctx: RuleContext, spec, tl, claims: pd.DataFrame) -> list[d
         for (country, why, evidence), name in zip(offenders, names):
             reasons.setdefault((why, ", ".join(sorted(set(evidence["source"])))), []).append(name)
         clauses = [
-            f"{_listing(group)}, which {why} ({who})" for (why, who), group in reasons.items()
+            f"{listing(group)}, which {why} ({who})" for (why, who), group in reasons.items()
         ]
         rows.append(
             {
@@ -175,7 +175,7 @@ def _departed_listed(ctx: RuleContext, spec, tl, claims: pd.DataFrame) -> list[d
                 "sides": [
                     {
                         "value": f"{', '.join(countries)} listed {as_of}",
-                        "label": f"{_listing(names)} listed as {'a member' if len(names) == 1 else 'members'}",
+                        "label": f"{listing(names)} listed as {'a member' if len(names) == 1 else 'members'}",
                         "claims": sorted(grp["claim_id"]),
                     },
                     *(
@@ -187,6 +187,3 @@ def _departed_listed(ctx: RuleContext, spec, tl, claims: pd.DataFrame) -> list[d
         )
     return rows
 
-
-def _listing(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
