@@ -94,6 +94,14 @@ def test_a_conflict_that_gains_a_value_is_new_and_its_baseline_entry_follows(tmp
     assert code == 1 and after["status"] == "new" and after["fingerprint"] != before["fingerprint"]
     assert after["history"] == {"aliases": [before["fingerprint"]], "gained": ["2009"], "lost": []}
     assert report["gate"]["stale_baseline"] == []  # followed, not stale
+    # every output says so
+    terminal = CliRunner().invoke(main, ["check", str(root), "--baseline"]).stdout
+    assert f"was #{before['fingerprint']}; gained 2009" in terminal
+    sarif = json.loads(CliRunner().invoke(main, ["check", str(root), "--baseline", "--format", "sarif"]).stdout)
+    assert sarif["runs"][0]["results"][0]["properties"]["history"]["gained"] == ["2009"]
+    assert CliRunner().invoke(main, ["report", str(root), "--baseline"]).exit_code == 0
+    page = (root / "reports" / "index.html").read_text(encoding="utf-8")
+    assert f"Known as #{before['fingerprint']}." in page and "Gained: <bdi>2009</bdi>." in page
     # recording it moves the entry, with the old fingerprint as an alias: known from then on
     _baseline(root)
     entries = json.loads((root / "reports" / "baseline.json").read_text(encoding="utf-8"))["conflicts"]
