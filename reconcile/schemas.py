@@ -242,13 +242,15 @@ def failures_to_problems(
     *,
     id_column: str = "id",
     is_claim: bool = True,
+    reported: set[tuple[Any, str]] | None = None,
 ) -> pd.Index:
     """Validate ``frame`` lazily; add a problem per failure case; return failing row labels.
 
     ``frame`` must carry ``file``, ``line`` and ``field_lines`` columns so that each failure
-    points at the line of the offending field.
+    points at the line of the offending field. Failures of the cells ``reported`` (row
+    label, column), whose problem is already reported, are not reported again.
     """
-    by_column = failures_by_column(frame, schema, problems, id_column=id_column, is_claim=is_claim)
+    by_column = failures_by_column(frame, schema, problems, id_column=id_column, is_claim=is_claim, reported=reported)
     return pd.Index(sorted({label for labels in by_column.values() for label in labels}))
 
 
@@ -259,6 +261,7 @@ def failures_by_column(
     *,
     id_column: str = "id",
     is_claim: bool = True,
+    reported: set[tuple[Any, str]] | None = None,
 ) -> dict[str, pd.Index]:
     """As :func:`failures_to_problems`, but the failing row labels per column (only columns
     with a failing row are keys): later checks skip a row only for the fields its checks
@@ -272,6 +275,9 @@ def failures_by_column(
     for column, check, value, index in zip(cases["column"], cases["check"], cases["failure_case"], cases["index"]):
         if index is None or pd.isna(index):
             problems.add(f"{column}: {check}", file=None, column=str(column))
+            continue
+        if reported and (index, str(column)) in reported:
+            failing.setdefault(str(column), []).append(index)
             continue
         row = frame.loc[index]
         name = str(check).split("(")[0]

@@ -40,6 +40,8 @@ from rapidfuzz import fuzz, process
 
 from .normalize.dates import normalize_dates
 from .normalize.names import Gazetteer, skeleton
+from .normalize.text import fold
+from .fieldspec import excerpt
 from .frames import (
     arrow_text,
     as_text,
@@ -56,7 +58,7 @@ from .values import did_you_mean, fuzzy_report, scalar_text, type_values
 from .problems import Problems, hint_lines
 from .progress import stage
 from .threads import in_background, worth_a_thread
-from .registry import ENTITY_KINDS_BUILTIN, Registry, entity_entry, property_entry
+from .registry import ENTITIES_FILE, ENTITY_KINDS_BUILTIN, Registry, check_rule_references, entity_entry, property_entry
 from .schemas import (
     check_claims,
     claim_input_schema,
@@ -100,13 +102,15 @@ class Workspace:
 def validate(raw: RawWorkspace, problems: Problems) -> Workspace:
     """Type, resolve and check every claim of ``raw``; add problems; return the workspace."""
     gaz = workspace_gazetteer(raw.registry)
-    sources = _validate_sources(raw, problems)
+    _warn_shared_names(raw.registry, gaz, problems)
+    _check_rule_references(raw, problems)
+    sources, bad_sources = _validate_sources(raw, problems)
     with stage(f"validating {len(raw.claims):,} claims", steps=6) as step:
         claims, ids, failed = _check_input(raw, sources, problems)
         # Every row is checked by every step; ``rejected`` marks those with a problem, which
         # are dropped at the end. A step skips only the rows whose fields it needs failed
         # already (their problem is reported; what would follow from it is not news).
-        rejected = failed.any
+        rejected = failed.any | claims["source"].isin(bad_sources).to_numpy()
         claims = claims.assign(**{_SOURCE_ROW: positions(sources["source"], claims["source"])})
         # quotes are located on a second core meanwhile (they read nothing the steps write)
         checked = failed.rows_without("source", "quote")
@@ -237,6 +241,47 @@ def workspace_gazetteer(registry: Registry) -> Gazetteer:
     return gaz
 
 
+def _warn_shared_names(registry: Registry, gaz: Gazetteer, problems: Problems) -> None:
+    """Warn, once per name, of each name (label or name, compared folded) that
+    ``entities.yaml`` registers for several entities: a claim that writes it silently gets
+    the one the gazetteer picks. The warning names them all and says to write the id."""
+    owners: dict[str, dict[str, tuple[int | None, str]]] = {}
+    entities = registry.entities
+    for eid, label, names, line in zip(entities["id"], entities["label"], entities["names"], entities["line"]):
+        for name in dict.fromkeys((label, *names)):
+            key = fold(name)
+            if key:
+                owners.setdefault(key, {}).setdefault(eid, (line, name))
+    for key, by_id in owners.items():
+        if len(by_id) < 2:
+            continue
+        ids = list(by_id)
+        line, name = by_id[ids[1]]
+        winner = gaz.resolve(name, fuzzy=False).id or ids[0]
+        others = [i for i in ids if i != winner]
+        problems.add(
+            f"the name {excerpt(name)} is registered for {', '.join(ids[:-1])} and {ids[-1]}: claims that write "
+            f"it get {winner}",
+            file=ENTITIES_FILE,
+            line=None if line is None or pd.isna(line) else int(line),
+            hint=f"write the id ({' or '.join(others)}) in claims that mean {'another' if len(others) > 1 else 'the other'}, "
+            "or keep the name on one entity only",
+            severity="warning",
+            code="shared-name",
+        )
+
+
+def _check_rule_references(raw: RawWorkspace, problems: Problems) -> None:
+    """Report the rule ids that properties name in ``rules`` and no rule has (the rules
+    are discovered only when a property names some)."""
+    if not any(spec.rules for spec in raw.registry.properties.values()):
+        return
+    from .rulekit import discover_rules
+
+    known = list(discover_rules(raw.root, Problems()))  # `check` reports the rules' own problems
+    check_rule_references(raw.registry, known, problems)
+
+
 # --- sources ------------------------------------------------------------------------------
 
 
@@ -362,13 +407,20 @@ def _language_by_skeleton(sk: str, skeletons: dict[str, frozenset[str]]) -> str 
     return own[0] if len(own) == 1 else None
 
 
-def _validate_sources(raw: RawWorkspace, problems: Problems) -> pd.DataFrame:
+def _validate_sources(raw: RawWorkspace, problems: Problems) -> tuple[pd.DataFrame, list[str]]:
+    """The sources table, and the ids of the sources whose entry has a problem (reported):
+    their claims are checked, but not kept, since they would inherit a missing or wrong
+    field (a language, a date)."""
     src = raw.sources.copy()
     src.index = pd.RangeIndex(len(src))
     ids = src["id"].dropna().astype(str).tolist()
     reported = len(problems.items)
-    failures_to_problems(
-        src, source_input_schema(ids, SOURCE_KINDS, _known_languages()), problems, is_claim=False
+    failing = failures_to_problems(
+        src,
+        source_input_schema(ids, SOURCE_KINDS, _known_languages()),
+        problems,
+        is_claim=False,
+        reported=_reported_cells(src),
     )
     _explain_kinds_and_languages(problems, reported)
     published = normalize_dates(src["published"].astype(object).where(src["published"].notna(), None))
@@ -382,6 +434,7 @@ def _validate_sources(raw: RawWorkspace, problems: Problems) -> pd.DataFrame:
             column="published",
             expected="an ISO date with precision (YYYY, YYYY-MM, YYYY-MM-DD) or a range START/END",
         )
+    failing = failing.union(src.index[bad_date])
     _check_derivation_cycles(src, problems)
     out = pd.DataFrame(
         {
@@ -407,11 +460,24 @@ def _validate_sources(raw: RawWorkspace, problems: Problems) -> pd.DataFrame:
             "line": src["line"],
         }
     )
-    return out.drop_duplicates("source", keep="first").reset_index(drop=True)
+    bad = src.loc[src.index.isin(failing), "id"].dropna().tolist()
+    return out.drop_duplicates("source", keep="first").reset_index(drop=True), bad
+
+
+def _reported_cells(src: pd.DataFrame) -> set[tuple[int, str]]:
+    """The (row, field) cells of sources whose type was reported as they were read (see
+    :data:`reconcile.workspace.SOURCE_FIELD_TYPES`): they read as missing, which is not
+    reported again."""
+    if "reported" not in src:
+        return set()
+    return {(i, name) for i, names in zip(src.index, src["reported"]) for name in names or ()}
 
 
 def _check_derivation_cycles(src: pd.DataFrame, problems: Problems) -> None:
-    parent = dict(zip(src["id"], src["derived_from"]))
+    """Report each source whose chain of ``derived_from`` comes back to itself (sources or
+    parents that are missing end a chain)."""
+    known = src["id"].notna() & src["derived_from"].notna()
+    parent = dict(zip(src.loc[known, "id"], src.loc[known, "derived_from"]))
     for sid, line in zip(src["id"], src["line"]):
         seen = {sid}
         cur = parent.get(sid)

@@ -34,6 +34,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from .fieldspec import Field, check_container, check_entry, excerpt, key_text, kind_of
 from .frames import arrow_text, is_arrow_text, release_arrow_memory
 from .problems import Problems
 from .registry import Registry, load_registry
@@ -141,18 +142,30 @@ def load_workspace(path: Path | str | None, problems: Problems) -> RawWorkspace:
 # --- sources ------------------------------------------------------------------------------
 
 
+#: The type of each field of a source (what each must hold is checked by
+#: :func:`reconcile.schemas.source_input_schema`): an entry of the wrong type is reported here
+#: and the field is read as missing.
+SOURCE_FIELD_TYPES: dict[str, Field] = {
+    **{name: Field("text") for name in SOURCE_FIELDS},
+    "published": Field("date"),
+    "accessed": Field("date"),
+    "provenance": Field("mapping"),
+}
+
+
 def _load_sources(root: Path, path: Path, problems: Problems) -> pd.DataFrame:
     rel = "claims/sources.yaml"
-    columns = [*SOURCE_FIELDS, "file", "line", "field_lines"]
+    columns = [*SOURCE_FIELDS, "file", "line", "field_lines", "reported"]
     try:
         data = load_yaml(path)
     except YamlLoadError as exc:
         problems.add(str(exc), file=rel, line=exc.line, code="yaml")
         return pd.DataFrame(columns=columns)
-    items = data.get("sources") if hasattr(data, "get") else None
-    if items is None and not (hasattr(data, "get") and "sources" in data):
-        problems.add("no sources list", file=rel, expected="sources: [{id, document, language, …}] (or [] for none yet)")
-        return pd.DataFrame(columns=columns)
+    if hasattr(data, "get") and data.get("sources") is None and "sources" in data:
+        return pd.DataFrame(columns=columns)  # `sources:` with nothing yet: a new workspace
+    items = check_container(
+        data, "sources", "list", problems, file=rel, expected="sources: [{id, document, language, …}] (or [] for none yet)"
+    )
     if not items:  # `sources: []`: a new workspace, no document yet
         return pd.DataFrame(columns=columns)
     rows = []
@@ -160,24 +173,34 @@ def _load_sources(root: Path, path: Path, problems: Problems) -> pd.DataFrame:
         line = item_line(items, i)
         entry = plain(node)
         if not isinstance(entry, dict):
-            problems.add("a source entry must be a mapping", file=rel, line=line)
+            problems.add(f"a source entry must be a mapping, not {kind_of(entry)} {excerpt(entry)}", file=rel, line=line)
+            continue
+        if entry.get("id") is None:
+            problems.add(
+                "source entry has no `id`", file=rel, line=line, column="id", expected="id: a unique source id, such as bbc-2012"
+            )
+            continue
+        sid = entry["id"]
+        what = f"source {key_text(sid)}" if isinstance(sid, str) else "source entry"
+        lines = key_lines(node)
+        good = check_entry(
+            entry, SOURCE_FIELD_TYPES, problems, what=what, file=rel, line=line, lines=lines, code="invalid", unknown=False
+        )
+        if "id" not in good:
             continue
         unknown = sorted(set(entry) - set(SOURCE_FIELDS))
         if unknown:
             problems.add(
-                f"unknown source field(s) {', '.join(unknown)}",
+                f"unknown source field(s) {', '.join(key_text(k) for k in unknown)}",
                 file=rel,
                 line=line,
                 expected="one of " + ", ".join(SOURCE_FIELDS),
             )
-        row = {f: entry.get(f) for f in SOURCE_FIELDS}
-        row.update(file=rel, line=line, field_lines=key_lines(node))
+        row = {f: good.get(f) for f in SOURCE_FIELDS}
+        row.update(file=rel, line=line, field_lines=lines, reported=tuple(f for f in SOURCE_FIELDS if f in entry and f not in good and entry[f] is not None))
         _check_provenance(row, problems)
         rows.append(row)
-    frame = pd.DataFrame(rows, columns=columns)
-    for col in ("id", "document", "language", "published", "derived_from", "kind", "url", "accessed", "archived_url"):
-        frame[col] = frame[col].map(_opt_str).astype(object)
-    return frame
+    return pd.DataFrame(rows, columns=columns).astype({c: object for c in SOURCE_FIELDS})
 
 
 _WEB_ADDRESS = re.compile(r"^https?://[^\s/]+\S*$")
@@ -195,7 +218,7 @@ def _check_provenance(row: dict[str, Any], problems: Problems) -> None:
         value = row.get(key)
         if value is not None and not (isinstance(value, str) and _WEB_ADDRESS.match(value)):
             problems.add(
-                f"source {row['id']}: {key} {value!r} is not a web address",
+                f"source {key_text(row['id'])}: {key} {excerpt(value)} is not a web address",
                 expected="an http:// or https:// address",
                 **where(key),
             )
@@ -207,7 +230,7 @@ def _check_provenance(row: dict[str, Any], problems: Problems) -> None:
             parse_iso(str(accessed))
         except ValueError as exc:
             problems.add(
-                f"source {row['id']}: accessed {accessed!r}: {exc}",
+                f"source {key_text(row['id'])}: accessed {excerpt(accessed)}: {exc}",
                 expected="an ISO date (YYYY-MM-DD)",
                 **where("accessed"),
             )
@@ -220,17 +243,10 @@ def _check_provenance(row: dict[str, Any], problems: Problems) -> None:
     )
     if bad:
         problems.add(
-            f"source {row['id']}: provenance must map {', '.join(PROVENANCE_KEYS)} to lists of source fields",
+            f"source {key_text(row['id'])}: provenance must map {', '.join(PROVENANCE_KEYS)} to lists of source fields",
             expected="e.g. provenance: {read: [title, published], guessed: [language], missing: [author]}",
             **where("provenance"),
         )
-
-
-def _opt_str(value: Any) -> str | None:
-    """The text of a value, or None when missing (None or NaN)."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return None
-    return str(value)
 
 
 def _load_documents(root: Path, sources: pd.DataFrame, problems: Problems) -> dict[str, str]:
