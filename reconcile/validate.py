@@ -39,7 +39,7 @@ import pyarrow as pa
 from rapidfuzz import fuzz, process
 
 from .normalize.dates import normalize_dates
-from .normalize.names import Gazetteer, skeleton
+from .normalize.names import FUZZY_MAX_LENGTH, Gazetteer, skeleton
 from .normalize.text import fold
 from .fieldspec import excerpt
 from .frames import (
@@ -60,6 +60,7 @@ from .progress import stage
 from .threads import in_background, worth_a_thread
 from .registry import ENTITIES_FILE, ENTITY_KINDS_BUILTIN, Registry, check_rule_references, entity_entry, property_entry
 from .schemas import (
+    check_cell_types,
     check_claims,
     claim_input_schema,
     failures_by_column,
@@ -201,12 +202,18 @@ def _check_input(
     they are unique (what pandas built to check that serves later lookups; see
     :attr:`Workspace.claim_index`), and which rows failed which field."""
     claims = raw.claims.reset_index(drop=True)  # copy-on-write: no data is copied here
+    claims, reported = check_cell_types(claims, problems)
     ids = pd.Index(claims["id"].to_numpy(dtype=object), dtype=object, copy=False)
     unique = bool(ids.is_unique)
     known_sources = sources["source"].dropna().astype(str).tolist()
     by_column = failures_by_column(
-        claims, claim_input_schema(known_sources, sorted(raw.registry.properties), ids_unique=unique), problems
+        claims,
+        claim_input_schema(known_sources, sorted(raw.registry.properties), ids_unique=unique),
+        problems,
+        reported=reported,
     )
+    for label, column in reported:
+        by_column[column] = by_column[column].union([label]) if column in by_column else pd.Index([label])
     _suggest_properties(claims, raw.registry, problems)
     failed = _InputFailures(len(claims), {column: _rows_mask(len(claims), labels) for column, labels in by_column.items()})
     return claims.rename(columns={"id": "claim_id"}), ids if unique else None, failed
@@ -505,12 +512,12 @@ def _suggest_properties(claims: pd.DataFrame, registry: Registry, problems: Prob
         name: process.extract(str(name), known, scorer=fuzz.WRatio, limit=2) for name in unknown.unique()
     }
     # Re-issue the unknown-property problems with hints (replace the plain ones).
-    plain_msgs = {f"unknown property {name!r}" for name in hints}
+    plain_msgs = {f"unknown property {excerpt(name)}" for name in hints}
     problems.items[:] = [p for p in problems.items if not (p.code == "known_property" and p.message in plain_msgs)]
     rows = claims[claims["property"].isin(list(hints))]
     problems.add_rows(
         rows.rename(columns={"id": "claim_id"}),
-        rows["property"].map(lambda n: f"unknown property {n!r}"),
+        rows["property"].map(lambda n: f"unknown property {excerpt(n)}"),
         column="property",
         expected="a property id from claims/properties.yaml",
         hint=rows["property"].map(
@@ -533,7 +540,9 @@ def _name_hint(gaz: Gazetteer, name: str, kinds: tuple[str, ...], kinds_in_use: 
     transliteration too), then, on a line of its own, the entry of ``entities.yaml`` that
     registers it, of the kind ``kinds`` allows when it allows one; when a transliteration
     of an entity of such a kind is suggested, adding the name to that entity's names
-    first."""
+    first. None for a name too long to be one (no suggestion, no entry echoing it)."""
+    if len(name) > FUZZY_MAX_LENGTH:
+        return None
     alias = next(
         (e for e, _ in gaz.resolve(name).transliterations if not kinds or gaz.kind(e) in kinds), None
     )
@@ -594,7 +603,7 @@ def _resolve_subjects(
     kinds_in_use = _workspace_kinds(gaz) if unresolved.any() else []
     problems.add_rows(
         claims[unresolved],
-        names[unresolved].map(lambda n: f"unknown subject {n!r}"),
+        names[unresolved].map(lambda n: f"unknown subject {excerpt(n)}"),
         column="subject",
         expected="an entity id or a name known to the entity registry or the gazetteer",
         hint=map_distinct(names[unresolved], lambda n: _name_hint(gaz, n, (), kinds_in_use)),
@@ -633,7 +642,7 @@ def _time_scope(claims: pd.DataFrame, sources: pd.DataFrame, problems: Problems)
     bad = np.zeros(len(out), dtype=bool)
     src = sources.set_index("source")
     for col in ("as_of", "valid_from", "valid_to"):
-        given = optional_text(out[col])
+        given = _given(out[col])
         if given.isna().all():  # the usual case: nothing to parse
             none, never = np.full(len(out), None, dtype=object), np.full(len(out), np.datetime64("NaT", "s"))
             out = out.assign(**{f"{col}_iso": object_column(none, out.index), f"{col}_start": never, f"{col}_end": never})
@@ -694,6 +703,19 @@ def _time_scope(claims: pd.DataFrame, sources: pd.DataFrame, problems: Problems)
     out["valid_from"] = out["valid_from_iso"]
     out["valid_to"] = out["valid_to_iso"]
     return out, bad
+
+
+def _given(cells: pd.Series) -> pd.Series:
+    """The cells of a date column as written, None where missing: text stays text, and a
+    year written as a number (``valid_from: 2015`` in YAML, 2015.0 from a column of floats)
+    stays a number, which :func:`~reconcile.normalize.dates.normalize_dates` reads as that
+    year (as text, ``str`` would make it '2015.0')."""
+    values = cells.to_numpy(dtype=object)
+    missing = pd.isna(values)
+    if missing.any():
+        values = values.copy()
+        values[missing] = None
+    return pd.Series(values, index=cells.index, dtype=object)
 
 
 # --- evidence -----------------------------------------------------------------------------

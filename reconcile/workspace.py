@@ -367,10 +367,11 @@ def _unknown_fields(keys: set[str], rel: str, line: int | None, cid: Any, proble
     unknown = sorted(keys - set(CLAIM_FIELDS))
     if unknown:
         problems.add(
-            f"unknown claim field(s) {', '.join(unknown)}",
+            f"unknown claim field(s) {', '.join(key_text(k) for k in unknown[:10])}"
+            + (f" and {len(unknown) - 10:,} more" if len(unknown) > 10 else ""),
             file=rel,
             line=line,
-            claim_id=None if cid is None else str(cid),
+            claim_id=cid if isinstance(cid, str) else None,
             expected="one of " + ", ".join(CLAIM_FIELDS),
             code="unknown-field",
         )
@@ -399,11 +400,24 @@ def _read_yaml_claims(path: Path, rel: str, problems: Problems) -> pd.DataFrame 
             expected="source, claims",
         )
     file_source = data.get("source")
+    if isinstance(file_source, (dict, list)):
+        problems.add(
+            f"`source:` must be text, not {kind_of(file_source)} {excerpt(file_source)}",
+            file=rel,
+            line=top.get("source"),
+            expected="the id of the source of the file's claims",
+        )
+        return None
     items = data.get("claims")
     if items is None:
         return pd.DataFrame(columns=RAW_CLAIM_COLUMNS)
     if not isinstance(items, list):
-        problems.add("`claims:` must be a list", file=rel, line=top.get("claims"), expected="claims: [- id: …]")
+        problems.add(
+            f"`claims:` must be a list, not {kind_of(items)} {excerpt(items)}",
+            file=rel,
+            line=top.get("claims"),
+            expected="claims: [- id: …]",
+        )
         return None
     rows = []
     for i, node in enumerate(items):
@@ -419,7 +433,10 @@ def _read_yaml_claims(path: Path, rel: str, problems: Problems) -> pd.DataFrame 
             row["source"] = file_source
         row.update(file=rel, line=line, field_lines=key_lines(node))
         rows.append(row)
-    return pd.DataFrame(rows, columns=RAW_CLAIM_COLUMNS)
+    # cells as written: a whole number stays one beside missing cells (not 2015.0)
+    frame = pd.DataFrame(rows, columns=RAW_CLAIM_COLUMNS, dtype=object)
+    frame["line"] = pd.to_numeric(frame["line"])
+    return frame
 
 
 def _read_csv_claims(path: Path, rel: str, problems: Problems) -> pd.DataFrame | None:
