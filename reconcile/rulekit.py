@@ -365,8 +365,17 @@ def _read_config(root: Path, problems: Problems) -> tuple[dict[str, Any], str | 
             problems.add(f"invalid TOML: {exc}", file=name, code="config")
             return {}, name
         if section:
-            for key in section:
+            for key in section:  # a `tool` that is no table holds no settings of ours
                 data = data.get(key, {}) if isinstance(data, dict) else {}
+            if not isinstance(data, dict):
+                problems.add(
+                    f"[tool.reconcile] must be a table, not {kind_of(data)} {excerpt(data)}",
+                    file=name,
+                    line=toml_lines(path.read_text(encoding="utf-8"))(section),
+                    expected="[tool.reconcile] with settings such as baseline = true",
+                    code="config",
+                )
+                continue
             if not data:
                 continue
         found.append((data, name))

@@ -200,7 +200,10 @@ def _load_sources(root: Path, path: Path, problems: Problems) -> pd.DataFrame:
         row.update(file=rel, line=line, field_lines=lines, reported=tuple(f for f in SOURCE_FIELDS if f in entry and f not in good and entry[f] is not None))
         _check_provenance(row, problems)
         rows.append(row)
-    return pd.DataFrame(rows, columns=columns).astype({c: object for c in SOURCE_FIELDS})
+    # cells as Python values, None where missing (pandas would infer text with NaN)
+    frame = pd.DataFrame(rows, columns=columns, dtype=object)
+    frame["line"] = pd.to_numeric(frame["line"])
+    return frame
 
 
 _WEB_ADDRESS = re.compile(r"^https?://[^\s/]+\S*$")
@@ -273,7 +276,12 @@ def _load_documents(root: Path, sources: pd.DataFrame, problems: Problems) -> di
             )
             paths.append(None)
             continue
-        full = (claims_dir / candidate).resolve()
+        try:
+            full = (claims_dir / candidate).resolve()
+        except (OSError, ValueError) as exc:  # a NUL byte, a loop of links
+            _unusable_path(doc, sid, exc, where, problems)
+            paths.append(None)
+            continue
         if not full.is_relative_to(resolved_root):
             problems.add(
                 f"document path {doc!r} of source {sid} leaves the workspace",
@@ -285,10 +293,14 @@ def _load_documents(root: Path, sources: pd.DataFrame, problems: Problems) -> di
             continue
         rel_path = full.relative_to(resolved_root).as_posix()
         paths.append(rel_path)
-        if not full.is_file():
+        try:
+            raw = full.read_bytes() if full.is_file() else None
+        except OSError as exc:  # a name too long, no permission
+            _unusable_path(doc, sid, exc, where, problems)
+            continue
+        if raw is None:
             problems.add(f"document {rel_path} of source {sid} does not exist", code="missing-file", **where)
             continue
-        raw = full.read_bytes()
         try:
             texts[str(sid)] = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -302,6 +314,17 @@ def _load_documents(root: Path, sources: pd.DataFrame, problems: Problems) -> di
             )
     sources["document_path"] = paths
     return texts
+
+
+def _unusable_path(doc: str, sid: Any, exc: Exception, where: dict[str, Any], problems: Problems) -> None:
+    """Report a document path the system refuses (what it says, not a traceback)."""
+    reason = getattr(exc, "strerror", None) or str(exc)
+    problems.add(
+        f"document path {excerpt(doc)} of source {key_text(sid)} cannot be used: {reason}",
+        expected="a path relative to claims/ of a readable file",
+        code="missing-file",
+        **where,
+    )
 
 
 # --- claim files --------------------------------------------------------------------------

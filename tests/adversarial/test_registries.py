@@ -201,6 +201,14 @@ CASES = [
         fragments=["rules", "must be a table"],
     ),
     dict(
+        name="tool_reconcile_number",
+        edits=[("pyproject.toml", None, "[project]\nname = 'x'\n\n[tool]\nreconcile = 5\n")],
+        command="check",
+        exit=2,
+        where="pyproject.toml:5",
+        fragments=["[tool.reconcile] must be a table"],
+    ),
+    dict(
         name="reconcile_toml_rules_number_rules_command",
         edits=[("reconcile.toml", None, "baseline = false\nrules = 5\n")],
         command="rules",
