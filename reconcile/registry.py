@@ -213,7 +213,8 @@ def _add_property(pid: str, node: Any, rel: str, lines: dict[str, int], reg: Reg
     vtype = good.get("type")
     if vtype is None:
         return
-    if vtype == "status" and not good.get("vocabulary"):
+    reported = spec.get("vocabulary") is not None and "vocabulary" not in good  # of the wrong type
+    if vtype == "status" and not good.get("vocabulary") and not reported:
         problems.add(f"property {key_text(pid)}: a status property needs a vocabulary", file=rel, line=line)
     reg.properties[pid] = PropertySpec(
         id=pid,

@@ -48,7 +48,7 @@ YAML_FILES = (
 )
 CSV_FILE = "claims/captured/beta.csv"
 #: Examples per run (about a quarter of a second each); RECONCILE_MUTATIONS asks for more.
-EXAMPLES = int(os.environ.get("RECONCILE_MUTATIONS", "120"))
+EXAMPLES = int(os.environ.get("RECONCILE_MUTATIONS", "250"))
 
 # --- random values --------------------------------------------------------------------------
 

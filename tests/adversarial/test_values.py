@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 import time
-from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -307,15 +307,16 @@ def test_fuzzy_matching_skips_huge_names():
     name = _huge_text(4_000_000)
     start = time.perf_counter()
     resolution = gaz.resolve(name)
-    many = gaz.resolve_many(__import__("pandas").Series([name, "Armenia"], dtype=object))
+    many = gaz.resolve_many(pd.Series([name, "Armenia"], dtype=object))
     elapsed = time.perf_counter() - start
     assert resolution.id is None and resolution.suggestions == ()
     assert many["id"].tolist() == [None, "country:AM"]
     assert elapsed < 5, elapsed
 
 
-def test_many_quoted_values_stay_bounded(tmp_path: Path):
-    """Every message that quotes a value quotes at most an excerpt of it."""
+def test_a_problem_holds_bounded_texts():
+    """Whatever a check quotes, a problem holds at most an excerpt of it (the net under
+    every message)."""
     from reconcile.problems import Problem
 
     long = "x" * 1_000_000
