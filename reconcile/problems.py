@@ -37,6 +37,14 @@ class Problem:
     severity: str = "error"
     code: str = "invalid"
 
+    def __post_init__(self) -> None:
+        # A problem quotes what people wrote: whatever a check quotes, a problem holds at
+        # most MAX_TEXT characters of each text (a 50 MB cell is never echoed whole).
+        for name in ("message", "hint", "expected", "claim_id", "column", "file"):
+            text = getattr(self, name)
+            if isinstance(text, str) and len(text) > MAX_TEXT:
+                object.__setattr__(self, name, f"{text[:MAX_TEXT]}… ({len(text):,} characters)")
+
     def location(self) -> str:
         """``file:line`` (or what of it is known)."""
         if self.file and self.line:
@@ -84,6 +92,9 @@ class Problem:
         )
 
 
+#: The most characters of each text of a problem (message, hint, expected, claim id…);
+#: checks quote values as excerpts far shorter (:func:`reconcile.fieldspec.excerpt`).
+MAX_TEXT = 1_500
 #: What parts the lines of a hint: the first goes on the problem's line, each other on its own.
 HINT_BREAK = "\n"
 #: The indentation of a hint's further lines.

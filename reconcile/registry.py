@@ -22,16 +22,21 @@ from typing import Any
 import pandas as pd
 from anyascii import anyascii
 
+from .fieldspec import Field, check_container, check_entry, excerpt, key_text, kind_of
 from .problems import Problems
 from .yamlio import YamlLoadError, key_lines, item_line, load_yaml, plain
 
 __all__ = [
     "VALUE_TYPES",
+    "ENTITY_FIELDS",
     "ENTITIES_FILE",
+    "PROPERTY_FIELDS",
+    "TIMELINE_FIELDS",
     "PROPERTIES_FILE",
     "PropertySpec",
     "TimelineSpec",
     "Registry",
+    "check_rule_references",
     "entity_entry",
     "load_registry",
     "property_entry",
@@ -45,28 +50,45 @@ ENTITY_KINDS_BUILTIN = ("country", "city")
 ENTITIES_FILE = "claims/entities.yaml"
 PROPERTIES_FILE = "claims/properties.yaml"
 
-_PROPERTY_KEYS = {
-    "label",
-    "type",
-    "entity_kinds",
-    "time_dependent",
-    "multi_valued",
-    "unit",
-    "tolerance",
-    "vocabulary",
-    "rules",
-    "description",
-    "counts",
+#: The fields of a property in ``properties.yaml`` (see docs/claims.md).
+PROPERTY_FIELDS: dict[str, Field] = {
+    "type": Field("choice", required=True, choices=VALUE_TYPES),
+    "label": Field("text"),
+    "description": Field("text"),
+    "entity_kinds": Field("texts"),
+    "time_dependent": Field("bool"),
+    "multi_valued": Field("bool"),
+    "unit": Field("text"),
+    "tolerance": Field(
+        "number", low=0.0, high=1.0, expected="a relative difference from 0 to 1, such as 0.05 (5 %)"
+    ),
+    "min": Field("number", expected="the least value a figure may take, a finite number (default 0 for counts)"),
+    "vocabulary": Field("texts"),
+    "rules": Field("texts", expected="a list of rule ids (`reconcile rules` lists them)"),
+    "counts": Field("text", expected="the id of the set-valued property whose lists this quantity counts"),
 }
-_TIMELINE_KEYS = {
-    "organization",
-    "status_property",
-    "members_property",
-    "count_property",
-    "founders_property",
-    "established_property",
-    "founding_subject",
-    "founding_property",
+#: The fields of an entity in ``entities.yaml``.
+ENTITY_FIELDS: dict[str, Field] = {
+    "id": Field("text", required=True, expected="an id of the form kind:name, such as org:csto"),
+    "kind": Field("text"),
+    "label": Field("text"),
+    "names": Field("texts"),
+}
+#: The fields of a timeline, beside ``properties:`` in ``properties.yaml``.
+TIMELINE_FIELDS: dict[str, Field] = {
+    "organization": Field("text", required=True, expected="the id of the organization, such as org:csto"),
+    **{
+        key: Field("text")
+        for key in (
+            "status_property",
+            "members_property",
+            "count_property",
+            "founders_property",
+            "established_property",
+            "founding_subject",
+            "founding_property",
+        )
+    },
 }
 
 
@@ -85,6 +107,9 @@ class PropertySpec:
     vocabulary: tuple[str, ...] = ()
     rules: tuple[str, ...] | None = None
     description: str = ""
+    min: float | None = None
+    """The least value a figure may take; None: the default of its unit (0 for a count,
+    see :data:`reconcile.normalize.quantities.COUNT_UNITS`, else none)."""
     counts: str | None = None
     """For a quantity: the set-valued property whose complete lists it counts (a number of
     signatories counts ``signatories``); the count-vs-list rule compares the two."""
@@ -113,6 +138,8 @@ class Registry:
     entities: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=["id", "kind", "label", "names", "file", "line"])
     )
+    property_lines: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Per property id: the line of its entry (key ``""``) and of each of its keys."""
 
     def properties_frame(self) -> pd.DataFrame:
         """One row per property: id, type, time_dependent, multi_valued, tolerance, unit."""
@@ -159,110 +186,154 @@ def _load_properties(path: Path, rel: str, reg: Registry, problems: Problems) ->
     data = _read(path, rel, problems)
     if data is None:
         return
-    props = data.get("properties") if hasattr(data, "get") else None
-    if not hasattr(props, "items"):
-        problems.add("no `properties:` mapping", file=rel, expected="properties: {id: {type: …}}")
-        return
-    lines = key_lines(props)
-    for pid, node in props.items():
+    props = check_container(
+        data, "properties", "mapping", problems, file=rel, expected="properties: {id: {type: …}}"
+    )
+    for pid, node in (props or {}).items():
         pid = str(pid)
-        line = lines.get(pid)
-        spec = plain(node) if node is not None else {}
-        if not isinstance(spec, dict):
-            problems.add(f"property {pid} is not a mapping", file=rel, line=line)
-            continue
-        unknown = sorted(set(spec) - _PROPERTY_KEYS)
-        if unknown:
-            problems.add(
-                f"property {pid}: unknown key(s) {', '.join(unknown)}",
-                file=rel,
-                line=line,
-                expected="one of " + ", ".join(sorted(_PROPERTY_KEYS)),
-            )
-        vtype = spec.get("type")
-        if vtype not in VALUE_TYPES:
-            problems.add(
-                f"property {pid}: unknown type {vtype!r}", file=rel, line=line, expected=" | ".join(VALUE_TYPES)
-            )
-            continue
-        if vtype == "status" and not spec.get("vocabulary"):
-            problems.add(f"property {pid}: a status property needs a vocabulary", file=rel, line=line)
-        try:
-            tolerance = float(spec.get("tolerance") or 0.0)
-        except (TypeError, ValueError):
-            problems.add(f"property {pid}: tolerance must be a number", file=rel, line=line, expected="e.g. 0.05")
-            tolerance = 0.0
-        rules = spec.get("rules")
-        reg.properties[pid] = PropertySpec(
-            id=pid,
-            label=str(spec.get("label") or pid.replace("_", " ")),
-            type=vtype,
-            entity_kinds=tuple(spec.get("entity_kinds") or (() if vtype not in ("entity", "entity_set") else ())),
-            time_dependent=bool(spec.get("time_dependent", False)),
-            multi_valued=bool(spec.get("multi_valued", False)),
-            unit=spec.get("unit"),
-            tolerance=tolerance,
-            vocabulary=tuple(str(v) for v in spec.get("vocabulary") or ()),
-            rules=tuple(rules) if rules else None,
-            description=str(spec.get("description") or ""),
-            counts=str(spec["counts"]) if spec.get("counts") else None,
+        lines = {"": props.lines.get(pid), **key_lines(node)} if hasattr(props, "lines") else key_lines(node)
+        reg.property_lines[pid] = lines
+        _add_property(pid, node, rel, lines, reg, problems)
+    _check_counts(reg, rel, problems)
+    if isinstance(data, dict) and data.get("timelines") is not None:
+        timelines = check_container(data, "timelines", "list", problems, file=rel, expected="timelines: [{organization, …}]")
+        for i, node in enumerate(timelines or []):
+            _add_timeline(node, rel, item_line(timelines, i), reg, problems)
+
+
+def _add_property(pid: str, node: Any, rel: str, lines: dict[str, int], reg: Registry, problems: Problems) -> None:
+    """Check one entry of ``properties:`` (:data:`PROPERTY_FIELDS`) and register it."""
+    line = lines.get("")
+    spec = plain(node) if node is not None else {}
+    if not isinstance(spec, dict):
+        problems.add(
+            f"property {key_text(pid)} must be a mapping, not {kind_of(spec)} {excerpt(spec)}",
+            file=rel,
+            line=line,
+            expected="{type: …, label: …}",
+            code="registry",
         )
+        return
+    good = check_entry(spec, PROPERTY_FIELDS, problems, what=f"property {key_text(pid)}", file=rel, line=line, lines=lines)
+    vtype = good.get("type")
+    if vtype is None:
+        return
+    reported = spec.get("vocabulary") is not None and "vocabulary" not in good  # of the wrong type
+    if vtype == "status" and not good.get("vocabulary") and not reported:
+        problems.add(f"property {key_text(pid)}: a status property needs a vocabulary", file=rel, line=line)
+    reg.properties[pid] = PropertySpec(
+        id=pid,
+        label=str(good.get("label") or pid.replace("_", " ")),
+        type=vtype,
+        entity_kinds=good.get("entity_kinds", ()),
+        time_dependent=good.get("time_dependent", False),
+        multi_valued=good.get("multi_valued", False),
+        unit=good.get("unit"),
+        tolerance=float(good.get("tolerance", 0.0)),
+        vocabulary=good.get("vocabulary", ()),
+        rules=good.get("rules") or None,
+        description=good.get("description", ""),
+        min=float(good["min"]) if "min" in good else None,
+        counts=good.get("counts"),
+    )
+
+
+def _check_counts(reg: Registry, rel: str, problems: Problems) -> None:
+    """A property that ``counts`` another must be a quantity counting a set-valued property."""
     for pid, spec in reg.properties.items():
         if spec.counts is None:
             continue
         counted = reg.properties.get(spec.counts)
-        if spec.type != "quantity" or counted is None or counted.type != "entity_set":
-            problems.add(
-                f"property {pid}: counts {spec.counts!r}, which is not a set-valued property"
-                if spec.type == "quantity" else f"property {pid}: only a quantity can count a list",
-                file=rel,
-                line=lines.get(pid),
-                expected="counts: the id of an entity_set property, on a quantity property",
-            )
-    for i, node in enumerate(data.get("timelines") or []):
-        line = item_line(data["timelines"], i)
-        spec = plain(node)
-        if not isinstance(spec, dict) or "organization" not in spec:
-            problems.add("timeline entry needs an `organization`", file=rel, line=line)
+        if spec.type == "quantity" and counted is not None and counted.type == "entity_set":
             continue
-        unknown = sorted(set(spec) - _TIMELINE_KEYS)
+        lines = reg.property_lines.get(pid, {})
+        problems.add(
+            f"property {key_text(pid)}: counts {excerpt(spec.counts)}, which is not a set-valued property"
+            if spec.type == "quantity"
+            else f"property {key_text(pid)}: only a quantity can count a list",
+            file=rel,
+            line=lines.get("counts", lines.get("")),
+            column="counts",
+            expected="counts: the id of an entity_set property, on a quantity property",
+            code="registry",
+        )
+
+
+def _add_timeline(node: Any, rel: str, line: int | None, reg: Registry, problems: Problems) -> None:
+    """Check one entry of ``timelines:`` (:data:`TIMELINE_FIELDS`) and register it."""
+    spec = plain(node)
+    if not isinstance(spec, dict):
+        problems.add(
+            f"a timeline must be a mapping, not {kind_of(spec)} {excerpt(spec)}",
+            file=rel,
+            line=line,
+            expected="{organization: …, status_property: …}",
+            code="registry",
+        )
+        return
+    good = check_entry(spec, TIMELINE_FIELDS, problems, what="timeline", file=rel, line=line, lines=key_lines(node))
+    if "organization" not in good:
+        return
+    for key in TIMELINE_FIELDS.keys() - {"organization", "founding_subject"}:
+        if good.get(key) and good[key] not in reg.properties:
+            problems.add(f"timeline: {key} names unknown property {excerpt(good[key])}", file=rel, line=line)
+    reg.timelines.append(TimelineSpec(**{k: good.get(k) for k in TIMELINE_FIELDS}))
+
+
+def check_rule_references(reg: Registry, known: Sequence[str], problems: Problems, rel: str = PROPERTIES_FILE) -> None:
+    """Report every rule id a property's ``rules`` names that is not among ``known`` (the
+    ids of the rules discovered for the workspace), at the line of its ``rules`` key."""
+    for pid, spec in reg.properties.items():
+        unknown = [r for r in spec.rules or () if r not in known]
         if unknown:
+            lines = reg.property_lines.get(pid, {})
             problems.add(
-                f"timeline: unknown key(s) {', '.join(unknown)}",
+                f"property {key_text(pid)}: unknown rule {', '.join(excerpt(r) for r in unknown)}",
                 file=rel,
-                line=line,
-                expected="one of " + ", ".join(sorted(_TIMELINE_KEYS)),
+                line=lines.get("rules", lines.get("")),
+                column="rules",
+                expected="rule ids among " + ", ".join(known),
+                code="registry",
             )
-        for key in _TIMELINE_KEYS - {"organization", "founding_subject"}:
-            if spec.get(key) and spec[key] not in reg.properties:
-                problems.add(f"timeline: {key} names unknown property {spec[key]!r}", file=rel, line=line)
-        reg.timelines.append(TimelineSpec(**{k: spec.get(k) for k in _TIMELINE_KEYS}))
 
 
 def _load_entities(path: Path, rel: str, reg: Registry, problems: Problems) -> None:
     data = _read(path, rel, problems)
     if data is None:
         return
-    items = data.get("entities") if hasattr(data, "get") else None
+    items = check_container(data, "entities", "list", problems, file=rel, expected="entities: [{id, kind, label, names}]")
     if items is None:
-        problems.add("no `entities:` list", file=rel, expected="entities: [{id, kind, label, names}]")
         return
     rows = []
     for i, node in enumerate(items):
         line = item_line(items, i)
         ent = plain(node)
-        if not isinstance(ent, dict) or not ent.get("id") or ":" not in str(ent.get("id")):
-            problems.add("entity needs an id of the form kind:name", file=rel, line=line, expected="e.g. org:csto")
+        if not isinstance(ent, dict):
+            problems.add(
+                f"an entity must be a mapping, not {kind_of(ent)} {excerpt(ent)}",
+                file=rel,
+                line=line,
+                expected="{id: kind:name, names: […]}",
+                code="registry",
+            )
             continue
-        names = ent.get("names") or []
-        if isinstance(names, str):
-            names = [names]
+        eid = ent.get("id")
+        what = f"entity {key_text(eid)}" if isinstance(eid, str) else "entity"
+        good = check_entry(ent, ENTITY_FIELDS, problems, what=what, file=rel, line=line, lines=key_lines(node), unknown=False)
+        if "id" not in good:
+            continue
+        if ":" not in good["id"]:
+            problems.add(
+                f"entity id {excerpt(good['id'])} is not of the form kind:name", file=rel, line=line, expected="e.g. org:csto"
+            )
+            continue
+        names = good.get("names", ())
         rows.append(
             {
-                "id": str(ent["id"]),
-                "kind": str(ent.get("kind") or str(ent["id"]).split(":", 1)[0]),
-                "label": str(ent.get("label") or (names[0] if names else ent["id"])),
-                "names": tuple(str(n) for n in names),
+                "id": good["id"],
+                "kind": good.get("kind") or good["id"].split(":", 1)[0],
+                "label": good.get("label") or (names[0] if names else good["id"]),
+                "names": names,
                 "file": rel,
                 "line": line,
             }
@@ -270,7 +341,7 @@ def _load_entities(path: Path, rel: str, reg: Registry, problems: Problems) -> N
     frame = pd.DataFrame(rows, columns=["id", "kind", "label", "names", "file", "line"])
     dups = frame[frame["id"].duplicated(keep="first")]
     for _, row in dups.iterrows():
-        problems.add(f"duplicate entity id {row['id']}", file=rel, line=row["line"], code="duplicate-id")
+        problems.add(f"duplicate entity id {excerpt(row['id'])}", file=rel, line=row["line"], code="duplicate-id")
     reg.entities = frame.drop_duplicates("id", keep="first").reset_index(drop=True)
 
 

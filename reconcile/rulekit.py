@@ -67,6 +67,7 @@ from typing import Any, Callable, Iterable
 import numpy as np
 import pandas as pd
 
+from .fieldspec import Field, check_value, excerpt, kind_of, toml_lines
 from .problems import Problems
 from .registry import Registry
 
@@ -78,6 +79,7 @@ __all__ = [
     "RuleConfig",
     "discover_rules",
     "load_config",
+    "option_field",
     "rule_folder",
     "empty_conflicts",
     "listing",
@@ -328,7 +330,30 @@ def discover_rules(root: Path | None, problems: Problems) -> dict[str, RuleInfo]
 
 
 #: General settings of ``[tool.reconcile]`` / ``reconcile.toml`` besides ``[rules.*]``.
-GENERAL_SETTINGS: dict[str, type] = {"baseline": bool, "rule_folder": str}
+SETTINGS: dict[str, Field] = {
+    "baseline": Field("bool"),
+    "rule_folder": Field("text", expected='a folder inside the workspace, or "" for none', numbers_as_text=False),
+}
+#: The ``[rules]`` table: one table of options per rule id.
+RULES_SETTING = Field("table", expected="a table per rule: [rules.<rule id>] with enabled, severity and options")
+#: The settings every rule has, beside its options.
+RULE_SETTINGS: dict[str, Field] = {"enabled": Field("bool"), "severity": Field("choice", choices=SEVERITIES)}
+#: The kind of field (:mod:`reconcile.fieldspec`) of a rule option, by the type of its default.
+_OPTION_KINDS: dict[type, str] = {bool: "bool", int: "integer", float: "number", str: "text", tuple: "list"}
+
+
+def option_field(option: dataclasses.Field) -> Field | None:
+    """What a rule option may hold, from its dataclass field: the type of its default (a
+    float option takes any finite number, an int option a whole number within 64 bits) and
+    the bounds its metadata declares (``field(default=0.1, metadata={"min": 0.0, "max":
+    1.0})``); None for an option without a default of such a type."""
+    default = option.default
+    if default is dataclasses.MISSING and option.default_factory is not dataclasses.MISSING:  # type: ignore[misc]
+        default = option.default_factory()  # type: ignore[misc]
+    kind = _OPTION_KINDS.get(type(default))
+    if kind is None:
+        return None
+    return Field(kind, low=option.metadata.get("min"), high=option.metadata.get("max"))
 
 
 def _read_config(root: Path, problems: Problems) -> tuple[dict[str, Any], str | None]:
@@ -347,8 +372,17 @@ def _read_config(root: Path, problems: Problems) -> tuple[dict[str, Any], str | 
             problems.add(f"invalid TOML: {exc}", file=name, code="config")
             return {}, name
         if section:
-            for key in section:
+            for key in section:  # a `tool` that is no table holds no settings of ours
                 data = data.get(key, {}) if isinstance(data, dict) else {}
+            if not isinstance(data, dict):
+                problems.add(
+                    f"[tool.reconcile] must be a table, not {kind_of(data)} {excerpt(data)}",
+                    file=name,
+                    line=toml_lines(path.read_text(encoding="utf-8"))(section),
+                    expected="[tool.reconcile] with settings such as baseline = true",
+                    code="config",
+                )
+                continue
             if not data:
                 continue
         found.append((data, name))
@@ -363,75 +397,100 @@ def _read_config(root: Path, problems: Problems) -> tuple[dict[str, Any], str | 
     return found[0] if found else ({}, None)
 
 
+def _config_lines(root: Path, name: str | None) -> Callable[[tuple[str, ...]], int | None]:
+    """The line of each setting of the file ``name`` (see :func:`~reconcile.fieldspec.toml_lines`)."""
+    if name is None:
+        return lambda path: None
+    try:
+        text = (root / name).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return lambda path: None
+    return toml_lines(text, ("tool", "reconcile") if name == "pyproject.toml" else ())
+
+
 def load_config(root: Path, rules: dict[str, RuleInfo], problems: Problems) -> tuple[dict[str, RuleConfig], dict[str, Any]]:
     """Effective rule configurations and the remaining general settings.
 
-    Unknown rule ids, unknown options and values of the wrong type are problems.
+    Every setting is checked against its declaration (:data:`SETTINGS`,
+    :data:`RULE_SETTINGS`, each rule's options through :func:`option_field`): unknown rule
+    ids, unknown options, values of the wrong type and numbers out of range (not finite,
+    outside the bounds a rule declares) are problems with the file and line; the setting
+    then keeps its default.
     """
     data, name = _read_config(root, problems)
+    line_of = _config_lines(root, name)
+
+    def report(message: str, *path: str, expected: str | None = None) -> None:
+        problems.add(message, file=name, line=line_of(path), expected=expected, code="config")
+
     general = {k: v for k, v in data.items() if k != "rules"}
-    for key in sorted(set(general) - set(GENERAL_SETTINGS)):
-        problems.add(
-            f"unknown setting {key!r}",
-            file=name,
-            expected="one of " + ", ".join(sorted({*GENERAL_SETTINGS, "rules"})),
-            code="config",
-        )
-    for key, kind in GENERAL_SETTINGS.items():
-        if key in general and not isinstance(general[key], kind):
-            problems.add(f"setting {key!r} must be {kind.__name__}", file=name, code="config")
-    section = data.get("rules", {}) or {}
+    for key in sorted(set(general) - set(SETTINGS)):
+        report(f"unknown setting {excerpt(key)}", key, expected="one of " + ", ".join(sorted({*SETTINGS, "rules"})))
+    for key, spec in SETTINGS.items():
+        if key in general:
+            value, wrong = check_value(general[key], spec)
+            if wrong is not None:
+                report(f"setting {key!r} {wrong}", key, expected=spec.expected)
+                del general[key]
+    section = data.get("rules", {})
+    if not isinstance(section, dict):
+        report(f"setting 'rules' must be a table, not {kind_of(section)} {excerpt(section)}", "rules", expected=RULES_SETTING.expected)
+        section = {}
     configs: dict[str, RuleConfig] = {}
     for rid, info in rules.items():
         configs[rid] = RuleConfig(True, info.severity, info.options_type())
     for rid, raw in section.items():
         if rid not in rules:
-            problems.add(
-                f"configuration names unknown rule {rid!r}",
-                file=name,
-                expected="one of " + ", ".join(rules),
-                code="config",
-            )
+            report(f"configuration names unknown rule {excerpt(rid)}", "rules", rid, expected="one of " + ", ".join(rules))
             continue
         if not isinstance(raw, dict):
-            problems.add(f"rules.{rid} must be a table", file=name, code="config")
+            report(f"rules.{rid} must be a table, not {kind_of(raw)} {excerpt(raw)}", "rules", rid, expected=RULES_SETTING.expected)
             continue
-        info = rules[rid]
-        fields = {f.name: f for f in info.option_fields()}
-        enabled = raw.get("enabled", True)
-        severity = raw.get("severity", info.severity)
-        if not isinstance(enabled, bool):
-            problems.add(f"rules.{rid}.enabled must be true or false", file=name, code="config")
-            enabled = True
-        if severity not in SEVERITIES:
-            problems.add(
-                f"rules.{rid}.severity {severity!r} unknown", file=name, expected=" | ".join(SEVERITIES), code="config"
-            )
-            severity = info.severity
-        values = {}
-        for key, value in raw.items():
-            if key in ("enabled", "severity"):
-                continue
-            if key not in fields:
-                problems.add(
-                    f"rules.{rid}: unknown option {key!r}",
-                    file=name,
-                    expected=("one of " + ", ".join(fields)) if fields else "no options",
-                    code="config",
-                )
-                continue
-            default = fields[key].default
-            if default is not dataclasses.MISSING and not _same_type(default, value):
-                problems.add(
-                    f"rules.{rid}.{key} = {value!r} has the wrong type",
-                    file=name,
-                    expected=type(default).__name__,
-                    code="config",
-                )
-                continue
-            values[key] = tuple(value) if isinstance(default, tuple) else value
-        configs[rid] = RuleConfig(enabled, severity, info.options_type(**values))
+        configs[rid] = _rule_config(rid, rules[rid], raw, report)
     return configs, general
+
+
+def _rule_config(rid: str, info: RuleInfo, raw: dict[str, Any], report: Callable[..., None]) -> RuleConfig:
+    """The configuration of one rule from its table ``raw``; each bad setting is reported
+    (``report(message, *path, expected=…)``) and keeps its default."""
+    enabled, wrong = check_value(raw.get("enabled", True), RULE_SETTINGS["enabled"])
+    if wrong is not None:
+        report(f"rules.{rid}.enabled must be true or false", "rules", rid, "enabled")
+        enabled = True
+    severity = raw.get("severity", info.severity)
+    if severity not in SEVERITIES:
+        report(f"rules.{rid}.severity {excerpt(severity)} unknown", "rules", rid, "severity", expected=" | ".join(SEVERITIES))
+        severity = info.severity
+    fields = {f.name: f for f in info.option_fields()}
+    values = {}
+    for key, value in raw.items():
+        if key in RULE_SETTINGS:
+            continue
+        if key not in fields:
+            report(
+                f"rules.{rid}: unknown option {excerpt(key)}",
+                "rules",
+                rid,
+                key,
+                expected=("one of " + ", ".join(fields)) if fields else "no options",
+            )
+            continue
+        default = fields[key].default
+        spec = option_field(fields[key])
+        if default is not dataclasses.MISSING and not _same_type(default, value):
+            report(
+                f"rules.{rid}.{key} = {excerpt(value)} has the wrong type",
+                "rules",
+                rid,
+                key,
+                expected=spec.describe() if spec else type(default).__name__,
+            )
+            continue
+        if spec is not None and (wrong := check_value(value, spec)[1]) is not None:
+            report(f"rules.{rid}.{key} = {wrong}", "rules", rid, key, expected=spec.describe())
+            continue
+        values[key] = tuple(value) if isinstance(default, tuple) else value
+    return RuleConfig(enabled, severity, info.options_type(**values))
 
 
 def _same_type(default: Any, value: Any) -> bool:

@@ -24,6 +24,7 @@ import pyarrow
 import pyarrow.compute as pc
 from pandera.typing import Series
 
+from .fieldspec import excerpt
 from .frames import map_distinct
 from .problems import Problems
 
@@ -37,6 +38,8 @@ __all__ = [
     "failures_by_column",
     "make_ready",
     "CHECK_TEXT",
+    "CLAIM_CELLS",
+    "check_cell_types",
 ]
 
 #: Text columns of :class:`ClaimModel` that every claim has.
@@ -47,26 +50,33 @@ REQUIRED_TEXT_COLUMNS = (
 #: Text columns of :class:`ClaimModel`.
 TEXT_COLUMNS = (*REQUIRED_TEXT_COLUMNS, "date_precision", "qty_approx", "as_of")
 
+#: The largest ``occurrence`` of a quote (a document holds fewer occurrences than characters).
+OCCURRENCE_MAX = 1_000_000_000
+
 CAPTURE_PATTERN = r"^(manual|extracted(:[\w.\-/ ]+)?)$"
 CLAIM_ID_PATTERN = r"^[\w][\w.:\-/]*$"
 #: :data:`CLAIM_ID_PATTERN` for ASCII ids, in RE2 (it accepts no id the pattern refuses).
 CLAIM_ID_ASCII = r"^[A-Za-z0-9_][A-Za-z0-9_.:\-/]*$"
 
-#: For each pandera check name: (message, what was expected). ``{value}`` is the failure case.
+#: For each pandera check name: (message, what was expected). ``{value}`` is the failure case,
+#: quoted as an excerpt (:func:`reconcile.fieldspec.excerpt`).
 CHECK_TEXT: dict[str, tuple[str, str]] = {
     "not_nullable": ("required field is missing", "a value"),
-    "field_uniqueness": ("duplicate id {value!r}", "ids unique in the workspace"),
-    "known_source": ("unknown source {value!r}", "an id listed in claims/sources.yaml"),
-    "known_property": ("unknown property {value!r}", "a property id from claims/properties.yaml"),
-    "boolean": ("{value!r} is not a boolean", "true or false"),
-    "confidence_range": ("confidence {value!r} is out of range", "a number from 0 to 1"),
-    "capture_kind": ("unknown capture {value!r}", "manual or extracted:<tool>"),
-    "positive_occurrence": ("occurrence {value!r} is not a positive whole number", "1, 2, 3, …"),
-    "id_format": ("id {value!r} has spaces or odd characters", "letters, digits and . : - / _"),
-    "known_kind": ("unknown source kind {value!r}", "press_release, news, reference, report, official, social or other"),
-    "language_code": ("unknown language code {value!r}", "a language code such as fa, ar, en, ru"),
-    "known_derived_from": ("derived_from names unknown source {value!r}", "an id of another source"),
-    "dtype": ("wrong type {value!r}", "a value of the column's type"),
+    "field_uniqueness": ("duplicate id {value}", "ids unique in the workspace"),
+    "known_source": ("unknown source {value}", "an id listed in claims/sources.yaml"),
+    "known_property": ("unknown property {value}", "a property id from claims/properties.yaml"),
+    "boolean": ("{value} is not a boolean", "true or false"),
+    "confidence_range": ("confidence {value} is out of range", "a number from 0 to 1"),
+    "capture_kind": ("unknown capture {value}", "manual or extracted:<tool>"),
+    "positive_occurrence": (
+        f"occurrence {{value}} is not a positive whole number (from 1 to {OCCURRENCE_MAX:,})",
+        f"which occurrence of the quote: 1 (the first), 2, 3, … up to {OCCURRENCE_MAX:,}",
+    ),
+    "id_format": ("id {value} has spaces or odd characters", "letters, digits and . : - / _"),
+    "known_kind": ("unknown source kind {value}", "press_release, news, reference, report, official, social or other"),
+    "language_code": ("unknown language code {value}", "a language code such as fa, ar, en, ru"),
+    "known_derived_from": ("derived_from names unknown source {value}", "an id of another source"),
+    "dtype": ("wrong type {value}", "a value of the column's type"),
 }
 
 
@@ -162,13 +172,18 @@ def _is_bool_like(value: object) -> bool:
 
 
 def _number(value: object) -> float | None:
-    """The value as a number; NaN when it is not one (None counts as missing: None)."""
+    """The value as a number; NaN when it is not one (a boolean is not; None counts as
+    missing: None)."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return None
+    if isinstance(value, (bool, np.bool_)):
+        return float("nan")
     try:
         return float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return float("nan")
+    except OverflowError:  # a whole number beyond the floats
+        return float("inf")
 
 
 def _confidence_ok(value: object) -> bool:
@@ -178,7 +193,73 @@ def _confidence_ok(value: object) -> bool:
 
 def _occurrence_ok(value: object) -> bool:
     number = _number(value)
-    return number is None or (number == number and number.is_integer() and number >= 1)
+    return number is None or (number == number and number.is_integer() and 1 <= number <= OCCURRENCE_MAX)
+
+
+#: What each field of a claim as written holds (``value`` may also be a list or a
+#: mapping: it is typed by its property). A list or a mapping in any other field is a
+#: problem, reported by :func:`check_cell_types` before the other checks.
+CLAIM_CELLS: dict[str, str] = {
+    "id": "text",
+    "source": "text",
+    "subject": "text (a name or an entity id)",
+    "property": "text",
+    "quote": "text",
+    "occurrence": "a whole number",
+    "complete": "true or false",
+    "as_of": "a date",
+    "valid_from": "a date",
+    "valid_to": "a date",
+    "confidence": "a number",
+    "capture": "text",
+    "note": "text",
+}
+#: Column kinds (pandas' ``infer_dtype``) that hold no list or mapping.
+_SCALAR_KINDS = frozenset(
+    {"string", "empty", "integer", "floating", "mixed-integer-float", "boolean", "decimal", "date", "datetime"}
+)
+
+
+def _is_container(value: object) -> bool:
+    return isinstance(value, (list, tuple, dict, set, frozenset, np.ndarray)) or (
+        not isinstance(value, str) and hasattr(value, "keys")
+    )
+
+
+def check_cell_types(claims: pd.DataFrame, problems: Problems) -> tuple[pd.DataFrame, set[tuple[Any, str]]]:
+    """Report the cells of claims as written that hold a list or a mapping where the field
+    holds text, a date or a number (:data:`CLAIM_CELLS`): a YAML list or mapping, a Parquet
+    list or struct column. Returns the claims with those cells made missing (the other
+    checks then never meet them) and the cells reported, as (row label, column).
+
+    A column whose cells are all text, numbers or missing is proven so in one C pass."""
+    reported: set[tuple[Any, str]] = set()
+    replaced: dict[str, pd.Series] = {}
+    ids = claims["id"]
+    for column, what in CLAIM_CELLS.items():
+        cells = claims[column]
+        if cells.dtype != object or pd.api.types.infer_dtype(cells, skipna=True) in _SCALAR_KINDS:
+            continue
+        bad = cells.map(_is_container).astype(bool)
+        if not bad.any():
+            continue
+        rows = claims.loc[bad, ["file", "line", "field_lines"]].assign(
+            claim_id=ids[bad].map(lambda v: v if isinstance(v, str) else None)
+        )
+        problems.add_rows(
+            rows,
+            cells[bad].map(lambda v: f"`{column}` must be {what}, not {_kind(v)} {excerpt(v)}"),
+            column=column,
+            expected=what,
+            code="cell-type",
+        )
+        reported.update((label, column) for label in cells.index[bad])
+        replaced[column] = cells.where(~bad, None)
+    return (claims.assign(**replaced) if replaced else claims), reported
+
+
+def _kind(value: object) -> str:
+    return "a mapping" if isinstance(value, dict) or hasattr(value, "keys") else "a list"
 
 
 def claim_input_schema(sources: list[str], properties: list[str], *, ids_unique: bool = False) -> pa.DataFrameSchema:
@@ -242,13 +323,15 @@ def failures_to_problems(
     *,
     id_column: str = "id",
     is_claim: bool = True,
+    reported: set[tuple[Any, str]] | None = None,
 ) -> pd.Index:
     """Validate ``frame`` lazily; add a problem per failure case; return failing row labels.
 
     ``frame`` must carry ``file``, ``line`` and ``field_lines`` columns so that each failure
-    points at the line of the offending field.
+    points at the line of the offending field. Failures of the cells ``reported`` (row
+    label, column), whose problem is already reported, are not reported again.
     """
-    by_column = failures_by_column(frame, schema, problems, id_column=id_column, is_claim=is_claim)
+    by_column = failures_by_column(frame, schema, problems, id_column=id_column, is_claim=is_claim, reported=reported)
     return pd.Index(sorted({label for labels in by_column.values() for label in labels}))
 
 
@@ -259,6 +342,7 @@ def failures_by_column(
     *,
     id_column: str = "id",
     is_claim: bool = True,
+    reported: set[tuple[Any, str]] | None = None,
 ) -> dict[str, pd.Index]:
     """As :func:`failures_to_problems`, but the failing row labels per column (only columns
     with a failing row are keys): later checks skip a row only for the fields its checks
@@ -273,15 +357,18 @@ def failures_by_column(
         if index is None or pd.isna(index):
             problems.add(f"{column}: {check}", file=None, column=str(column))
             continue
+        if reported and (index, str(column)) in reported:
+            failing.setdefault(str(column), []).append(index)
+            continue
         row = frame.loc[index]
         name = str(check).split("(")[0]
         if name not in CHECK_TEXT:
             name = _COLUMN_CHECKS.get(str(column), name)
-        message, expected = CHECK_TEXT.get(name, (f"failed check {check}: {{value!r}}", None))
+        message, expected = CHECK_TEXT.get(name, (f"failed check {excerpt(str(check))}: {{value}}", None))
         if name == "not_nullable":
             message = f"required field `{column}` is missing"
         elif name == "field_uniqueness":
-            message = f"duplicate {column} {value!r}"
+            message = f"duplicate {column} {excerpt(value)}"
             if is_claim:
                 firsts = frame.index[(frame[column] == value)]
                 first = frame.loc[firsts[0]]
@@ -292,7 +379,7 @@ def failures_by_column(
         else:
             # a whole number read into a float column (YAML ints beside empty cells) reads as written
             shown = int(value) if isinstance(value, float) and value.is_integer() else value
-            message = message.format(value=shown)
+            message = message.format(value=excerpt(shown))
         field_lines = row.get("field_lines") if isinstance(row.get("field_lines"), dict) else {}
         line = field_lines.get(str(column), row.get("line"))
         problems.add(

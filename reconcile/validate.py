@@ -39,7 +39,9 @@ import pyarrow as pa
 from rapidfuzz import fuzz, process
 
 from .normalize.dates import normalize_dates
-from .normalize.names import Gazetteer, skeleton
+from .normalize.names import FUZZY_MAX_LENGTH, Gazetteer, skeleton
+from .normalize.text import fold
+from .fieldspec import excerpt
 from .frames import (
     arrow_text,
     as_text,
@@ -56,8 +58,9 @@ from .values import did_you_mean, fuzzy_report, scalar_text, type_values
 from .problems import Problems, hint_lines
 from .progress import stage
 from .threads import in_background, worth_a_thread
-from .registry import ENTITY_KINDS_BUILTIN, Registry, entity_entry, property_entry
+from .registry import ENTITIES_FILE, ENTITY_KINDS_BUILTIN, Registry, check_rule_references, entity_entry, property_entry
 from .schemas import (
+    check_cell_types,
     check_claims,
     claim_input_schema,
     failures_by_column,
@@ -100,13 +103,15 @@ class Workspace:
 def validate(raw: RawWorkspace, problems: Problems) -> Workspace:
     """Type, resolve and check every claim of ``raw``; add problems; return the workspace."""
     gaz = workspace_gazetteer(raw.registry)
-    sources = _validate_sources(raw, problems)
+    _warn_shared_names(raw.registry, gaz, problems)
+    _check_rule_references(raw, problems)
+    sources, bad_sources = _validate_sources(raw, problems)
     with stage(f"validating {len(raw.claims):,} claims", steps=6) as step:
         claims, ids, failed = _check_input(raw, sources, problems)
         # Every row is checked by every step; ``rejected`` marks those with a problem, which
         # are dropped at the end. A step skips only the rows whose fields it needs failed
         # already (their problem is reported; what would follow from it is not news).
-        rejected = failed.any
+        rejected = failed.any | claims["source"].isin(bad_sources).to_numpy()
         claims = claims.assign(**{_SOURCE_ROW: positions(sources["source"], claims["source"])})
         # quotes are located on a second core meanwhile (they read nothing the steps write)
         checked = failed.rows_without("source", "quote")
@@ -197,12 +202,18 @@ def _check_input(
     they are unique (what pandas built to check that serves later lookups; see
     :attr:`Workspace.claim_index`), and which rows failed which field."""
     claims = raw.claims.reset_index(drop=True)  # copy-on-write: no data is copied here
+    claims, reported = check_cell_types(claims, problems)
     ids = pd.Index(claims["id"].to_numpy(dtype=object), dtype=object, copy=False)
     unique = bool(ids.is_unique)
     known_sources = sources["source"].dropna().astype(str).tolist()
     by_column = failures_by_column(
-        claims, claim_input_schema(known_sources, sorted(raw.registry.properties), ids_unique=unique), problems
+        claims,
+        claim_input_schema(known_sources, sorted(raw.registry.properties), ids_unique=unique),
+        problems,
+        reported=reported,
     )
+    for label, column in reported:
+        by_column[column] = by_column[column].union([label]) if column in by_column else pd.Index([label])
     _suggest_properties(claims, raw.registry, problems)
     failed = _InputFailures(len(claims), {column: _rows_mask(len(claims), labels) for column, labels in by_column.items()})
     return claims.rename(columns={"id": "claim_id"}), ids if unique else None, failed
@@ -235,6 +246,47 @@ def workspace_gazetteer(registry: Registry) -> Gazetteer:
     ):
         gaz.add_entity(eid, kind, [label, *names])
     return gaz
+
+
+def _warn_shared_names(registry: Registry, gaz: Gazetteer, problems: Problems) -> None:
+    """Warn, once per name, of each name (label or name, compared folded) that
+    ``entities.yaml`` registers for several entities: a claim that writes it silently gets
+    the one the gazetteer picks. The warning names them all and says to write the id."""
+    owners: dict[str, dict[str, tuple[int | None, str]]] = {}
+    entities = registry.entities
+    for eid, label, names, line in zip(entities["id"], entities["label"], entities["names"], entities["line"]):
+        for name in dict.fromkeys((label, *names)):
+            key = fold(name)
+            if key:
+                owners.setdefault(key, {}).setdefault(eid, (line, name))
+    for key, by_id in owners.items():
+        if len(by_id) < 2:
+            continue
+        ids = list(by_id)
+        line, name = by_id[ids[1]]
+        winner = gaz.resolve(name, fuzzy=False).id or ids[0]
+        others = [i for i in ids if i != winner]
+        problems.add(
+            f"the name {excerpt(name)} is registered for {', '.join(ids[:-1])} and {ids[-1]}: claims that write "
+            f"it get {winner}",
+            file=ENTITIES_FILE,
+            line=None if line is None or pd.isna(line) else int(line),
+            hint=f"write the id ({' or '.join(others)}) in claims that mean {'another' if len(others) > 1 else 'the other'}, "
+            "or keep the name on one entity only",
+            severity="warning",
+            code="shared-name",
+        )
+
+
+def _check_rule_references(raw: RawWorkspace, problems: Problems) -> None:
+    """Report the rule ids that properties name in ``rules`` and no rule has (the rules
+    are discovered only when a property names some)."""
+    if not any(spec.rules for spec in raw.registry.properties.values()):
+        return
+    from .rulekit import discover_rules
+
+    known = list(discover_rules(raw.root, Problems()))  # `check` reports the rules' own problems
+    check_rule_references(raw.registry, known, problems)
 
 
 # --- sources ------------------------------------------------------------------------------
@@ -362,13 +414,20 @@ def _language_by_skeleton(sk: str, skeletons: dict[str, frozenset[str]]) -> str 
     return own[0] if len(own) == 1 else None
 
 
-def _validate_sources(raw: RawWorkspace, problems: Problems) -> pd.DataFrame:
+def _validate_sources(raw: RawWorkspace, problems: Problems) -> tuple[pd.DataFrame, list[str]]:
+    """The sources table, and the ids of the sources whose entry has a problem (reported):
+    their claims are checked, but not kept, since they would inherit a missing or wrong
+    field (a language, a date)."""
     src = raw.sources.copy()
     src.index = pd.RangeIndex(len(src))
     ids = src["id"].dropna().astype(str).tolist()
     reported = len(problems.items)
-    failures_to_problems(
-        src, source_input_schema(ids, SOURCE_KINDS, _known_languages()), problems, is_claim=False
+    failing = failures_to_problems(
+        src,
+        source_input_schema(ids, SOURCE_KINDS, _known_languages()),
+        problems,
+        is_claim=False,
+        reported=_reported_cells(src),
     )
     _explain_kinds_and_languages(problems, reported)
     published = normalize_dates(src["published"].astype(object).where(src["published"].notna(), None))
@@ -382,6 +441,7 @@ def _validate_sources(raw: RawWorkspace, problems: Problems) -> pd.DataFrame:
             column="published",
             expected="an ISO date with precision (YYYY, YYYY-MM, YYYY-MM-DD) or a range START/END",
         )
+    failing = failing.union(src.index[bad_date])
     _check_derivation_cycles(src, problems)
     out = pd.DataFrame(
         {
@@ -407,11 +467,24 @@ def _validate_sources(raw: RawWorkspace, problems: Problems) -> pd.DataFrame:
             "line": src["line"],
         }
     )
-    return out.drop_duplicates("source", keep="first").reset_index(drop=True)
+    bad = src.loc[src.index.isin(failing), "id"].dropna().tolist()
+    return out.drop_duplicates("source", keep="first").reset_index(drop=True), bad
+
+
+def _reported_cells(src: pd.DataFrame) -> set[tuple[int, str]]:
+    """The (row, field) cells of sources whose type was reported as they were read (see
+    :data:`reconcile.workspace.SOURCE_FIELD_TYPES`): they read as missing, which is not
+    reported again."""
+    if "reported" not in src:
+        return set()
+    return {(i, name) for i, names in zip(src.index, src["reported"]) for name in names or ()}
 
 
 def _check_derivation_cycles(src: pd.DataFrame, problems: Problems) -> None:
-    parent = dict(zip(src["id"], src["derived_from"]))
+    """Report each source whose chain of ``derived_from`` comes back to itself (sources or
+    parents that are missing end a chain)."""
+    known = src["id"].notna() & src["derived_from"].notna()
+    parent = dict(zip(src.loc[known, "id"], src.loc[known, "derived_from"]))
     for sid, line in zip(src["id"], src["line"]):
         seen = {sid}
         cur = parent.get(sid)
@@ -439,12 +512,12 @@ def _suggest_properties(claims: pd.DataFrame, registry: Registry, problems: Prob
         name: process.extract(str(name), known, scorer=fuzz.WRatio, limit=2) for name in unknown.unique()
     }
     # Re-issue the unknown-property problems with hints (replace the plain ones).
-    plain_msgs = {f"unknown property {name!r}" for name in hints}
+    plain_msgs = {f"unknown property {excerpt(name)}" for name in hints}
     problems.items[:] = [p for p in problems.items if not (p.code == "known_property" and p.message in plain_msgs)]
     rows = claims[claims["property"].isin(list(hints))]
     problems.add_rows(
         rows.rename(columns={"id": "claim_id"}),
-        rows["property"].map(lambda n: f"unknown property {n!r}"),
+        rows["property"].map(lambda n: f"unknown property {excerpt(n)}"),
         column="property",
         expected="a property id from claims/properties.yaml",
         hint=rows["property"].map(
@@ -467,7 +540,9 @@ def _name_hint(gaz: Gazetteer, name: str, kinds: tuple[str, ...], kinds_in_use: 
     transliteration too), then, on a line of its own, the entry of ``entities.yaml`` that
     registers it, of the kind ``kinds`` allows when it allows one; when a transliteration
     of an entity of such a kind is suggested, adding the name to that entity's names
-    first."""
+    first. None for a name too long to be one (no suggestion, no entry echoing it)."""
+    if len(name) > FUZZY_MAX_LENGTH:
+        return None
     alias = next(
         (e for e, _ in gaz.resolve(name).transliterations if not kinds or gaz.kind(e) in kinds), None
     )
@@ -528,7 +603,7 @@ def _resolve_subjects(
     kinds_in_use = _workspace_kinds(gaz) if unresolved.any() else []
     problems.add_rows(
         claims[unresolved],
-        names[unresolved].map(lambda n: f"unknown subject {n!r}"),
+        names[unresolved].map(lambda n: f"unknown subject {excerpt(n)}"),
         column="subject",
         expected="an entity id or a name known to the entity registry or the gazetteer",
         hint=map_distinct(names[unresolved], lambda n: _name_hint(gaz, n, (), kinds_in_use)),
@@ -567,7 +642,7 @@ def _time_scope(claims: pd.DataFrame, sources: pd.DataFrame, problems: Problems)
     bad = np.zeros(len(out), dtype=bool)
     src = sources.set_index("source")
     for col in ("as_of", "valid_from", "valid_to"):
-        given = optional_text(out[col])
+        given = _given(out[col])
         if given.isna().all():  # the usual case: nothing to parse
             none, never = np.full(len(out), None, dtype=object), np.full(len(out), np.datetime64("NaT", "s"))
             out = out.assign(**{f"{col}_iso": object_column(none, out.index), f"{col}_start": never, f"{col}_end": never})
@@ -628,6 +703,19 @@ def _time_scope(claims: pd.DataFrame, sources: pd.DataFrame, problems: Problems)
     out["valid_from"] = out["valid_from_iso"]
     out["valid_to"] = out["valid_to_iso"]
     return out, bad
+
+
+def _given(cells: pd.Series) -> pd.Series:
+    """The cells of a date column as written, None where missing: text stays text, and a
+    year written as a number (``valid_from: 2015`` in YAML, 2015.0 from a column of floats)
+    stays a number, which :func:`~reconcile.normalize.dates.normalize_dates` reads as that
+    year (as text, ``str`` would make it '2015.0')."""
+    values = cells.to_numpy(dtype=object)
+    missing = pd.isna(values)
+    if missing.any():
+        values = values.copy()
+        values[missing] = None
+    return pd.Series(values, index=cells.index, dtype=object)
 
 
 # --- evidence -----------------------------------------------------------------------------

@@ -16,10 +16,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .fieldspec import excerpt
 from .frames import as_text, map_distinct, object_column, positions
 from .normalize.dates import normalize_dates
 from .normalize.names import Gazetteer
-from .normalize.quantities import normalize_quantities
+from .normalize.quantities import counts_things, normalize_quantities
 from .normalize.text import fold_whitespace
 from .quotes import fold_text_array
 from .problems import Problems
@@ -114,7 +115,7 @@ def type_values(
 
     resolutions = _type_entities(of_type("entity", "entity_set"), registry, gaz, problems, cols, bad)
     _type_dates(of_type("date"), problems, cols, bad)
-    _type_quantities(of_type("quantity"), problems, cols, bad)
+    _type_quantities(of_type("quantity"), registry, problems, cols, bad)
     _type_statuses(of_type("status"), registry, problems, cols, bad)
     texts = of_type("text")
     if len(texts):
@@ -249,7 +250,7 @@ def _type_entities_by_row(
     unknown = exploded["r_id"].isna()
     problems.add_rows(
         exploded[unknown],
-        exploded.loc[unknown, "name"].map(lambda n: f"unknown name {n!r}"),
+        exploded.loc[unknown, "name"].map(lambda n: f"unknown name {excerpt(n)}"),
         column="value",
         expected="a name the gazetteer or the entity registry knows, or an id",
         hint=exploded.loc[unknown, "name"].map(lambda n: did_you_mean(gaz, n)),
@@ -265,7 +266,7 @@ def _type_entities_by_row(
     wrong_kind = ~unknown & ~pair_ok
     problems.add_rows(
         exploded[wrong_kind],
-        "'" + exploded.loc[wrong_kind, "name"] + "' is a " + exploded.loc[wrong_kind, "r_kind"].astype(str)
+        exploded.loc[wrong_kind, "name"].map(excerpt) + " is a " + exploded.loc[wrong_kind, "r_kind"].astype(str)
         + " (" + exploded.loc[wrong_kind, "r_id"].astype(str) + ")",
         column="value",
         expected=None,
@@ -367,8 +368,12 @@ def _type_dates(rows: pd.DataFrame, problems: Problems, cols: dict[str, np.ndarr
     cols["date_precision"][at] = okd["date_precision"].to_numpy(dtype=object)
 
 
-def _type_quantities(rows: pd.DataFrame, problems: Problems, cols: dict[str, np.ndarray], bad: np.ndarray) -> None:
-    """Quantity values: amount, interval, approximation and unit; canonical text."""
+def _type_quantities(
+    rows: pd.DataFrame, registry: Registry, problems: Problems, cols: dict[str, np.ndarray], bad: np.ndarray
+) -> None:
+    """Quantity values: amount, interval, approximation and unit; canonical text. A figure
+    below its property's ``min`` (by default 0 for a count, see
+    :func:`~reconcile.normalize.quantities.counts_things`) is a problem."""
     if rows.empty:
         return
     parsed = normalize_quantities(rows["value"], rows["unit"])
@@ -378,12 +383,13 @@ def _type_quantities(rows: pd.DataFrame, problems: Problems, cols: dict[str, np.
     unit_clash = ~err & parsed["qty_unit"].notna() & rows["unit"].notna() & parsed["qty_unit"].ne(rows["unit"])
     problems.add_rows(
         rows[unit_clash],
-        parsed.loc[unit_clash, "qty_unit"].map(lambda u: f"unit {u!r} does not match the property's unit"),
+        parsed.loc[unit_clash, "qty_unit"].map(lambda u: f"unit {excerpt(u)} does not match the property's unit"),
         column="value",
         expected="the unit declared in properties.yaml (or none)",
         code="value-unit",
     )
     failed = err | unit_clash
+    failed |= _below_least(rows, parsed, ~failed, registry, problems)
     bad[rows.index[failed.to_numpy()]] = True
     okq = parsed[~failed]
     at = okq.index.to_numpy()
@@ -412,6 +418,39 @@ def _type_quantities(rows: pd.DataFrame, problems: Problems, cols: dict[str, np.
     cols["value_label"][at] = label.take(codes)
 
 
+def _below_least(
+    rows: pd.DataFrame, parsed: pd.DataFrame, ok: pd.Series, registry: Registry, problems: Problems
+) -> pd.Series:
+    """Report the figures (among ``ok``) below the least value their property allows: its
+    ``min``, or else 0 when the figure counts things (its property's unit, else its own, is
+    a count unit: "-5 people"). Returns which rows are reported."""
+    least = rows["property"].map({pid: spec.min for pid, spec in registry.properties.items()}).astype(float)
+    units = rows["unit"].where(rows["unit"].notna(), parsed["qty_unit"]).astype(object)
+    counts = map_distinct(units, counts_things).astype(bool)
+    least = least.where(least.notna(), pd.Series(np.where(counts, 0.0, np.nan), index=rows.index))
+    below = ok & least.notna() & (parsed["qty_amount"] < least)
+    if below.any():
+        amount = parsed.loc[below, "qty_amount"].map(lambda a: f"{a:,.12g}")
+        given = rows.loc[below, "property"].map(lambda p: registry.properties[p].min is not None)
+        message = pd.Series(
+            np.where(
+                given,
+                "the figure " + amount + " is below " + least[below].map(lambda v: f"{v:g}")
+                + ", the least value of property " + rows.loc[below, "property"].astype(str),
+                "a count of " + units[below].astype(str) + " cannot be negative: " + amount,
+            ),
+            index=amount.index,
+        )
+        problems.add_rows(
+            rows[below],
+            message,
+            column="value",
+            expected="a figure of at least the property's min (0 for a count; set min in properties.yaml to allow less)",
+            code="value-quantity",
+        )
+    return below
+
+
 def _distinct_rows(*columns: np.ndarray) -> tuple[np.ndarray, list[tuple]]:
     """Codes of the distinct rows of ``columns`` (aligned arrays; NaN is a value) and each
     distinct row as a tuple. Each column is factorized and its codes folded into the
@@ -438,7 +477,7 @@ def _type_statuses(
     wrong = ~allowed
     problems.add_rows(
         rows[wrong],
-        vals[wrong].map(lambda v: f"status {v!r} is not in the vocabulary"),
+        vals[wrong].map(lambda v: f"status {excerpt(v)} is not in the vocabulary"),
         column="value",
         expected=None,
         hint=pd.Series(

@@ -34,6 +34,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from .fieldspec import Field, check_container, check_entry, excerpt, key_text, kind_of
 from .frames import arrow_text, is_arrow_text, release_arrow_memory
 from .problems import Problems
 from .registry import Registry, load_registry
@@ -141,18 +142,30 @@ def load_workspace(path: Path | str | None, problems: Problems) -> RawWorkspace:
 # --- sources ------------------------------------------------------------------------------
 
 
+#: The type of each field of a source (what each must hold is checked by
+#: :func:`reconcile.schemas.source_input_schema`): an entry of the wrong type is reported here
+#: and the field is read as missing.
+SOURCE_FIELD_TYPES: dict[str, Field] = {
+    **{name: Field("text") for name in SOURCE_FIELDS},
+    "published": Field("date"),
+    "accessed": Field("date"),
+    "provenance": Field("mapping"),
+}
+
+
 def _load_sources(root: Path, path: Path, problems: Problems) -> pd.DataFrame:
     rel = "claims/sources.yaml"
-    columns = [*SOURCE_FIELDS, "file", "line", "field_lines"]
+    columns = [*SOURCE_FIELDS, "file", "line", "field_lines", "reported"]
     try:
         data = load_yaml(path)
     except YamlLoadError as exc:
         problems.add(str(exc), file=rel, line=exc.line, code="yaml")
         return pd.DataFrame(columns=columns)
-    items = data.get("sources") if hasattr(data, "get") else None
-    if items is None and not (hasattr(data, "get") and "sources" in data):
-        problems.add("no sources list", file=rel, expected="sources: [{id, document, language, …}] (or [] for none yet)")
-        return pd.DataFrame(columns=columns)
+    if hasattr(data, "get") and data.get("sources") is None and "sources" in data:
+        return pd.DataFrame(columns=columns)  # `sources:` with nothing yet: a new workspace
+    items = check_container(
+        data, "sources", "list", problems, file=rel, expected="sources: [{id, document, language, …}] (or [] for none yet)"
+    )
     if not items:  # `sources: []`: a new workspace, no document yet
         return pd.DataFrame(columns=columns)
     rows = []
@@ -160,23 +173,36 @@ def _load_sources(root: Path, path: Path, problems: Problems) -> pd.DataFrame:
         line = item_line(items, i)
         entry = plain(node)
         if not isinstance(entry, dict):
-            problems.add("a source entry must be a mapping", file=rel, line=line)
+            problems.add(f"a source entry must be a mapping, not {kind_of(entry)} {excerpt(entry)}", file=rel, line=line)
+            continue
+        if entry.get("id") is None:
+            problems.add(
+                "source entry has no `id`", file=rel, line=line, column="id", expected="id: a unique source id, such as bbc-2012"
+            )
+            continue
+        sid = entry["id"]
+        what = f"source {key_text(sid)}" if isinstance(sid, str) else "source entry"
+        lines = key_lines(node)
+        good = check_entry(
+            entry, SOURCE_FIELD_TYPES, problems, what=what, file=rel, line=line, lines=lines, code="invalid", unknown=False
+        )
+        if "id" not in good:
             continue
         unknown = sorted(set(entry) - set(SOURCE_FIELDS))
         if unknown:
             problems.add(
-                f"unknown source field(s) {', '.join(unknown)}",
+                f"unknown source field(s) {', '.join(key_text(k) for k in unknown)}",
                 file=rel,
                 line=line,
                 expected="one of " + ", ".join(SOURCE_FIELDS),
             )
-        row = {f: entry.get(f) for f in SOURCE_FIELDS}
-        row.update(file=rel, line=line, field_lines=key_lines(node))
+        row = {f: good.get(f) for f in SOURCE_FIELDS}
+        row.update(file=rel, line=line, field_lines=lines, reported=tuple(f for f in SOURCE_FIELDS if f in entry and f not in good and entry[f] is not None))
         _check_provenance(row, problems)
         rows.append(row)
-    frame = pd.DataFrame(rows, columns=columns)
-    for col in ("id", "document", "language", "published", "derived_from", "kind", "url", "accessed", "archived_url"):
-        frame[col] = frame[col].map(_opt_str).astype(object)
+    # cells as Python values, None where missing (pandas would infer text with NaN)
+    frame = pd.DataFrame(rows, columns=columns, dtype=object)
+    frame["line"] = pd.to_numeric(frame["line"])
     return frame
 
 
@@ -195,7 +221,7 @@ def _check_provenance(row: dict[str, Any], problems: Problems) -> None:
         value = row.get(key)
         if value is not None and not (isinstance(value, str) and _WEB_ADDRESS.match(value)):
             problems.add(
-                f"source {row['id']}: {key} {value!r} is not a web address",
+                f"source {key_text(row['id'])}: {key} {excerpt(value)} is not a web address",
                 expected="an http:// or https:// address",
                 **where(key),
             )
@@ -207,7 +233,7 @@ def _check_provenance(row: dict[str, Any], problems: Problems) -> None:
             parse_iso(str(accessed))
         except ValueError as exc:
             problems.add(
-                f"source {row['id']}: accessed {accessed!r}: {exc}",
+                f"source {key_text(row['id'])}: accessed {excerpt(accessed)}: {exc}",
                 expected="an ISO date (YYYY-MM-DD)",
                 **where("accessed"),
             )
@@ -220,17 +246,10 @@ def _check_provenance(row: dict[str, Any], problems: Problems) -> None:
     )
     if bad:
         problems.add(
-            f"source {row['id']}: provenance must map {', '.join(PROVENANCE_KEYS)} to lists of source fields",
+            f"source {key_text(row['id'])}: provenance must map {', '.join(PROVENANCE_KEYS)} to lists of source fields",
             expected="e.g. provenance: {read: [title, published], guessed: [language], missing: [author]}",
             **where("provenance"),
         )
-
-
-def _opt_str(value: Any) -> str | None:
-    """The text of a value, or None when missing (None or NaN)."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return None
-    return str(value)
 
 
 def _load_documents(root: Path, sources: pd.DataFrame, problems: Problems) -> dict[str, str]:
@@ -257,7 +276,12 @@ def _load_documents(root: Path, sources: pd.DataFrame, problems: Problems) -> di
             )
             paths.append(None)
             continue
-        full = (claims_dir / candidate).resolve()
+        try:
+            full = (claims_dir / candidate).resolve()
+        except (OSError, ValueError) as exc:  # a NUL byte, a loop of links
+            _unusable_path(doc, sid, exc, where, problems)
+            paths.append(None)
+            continue
         if not full.is_relative_to(resolved_root):
             problems.add(
                 f"document path {doc!r} of source {sid} leaves the workspace",
@@ -269,10 +293,14 @@ def _load_documents(root: Path, sources: pd.DataFrame, problems: Problems) -> di
             continue
         rel_path = full.relative_to(resolved_root).as_posix()
         paths.append(rel_path)
-        if not full.is_file():
+        try:
+            raw = full.read_bytes() if full.is_file() else None
+        except OSError as exc:  # a name too long, no permission
+            _unusable_path(doc, sid, exc, where, problems)
+            continue
+        if raw is None:
             problems.add(f"document {rel_path} of source {sid} does not exist", code="missing-file", **where)
             continue
-        raw = full.read_bytes()
         try:
             texts[str(sid)] = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -286,6 +314,17 @@ def _load_documents(root: Path, sources: pd.DataFrame, problems: Problems) -> di
             )
     sources["document_path"] = paths
     return texts
+
+
+def _unusable_path(doc: str, sid: Any, exc: Exception, where: dict[str, Any], problems: Problems) -> None:
+    """Report a document path the system refuses (what it says, not a traceback)."""
+    reason = getattr(exc, "strerror", None) or str(exc)
+    problems.add(
+        f"document path {excerpt(doc)} of source {key_text(sid)} cannot be used: {reason}",
+        expected="a path relative to claims/ of a readable file",
+        code="missing-file",
+        **where,
+    )
 
 
 # --- claim files --------------------------------------------------------------------------
@@ -351,10 +390,11 @@ def _unknown_fields(keys: set[str], rel: str, line: int | None, cid: Any, proble
     unknown = sorted(keys - set(CLAIM_FIELDS))
     if unknown:
         problems.add(
-            f"unknown claim field(s) {', '.join(unknown)}",
+            f"unknown claim field(s) {', '.join(key_text(k) for k in unknown[:10])}"
+            + (f" and {len(unknown) - 10:,} more" if len(unknown) > 10 else ""),
             file=rel,
             line=line,
-            claim_id=None if cid is None else str(cid),
+            claim_id=cid if isinstance(cid, str) else None,
             expected="one of " + ", ".join(CLAIM_FIELDS),
             code="unknown-field",
         )
@@ -383,11 +423,24 @@ def _read_yaml_claims(path: Path, rel: str, problems: Problems) -> pd.DataFrame 
             expected="source, claims",
         )
     file_source = data.get("source")
+    if isinstance(file_source, (dict, list)):
+        problems.add(
+            f"`source:` must be text, not {kind_of(file_source)} {excerpt(file_source)}",
+            file=rel,
+            line=top.get("source"),
+            expected="the id of the source of the file's claims",
+        )
+        return None
     items = data.get("claims")
     if items is None:
         return pd.DataFrame(columns=RAW_CLAIM_COLUMNS)
     if not isinstance(items, list):
-        problems.add("`claims:` must be a list", file=rel, line=top.get("claims"), expected="claims: [- id: …]")
+        problems.add(
+            f"`claims:` must be a list, not {kind_of(items)} {excerpt(items)}",
+            file=rel,
+            line=top.get("claims"),
+            expected="claims: [- id: …]",
+        )
         return None
     rows = []
     for i, node in enumerate(items):
@@ -403,7 +456,10 @@ def _read_yaml_claims(path: Path, rel: str, problems: Problems) -> pd.DataFrame 
             row["source"] = file_source
         row.update(file=rel, line=line, field_lines=key_lines(node))
         rows.append(row)
-    return pd.DataFrame(rows, columns=RAW_CLAIM_COLUMNS)
+    # cells as written: a whole number stays one beside missing cells (not 2015.0)
+    frame = pd.DataFrame(rows, columns=RAW_CLAIM_COLUMNS, dtype=object)
+    frame["line"] = pd.to_numeric(frame["line"])
+    return frame
 
 
 def _read_csv_claims(path: Path, rel: str, problems: Problems) -> pd.DataFrame | None:

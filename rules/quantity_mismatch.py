@@ -19,7 +19,7 @@ Consistent:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -48,8 +48,8 @@ COLUMNS = ["value", "value_label", "qty_amount", "qty_approx", "tolerance", *SID
 
 @dataclass(frozen=True)
 class Options:
-    about_margin: float = 0.1
-    """How far "about N" may stray from N, as a fraction of N."""
+    about_margin: float = field(default=0.1, metadata={"min": 0.0, "max": 1.0})
+    """How far "about N" may stray from N, as a fraction of N (from 0 to 1)."""
     report_minor: bool = True
     """Report overlapping figures that differ by more than the tolerance, as warnings."""
 

@@ -173,7 +173,7 @@ def test_rule_folder_setting(runner, corpus):
     assert "chair-is-member" in _rule_ids(runner, corpus)
     (corpus / "reconcile.toml").write_text('rule_folder = ""\n', encoding="utf-8")
     assert "chair-is-member" not in _rule_ids(runner, corpus)
-    for setting, message in (('"../elsewhere"', "leaves the workspace"), ('"missing"', "is not a folder"), ("3", "must be str")):
+    for setting, message in (('"../elsewhere"', "leaves the workspace"), ('"missing"', "is not a folder"), ("3", "must be text")):
         (corpus / "reconcile.toml").write_text(f"rule_folder = {setting}\n", encoding="utf-8")
         result = runner.invoke(main, ["rules", str(corpus)])
         assert result.exit_code == 2 and message in result.output, (setting, result.output)

@@ -124,6 +124,7 @@ import numpy as np
 import pandas as pd
 from babel import Locale
 
+from ..fieldspec import excerpt
 from .text import fold, fold_digits
 
 __all__ = [
@@ -260,7 +261,7 @@ def _iso_one(text: str) -> DateValue:
     s = text.strip()
     m = _ISO_ONE.fullmatch(s)
     if not m:
-        raise DateError(f"{s!r} is not an ISO date ({ISO_EXPECTED})")
+        raise DateError(f"{excerpt(s)} is not an ISO date ({ISO_EXPECTED})")
     y, mo, d = m.groups()
     try:
         return _period(int(y), int(mo) if mo else None, int(d) if d else None)
@@ -278,7 +279,7 @@ def parse_iso(text: str) -> DateValue:
     """
     s = fold_digits(str(text)).strip()
     if s.count("/") > 1:
-        raise DateError(f"{s!r} is not an ISO date ({ISO_EXPECTED})")
+        raise DateError(f"{excerpt(s)} is not an ISO date ({ISO_EXPECTED})")
     if "/" in s:
         left, _, right = s.partition("/")
         first, last = _iso_one(left), _iso_one(right)
@@ -434,7 +435,7 @@ def _tokens(text: str) -> list[Token]:
         word = words[i]
         if word.isdigit():
             if len(word) > 4:
-                raise DateError(f"{text!r} is not a date: {word} is neither a day nor a year ({PHRASE_EXPECTED})")
+                raise DateError(f"{excerpt(text)} is not a date: {excerpt(word)} is neither a day nor a year ({PHRASE_EXPECTED})")
             out.append(("y" if len(word) >= 3 else "d", int(word)))
             i += 1
             continue
@@ -447,7 +448,7 @@ def _tokens(text: str) -> list[Token]:
         else:
             found = _lookup_word(word, lex)
             if found is None:
-                raise DateError(f"{text!r} is not a date: unknown word {word!r} ({PHRASE_EXPECTED})")
+                raise DateError(f"{excerpt(text)} is not a date: unknown word {excerpt(word)} ({PHRASE_EXPECTED})")
             out.extend(found)
             i += 1
     return [t for t in out if t[0] != "skip"]
@@ -540,13 +541,13 @@ def parse_date_phrase(text: str, lang: str | None = None) -> DateValue:
     raw = str(text)
     tokens = _merge_doubled_months(_tokens(raw))
     if any(kind == "q" for kind, _ in tokens):
-        raise DateError(f"{raw!r} is a Lunar Hijri date, which is not supported ({PHRASE_EXPECTED})")
+        raise DateError(f"{excerpt(raw)} is a Lunar Hijri date, which is not supported ({PHRASE_EXPECTED})")
     solar_marked = any(kind == "h" for kind, _ in tokens)
     tokens = [t for t in tokens if t[0] != "h"]
     shape = "".join(kind for kind, _ in tokens)
     values = [value for kind, value in tokens if kind != "r"]
     if solar_marked and "g" in shape:
-        raise DateError(f"{raw!r} names a Gregorian month but is marked as a Solar Hijri date")
+        raise DateError(f"{excerpt(raw)} names a Gregorian month but is marked as a Solar Hijri date")
     if "s" in shape:
         table = _SOLAR
     else:
@@ -554,12 +555,12 @@ def parse_date_phrase(text: str, lang: str | None = None) -> DateValue:
     build = table.get(shape)
     if build is None:
         if shape and "y" not in shape:
-            raise DateError(f"{raw!r} has no year (a year needs three or four digits; {PHRASE_EXPECTED})")
-        raise DateError(f"{raw!r} is not a date I can read ({PHRASE_EXPECTED})")
+            raise DateError(f"{excerpt(raw)} has no year (a year needs three or four digits; {PHRASE_EXPECTED})")
+        raise DateError(f"{excerpt(raw)} is not a date I can read ({PHRASE_EXPECTED})")
     try:
         return build(values)
     except DateError as exc:
-        raise DateError(f"{raw!r}: {exc}") from None
+        raise DateError(f"{excerpt(raw)}: {exc}") from None
 
 
 def parse_date(value: object) -> DateValue:
@@ -591,7 +592,7 @@ def _as_text(value: object) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, (bool, np.bool_, tuple, list, set, dict, _Unhashable)):
-        raise DateError(f"{value!r} is not a date ({ISO_EXPECTED})")
+        raise DateError(f"{excerpt(value)} is not a date ({ISO_EXPECTED})")
     if isinstance(value, dt.datetime):
         return value.date().isoformat()
     if isinstance(value, dt.date):

@@ -140,6 +140,7 @@ __all__ = [
     "NOT_COUNTRIES",
     "PREFIXES",
     "TRANSLIT_CUTOFF",
+    "FUZZY_MAX_LENGTH",
     "TRANSLIT_MIN_LENGTH",
     "Gazetteer",
     "Resolution",
@@ -164,6 +165,10 @@ FUZZY_MIN_LENGTH = 5
 TRANSLIT_CUTOFF = 80.0
 #: Skeletons shorter than this (spaces aside) are not compared by transliteration.
 TRANSLIT_MIN_LENGTH = 3
+#: Names (folded) longer than this are not matched fuzzily nor by transliteration, and get
+#: no suggestions: no name is that long, and scoring one costs its length times the
+#: gazetteer's names (minutes for a 50 MB cell).
+FUZZY_MAX_LENGTH = 300
 #: Two-letter CLDR territory codes that are not countries (see the module documentation).
 NOT_COUNTRIES = frozenset(
     {
@@ -513,9 +518,16 @@ class Gazetteer:
         return self._indexes[kinds]
 
     def _fuzzy(self, keys: list[str], kinds: frozenset[str] | None, accept: bool) -> list[Resolution]:
-        """Fuzzy step for keys with no exact match: a match, or unresolved with suggestions."""
+        """Fuzzy step for keys with no exact match: a match, or unresolved with suggestions.
+        Keys longer than :data:`FUZZY_MAX_LENGTH` are no names: unresolved, with nothing to
+        suggest and no scoring (which costs their length times the gazetteer's)."""
         if not keys:
             return []
+        if any(len(k) > FUZZY_MAX_LENGTH for k in keys):
+            short = [k for k in keys if len(k) <= FUZZY_MAX_LENGTH]
+            scored = dict(zip(short, self._fuzzy(short, kinds, accept)))
+            nothing = Resolution(None, None, None, "unresolved", 0.0, None)
+            return [scored.get(k, nothing) for k in keys]
         index = self._index(kinds)
         if not index.owners:
             return [Resolution(None, None, None, "unresolved", 0.0, None) for _ in keys]

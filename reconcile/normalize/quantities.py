@@ -91,11 +91,14 @@ from typing import Any, Hashable, Mapping
 import numpy as np
 import pandas as pd
 
+from ..fieldspec import excerpt
 from .text import fold, fold_digits
 
 __all__ = [
     "APPROX",
     "ABOUT_MARGIN",
+    "COUNT_UNITS",
+    "counts_things",
     "Quantity",
     "QuantityError",
     "parse_quantity",
@@ -110,6 +113,7 @@ ABOUT_MARGIN = 0.1
 ``about_margin`` default, so the intervals here and the rule's agree)."""
 _OPEN_EPS_REL, _OPEN_EPS_ABS = 1e-9, 1e-12
 QUANTITY_EXPECTED = "expected a number or a phrase such as '1500', 'about 3,600 personnel' or «حوالي 3.6 ألف فرد»"
+FINITE_EXPECTED = "figures are finite numbers up to about 1.8e308"
 
 
 class QuantityError(ValueError):
@@ -386,7 +390,7 @@ def _unit_of(word: str, lex: Lexicon) -> str | None:
 
 _GROUP_SEP = "[,\u066c\u00a0\u202f\u2009 ]"
 _NUMBER = re.compile(
-    rf"(?<![\d.])(?P<int>\d{{1,3}}(?P<sep>{_GROUP_SEP})\d{{3}}(?!\d)(?:(?P=sep)\d{{3}}(?!\d))*|\d+)"
+    rf"(?<![\d.])(?:(?<![\w.])(?P<sign>[-\u2212]))?(?P<int>\d{{1,3}}(?P<sep>{_GROUP_SEP})\d{{3}}(?!\d)(?:(?P=sep)\d{{3}}(?!\d))*|\d+)"
     r"(?:(?P<dec>[.,\u060c])(?P<frac>\d+))?(?![\d])"
 )
 _SYMBOLS = [
@@ -401,13 +405,16 @@ _SYMBOLS = [
 
 
 def _literal(match: re.Match[str]) -> Decimal:
-    """The value of one number literal (see the module doc for separators)."""
+    """The value of one number literal (see the module doc for separators), negative after
+    a minus sign (``-`` or ``−``) that follows no letter, digit or point ("-5", not the
+    "-6" of "5-6" or the "-72" of "T-72")."""
     integer = re.sub(_GROUP_SEP, "", match.group("int"))
     frac = match.group("frac")
     if frac is not None and match.group("dec") != "." and match.group("sep") is None and len(frac) == 3:
         # "1234,567": a comma before three digits that the grouping pattern did not take
         integer, frac = integer + frac, None
-    return Decimal(f"{integer}.{frac}" if frac else integer)
+    value = Decimal(f"{integer}.{frac}" if frac else integer)
+    return -value if match.group("sign") else value
 
 
 def _words_and_numbers(text: str) -> tuple[list[str], list[Decimal]]:
@@ -466,7 +473,7 @@ class _Figure:
         return self.last != ""
 
     def _two_figures(self) -> QuantityError:
-        return QuantityError(f"{self.text!r} holds more than one figure ({QUANTITY_EXPECTED}); give one figure")
+        return QuantityError(f"{excerpt(self.text)} holds more than one figure ({QUANTITY_EXPECTED}); give one figure")
 
     def literal(self, value: Decimal) -> None:
         if self.started and self.last != "scale":
@@ -507,7 +514,7 @@ def _parse_text(text: str, unit_hint: str | None) -> Quantity:
         kind, (value, ws) = tokens[i]
         if kind != "filler":
             if approx is not None:
-                raise QuantityError(f"{text!r} has two qualifiers before the figure ({QUANTITY_EXPECTED})")
+                raise QuantityError(f"{excerpt(text)} has two qualifiers before the figure ({QUANTITY_EXPECTED})")
             approx = value if kind == "qual" else _pre_of_post(tuple(ws), text)
         i += 1
     # the figure
@@ -526,8 +533,8 @@ def _parse_text(text: str, unit_hint: str | None) -> Quantity:
         i += 1
     if not figure.started:
         word = " ".join(tokens[i][1][1]) if i < len(tokens) else ""
-        where = f": unexpected {word!r} before the figure" if word else ""
-        raise QuantityError(f"{text!r} is not a quantity{where} ({QUANTITY_EXPECTED})")
+        where = f": unexpected {excerpt(word)} before the figure" if word else ""
+        raise QuantityError(f"{excerpt(text)} is not a quantity{where} ({QUANTITY_EXPECTED})")
     # after the figure: a qualifier, fillers and unit words
     tail_words: list[str] = []
     for kind, payload in tokens[i:]:
@@ -536,11 +543,11 @@ def _parse_text(text: str, unit_hint: str | None) -> Quantity:
         post = _POST.get(tuple(payload[1])) if kind in ("post", "qual") else None
         if post is not None:
             if approx is not None and approx != post:
-                raise QuantityError(f"{text!r} has two qualifiers that disagree ({approx} and {post})")
+                raise QuantityError(f"{excerpt(text)} has two qualifiers that disagree ({approx} and {post})")
             approx = post
         elif kind != "filler":
             tail_words.extend(payload[1])
-    return Quantity(float(figure.value()), _unit(tail_words, unit_hint), approx or "exact")
+    return Quantity(_finite(float(figure.value()), text), _unit(tail_words, unit_hint), approx or "exact")
 
 
 def _pre_of_post(words: tuple[str, ...], text: str) -> str:
@@ -548,7 +555,7 @@ def _pre_of_post(words: tuple[str, ...], text: str) -> str:
     approx = _POST.get(words)
     if approx in ("about", "at_least", "at_most") and words[0] not in ("or", "and", "plus"):
         return approx
-    raise QuantityError(f"{text!r}: {' '.join(words)!r} belongs after the figure ({QUANTITY_EXPECTED})")
+    raise QuantityError(f"{excerpt(text)}: {excerpt(' '.join(words))} belongs after the figure ({QUANTITY_EXPECTED})")
 
 
 def _unit(words: list[str], hint: str | None) -> str | None:
@@ -572,14 +579,34 @@ def _unit(words: list[str], hint: str | None) -> str | None:
 
 def _number(value: Any) -> float:
     if isinstance(value, (bool, np.bool_)):
-        raise QuantityError(f"{value!r} is not a quantity ({QUANTITY_EXPECTED})")
+        raise QuantityError(f"{excerpt(value)} is not a quantity ({QUANTITY_EXPECTED})")
     try:
         amount = float(value)
     except (TypeError, ValueError, InvalidOperation):
-        raise QuantityError(f"{value!r} is not a quantity ({QUANTITY_EXPECTED})") from None
+        raise QuantityError(f"{excerpt(value)} is not a quantity ({QUANTITY_EXPECTED})") from None
+    except OverflowError:  # a whole number beyond the range of floats
+        amount = math.inf
+    return _finite(amount, value)
+
+
+def _finite(amount: float, written: Any) -> float:
+    """``amount`` when it is a finite float; a :class:`QuantityError` quoting the value as
+    ``written`` otherwise (NaN, an infinity, a figure beyond about 1.8e308)."""
     if not math.isfinite(amount):
-        raise QuantityError(f"{value!r} is not a finite quantity ({QUANTITY_EXPECTED})")
+        raise QuantityError(f"{excerpt(written)} is not a finite number ({FINITE_EXPECTED})")
     return amount
+
+
+#: Canonical units that count things (people, states, battalions, items, treaties,
+#: decisions): a count is never negative. Units of measure (tonnes, years, percent) and
+#: unit words the vocabulary does not know may be.
+COUNT_UNITS = frozenset({"person", "state", "battalion", "item", "treaty", "decision"})
+
+
+def counts_things(unit: object) -> bool:
+    """Whether ``unit`` (a canonical code or a unit word, such as a property's ``unit``:
+    ``person``, ``people``, «نفر») is one of :data:`COUNT_UNITS`."""
+    return isinstance(unit, str) and bool(unit.strip()) and _canonical_unit(unit) in COUNT_UNITS
 
 
 def _canonical_unit(unit: str) -> str:
@@ -594,14 +621,14 @@ def _canonical_unit(unit: str) -> str:
 def _from_mapping(value: Mapping[str, Any], unit_hint: str | None) -> Quantity:
     unknown = set(value) - {"amount", "unit", "approx"}
     if unknown or "amount" not in value:
-        raise QuantityError(f"{dict(value)!r} is not a quantity (expected keys amount and optionally unit, approx)")
+        raise QuantityError(f"{excerpt(dict(value))} is not a quantity (expected keys amount and optionally unit, approx)")
     approx = value.get("approx")
     if approx is not None and approx not in APPROX:
-        raise QuantityError(f"approximation {approx!r} unknown (expected one of {', '.join(APPROX)})")
+        raise QuantityError(f"approximation {excerpt(approx)} unknown (expected one of {', '.join(APPROX)})")
     unit = _canonical_unit(str(value["unit"])) if value.get("unit") is not None else None
     base = _parse_scalar(value["amount"], unit or unit_hint)
     if approx is not None and base.approx not in ("exact", approx):
-        raise QuantityError(f"{dict(value)!r}: approx {approx!r} disagrees with the amount's {base.approx!r}")
+        raise QuantityError(f"{excerpt(dict(value))}: approx {excerpt(approx)} disagrees with the amount's {base.approx!r}")
     return Quantity(base.amount, unit or base.unit, approx or base.approx)
 
 
@@ -625,7 +652,7 @@ def _parse_scalar(value: Any, unit: str | None) -> Quantity:
         return Quantity(_number(value), unit, "exact")
     if isinstance(value, str):
         return _parse_text(value, unit)
-    raise QuantityError(f"{value!r} is not a quantity ({QUANTITY_EXPECTED})")
+    raise QuantityError(f"{excerpt(value)} is not a quantity ({QUANTITY_EXPECTED})")
 
 
 # --- vectorized --------------------------------------------------------------------------
