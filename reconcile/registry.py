@@ -66,6 +66,7 @@ PROPERTY_FIELDS: dict[str, Field] = {
     "vocabulary": Field("texts"),
     "rules": Field("texts", expected="a list of rule ids (`reconcile rules` lists them)"),
     "counts": Field("text", expected="the id of the set-valued property whose lists this quantity counts"),
+    "milestones": Field("texts", expected="the events a date of this property may be, such as [decided, signed, in_force]"),
 }
 #: The fields of an entity in ``entities.yaml``.
 ENTITY_FIELDS: dict[str, Field] = {
@@ -113,6 +114,10 @@ class PropertySpec:
     counts: str | None = None
     """For a quantity: the set-valued property whose complete lists it counts (a number of
     signatories counts ``signatories``); the count-vs-list rule compares the two."""
+    milestones: tuple[str, ...] = ()
+    """For a date: the distinct events of one founding or process a claim may name in its
+    ``milestone`` (a decision, a signature, an entry into force): date-mismatch compares
+    dates of the same milestone only."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,6 +240,7 @@ def _add_property(pid: str, node: Any, rel: str, lines: dict[str, int], reg: Reg
         description=good.get("description", ""),
         min=float(good["min"]) if "min" in good else None,
         counts=good.get("counts"),
+        milestones=tuple(good.get("milestones", ())),
     )
 
 

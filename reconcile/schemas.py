@@ -210,6 +210,7 @@ CLAIM_CELLS: dict[str, str] = {
     "as_of": "a date",
     "valid_from": "a date",
     "valid_to": "a date",
+    "milestone": "text",
     "confidence": "a number",
     "capture": "text",
     "note": "text",

@@ -127,6 +127,7 @@ def validate(raw: RawWorkspace, problems: Problems) -> Workspace:
         # most two full tables are alive at a time).
         claims, resolutions, unresolved = _resolve_subjects(claims, gaz, problems, skip=failed.mask("subject"))
         claims = _attach_property_info(claims, raw.registry)
+        _check_milestones(claims, raw.registry, problems)
         step(1)
         reported = len(problems.items)
         claims, more, bad_value = type_values(
@@ -412,6 +413,31 @@ def _language_by_skeleton(sk: str, skeletons: dict[str, frozenset[str]]) -> str 
         if endonym and skeleton(endonym) == sk:
             own.append(code)
     return own[0] if len(own) == 1 else None
+
+
+
+def _check_milestones(claims: pd.DataFrame, registry: Registry, problems: Problems) -> None:
+    """A claim's ``milestone`` must be one its property declares (``milestones:``): which
+    event of several (a decision, a signature, an entry into force) its date is."""
+    given = claims["milestone"].notna() & claims["milestone"].astype(str).str.strip().ne("")
+    if not given.any():
+        return
+    rows = claims[given]
+    allowed = {pid: spec.milestones for pid, spec in registry.properties.items()}
+    ok = np.array([str(m) in allowed.get(p, ()) for p, m in zip(rows["property"], rows["milestone"])], dtype=bool)
+    bad = rows[~ok]
+    if bad.empty:
+        return
+    problems.add_rows(
+        bad,
+        bad["milestone"].map(lambda m: f"unknown milestone {excerpt(str(m))}"),
+        column="milestone",
+        hint=bad["property"].map(
+            lambda p: ("one of " + ", ".join(allowed[p])) if allowed.get(p)
+            else f"property {p} declares no milestones (milestones: [...] in claims/properties.yaml)"
+        ),
+        code="milestone",
+    )
 
 
 def _validate_sources(raw: RawWorkspace, problems: Problems) -> tuple[pd.DataFrame, list[str]]:
@@ -865,6 +891,7 @@ CLAIM_COLUMNS = [
     "capture",
     "confidence",
     "note",
+    "milestone",
 ]
 
 
@@ -884,6 +911,7 @@ def _finish(claims: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
     columns["confidence"] = numbers_or(claims["confidence"], 1.0)
     columns["capture"] = object_column(claims["capture"].to_numpy(dtype=object, na_value="manual"), claims.index)
     columns["note"] = optional_text(claims["note"])
+    columns["milestone"] = optional_text(claims["milestone"])
     columns["line"] = pd.to_numeric(claims["line"], errors="coerce").astype("Int64")
     for col in ("span_start", "span_end", "occurrence"):
         columns[col] = claims[col].astype(np.int64)

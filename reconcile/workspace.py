@@ -61,6 +61,7 @@ CLAIM_FIELDS = (
     "as_of",
     "valid_from",
     "valid_to",
+    "milestone",
     "confidence",
     "capture",
     "note",

@@ -6,6 +6,13 @@ days). Two dates agree when their intervals overlap, so agreement at different p
 is not a conflict. The claims of a key contradict each other exactly when no single day
 lies in all their intervals (the latest start is after the earliest end).
 
+A property whose dates may be of several events of one process (the decision to found an
+organization, the signature of its charter, the charter's entry into force) declares them
+(``milestones: [decided, signed, in_force]``), and a claim says which its date is
+(``milestone: signed``). Dates of different milestones are not compared; a date that does
+not say is compared with each milestone's, and a conflict that only such a date makes is a
+``warning`` whose explanation names the milestones.
+
 The sides are the sets of dates that agree with one another: dates that share a day are
 one side, shown by the finest of them ("2002-05-14, also given as 2002 and 2002-05"), so
 that a source is not counted against itself for giving a date at two precisions. A date
@@ -36,7 +43,7 @@ SEVERITY = "error"
 APPLIES_TO = ("date",)
 
 #: Claim columns the rule reads.
-COLUMNS = ["value", "value_label", "date_start", "date_end", *SIDE_COLUMNS]
+COLUMNS = ["value", "value_label", "date_start", "date_end", "milestone", *SIDE_COLUMNS]
 
 
 @dataclass(frozen=True)
@@ -46,7 +53,8 @@ class Options:
 
 
 def check(claims: pd.DataFrame, ctx: RuleContext, options: Options) -> pd.DataFrame:
-    sel = scoped(claims, ctx.properties_for(ID, APPLIES_TO), columns=COLUMNS, ctx=ctx)
+    sel = scoped(claims, ctx.properties_for(ID, APPLIES_TO), columns=[c for c in COLUMNS if c in claims], ctx=ctx)
+    sel, milestone_of = _by_milestone(sel)
     rows = _apart(sel, options.min_gap_days)
     if not rows.any():
         return empty_conflicts()
@@ -60,14 +68,53 @@ def check(claims: pd.DataFrame, ctx: RuleContext, options: Options) -> pd.DataFr
     by_start = by_start[np.argsort(table["_group"].to_numpy()[by_start], kind="stable")]
     dated = as_text(table["label"].to_numpy()[by_start]) + " (" + table["sources"].to_numpy()[by_start] + ")"
     dates = join_by_group(table["_group"].to_numpy()[by_start], dated, " and ")
+    explanation = "The dates cannot all be right: no day lies within " + dates + "."
+    severity = pd.Series(None, index=explanation.index, dtype=object)
+    if milestone_of:
+        # a milestone's group: its own dates, and dates that do not say (a lesser conflict
+        # when only these make it)
+        stated = sel.loc[rows, ["_group", "milestone", "value"]]
+        named = stated[stated["milestone"].notna()].groupby("_group")["value"].nunique()
+        for gid in explanation.index:
+            milestone = milestone_of.get(int(gid))
+            if milestone is None:
+                continue
+            explanation[gid] += f" Milestone: {milestone}; dates that do not name one are compared with it."
+            if named.get(gid, 0) < 2:
+                severity[gid] = "warning"
     return conflict_rows(
         sel,
         groups=sides.groups,
         kind="contradiction",
-        severity=None,
-        explanation="The dates cannot all be right: no day lies within " + dates + ".",
+        severity=severity,
+        explanation=explanation,
         sides=sides,
     )
+
+
+def _by_milestone(sel: pd.DataFrame) -> tuple[pd.DataFrame, dict[int, str]]:
+    """The claims of each group with dates of two milestones or more, split into one group
+    per milestone: its dates, and the dates that name none (repeated in each); the others
+    as they are. Returns them with the milestone of each new group."""
+    if "milestone" not in sel or not sel["milestone"].notna().any():
+        return sel, {}
+    named = sel[sel["milestone"].notna()]
+    several = named.groupby("_group")["milestone"].nunique()
+    split = set(several.index[several.ge(2)])
+    if not split:
+        return sel, {}
+    keep = sel[~sel["_group"].isin(split)]
+    next_id = int(sel["_group"].max()) + 1
+    parts, milestone_of = [keep], {}
+    for gid in sorted(split):
+        g = sel[sel["_group"].eq(gid)]
+        for milestone in sorted(g["milestone"].dropna().unique()):
+            part = g[g["milestone"].isna() | g["milestone"].eq(milestone)].assign(_group=next_id)
+            milestone_of[next_id] = str(milestone)
+            parts.append(part)
+            next_id += 1
+    out = pd.concat(parts)
+    return out.reset_index(drop=True), milestone_of
 
 
 def _agreeing_dates_together(sel: pd.DataFrame, rows: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
