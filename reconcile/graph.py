@@ -419,17 +419,23 @@ def _graph(per: pd.Series, sources: pd.DataFrame, trust: pd.Series, groups: pd.S
             trust=round(float(trust.get(r.source, 0.0)), 6),
             group=str(groups.get(r.source, r.source)),
         )
-    for r in pairs.itertuples(index=False):
-        g.add_edge(
-            r.source_a,
-            r.source_b,
-            shared=int(r.shared),
-            agree=int(r.agree),
-            disagree=int(r.disagree),
-            agreement=round(float(r.agreement), 6) if pd.notna(r.agreement) else 0.0,
-            shared_errors=int(r.shared_errors),
-            dependence=round(float(r.score), 6),
-            declared=bool(r.declared),
+    if len(pairs):
+        # the attributes of every edge at once: Python ints, floats rounded by Python's round, bools
+        rounded = partial(round, ndigits=6)
+        agreement = pairs["agreement"].astype(float)
+        columns = {
+            "shared": pairs["shared"].astype(np.int64).tolist(),
+            "agree": pairs["agree"].astype(np.int64).tolist(),
+            "disagree": pairs["disagree"].astype(np.int64).tolist(),
+            "agreement": list(map(rounded, agreement.fillna(0.0).tolist())),
+            "shared_errors": pairs["shared_errors"].astype(np.int64).tolist(),
+            "dependence": list(map(rounded, pairs["score"].astype(float).tolist())),
+            "declared": pairs["declared"].astype(bool).tolist(),
+        }
+        names = list(columns)
+        g.add_edges_from(
+            (a, b, dict(zip(names, values)))
+            for a, b, *values in zip(pairs["source_a"], pairs["source_b"], *columns.values())
         )
     return g
 
@@ -453,13 +459,14 @@ def source_table(sg: SourceGraph, sources: pd.DataFrame) -> pd.DataFrame:
         )
     }
     g = sg.graph
+    group = sg.groups.to_dict()
     rows = []
     for s in sorted(g.nodes):
         n = g.nodes[s]
-        edges = [g.edges[s, o] for o in g.neighbors(s)]
-        dependent = sorted(
-            o for o in g.neighbors(s) if sg.groups.get(o) == sg.groups.get(s) and o != s
-        )
+        neighbors = g.adj[s]
+        edges = neighbors.values()
+        own = group.get(s)
+        dependent = sorted(o for o in neighbors if group.get(o) == own and o != s)
         rows.append(
             {
                 "source": s,
