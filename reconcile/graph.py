@@ -407,6 +407,7 @@ def _graph(per: pd.Series, sources: pd.DataFrame, trust: pd.Series, groups: pd.S
     """The agreement graph: a node per source (``per``: its number of claims), an edge per
     pair of sources sharing claim keys."""
     g = nx.Graph(name="source agreement")
+    per, trust, groups = per.to_dict(), trust.to_dict(), groups.to_dict()  # looked up once per source
     for r in sources.sort_values("source").itertuples(index=False):
         g.add_node(
             r.source,
