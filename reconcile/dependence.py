@@ -207,14 +207,6 @@ def _encoded_source_item_values(
     return rows
 
 
-def _pair_slots(codes: np.ndarray, n_sources: int) -> tuple[np.ndarray, np.ndarray]:
-    """Each pair code's slot and the pair code of each slot: every possible pair gets a slot
-    when there are few sources (no hashing), else the distinct pairs do."""
-    if n_sources * n_sources <= 1 << 16:
-        return codes, np.arange(n_sources * n_sources, dtype=np.int64)
-    return pd.factorize(codes)
-
-
 def _count_pairs(rows: dict[str, np.ndarray], n_sources: int) -> tuple[np.ndarray, np.ndarray]:
     """Per pair of sources sharing items (code ``a * n_sources + b``, sorted): the :data:`_COUNTS`
     (:func:`_count_pairs_by_incidence` when it pays and can, else :func:`_count_pairs_within`)."""
@@ -337,7 +329,14 @@ def _overlapping_values(
 
 
 def _count_pairs_within(rows: dict[str, np.ndarray], n_sources: int) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`_count_pairs` by each pair of rows of an item, in batches (:func:`iter_pairs_within`)."""
+    """:func:`_count_pairs` by each pair of rows of an item, in batches (:func:`iter_pairs_within`).
+
+    With few sources every possible pair has a slot, and each batch is added to the slots'
+    counts; otherwise each batch is counted per distinct pair in it, and the batches are
+    summed at the end.
+    """
+    dense = n_sources * n_sources <= 1 << 16
+    totals = np.zeros((n_sources * n_sources if dense else 0, len(_COUNTS)))
     codes, partial = [], []
     for p, q in iter_pairs_within(rows["item"]):
         same = rows["value"][p] == rows["value"][q]
@@ -346,12 +345,20 @@ def _count_pairs_within(rows: dict[str, np.ndarray], n_sources: int) -> tuple[np
             # dates agree when their intervals overlap (1992 agrees with 1992-05-15); NaT never does
             agree = same | ((rows["start"][p] <= rows["end"][q]) & (rows["start"][q] <= rows["end"][p]))
         wrong_a, wrong_b = rows["wrong"][p], rows["wrong"][q]
-        slot, pair = _pair_slots(rows["source"][p] * n_sources + rows["source"][q], n_sources)
+        code = rows["source"][p] * n_sources + rows["source"][q]
+        slot, pair = (code, None) if dense else pd.factorize(code)
         counted = {
             "shared": None, "agree": agree, "shared_errors": same & wrong_a, "errors_a": wrong_a, "errors_b": wrong_b,
         }
-        codes.append(pair)
-        partial.append(np.column_stack([np.bincount(slot, weights=counted[k], minlength=len(pair)) for k in _COUNTS]))
+        size = len(totals) if dense else len(pair)
+        batch = np.column_stack([np.bincount(slot, weights=counted[k], minlength=size) for k in _COUNTS])
+        if dense:
+            totals += batch
+        else:
+            codes.append(pair)
+            partial.append(batch)
+    if dense:
+        return np.arange(len(totals), dtype=np.int64), totals
     if not codes:
         return np.zeros(0, dtype=np.int64), np.zeros((0, len(_COUNTS)))
     pair, slot = np.unique(np.concatenate(codes), return_inverse=True)
@@ -419,8 +426,12 @@ def _statistics(rows: dict[str, np.ndarray], sources: np.ndarray, declared: list
     union = stats["errors_a"] + stats["errors_b"] - stats["shared_errors"]
     stats["score"] = np.where(union > 0, stats["shared_errors"] / union.clip(lower=1), 0.0)
     decl_a, decl_b, decl_code = _declared_codes(declared, sources)
-    stats["declared"] = np.isin(pair, decl_code[decl_code >= 0])
-    counted = np.isin(decl_code, pair) & (decl_code >= 0)
+    # the counted pairs are sorted: each declared pair is looked up by a binary search
+    found = np.minimum(np.searchsorted(pair, decl_code), max(len(pair) - 1, 0))
+    counted = (decl_code >= 0) & (pair[found] == decl_code) if len(pair) else np.zeros(len(decl_code), dtype=bool)
+    is_declared = np.zeros(len(pair), dtype=bool)
+    is_declared[found[counted]] = True
+    stats["declared"] = is_declared
     if not counted.all():
         extra = pd.DataFrame({"source_a": decl_a[~counted], "source_b": decl_b[~counted]}, dtype=object).assign(
             shared=0, agree=0, shared_errors=0, errors_a=0, errors_b=0, disagree=0, agreement=np.nan, score=0.0,
