@@ -89,9 +89,11 @@ def generate_many_sources(
     claims_per_source: int = 2,
     *,
     derived: int = 0,
+    hidden: int = 0,
     sources_per_key: float = 5.0,
     n_properties_per_type: int = 5,
     copy_rate: float = 0.9,
+    max_error_rate: float = 0.2,
     seed: int = 0,
 ) -> Manifest:
     """Write a workspace of ``n_sources`` sources stating ``claims_per_source`` claims each
@@ -102,7 +104,10 @@ def generate_many_sources(
     sources share no key (the shape of many small sources: news items, posts, letters).
     ``derived`` sources declare ``derived_from`` an original source (another one, drawn at
     random); each of their claims repeats one of the original's, errors included, with
-    probability ``copy_rate`` (so a few declared pairs share no key at all).
+    probability ``copy_rate`` (so a few declared pairs share no key at all); ``hidden`` more
+    sources copy in the same way without declaring it (copying to be detected from shared
+    errors; the manifest's ``copiers`` lists the declared ones). Each source's error rate is
+    drawn between 0 and ``max_error_rate``.
     """
     rng = np.random.default_rng(seed)
     countries = _countries()
@@ -116,22 +121,27 @@ def generate_many_sources(
 
     width = max(3, len(str(n_sources - 1)))
     sources = [f"src-{i:0{width}d}" for i in range(n_sources)]
-    error_rate = rng.uniform(0.0, 0.2, n_sources)
+    error_rate = rng.uniform(0.0, max_error_rate, n_sources)
     # each source's keys: claims_per_source distinct keys (a random key plus distinct offsets)
     first = rng.integers(0, k, n_sources)
     offsets = np.stack([rng.choice(k - 1, claims_per_source - 1, replace=False) + 1 for _ in range(n_sources)]) if claims_per_source > 1 else np.zeros((n_sources, 0), dtype=np.int64)
     key_of = np.column_stack([first, (first[:, None] + offsets) % k]) if claims_per_source > 1 else first[:, None]
     wrong = rng.random((n_sources, claims_per_source)) < error_rate[:, None]
     copiers: dict[str, str] = {}
-    if derived:
-        cop = np.sort(rng.choice(n_sources, size=min(derived, n_sources - 1), replace=False))
+    if derived or hidden:
+        cop = rng.choice(n_sources, size=min(derived + hidden, n_sources - 1), replace=False)
+        declares = np.zeros(len(cop), dtype=bool)
+        declares[:derived] = True
+        order = np.argsort(cop)
+        cop, declares = cop[order], declares[order]
         orig = rng.integers(0, n_sources - 1, len(cop))
         orig = orig + (orig >= cop)  # another source
         copied = rng.random((len(cop), claims_per_source)) < copy_rate
-        for c, o, mask in zip(cop, orig, copied):
+        for c, o, mask, declared in zip(cop, orig, copied, declares):
             key_of[c] = np.where(mask, key_of[o], key_of[c])
             wrong[c] = np.where(mask, wrong[o], wrong[c])
-            copiers[sources[c]] = sources[o]
+            if declared:
+                copiers[sources[c]] = sources[o]
     s_idx = np.repeat(np.arange(n_sources), claims_per_source)
     k_idx = key_of.ravel()
     is_wrong = wrong.ravel()
