@@ -535,11 +535,11 @@ def _sums_over_pairs(
     then decides)."""
     names = np.array([s for s, _ in nodes], dtype=object)
     n = len(names)
-    if not len(pairs):
-        return [0] * n, [0] * n, [[] for _ in range(n)]
     index = pd.Index(names)
     if not index.is_unique:
         return None
+    if not len(pairs):
+        return [0] * n, [0] * n, [[] for _ in range(n)]
     a = index.get_indexer(pairs["source_a"].to_numpy(dtype=object))
     b = index.get_indexer(pairs["source_b"].to_numpy(dtype=object))
     if (a < 0).any() or (b < 0).any() or len(sorted_unique(np.minimum(a, b) * n + np.maximum(a, b))) != len(a):

@@ -25,10 +25,17 @@ from hypothesis import strategies as st
 from bench.generate_workspace import generate_many_sources
 from reconcile import dependence
 from reconcile.dependence import _count_pairs_within, pair_statistics
-from reconcile.graph import _item_rows, _implications, build_source_graph, source_table
+from reconcile.graph import (
+    _implications,
+    _item_rows,
+    _sums_over_edges,
+    _sums_over_pairs,
+    build_source_graph,
+    source_table,
+)
 from reconcile.pipeline import load
 
-from .test_scale_graph import SETTINGS, _reference_pair_statistics
+from .test_scale_graph import SETTINGS, WS, _reference_pair_statistics
 
 
 @pytest.fixture(scope="module")
@@ -225,6 +232,13 @@ def test_the_source_table_is_what_the_graph_edges_give(many):
     assert table["depends_on"].map(len).sum() > 0
     nodes = dict(sg.graph.nodes(data=True))
     assert table["trust"].tolist() == [nodes[s]["trust"] for s in table["source"]]
+
+
+def test_sums_over_the_pairs_are_the_sums_over_the_graph_edges(many):
+    for sg in (many[2], build_source_graph(WS.claims, WS.sources)):
+        nodes, sums = _sums_over_edges(sg.graph, sg.groups)
+        assert nodes == sg.nodes
+        assert _sums_over_pairs(sg.nodes, sg.pairs, sg.groups) == sums
 
 
 def test_many_sources_never_count_pairs_by_dense_matrices(many, monkeypatch):
