@@ -207,19 +207,33 @@ def _encoded_source_item_values(
     return rows
 
 
-def _pair_slots(codes: np.ndarray, n_sources: int) -> tuple[np.ndarray, np.ndarray]:
-    """Each pair code's slot and the pair code of each slot: every possible pair gets a slot
-    when there are few sources (no hashing), else the distinct pairs do."""
-    if n_sources * n_sources <= 1 << 16:
-        return codes, np.arange(n_sources * n_sources, dtype=np.int64)
-    return pd.factorize(codes)
-
-
 def _count_pairs(rows: dict[str, np.ndarray], n_sources: int) -> tuple[np.ndarray, np.ndarray]:
     """Per pair of sources sharing items (code ``a * n_sources + b``, sorted): the :data:`_COUNTS`
-    (:func:`_count_pairs_by_incidence` when it can, else :func:`_count_pairs_within`)."""
-    counted = _count_pairs_by_incidence(rows, n_sources)
-    return _count_pairs_within(rows, n_sources) if counted is None else counted
+    (:func:`_count_pairs_by_incidence` when it pays and can, else :func:`_count_pairs_within`)."""
+    if _incidence_pays(rows["item"], n_sources):
+        counted = _count_pairs_by_incidence(rows, n_sources)
+        if counted is not None:
+            return counted
+    return _count_pairs_within(rows, n_sources)
+
+
+#: How many pairs of rows within items each pair of sources must stand for before
+#: :func:`_count_pairs_by_incidence` (which counts every pair of sources) is used.
+_ROW_PAIRS_PER_SOURCE_PAIR = 16
+
+
+def _incidence_pays(item: np.ndarray, n_sources: int) -> bool:
+    """Whether the products of incidence matrices, whose cost grows with the square of the
+    number of sources whether they share items or not, are cheap beside the pairs of rows
+    within items that :func:`_count_pairs_within` visits: few sources, each pair of them
+    sharing many items on average (a few sources stating many claims each). Many sources
+    sharing few items (many small sources) go by the pairs of rows, which cost nothing for
+    the pairs of sources that share no item."""
+    if n_sources < 2:
+        return False
+    per_item = np.bincount(item).astype(np.int64)
+    row_pairs = int((per_item * (per_item - 1) // 2).sum())
+    return n_sources * (n_sources - 1) // 2 * _ROW_PAIRS_PER_SOURCE_PAIR <= row_pairs
 
 
 #: The most cells (items and values, by sources) of the incidence matrices of
@@ -315,7 +329,14 @@ def _overlapping_values(
 
 
 def _count_pairs_within(rows: dict[str, np.ndarray], n_sources: int) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`_count_pairs` by each pair of rows of an item, in batches (:func:`iter_pairs_within`)."""
+    """:func:`_count_pairs` by each pair of rows of an item, in batches (:func:`iter_pairs_within`).
+
+    With few sources every possible pair has a slot, and each batch is added to the slots'
+    counts; otherwise each batch is counted per distinct pair in it, and the batches are
+    summed at the end.
+    """
+    dense = n_sources * n_sources <= 1 << 16
+    totals = np.zeros((n_sources * n_sources if dense else 0, len(_COUNTS)))
     codes, partial = [], []
     for p, q in iter_pairs_within(rows["item"]):
         same = rows["value"][p] == rows["value"][q]
@@ -324,12 +345,20 @@ def _count_pairs_within(rows: dict[str, np.ndarray], n_sources: int) -> tuple[np
             # dates agree when their intervals overlap (1992 agrees with 1992-05-15); NaT never does
             agree = same | ((rows["start"][p] <= rows["end"][q]) & (rows["start"][q] <= rows["end"][p]))
         wrong_a, wrong_b = rows["wrong"][p], rows["wrong"][q]
-        slot, pair = _pair_slots(rows["source"][p] * n_sources + rows["source"][q], n_sources)
+        code = rows["source"][p] * n_sources + rows["source"][q]
+        slot, pair = (code, None) if dense else pd.factorize(code)
         counted = {
             "shared": None, "agree": agree, "shared_errors": same & wrong_a, "errors_a": wrong_a, "errors_b": wrong_b,
         }
-        codes.append(pair)
-        partial.append(np.column_stack([np.bincount(slot, weights=counted[k], minlength=len(pair)) for k in _COUNTS]))
+        size = len(totals) if dense else len(pair)
+        batch = np.column_stack([np.bincount(slot, weights=counted[k], minlength=size) for k in _COUNTS])
+        if dense:
+            totals += batch
+        else:
+            codes.append(pair)
+            partial.append(batch)
+    if dense:
+        return np.arange(len(totals), dtype=np.int64), totals
     if not codes:
         return np.zeros(0, dtype=np.int64), np.zeros((0, len(_COUNTS)))
     pair, slot = np.unique(np.concatenate(codes), return_inverse=True)
@@ -375,14 +404,20 @@ def encoded_pair_statistics(
 
 
 def _statistics(rows: dict[str, np.ndarray], sources: np.ndarray, declared: list[tuple[str, str]]) -> pd.DataFrame:
-    """The table of :func:`pair_statistics` from the (source, item) rows and the sorted source names."""
+    """The table of :func:`pair_statistics` from the (source, item) rows and the sorted source names.
+
+    Declared pairs are matched to the counted pairs by their codes in one pass (a source
+    without rows has none: its declared pairs share nothing); those that share no item come
+    last, sorted.
+    """
+    width = max(len(sources), 1)
     pair, totals = _count_pairs(rows, len(sources))
     present = np.flatnonzero(totals[:, 0] > 0)  # pairs sharing items (all possible pairs may have a slot)
     pair, totals = pair[present], totals[present]
     stats = pd.DataFrame(
         {
-            "source_a": pd.Series(sources[pair // max(len(sources), 1)], dtype=object),
-            "source_b": pd.Series(sources[pair % max(len(sources), 1)], dtype=object),
+            "source_a": pd.Series(sources[pair // width], dtype=object),
+            "source_b": pd.Series(sources[pair % width], dtype=object),
             **{name: totals[:, k].astype(np.int64) for k, name in enumerate(_COUNTS)},
         }
     )
@@ -390,11 +425,15 @@ def _statistics(rows: dict[str, np.ndarray], sources: np.ndarray, declared: list
     stats["agreement"] = stats["agree"] / stats["shared"]
     union = stats["errors_a"] + stats["errors_b"] - stats["shared_errors"]
     stats["score"] = np.where(union > 0, stats["shared_errors"] / union.clip(lower=1), 0.0)
-    decl = {tuple(sorted(p)) for p in declared}
-    stats["declared"] = [(a, b) in decl for a, b in zip(stats["source_a"], stats["source_b"])]
-    missing = [p for p in decl if p not in set(zip(stats["source_a"], stats["source_b"]))]
-    if missing:
-        extra = pd.DataFrame(missing, columns=["source_a", "source_b"]).assign(
+    decl_a, decl_b, decl_code = _declared_codes(declared, sources)
+    # the counted pairs are sorted: each declared pair is looked up by a binary search
+    found = np.minimum(np.searchsorted(pair, decl_code), max(len(pair) - 1, 0))
+    counted = (decl_code >= 0) & (pair[found] == decl_code) if len(pair) else np.zeros(len(decl_code), dtype=bool)
+    is_declared = np.zeros(len(pair), dtype=bool)
+    is_declared[found[counted]] = True
+    stats["declared"] = is_declared
+    if not counted.all():
+        extra = pd.DataFrame({"source_a": decl_a[~counted], "source_b": decl_b[~counted]}, dtype=object).assign(
             shared=0, agree=0, shared_errors=0, errors_a=0, errors_b=0, disagree=0, agreement=np.nan, score=0.0,
             declared=True,
         )
@@ -402,6 +441,24 @@ def _statistics(rows: dict[str, np.ndarray], sources: np.ndarray, declared: list
     stats["declared"] = stats["declared"].astype(bool)
     stats["score"] = stats["score"].astype(float).where(~stats["declared"], stats["score"].astype(float).clip(lower=1.0))
     return stats
+
+
+def _declared_codes(declared: list[tuple[str, str]], sources: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct declared pairs, each ordered ``a <= b`` and sorted: their names, and their
+    pair codes ``a * len(sources) + b`` (-1 when a source of the pair is not among ``sources``)."""
+    pairs = pd.DataFrame(list(declared), columns=["a", "b"], dtype=object)
+    if not len(pairs):
+        empty = np.zeros(0, dtype=object)
+        return empty, empty, np.zeros(0, dtype=np.int64)
+    x, y = pairs["a"].to_numpy(dtype=object), pairs["b"].to_numpy(dtype=object)
+    swap = (y < x).astype(bool)
+    pairs = pd.DataFrame({"a": np.where(swap, y, x), "b": np.where(swap, x, y)}, dtype=object)
+    pairs = pairs.drop_duplicates().sort_values(["a", "b"], kind="stable")
+    a, b = pairs["a"].to_numpy(dtype=object), pairs["b"].to_numpy(dtype=object)
+    index = pd.Index(sources, dtype=object)
+    ia, ib = index.get_indexer(a), index.get_indexer(b)
+    code = np.where((ia >= 0) & (ib >= 0), ia.astype(np.int64) * max(len(sources), 1) + ib, -1)
+    return a, b, code
 
 
 def dependent_pairs(stats: pd.DataFrame, threshold: float = 0.5, min_shared_errors: int = 3) -> pd.DataFrame:

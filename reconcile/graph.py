@@ -68,20 +68,23 @@ class SourceGraph:
 
     ``items`` (one row per claim: claim id, source, item, value, value type and dates) may
     be given as a function that builds it: it is then built on first access (the check
-    itself reads none of it).
+    itself reads none of it). So may ``graph``: the networkx graph has an edge per pair of
+    sources sharing claim keys, which only the exports read (`reconcile graph`, the HTML
+    report); the check's source table is computed from ``pairs`` and ``nodes``.
     """
 
     def __init__(
         self,
-        graph: nx.Graph,
+        graph: nx.Graph | Callable[[], nx.Graph],
         trust: pd.Series,
         groups: pd.Series,
         pairs: pd.DataFrame,
         truth: TruthResult | None,
         items: pd.DataFrame | Callable[[], pd.DataFrame],
         about_margin: float = ABOUT_MARGIN,
+        nodes: list[tuple[str, dict]] | None = None,
     ) -> None:
-        self.graph = graph
+        self._graph = graph
         self.trust = trust
         self.groups = groups
         self.pairs = pairs
@@ -90,6 +93,15 @@ class SourceGraph:
         #: The margin of an "about" figure the graph judged figures compatible with (the
         #: quantity rule's ``about_margin``); the suggestions use the same.
         self.about_margin = about_margin
+        #: The graph's nodes with their attributes, sorted (None: read them from ``graph``).
+        self.nodes = nodes
+
+    @property
+    def graph(self) -> nx.Graph:
+        """The source-agreement graph: a node per source, an edge per row of ``pairs``."""
+        if not isinstance(self._graph, nx.Graph):
+            self._graph = self._graph()
+        return self._graph
 
     @property
     def items(self) -> pd.DataFrame:
@@ -379,8 +391,8 @@ def build_source_graph(claims: pd.DataFrame, sources: pd.DataFrame, about_margin
         pairs = pair_statistics(pd.DataFrame(columns=["source", "item", "value"]), None, declared)
         groups = dependence_groups(source_ids, pairs)
         trust = pd.Series(0.0, index=source_ids)
-        graph = _graph(_claims_per_source(claims, enc), sources, trust, groups, pairs)
-        return SourceGraph(graph, trust, groups, pairs, None, items, about_margin)
+        nodes = _nodes(_claims_per_source(claims, enc), sources, trust, groups)
+        return SourceGraph(partial(_graph, nodes, pairs), trust, groups, pairs, None, items, about_margin, nodes)
     shared = encode(table) if enc is None else enc
     implications = _implications(claims, rows, shared, about_margin)
     first = pooled_investment(table, implications=implications, encoded=shared)
@@ -392,8 +404,9 @@ def build_source_graph(claims: pd.DataFrame, sources: pd.DataFrame, about_margin
     weights = claim_weights(table, groups, encoded=enc)
     truth = pooled_investment(table, implications=implications, claim_weight=weights, encoded=shared)
     trust = truth.accuracy.reindex(source_ids).fillna(0.0)
-    graph = _graph(_claims_per_source(claims, enc), sources, trust, groups, pairs)
-    return SourceGraph(graph, trust, groups, pairs, truth, items, about_margin)
+    nodes = _nodes(_claims_per_source(claims, enc), sources, trust, groups)
+    # the networkx graph (an edge per pair of sources sharing keys) is built when read
+    return SourceGraph(partial(_graph, nodes, pairs), trust, groups, pairs, truth, items, about_margin, nodes)
 
 
 def _claims_per_source(claims: pd.DataFrame, enc: Encoded | None) -> pd.Series:
@@ -403,33 +416,50 @@ def _claims_per_source(claims: pd.DataFrame, enc: Encoded | None) -> pd.Series:
     return pd.Series(np.bincount(enc.source, minlength=enc.n_sources), index=enc.sources)
 
 
-def _graph(per: pd.Series, sources: pd.DataFrame, trust: pd.Series, groups: pd.Series, pairs: pd.DataFrame) -> nx.Graph:
-    """The agreement graph: a node per source (``per``: its number of claims), an edge per
-    pair of sources sharing claim keys."""
-    g = nx.Graph(name="source agreement")
-    for r in sources.sort_values("source").itertuples(index=False):
-        g.add_node(
+def _nodes(per: pd.Series, sources: pd.DataFrame, trust: pd.Series, groups: pd.Series) -> list[tuple[str, dict]]:
+    """A node per source, sorted, with its attributes (``per``: its number of claims)."""
+    per, trust, groups = per.to_dict(), trust.to_dict(), groups.to_dict()  # looked up once per source
+    return [
+        (
             r.source,
-            language=r.language or "",
-            publisher=r.publisher or "",
-            kind=r.kind or "",
-            published=r.published or "",
-            derived_from=r.derived_from if isinstance(r.derived_from, str) else "",
-            claims=int(per.get(r.source, 0)),
-            trust=round(float(trust.get(r.source, 0.0)), 6),
-            group=str(groups.get(r.source, r.source)),
+            {
+                "language": r.language or "",
+                "publisher": r.publisher or "",
+                "kind": r.kind or "",
+                "published": r.published or "",
+                "derived_from": r.derived_from if isinstance(r.derived_from, str) else "",
+                "claims": int(per.get(r.source, 0)),
+                "trust": round(float(trust.get(r.source, 0.0)), 6),
+                "group": str(groups.get(r.source, r.source)),
+            },
         )
-    for r in pairs.itertuples(index=False):
-        g.add_edge(
-            r.source_a,
-            r.source_b,
-            shared=int(r.shared),
-            agree=int(r.agree),
-            disagree=int(r.disagree),
-            agreement=round(float(r.agreement), 6) if pd.notna(r.agreement) else 0.0,
-            shared_errors=int(r.shared_errors),
-            dependence=round(float(r.score), 6),
-            declared=bool(r.declared),
+        for r in sources.sort_values("source").itertuples(index=False)
+    ]
+
+
+def _graph(nodes: list[tuple[str, dict]], pairs: pd.DataFrame) -> nx.Graph:
+    """The agreement graph: the ``nodes`` of :func:`_nodes`, an edge per pair of sources
+    sharing claim keys."""
+    g = nx.Graph(name="source agreement")
+    for node, attributes in nodes:
+        g.add_node(node, **attributes)
+    if len(pairs):
+        # the attributes of every edge at once: Python ints, floats rounded by Python's round, bools
+        rounded = partial(round, ndigits=6)
+        agreement = pairs["agreement"].astype(float)
+        columns = {
+            "shared": pairs["shared"].astype(np.int64).tolist(),
+            "agree": pairs["agree"].astype(np.int64).tolist(),
+            "disagree": pairs["disagree"].astype(np.int64).tolist(),
+            "agreement": list(map(rounded, agreement.fillna(0.0).tolist())),
+            "shared_errors": pairs["shared_errors"].astype(np.int64).tolist(),
+            "dependence": list(map(rounded, pairs["score"].astype(float).tolist())),
+            "declared": pairs["declared"].astype(bool).tolist(),
+        }
+        names = list(columns)
+        g.add_edges_from(
+            (a, b, dict(zip(names, values)))
+            for a, b, *values in zip(pairs["source_a"], pairs["source_b"], *columns.values())
         )
     return g
 
@@ -444,7 +474,11 @@ SOURCE_TABLE_COLUMNS = [
 def source_table(sg: SourceGraph, sources: pd.DataFrame) -> pd.DataFrame:
     """One row per source: language, publisher, date, claims, agreements, disagreements,
     trust, dependence group, the sources it depends on, and where its document came from
-    (url, accessed, archived_url; None when not recorded)."""
+    (url, accessed, archived_url; None when not recorded).
+
+    Agreements and disagreements are summed over the source's edges (the rows of
+    ``sg.pairs`` it is in), in one pass over the pairs: the graph is not built for it.
+    """
     links = {
         str(sid): {k: (v if isinstance(v, str) else None) for k, v in zip(("url", "accessed", "archived_url"), rest)}
         for sid, *rest in zip(
@@ -452,14 +486,13 @@ def source_table(sg: SourceGraph, sources: pd.DataFrame) -> pd.DataFrame:
             *(sources[c] if c in sources else [None] * len(sources) for c in ("url", "accessed", "archived_url")),
         )
     }
-    g = sg.graph
+    summed = None if sg.nodes is None else _sums_over_pairs(sg.nodes, sg.pairs, sg.groups)
+    if summed is None:
+        nodes, summed = _sums_over_edges(sg.graph, sg.groups)
+    else:
+        nodes = sg.nodes
     rows = []
-    for s in sorted(g.nodes):
-        n = g.nodes[s]
-        edges = [g.edges[s, o] for o in g.neighbors(s)]
-        dependent = sorted(
-            o for o in g.neighbors(s) if sg.groups.get(o) == sg.groups.get(s) and o != s
-        )
+    for (s, n), agreements, disagreements, dependent in zip(nodes, *summed):
         rows.append(
             {
                 "source": s,
@@ -467,8 +500,8 @@ def source_table(sg: SourceGraph, sources: pd.DataFrame) -> pd.DataFrame:
                 "publisher": n["publisher"],
                 "published": n["published"],
                 "claims": n["claims"],
-                "agreements": sum(e["agree"] for e in edges),
-                "disagreements": sum(e["disagree"] for e in edges),
+                "agreements": agreements,
+                "disagreements": disagreements,
                 "trust": n["trust"],
                 "group": n["group"],
                 "depends_on": dependent,
@@ -476,6 +509,66 @@ def source_table(sg: SourceGraph, sources: pd.DataFrame) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows, columns=SOURCE_TABLE_COLUMNS)
+
+
+def _sums_over_edges(g: nx.Graph, groups: pd.Series) -> tuple[list[tuple[str, dict]], tuple[list, list, list]]:
+    """The sorted nodes of ``g`` with their attributes and, per node, the sums of ``agree``
+    and ``disagree`` over its edges and its neighbours in its dependence group, sorted."""
+    group = groups.to_dict()
+    nodes, agreements, disagreements, dependents = [], [], [], []
+    for s in sorted(g.nodes):
+        neighbors = g.adj[s]
+        own = group.get(s)
+        nodes.append((s, g.nodes[s]))
+        agreements.append(sum(e["agree"] for e in neighbors.values()))
+        disagreements.append(sum(e["disagree"] for e in neighbors.values()))
+        dependents.append(sorted(o for o in neighbors if group.get(o) == own and o != s))
+    return nodes, (agreements, disagreements, dependents)
+
+
+def _sums_over_pairs(
+    nodes: list[tuple[str, dict]], pairs: pd.DataFrame, groups: pd.Series
+) -> tuple[list, list, list] | None:
+    """What :func:`_sums_over_edges` gives for the graph of ``nodes`` and ``pairs`` (an edge
+    per row; a row whose sources are equal is a loop, counted once), from the pairs' columns
+    (None when a pair names a source that is not a node, or names a pair twice: the graph
+    then decides)."""
+    names = np.array([s for s, _ in nodes], dtype=object)
+    n = len(names)
+    index = pd.Index(names)
+    if not index.is_unique:
+        return None
+    if not len(pairs):
+        return [0] * n, [0] * n, [[] for _ in range(n)]
+    a = index.get_indexer(pairs["source_a"].to_numpy(dtype=object))
+    b = index.get_indexer(pairs["source_b"].to_numpy(dtype=object))
+    if (a < 0).any() or (b < 0).any() or len(sorted_unique(np.minimum(a, b) * n + np.maximum(a, b))) != len(a):
+        return None
+    other = a != b  # a loop is one edge of its source
+    ends = np.concatenate([a, b[other]])
+
+    def summed(column: str) -> list[int]:
+        values = pairs[column].to_numpy(dtype=np.int64)
+        weights = np.concatenate([values, values[other]]).astype(float)  # exact below 2**53
+        return np.bincount(ends, weights=weights, minlength=n).astype(np.int64).tolist()
+
+    # dependent neighbours: the other end of each pair within one group (compared as
+    # Python compares the groups' values where a node has none)
+    group = groups.to_dict()
+    own = pd.Series([group.get(s) for s in names], dtype=object)
+    code, _ = pd.factorize(own)
+    same = other & (code[a] == code[b]) & (code[a] >= 0)
+    unknown = np.flatnonzero(other & ((code[a] < 0) | (code[b] < 0)))
+    same[unknown] = [own.iat[i] == own.iat[j] for i, j in zip(a[unknown], b[unknown])]
+    u, v = np.concatenate([a[same], b[same]]), np.concatenate([b[same], a[same]])
+    order = np.lexsort((v, u))  # by node, then neighbour: names sorted, as the node ids are
+    u, v = u[order], v[order]
+    dependents: list[list] = [[] for _ in range(n)]
+    if len(u):
+        starts = np.flatnonzero(np.r_[True, u[1:] != u[:-1]])
+        for node, part in zip(u[starts].tolist(), np.split(names[v], starts[1:])):
+            dependents[node] = part.tolist()
+    return summed("agree"), summed("disagree"), dependents
 
 
 def to_graphml(sg: SourceGraph) -> str:
