@@ -67,6 +67,7 @@ from typing import Any, Callable, Iterable
 import numpy as np
 import pandas as pd
 
+from . import files
 from .problems import Problems
 from .registry import Registry
 
@@ -332,11 +333,14 @@ def _read_config(root: Path, problems: Problems) -> tuple[dict[str, Any], str | 
     found: list[tuple[dict[str, Any], str]] = []
     for name, section in (("reconcile.toml", None), ("pyproject.toml", ("tool", "reconcile"))):
         path = root / name
-        if not path.is_file():
-            continue
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        try:  # read as every workspace file is (reconcile.files): a FIFO, a link out, no permission are problems
+            if files.existing(path, root=root) is None:
+                continue
+            data = tomllib.loads(files.read_text(path, root=root))
+        except files.FileReadError as exc:
+            problems.add(str(exc), file=name, line=exc.line, expected=exc.expected, code="config")
+            return {}, name
+        except tomllib.TOMLDecodeError as exc:
             problems.add(f"invalid TOML: {exc}", file=name, code="config")
             return {}, name
         if section:
