@@ -3,6 +3,13 @@
 Exit codes (fixed by the design): 0 nothing new, 1 new contradictions, 2 usage error or
 invalid input. Invalid input never produces a traceback: every problem is listed with
 file, line, claim id, column and what was expected.
+
+Output never ends in a traceback either (a traceback exits 1, which a CI gate reads as new
+contradictions): standard output and error escape the characters their encoding lacks
+(``\\u2014`` on a Latin-1 terminal) instead of failing, and a standard output that cannot
+be written (a full disk) is a message on standard error and exit 2. Text options that are
+not valid text (bytes of another encoding, passed on by the shell) are refused, so that
+nothing is written that cannot be read back.
 """
 
 from __future__ import annotations
@@ -17,11 +24,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from . import __version__
+from . import __version__, files
 from .progress import Progress, showing, stage
 from .render.controls import printable
+from .streams import TEXT, flush_stdout, guard_streams, repaired, stdout_failed, stdout_gone
+from .streams import echo as _echo
 from .threads import workers
-from .yamlio import write_atomic
+from .yamlio import write_all, write_atomic
 
 if TYPE_CHECKING:
     from .problems import Problems
@@ -40,6 +49,20 @@ output_option = click.option(
     help="Write to this file (atomically) instead of standard output.",
 )
 
+
+class _Group(click.Group):
+    """The command group: every command's output streams are guarded (see the module
+    docstring), and every run starts the clock of stale temporary files."""
+
+    def invoke(self, ctx: click.Context):
+        files.start_run()
+        guard_streams()
+        try:
+            return super().invoke(ctx)
+        finally:
+            flush_stdout()
+
+
 workspace_argument = click.argument(
     "workspace",
     required=False,
@@ -48,7 +71,7 @@ workspace_argument = click.argument(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="reconcile")
 @click.option(
     "--progress/--no-progress",
@@ -98,13 +121,13 @@ def init(directory: Path) -> None:
 
 @main.command()
 @click.argument("documents", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--id", "source_id", help="The new source's id (default: made from the file name). One file only.")
-@click.option("--language", help="The document's language code (default: identified from its text).")
-@click.option("--published", help="Publication date, ISO at its precision: 2016, 2016-10, 2016-10-14.")
-@click.option("--kind", help="press_release | news | reference | report | official | social | other.")
-@click.option("--url", help="Where the document came from (default: read from a saved web page).")
-@click.option("--accessed", help="The day the document was read at its address, ISO.")
-@click.option("--archived-url", help="The address of an archived copy (e.g. the Wayback Machine's).")
+@click.option("--id", "source_id", type=TEXT, help="The new source's id (default: made from the file name). One file only.")
+@click.option("--language", type=TEXT, help="The document's language code (default: identified from its text).")
+@click.option("--published", type=TEXT, help="Publication date, ISO at its precision: 2016, 2016-10, 2016-10-14.")
+@click.option("--kind", type=TEXT, help="press_release | news | reference | report | official | social | other.")
+@click.option("--url", type=TEXT, help="Where the document came from (default: read from a saved web page).")
+@click.option("--accessed", type=TEXT, help="The day the document was read at its address, ISO.")
+@click.option("--archived-url", type=TEXT, help="The address of an archived copy (e.g. the Wayback Machine's).")
 @click.option(
     "--workspace",
     "-w",
@@ -267,7 +290,8 @@ def check(workspace: Path, fmt: str | None, output: Path | None, severity: str, 
     for entry in state.stale_baseline:
         _echo(
             printable(
-                f"stale baseline entry {entry['fingerprint']} ({entry['rule']}, {entry['subject']} {entry['property']}): "
+                f"stale baseline entry {entry['fingerprint']} ({entry.get('rule', '?')}, {entry.get('subject', '?')} "
+                f"{entry.get('property', '?')}): "
                 "the conflict is gone; `reconcile baseline --prune` removes it"
             ),
             err=True,
@@ -291,34 +315,35 @@ def baseline(workspace: Path, prune: bool) -> None:
     too, unless --prune). The file is sorted and written atomically; commit it.
     """
     from .check import find_conflicts
-    from .gate import BASELINE_PATH, apply_gate, baseline_entries, read_baseline, read_decisions, write_baseline
+    from .gate import BASELINE_PATH, apply_gate, baseline_entries, gate_lock, read_baseline, read_decisions, write_baseline
 
     ws, problems = _load_valid(workspace)
     result = find_conflicts(ws, problems)
-    old = read_baseline(ws.root, problems) or {}
-    decisions = read_decisions(ws.root, problems)
-    if problems.errors:
-        _emit_problems(problems)
-        sys.exit(EXIT_INVALID)
-    state = apply_gate(result.conflicts, old, decisions)
-    current = {e["fingerprint"]: e for e in baseline_entries(state.conflicts)}
-    # an entry that followed its conflict to a new fingerprint moves there, keeping the
-    # fingerprints it had as aliases
-    moved = {fp: recs for fp, recs in state.baseline_of.items() if recs and recs != (fp,) and fp in current}
-    replaced = {r for recs in moved.values() for r in recs} - set(current)
-    for fp, entry in current.items():
-        aliases = {str(a) for r in moved.get(fp, (fp,)) for a in [r, *(old.get(r, {}).get("aliases") or [])]}
-        if aliases - {fp}:
-            entry["aliases"] = sorted(aliases - {fp})
-    added = sorted(set(current) - set(old) - set(moved))
-    gone = {e["fingerprint"] for e in baseline_entries(state.silenced)} | replaced
-    stale = sorted(set(old) - set(current) - gone)
-    merged = {fp: e for fp, e in old.items() if fp not in replaced}
-    merged.update(current)
-    if prune:
-        for fp in stale:
-            merged.pop(fp, None)
-    with writing(ws.root / BASELINE_PATH):
+    # read, merge and write under the lock of reports/: concurrent runs take turns
+    with writing(ws.root / BASELINE_PATH), gate_lock(ws.root):
+        old = read_baseline(ws.root, problems) or {}
+        decisions = read_decisions(ws.root, problems)
+        if problems.errors:
+            _emit_problems(problems)
+            sys.exit(EXIT_INVALID)
+        state = apply_gate(result.conflicts, old, decisions)
+        current = {e["fingerprint"]: e for e in baseline_entries(state.conflicts)}
+        # an entry that followed its conflict to a new fingerprint moves there, keeping the
+        # fingerprints it had as aliases
+        moved = {fp: recs for fp, recs in state.baseline_of.items() if recs and recs != (fp,) and fp in current}
+        replaced = {r for recs in moved.values() for r in recs} - set(current)
+        for fp, entry in current.items():
+            aliases = {str(a) for r in moved.get(fp, (fp,)) for a in [r, *(old.get(r, {}).get("aliases") or [])]}
+            if aliases - {fp}:
+                entry["aliases"] = sorted(aliases - {fp})
+        added = sorted(set(current) - set(old) - set(moved))
+        gone = {e["fingerprint"] for e in baseline_entries(state.silenced)} | replaced
+        stale = sorted(set(old) - set(current) - gone)
+        merged = {fp: e for fp, e in old.items() if fp not in replaced}
+        merged.update(current)
+        if prune:
+            for fp in stale:
+                merged.pop(fp, None)
         write_baseline(ws.root, list(merged.values()))
     _echo(
         f"reports/baseline.json: {len(merged)} entries ({len(added)} added, {len(moved)} followed to a new fingerprint, "
@@ -385,14 +410,20 @@ def report(workspace: Path, out_dir: Path | None, baseline_flag: bool | None, ca
         records = conflict_records(conflicts.head(max(on_page, min(ROWS_AT_MOST, n_new))), ws.claims, result.sides)
         outline = report_outline(result, ws, conflicts, gate=state)
         step(1)
-        with writing(target / "report.json"):
-            write_atomic(target / "report.json", json_chunks(result, ws, conflicts, gate=state, outline=outline))
+        page = render_html(records[:on_page], result, ws, state, outline)
         step(1)
-        with writing(target / "summary.md"):
-            write_atomic(target / "summary.md", render_markdown(records, outline["summary"]))
+        summary = render_markdown(records, outline["summary"])
         step(1)
-        with writing(target / "index.html"):
-            write_atomic(target / "index.html", render_html(records[:on_page], result, ws, state, outline))
+        # the three files are written in full to temporary files, then renamed into place
+        # with index.html last: a run that fails or is stopped before leaves the old set
+        with writing(target):
+            write_all(
+                [
+                    (target / "report.json", json_chunks(result, ws, conflicts, gate=state, outline=outline)),
+                    (target / "summary.md", summary),
+                    (target / "index.html", page),
+                ]
+            )
         step(1)
     shown = "" if on_page == len(conflicts) else f"; cards for the first {on_page:,}"
     _echo(f"wrote {target / 'index.html'}, report.json and summary.md ({len(conflicts):,} conflicts{shown})")
@@ -400,7 +431,7 @@ def report(workspace: Path, out_dir: Path | None, baseline_flag: bool | None, ca
 
 
 @main.command()
-@click.argument("fingerprint")
+@click.argument("fingerprint", type=TEXT)
 @click.option(
     "--verdict",
     type=click.Choice(["accepted", "resolved", "false-positive"]),
@@ -408,10 +439,10 @@ def report(workspace: Path, out_dir: Path | None, baseline_flag: bool | None, ca
     help="accepted: a real disagreement between sources; resolved: one side is right "
     "(name it with --side); false-positive: not a contradiction (give --reason).",
 )
-@click.option("--note", help="Free text for the next reader.")
-@click.option("--side", help="For resolved: the label or value of the side that is right.")
-@click.option("--reason", help="For false-positive: why this is not a contradiction.")
-@click.option("--by", "by_", help="Who decided (default: $USER).")
+@click.option("--note", type=TEXT, help="Free text for the next reader.")
+@click.option("--side", type=TEXT, help="For resolved: the label or value of the side that is right.")
+@click.option("--reason", type=TEXT, help="For false-positive: why this is not a contradiction.")
+@click.option("--by", "by_", type=TEXT, help="Who decided (default: $USER).")
 @click.option(
     "--workspace",
     "-w",
@@ -425,7 +456,9 @@ def decide(
 ) -> None:
     """Record an editor's verdict on the conflict FINGERPRINT in reports/decisions.yaml.
 
-    The file keeps its comments and the order of the other decisions; the write is atomic.
+    The file keeps its comments and the order of the other decisions; a verdict on a
+    conflict that has one keeps the earlier one in the entry's history. The write is
+    atomic, under a lock: concurrent runs take turns.
     """
     from .check import find_conflicts
     from .gate import DECISIONS_PATH, read_decisions, record_decision
@@ -454,11 +487,16 @@ def decide(
                 err=True,
             )
             sys.exit(EXIT_INVALID)
-    with writing(ws.root / DECISIONS_PATH):
-        replaced = record_decision(
-            ws.root, fingerprint, verdict, note=note, side=side, reason=reason, by=by_ or os.environ.get("USER")
-        )
-    _echo(f"{'replaced' if replaced else 'recorded'} {verdict} for {fingerprint} in reports/decisions.yaml")
+    try:
+        with writing(ws.root / DECISIONS_PATH):
+            superseded = record_decision(
+                ws.root, fingerprint, verdict, note=note, side=side, reason=reason, by=by_ or repaired(os.environ.get("USER"))
+            )
+    except ValueError as exc:
+        _echo(printable(f"error: {exc}"), err=True)
+        sys.exit(EXIT_INVALID)
+    kept = "; the earlier verdict is kept in its history" if superseded else ""
+    _echo(f"recorded {verdict} for {fingerprint} in reports/decisions.yaml{kept}")
     sys.exit(EXIT_OK)
 
 
@@ -572,26 +610,9 @@ def _emit(text: str | Iterable[str] | Iterable[bytes | memoryview], output: Path
     except BrokenPipeError:
         # the reader stopped early (`reconcile check | head`): the rest of the text goes
         # nowhere, and the exit code stays that of the gate
-        _stdout_gone()
-
-
-def _echo(message: str = "", **kwargs) -> None:
-    """``click.echo``, going on when the reader of standard output or error has gone
-    (``reconcile validate | head -1``): the command ends with its own exit code, not
-    click's 1 for a broken pipe (which a CI gate reads as new contradictions)."""
-    try:
-        click.echo(message, **kwargs)
-    except BrokenPipeError:
-        if not kwargs.get("err"):
-            _stdout_gone()
-
-
-def _stdout_gone() -> None:
-    """Point standard output at /dev/null once its reader has gone, so that later writes
-    and the flush at exit do not fail again."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-    os.close(devnull)
+        stdout_gone()
+    except OSError as exc:  # a full disk: the output is lost, say so
+        stdout_failed(exc)
 
 
 @contextmanager

@@ -24,12 +24,42 @@ An ``accepted`` or ``resolved`` conflict has that status and does not fail the g
 ``false-positive`` (with a ``reason``) is silenced. A decision whose conflict no longer
 exists is reported. :func:`record_decision` edits the file with ruamel.yaml's round trip,
 so comments and the order of the other entries are kept; every write is atomic.
+
+A new verdict on a conflict that has one keeps the earlier one: the entry's fields become
+the new verdict's (what the gate reads), and the earlier verdict, with its side, reason,
+note, by, at and the comments on their lines, is appended to the entry's ``history``
+(oldest first)::
+
+      - fingerprint: 7ed7f1083810f777
+        verdict: resolved
+        side: withdrawn
+        at: 2026-11-24
+        history:
+          - verdict: accepted
+            note: the sources really disagree
+            at: 2026-11-23
+
+Files without ``history`` read as before.
+
+Reading either file goes through :mod:`reconcile.files` (a regular file inside the
+workspace, readable, UTF-8): a FIFO, a folder, a link that leaves the workspace or a file
+that may not be read is a problem (exit 2), never a wait or a traceback. Baseline entries
+are checked when read (:func:`read_baseline`). Messages quote at most a bounded excerpt of
+what a file holds (:func:`reconcile.files.excerpt`).
+
+Writing either file holds the lock of ``reports/`` (:func:`gate_lock`) from reading the
+current file to renaming the new one into place: concurrent ``decide`` and ``baseline``
+runs take turns, and none loses another's entries.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import math
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from io import StringIO
 from pathlib import Path
@@ -38,10 +68,24 @@ from typing import Any
 import pandas as pd
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError
 
+from . import files
+from .decision_history import supersede
+from .files import FileReadError, excerpt
 from .problems import Problems
 from .succession import value_key
-from .yamlio import YamlLoadError, YamlMapping, YamlSequence, item_line, key_lines, load_yaml, plain, write_atomic
+from .yamlio import (
+    YamlLoadError,
+    YamlMapping,
+    YamlSequence,
+    item_line,
+    key_lines,
+    load_yaml,
+    parse_yaml,
+    plain,
+    write_atomic,
+)
 
 __all__ = [
     "BASELINE_PATH",
@@ -53,15 +97,30 @@ __all__ = [
     "write_baseline",
     "read_decisions",
     "record_decision",
+    "gate_lock",
     "apply_gate",
 ]
 
 BASELINE_PATH = Path("reports") / "baseline.json"
 DECISIONS_PATH = Path("reports") / "decisions.yaml"
 VERDICTS = ("accepted", "resolved", "false-positive")
+#: The fields of a verdict: the current one's, and each earlier one's in ``history``.
+VERDICT_FIELDS = ("verdict", "side", "reason", "note", "by", "at")
 #: The fields of a decision in reports/decisions.yaml (``reconcile decide`` writes them).
-DECISION_FIELDS = ("fingerprint", "verdict", "side", "reason", "note", "by", "at")
+DECISION_FIELDS = ("fingerprint", *VERDICT_FIELDS, "history")
 BASELINE_VERSION = 1
+#: A fingerprint as the baseline holds it: hexadecimal digits.
+FINGERPRINT = re.compile(r"^[0-9a-f]{8,64}$")
+
+
+@contextmanager
+def gate_lock(root: Path) -> Iterator[Path]:
+    """Hold the lock of the workspace's ``reports/`` folder (made if missing) in this
+    block: wrap every read-modify-write of the baseline or the decisions in it."""
+    folder = root / BASELINE_PATH.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    with files.locked(folder):
+        yield folder
 
 
 # --- baseline -------------------------------------------------------------------------------
@@ -85,22 +144,86 @@ def baseline_entries(conflicts: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def read_baseline(root: Path, problems: Problems) -> dict[str, dict[str, Any]] | None:
-    """Baseline entries by fingerprint, or None when the workspace has no baseline."""
+    """Baseline entries by fingerprint, or None when the workspace has no baseline.
+
+    Each entry is checked: a mapping whose ``fingerprint`` is text of hexadecimal digits;
+    ``rule``, ``subject``, ``property`` and ``scope`` text (or absent; ``scope`` may be
+    null), ``values`` and ``labels`` lists (or absent). An entry that is not so is a
+    problem (exit 2) naming its place in the list, and is left out.
+    """
     path = root / BASELINE_PATH
-    if not path.is_file():
+    rel = BASELINE_PATH.as_posix()
+    shape = '{"version": 1, "conflicts": [{"fingerprint": …}, …]}'
+    try:
+        if files.existing(path, root=root) is None:
+            return None
+        text = files.read_text(path, root=root)
+    except FileReadError as exc:
+        problems.add(f"unreadable baseline: {exc}", file=rel, line=exc.line, expected=exc.expected or shape, code="baseline")
         return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        entries = data["conflicts"]
-        return {str(e["fingerprint"]): e for e in entries}
-    except (json.JSONDecodeError, KeyError, TypeError, UnicodeDecodeError) as exc:
-        problems.add(
-            f"unreadable baseline: {type(exc).__name__}: {exc}",
-            file=BASELINE_PATH.as_posix(),
-            expected='{"version": 1, "conflicts": [{"fingerprint": …}, …]}',
-            code="baseline",
-        )
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        problems.add(f"unreadable baseline: not JSON: {exc.msg}", file=rel, line=exc.lineno, expected=shape, code="baseline")
         return None
+    except RecursionError:
+        problems.add("unreadable baseline: nested too deep", file=rel, expected=shape, code="baseline")
+        return None
+    entries = data.get("conflicts") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        what = "a mapping without a `conflicts` list" if isinstance(data, dict) else _json_kind(data)
+        problems.add(f"unreadable baseline: it holds {what}", file=rel, line=1, expected=shape, code="baseline")
+        return None
+    out: dict[str, dict[str, Any]] = {}
+    for number, entry in enumerate(entries, start=1):
+        wrong = _baseline_entry_problem(entry)
+        if wrong:
+            problems.add(
+                f"baseline entry {number} (of {len(entries)}): {wrong}; it is not used",
+                file=rel,
+                expected='{"fingerprint": "<hexadecimal digits>", "rule": …, "subject": …, "property": …, '
+                '"scope": …, "values": […], "labels": […]}',
+                code="baseline",
+            )
+            continue
+        out[entry["fingerprint"]] = entry
+    return out
+
+
+def _baseline_entry_problem(entry: Any) -> str | None:
+    """What is wrong with a baseline entry, or None."""
+    if not isinstance(entry, dict):
+        return f"{_json_kind(entry)}, not a mapping"
+    fp = entry.get("fingerprint")
+    if fp is None:
+        return "no fingerprint"
+    if not isinstance(fp, str) or not FINGERPRINT.match(fp):
+        shown = _json_kind(fp) if not isinstance(fp, str) else f"the text {excerpt(fp)}"
+        return f"fingerprint is {shown}, not hexadecimal digits"
+    for key in ("rule", "subject", "property", "scope"):
+        value = entry.get(key)
+        if value is not None and not isinstance(value, str):
+            return f"{key} of {fp} is {_json_kind(value)}, not text"
+    for key in ("values", "labels"):
+        value = entry.get(key)
+        if value is not None and not isinstance(value, list):
+            return f"{key} of {fp} is {_json_kind(value)}, not a list"
+    return None
+
+
+def _json_kind(value: Any) -> str:
+    """What a JSON value is, in words, quoting at most a bounded excerpt of it."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool) or value is None:
+        return json.dumps(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return "a number out of range"
+    if isinstance(value, (int, float)):
+        return f"the number {excerpt(value)}"
+    return f"the text {excerpt(value)}"
 
 
 def write_baseline(root: Path, entries: list[dict[str, Any]]) -> None:
@@ -127,12 +250,15 @@ def read_decisions(root: Path, problems: Problems) -> dict[str, dict[str, Any]]:
     """Decisions by fingerprint; malformed entries are problems (file and line)."""
     path = root / DECISIONS_PATH
     rel = DECISIONS_PATH.as_posix()
-    if not path.is_file():
-        return {}
     try:
-        data = load_yaml(path)
+        if files.existing(path, root=root) is None:
+            return {}
+        data = load_yaml(path, root=root)
+    except FileReadError as exc:
+        problems.add(str(exc), file=rel, line=exc.line, expected=exc.expected, code=exc.code)
+        return {}
     except YamlLoadError as exc:
-        problems.add(str(exc), file=rel, line=exc.line, code="yaml")
+        problems.add(str(exc), file=rel, line=exc.line, expected=exc.expected, code="yaml")
         return {}
     if data is None:  # an empty file
         return {}
@@ -148,7 +274,7 @@ def read_decisions(root: Path, problems: Problems) -> dict[str, dict[str, Any]]:
         return {}
     lines = key_lines(data)
     for key in sorted(set(data) - {"decisions"}, key=str):
-        problems.add(f"unknown key {key!r}", file=rel, line=lines.get(key), expected=shape, code="decision")
+        problems.add(f"unknown key {excerpt(key)}", file=rel, line=lines.get(key), expected=shape, code="decision")
     items = data.get("decisions")
     if items is None:
         return {}
@@ -167,7 +293,7 @@ def read_decisions(root: Path, problems: Problems) -> dict[str, dict[str, Any]]:
         unknown = sorted(set(entry) - set(DECISION_FIELDS), key=str)
         if unknown:
             problems.add(
-                f"decision for {entry['fingerprint']} has unknown field(s) " + ", ".join(map(repr, unknown)),
+                f"decision for {excerpt(entry['fingerprint'])} has unknown field(s) " + ", ".join(map(excerpt, unknown)),
                 file=rel,
                 line=line,
                 expected="fields " + ", ".join(DECISION_FIELDS),
@@ -176,24 +302,60 @@ def read_decisions(root: Path, problems: Problems) -> dict[str, dict[str, Any]]:
             continue
         if entry.get("verdict") not in VERDICTS:
             problems.add(
-                f"unknown verdict {entry.get('verdict')!r}", file=rel, line=line, expected=" | ".join(VERDICTS), code="decision"
+                f"unknown verdict {excerpt(entry.get('verdict'))}", file=rel, line=line, expected=" | ".join(VERDICTS), code="decision"
             )
             continue
         if entry["verdict"] == "false-positive" and not entry.get("reason"):
             problems.add("a false-positive decision needs a reason", file=rel, line=line, code="decision")
+            continue
+        wrong = _history_problem(entry.get("history"))
+        if wrong:
+            problems.add(
+                f"decision for {excerpt(entry['fingerprint'])}: {wrong}",
+                file=rel,
+                line=line,
+                expected="history: a list of earlier verdicts, each with fields " + ", ".join(VERDICT_FIELDS),
+                code="decision",
+            )
             continue
         entry["line"] = line
         out[str(entry["fingerprint"])] = entry
     return out
 
 
+def _history_problem(history: Any) -> str | None:
+    """What is wrong with a decision's ``history``, or None (absent is fine)."""
+    if history is None:
+        return None
+    if not isinstance(history, list):
+        return f"`history` holds {_kind(history)}, not a list"
+    for number, earlier in enumerate(history, start=1):
+        if not isinstance(earlier, dict):
+            return f"history item {number} holds {_kind(earlier)}, not a mapping"
+        unknown = sorted(set(earlier) - set(VERDICT_FIELDS), key=str)
+        if unknown:
+            return f"history item {number} has unknown field(s) " + ", ".join(map(excerpt, unknown))
+        if earlier.get("verdict") not in VERDICTS:
+            return f"history item {number} has the unknown verdict {excerpt(earlier.get('verdict'))}"
+    return None
+
+
 def _kind(value: Any) -> str:
-    """What a YAML value is, in words, for a message."""
-    if isinstance(value, YamlSequence):
+    """What a YAML value is, in words, for a message: never the value itself (a file that
+    is not what it should be may hold anything, a password too)."""
+    if isinstance(value, (list, YamlSequence)):
         return "a list"
-    if isinstance(value, YamlMapping):
+    if isinstance(value, (dict, YamlMapping)):
         return "a mapping"
-    return f"the {type(value).__name__} {value!r}"[:80]
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return f"a single text of {len(value):,} characters"
+    return f"a {type(value).__name__}"
 
 
 def record_decision(
@@ -207,44 +369,56 @@ def record_decision(
     by: str | None = None,
     at: str | None = None,
 ) -> bool:
-    """Add or replace the decision for ``fingerprint``; keep comments and order of the rest.
+    """Record ``verdict`` for ``fingerprint``; keep comments and order of the rest.
 
-    Returns True when an existing decision was replaced. The file must be readable by
-    :func:`read_decisions` without problems (check that first): a file this cannot read as
-    a mapping raises ``ValueError`` and is left as it is, never replaced by a new one.
+    A fingerprint that has a verdict keeps it in its ``history`` (see the module
+    docstring), and True is returned. Runs under :func:`gate_lock`, from reading the file
+    to writing it. The file must be readable by :func:`read_decisions` without problems
+    (check that first): a file this cannot read as a mapping raises ``ValueError`` and is
+    left as it is, never replaced by a new one; so is a text that would not read back
+    (it is checked before it is written). ``OSError`` when it cannot be written.
     """
     path = root / DECISIONS_PATH
+    rel = DECISIONS_PATH.as_posix()
     yaml = _yaml()
-    text = path.read_text(encoding="utf-8") if path.is_file() else ""
-    data = yaml.load(text) if text.strip() else None
-    if data is None:
-        data = CommentedMap()
-    if not isinstance(data, CommentedMap):
-        raise ValueError(f"{DECISIONS_PATH.as_posix()} is not a mapping with a `decisions` list")
-    if data.get("decisions") is None:
-        data["decisions"] = CommentedSeq()
-    if not isinstance(data["decisions"], CommentedSeq):
-        raise ValueError(f"`decisions` in {DECISIONS_PATH.as_posix()} is not a list")
-    entry = CommentedMap()
-    entry["fingerprint"] = fingerprint
-    entry["verdict"] = verdict
-    for key, value in (("side", side), ("reason", reason), ("note", note), ("by", by)):
-        if value:
-            entry[key] = value
-    entry["at"] = at or dt.date.today().isoformat()
-    seq = data["decisions"]
-    for i, old in enumerate(seq):
-        if isinstance(old, dict) and str(old.get("fingerprint")) == fingerprint:
-            seq[i] = entry
-            replaced = True
-            break
-    else:
-        seq.append(entry)
-        replaced = False
-    buffer = StringIO()
-    yaml.dump(data, buffer)
-    write_atomic(path, buffer.getvalue())
-    return replaced
+    with gate_lock(root):
+        try:
+            text = files.read_text(path, root=root) if files.existing(path, root=root) is not None else ""
+            data = yaml.load(text) if text.strip() else None
+        except FileReadError as exc:
+            raise ValueError(f"{rel}: {exc}") from None
+        except YAMLError:
+            raise ValueError(f"{rel} is not valid YAML (see `reconcile check`)") from None
+        if data is None:
+            data = CommentedMap()
+        if not isinstance(data, CommentedMap):
+            raise ValueError(f"{rel} is not a mapping with a `decisions` list")
+        if data.get("decisions") is None:
+            data["decisions"] = CommentedSeq()
+        if not isinstance(data["decisions"], CommentedSeq):
+            raise ValueError(f"`decisions` in {rel} is not a list")
+        current = {"verdict": verdict, "side": side, "reason": reason, "note": note, "by": by}
+        current["at"] = at or dt.date.today().isoformat()
+        seq = data["decisions"]
+        old = next((e for e in seq if isinstance(e, CommentedMap) and str(e.get("fingerprint")) == fingerprint), None)
+        if old is None:
+            entry = CommentedMap()
+            entry["fingerprint"] = fingerprint
+            for key, value in current.items():
+                if value:
+                    entry[key] = value
+            seq.append(entry)
+        else:
+            supersede(old, current, VERDICT_FIELDS)
+        buffer = StringIO()
+        yaml.dump(data, buffer)
+        out = buffer.getvalue()
+        try:
+            parse_yaml(out)  # never write a file that cannot be read back
+        except YamlLoadError as exc:
+            raise ValueError(f"the new {rel} would not read back ({exc}); it is left as it is") from None
+        write_atomic(path, out)
+    return old is not None
 
 
 # --- applying the gate ------------------------------------------------------------------------

@@ -67,6 +67,7 @@ from typing import Any, Callable, Iterable
 import numpy as np
 import pandas as pd
 
+from . import files
 from .fieldspec import Field, check_value, excerpt, kind_of, toml_lines
 from .problems import Problems
 from .registry import Registry
@@ -364,11 +365,14 @@ def _read_config(root: Path, problems: Problems) -> tuple[dict[str, Any], str | 
     found: list[tuple[dict[str, Any], str]] = []
     for name, section in (("reconcile.toml", None), ("pyproject.toml", ("tool", "reconcile"))):
         path = root / name
-        if not path.is_file():
-            continue
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        try:  # read as every workspace file is (reconcile.files): a FIFO, a link out, no permission are problems
+            if files.existing(path, root=root) is None:
+                continue
+            data = tomllib.loads(files.read_text(path, root=root))
+        except files.FileReadError as exc:
+            problems.add(str(exc), file=name, line=exc.line, expected=exc.expected, code="config")
+            return {}, name
+        except tomllib.TOMLDecodeError as exc:
             problems.add(f"invalid TOML: {exc}", file=name, code="config")
             return {}, name
         if section:
@@ -378,7 +382,7 @@ def _read_config(root: Path, problems: Problems) -> tuple[dict[str, Any], str | 
                 problems.add(
                     f"[tool.reconcile] must be a table, not {kind_of(data)} {excerpt(data)}",
                     file=name,
-                    line=toml_lines(path.read_text(encoding="utf-8"))(section),
+                    line=toml_lines(files.read_text(path, root=root))(section),
                     expected="[tool.reconcile] with settings such as baseline = true",
                     code="config",
                 )
@@ -402,8 +406,8 @@ def _config_lines(root: Path, name: str | None) -> Callable[[tuple[str, ...]], i
     if name is None:
         return lambda path: None
     try:
-        text = (root / name).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = files.read_text(root / name, root=root)
+    except (files.FileReadError, OSError):
         return lambda path: None
     return toml_lines(text, ("tool", "reconcile") if name == "pyproject.toml" else ())
 

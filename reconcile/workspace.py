@@ -17,13 +17,27 @@ A workspace is a folder with this shape::
 :func:`load_workspace` reads everything, never raises for bad input, and returns the raw
 tables plus every problem found. Typing, resolution and quote checks happen afterwards in
 :mod:`reconcile.validate`.
+
+Every file is read through :mod:`reconcile.files`: regular files only, of a bounded size,
+inside the workspace, readable. A file or folder that cannot be read is an error, never an
+empty workspace that passes. In ``claims/captured/``:
+
+- sub-folders are read, and so are symbolic links to files and folders *inside* the
+  workspace (a file or folder reached twice, through a link, is read once, with a
+  warning); a link that leaves the workspace is an error and nothing is read through it;
+- a folder, FIFO, socket or device named like a claim file (``*.yaml``…) is an error (a
+  FIFO is never opened); other names are ignored with a warning, as files of unknown type;
+- a file name that is not UTF-8 is read, and shown with its bytes escaped
+  (``claims/captured/bad\\xff.yaml``).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,11 +48,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from . import files
 from .fieldspec import Field, check_container, check_entry, excerpt, key_text, kind_of
+from .files import FileReadError, display
 from .frames import arrow_text, is_arrow_text, release_arrow_memory
 from .problems import Problems
 from .registry import Registry, load_registry
-from .yamlio import YamlLoadError, item_line, key_lines, load_yaml, not_utf8, plain
+from .yamlio import YamlLoadError, item_line, key_lines, load_yaml, plain
 
 __all__ = [
     "CLAIM_FIELDS",
@@ -122,11 +138,20 @@ def find_root(path: Path | str | None) -> Path:
 def load_workspace(path: Path | str | None, problems: Problems) -> RawWorkspace:
     """Read sources, registries, documents and claim files of the workspace at ``path``."""
     root = find_root(path)
+    with files.inside(root):
+        return _load(root, problems)
+
+
+def _load(root: Path, problems: Problems) -> RawWorkspace:
     claims_dir = root / "claims"
-    if not (claims_dir / "sources.yaml").is_file():
+    try:
+        present = files.existing(claims_dir / "sources.yaml") is not None
+    except FileReadError:
+        present = True  # there, but not readable: reading it says why
+    if not present:
         problems.add(
-            f"{root} is not a reconcile workspace: claims/sources.yaml is missing",
-            file=str(root),
+            f"{display(root)} is not a reconcile workspace: claims/sources.yaml is missing",
+            file=display(root),
             expected="a folder with claims/sources.yaml, claims/documents/, claims/captured/",
             code="not-a-workspace",
         )
@@ -160,7 +185,7 @@ def _load_sources(root: Path, path: Path, problems: Problems) -> pd.DataFrame:
     try:
         data = load_yaml(path)
     except YamlLoadError as exc:
-        problems.add(str(exc), file=rel, line=exc.line, code="yaml")
+        problems.add(str(exc), file=rel, line=exc.line, expected=exc.expected, code="yaml")
         return pd.DataFrame(columns=columns)
     if hasattr(data, "get") and data.get("sources") is None and "sources" in data:
         return pd.DataFrame(columns=columns)  # `sources:` with nothing yet: a new workspace
@@ -295,24 +320,16 @@ def _load_documents(root: Path, sources: pd.DataFrame, problems: Problems) -> di
         rel_path = full.relative_to(resolved_root).as_posix()
         paths.append(rel_path)
         try:
-            raw = full.read_bytes() if full.is_file() else None
-        except OSError as exc:  # a name too long, no permission
-            _unusable_path(doc, sid, exc, where, problems)
-            continue
-        if raw is None:
-            problems.add(f"document {rel_path} of source {sid} does not exist", code="missing-file", **where)
-            continue
-        try:
-            texts[str(sid)] = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line_no = raw[: exc.start].count(b"\n") + 1
-            problems.add(
-                f"document {rel_path} of source {sid} is not UTF-8 text "
-                f"(invalid byte 0x{raw[exc.start]:02x} at byte {exc.start}, line {line_no})",
-                expected="UTF-8 encoded text",
-                code="encoding",
-                **where,
-            )
+            texts[str(sid)] = files.read_text(full)
+        except FileReadError as exc:
+            if exc.code == "missing-file":
+                problems.add(f"document {rel_path} of source {sid} does not exist", code="missing-file", **where)
+            elif exc.code == "encoding":
+                problems.add(
+                    f"document {rel_path} of source {sid} is {exc}", expected=exc.expected, code="encoding", **where
+                )
+            else:
+                problems.add(f"document {rel_path} of source {sid}: {exc}", expected=exc.expected, code=exc.code, **where)
     sources["document_path"] = paths
     return texts
 
@@ -332,22 +349,13 @@ def _unusable_path(doc: str, sid: Any, exc: Exception, where: dict[str, Any], pr
 
 
 def _load_claim_files(root: Path, folder: Path, problems: Problems) -> pd.DataFrame:
-    if not folder.is_dir():
-        problems.add(
-            "no claim files: claims/captured/ is missing",
-            file="claims/captured",
-            expected="one claim file per source in claims/captured/",
-            code="missing-file",
-        )
-        return pd.DataFrame(columns=RAW_CLAIM_COLUMNS)
     frames: list[pd.DataFrame | pa.Table] = []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        rel = path.resolve().relative_to(root.resolve()).as_posix()
+    for path, rel in _claim_paths(folder, "claims/captured", problems):
         suffix = path.suffix.lower()
         if suffix not in CLAIM_SUFFIXES:
             if not path.name.startswith("."):
                 problems.add(
-                    f"ignored file with unknown type {path.suffix or '(none)'}",
+                    f"ignored file with unknown type {display(path.suffix) or '(none)'}",
                     file=rel,
                     expected="claim files ending in " + ", ".join(CLAIM_SUFFIXES),
                     severity="warning",
@@ -387,11 +395,120 @@ def _load_claim_files(root: Path, folder: Path, problems: Problems) -> pd.DataFr
     )
 
 
+def _claim_paths(folder: Path, rel: str, problems: Problems) -> list[tuple[Path, str]]:
+    """The regular files under ``folder`` (``claims/captured``, shown as ``rel``) with
+    their names as shown (:func:`reconcile.files.display`), sorted by that name; what
+    cannot be read, or is not a file, is a problem (see the module docstring)."""
+    try:
+        status = files.existing(folder)
+    except FileReadError as exc:
+        problems.add(str(exc), file=rel, expected=exc.expected, code=exc.code)
+        return []
+    if status is None:
+        problems.add(
+            "no claim files: claims/captured/ is missing",
+            file=rel,
+            expected="one claim file per source in claims/captured/",
+            code="missing-file",
+        )
+        return []
+    if not stat.S_ISDIR(status.st_mode):
+        problems.add(
+            f"claims/captured/ is {files.kind_of(status.st_mode)}, not a folder",
+            file=rel,
+            expected="a folder of claim files",
+            code="not-a-folder",
+        )
+        return []
+    found: list[tuple[Path, str]] = []
+    home = os.path.realpath(folder)
+    seen = {home}
+    pending = [(folder, rel)]
+    while pending:
+        here, here_rel = pending.pop()
+        try:
+            names = sorted(entry.name for entry in os.scandir(here))
+        except OSError as exc:
+            problems.add(
+                f"cannot read the folder: {files.reason(exc)}; its claim files are not read",
+                file=here_rel,
+                expected="a folder the user running reconcile may read",
+                code="unreadable",
+            )
+            continue
+        for name in names:
+            path = here / name
+            shown = f"{here_rel}/{display(name)}"
+            claim_like = path.suffix.lower() in CLAIM_SUFFIXES
+            try:
+                status = files.existing(path)
+            except FileReadError as exc:
+                problems.add(str(exc), file=shown, expected=exc.expected, code=exc.code)
+                continue
+            if status is None:  # removed while read
+                continue
+            if stat.S_ISDIR(status.st_mode):
+                if claim_like:
+                    problems.add(
+                        "is a folder, not a claim file; it is not read",
+                        file=shown,
+                        expected="a claim file (a regular file), or a folder whose name does not end in "
+                        + ", ".join(CLAIM_SUFFIXES),
+                        code="not-a-file",
+                    )
+                    continue
+                real = os.path.realpath(path)
+                if real in seen or _links_within(path, real, home):
+                    problems.add(
+                        "links to a folder already read; it is not read twice",
+                        file=shown,
+                        severity="warning",
+                        code="ignored-file",
+                    )
+                    continue
+                seen.add(real)
+                pending.append((path, shown))
+            elif stat.S_ISREG(status.st_mode):
+                real = os.path.realpath(path)
+                if real in seen or _links_within(path, real, home):
+                    problems.add(
+                        "links to a claim file already read; it is not read twice",
+                        file=shown,
+                        severity="warning",
+                        code="ignored-file",
+                    )
+                    continue
+                seen.add(real)
+                found.append((path, shown))
+            elif claim_like:
+                problems.add(
+                    f"is {files.kind_of(status.st_mode)}, not a regular file; it is not read",
+                    file=shown,
+                    expected="a claim file (a regular file)",
+                    code="not-a-file",
+                )
+            elif not name.startswith("."):
+                problems.add(
+                    f"ignored: {files.kind_of(status.st_mode)}, not a claim file",
+                    file=shown,
+                    expected="claim files ending in " + ", ".join(CLAIM_SUFFIXES),
+                    severity="warning",
+                    code="ignored-file",
+                )
+    return sorted(found, key=lambda item: item[1])
+
+
+def _links_within(path: Path, real: str, home: str) -> bool:
+    """Whether ``path`` is a symbolic link to something under ``home`` (``claims/captured``),
+    which is read under its own name (so links are skipped whatever the order of the walk)."""
+    return path.is_symlink() and (real == home or real.startswith(home + os.sep))
+
+
 def _unknown_fields(keys: set[str], rel: str, line: int | None, cid: Any, problems: Problems) -> None:
     unknown = sorted(keys - set(CLAIM_FIELDS))
     if unknown:
         problems.add(
-            f"unknown claim field(s) {', '.join(key_text(k) for k in unknown[:10])}"
+            f"unknown claim field(s) {', '.join(key_text(k) if len(str(k)) < 40 else files.excerpt(k) for k in unknown[:10])}"
             + (f" and {len(unknown) - 10:,} more" if len(unknown) > 10 else ""),
             file=rel,
             line=line,
@@ -402,12 +519,10 @@ def _unknown_fields(keys: set[str], rel: str, line: int | None, cid: Any, proble
 
 
 def _read_yaml_claims(path: Path, rel: str, problems: Problems) -> pd.DataFrame | None:
-    if path.stat().st_size == 0:
-        return pd.DataFrame(columns=RAW_CLAIM_COLUMNS)
     try:
         data = load_yaml(path)
     except YamlLoadError as exc:
-        problems.add(str(exc), file=rel, line=exc.line, code="yaml")
+        problems.add(str(exc), file=rel, line=exc.line, expected=exc.expected, code="yaml")
         return None
     if data is None:
         return pd.DataFrame(columns=RAW_CLAIM_COLUMNS)
@@ -418,7 +533,7 @@ def _read_yaml_claims(path: Path, rel: str, problems: Problems) -> pd.DataFrame 
     unknown_top = sorted(set(map(str, data)) - {"source", "claims"})
     if unknown_top:
         problems.add(
-            f"unknown top-level key(s) {', '.join(unknown_top)}",
+            f"unknown top-level key(s) {', '.join(files.excerpt(k) for k in unknown_top)}",
             file=rel,
             line=top.get(unknown_top[0]),
             expected="source, claims",
@@ -464,12 +579,10 @@ def _read_yaml_claims(path: Path, rel: str, problems: Problems) -> pd.DataFrame 
 
 
 def _read_csv_claims(path: Path, rel: str, problems: Problems) -> pd.DataFrame | None:
-    raw = path.read_bytes()
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        message, line = not_utf8(raw, exc)
-        problems.add(message, file=rel, line=line, expected="UTF-8 encoded text", code="encoding")
+        text = files.read_text(path, encoding="utf-8-sig")
+    except FileReadError as exc:
+        problems.add(str(exc), file=rel, line=exc.line, expected=exc.expected, code=exc.code)
         return None
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
@@ -495,7 +608,7 @@ def _read_csv_claims(path: Path, rel: str, problems: Problems) -> pd.DataFrame |
             entry = {h: (c if c != "" else None) for h, c in zip(header, record)}
             row = {f: entry.get(f) for f in CLAIM_FIELDS}
             if row["source"] is None:
-                row["source"] = path.stem
+                row["source"] = display(path.stem)
             row.update(file=rel, line=start, field_lines=None)
             rows.append(row)
             start = reader.line_num + 1
@@ -510,9 +623,15 @@ def _read_parquet_claims(path: Path, rel: str, problems: Problems) -> pa.Table |
     and, when the file has no ``source`` column, the file's stem added); see
     :func:`_parquet_frames` for the conversion to Python values."""
     try:
-        table = pq.read_table(path)
+        handle = files.open_regular(path)
+    except FileReadError as exc:
+        problems.add(str(exc), file=rel, expected=exc.expected, code=exc.code)
+        return None
+    try:
+        with handle:
+            table = pq.read_table(handle)
     except Exception as exc:  # pyarrow raises several types for a corrupt file
-        problems.add(f"unreadable Parquet file: {type(exc).__name__}: {exc}", file=rel, code="parquet")
+        problems.add(f"unreadable Parquet file: {type(exc).__name__}: {str(exc)[:200]}", file=rel, code="parquet")
         return None
     _unknown_fields(set(map(str, table.column_names)), rel, None, None, problems)
     n = table.num_rows
@@ -527,7 +646,7 @@ def _read_parquet_claims(path: Path, rel: str, problems: Problems) -> pa.Table |
                 return None
         columns[f] = column
     if "source" not in table.column_names:
-        columns["source"] = pa.repeat(path.stem, n)
+        columns["source"] = pa.repeat(display(path.stem), n)
     columns["file"] = pa.repeat(rel, n)
     columns["line"] = pa.array(np.arange(1, n + 1, dtype=np.int64))
     return pa.table(columns)

@@ -20,6 +20,7 @@ claims in YAML files load in 11 s, where ruamel.yaml's parser in Python took 94 
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import functools
 import os
@@ -33,15 +34,32 @@ from typing import Any
 
 import yaml
 
-__all__ = ["YamlLoadError", "YamlMapping", "YamlSequence", "load_yaml", "plain", "key_lines", "item_line", "not_utf8", "write_atomic"]
+from . import files
+from .files import excerpt, not_utf8
+
+__all__ = [
+    "YamlLoadError",
+    "YamlMapping",
+    "YamlSequence",
+    "load_yaml",
+    "parse_yaml",
+    "plain",
+    "key_lines",
+    "item_line",
+    "not_utf8",
+    "write_atomic",
+    "write_all",
+]
 
 
 class YamlLoadError(ValueError):
-    """A file that is not valid YAML (or not UTF-8); carries the 1-based line when known."""
+    """A file that is not valid YAML (or not UTF-8, or cannot be read at all: see
+    :mod:`reconcile.files`); carries the 1-based line when known, and what was expected."""
 
-    def __init__(self, message: str, line: int | None = None):
+    def __init__(self, message: str, line: int | None = None, expected: str | None = None):
         super().__init__(message)
         self.line = line
+        self.expected = expected
 
 
 class YamlMapping(dict):
@@ -84,35 +102,41 @@ MAX_EXPANSION = 10
 _EXPANSION_SLACK = 100_000
 
 
-def not_utf8(raw: bytes, exc: UnicodeDecodeError) -> tuple[str, int]:
-    """The message and 1-based line for bytes that are not UTF-8 (``exc`` from decoding
-    ``raw``): ``not UTF-8 text (invalid byte 0xe9 at byte 41, line 3)``."""
-    line = raw.count(b"\n", 0, exc.start) + 1
-    return f"not UTF-8 text (invalid byte 0x{raw[exc.start]:02x} at byte {exc.start}, line {line})", line
-
-
-def load_yaml(path: Path) -> Any:
+def load_yaml(path: Path, *, root: Path | None = None) -> Any:
     """Parse ``path`` as YAML 1.2; raise :class:`YamlLoadError` with a line on failure.
 
-    Returns None for an empty file, else :class:`YamlMapping`, :class:`YamlSequence` or a
-    scalar. An alias yields the same object as its anchor.
+    The file is read through :func:`reconcile.files.read_text` (a regular file, inside
+    ``root`` or the workspace of :func:`reconcile.files.inside`, readable, UTF-8): what
+    stops it from being read is a ``YamlLoadError`` too. Returns None for an empty file,
+    else :class:`YamlMapping`, :class:`YamlSequence` or a scalar. An alias yields the same
+    object as its anchor.
     """
-    raw = path.read_bytes()
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise YamlLoadError(*not_utf8(raw, exc)) from None
+        text = files.read_text(path, root=root)
+    except files.FileReadError as exc:
+        raise YamlLoadError(str(exc), exc.line, exc.expected) from None
+    return parse_yaml(text)
+
+
+#: The longest part of a parser's message kept (it may quote the file's text).
+_MESSAGE_AT_MOST = 120
+
+
+def parse_yaml(text: str) -> Any:
+    """Parse the YAML 1.2 ``text`` as :func:`load_yaml` parses a file's."""
     try:
         node = _compose(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = exc.problem or exc.context or "invalid YAML"
+        if len(what) > _MESSAGE_AT_MOST:
+            what = what[: _MESSAGE_AT_MOST - 1] + "…"
         raise YamlLoadError(f"malformed YAML: {what}", mark.line + 1 if mark is not None else None) from None
     except yaml.reader.ReaderError as exc:  # a control character
         line = text.count("\n", 0, exc.position) + 1
         raise YamlLoadError(f"malformed YAML: character #x{exc.character:04x} is not allowed", line) from None
     except yaml.YAMLError as exc:  # pragma: no cover - other parser failures
-        raise YamlLoadError(f"malformed YAML: {exc}") from None
+        raise YamlLoadError(f"malformed YAML: {str(exc)[:_MESSAGE_AT_MOST]}") from None
     if node is None:
         return None
     builder = _Builder()
@@ -146,7 +170,7 @@ def _compose(text: str) -> yaml.Node | None:
                 node = open_nodes.pop()[0]
             elif isinstance(event, yaml.AliasEvent):
                 if event.anchor not in anchors:
-                    raise YamlLoadError(f"malformed YAML: unknown alias {event.anchor!r}", event.start_mark.line + 1)
+                    raise YamlLoadError(f"malformed YAML: unknown alias {excerpt(event.anchor)}", event.start_mark.line + 1)
                 node = anchors[event.anchor]
             elif isinstance(event, yaml.ScalarEvent):
                 tag = event.tag if event.tag not in (None, "!") else _PLAIN if event.implicit[0] else _TAG + "str"
@@ -231,7 +255,7 @@ class _Builder:
                 continue
             key = _scalar(key_node)
             if key in out:
-                raise YamlLoadError(f"malformed YAML: found duplicate key {key!r}", _line(key_node))
+                raise YamlLoadError(f"malformed YAML: found duplicate key {excerpt(key)}", _line(key_node))
             out[key] = self.value(value_node)
             out.lines[str(key)] = _line(key_node)
         for source in merged:
@@ -270,7 +294,7 @@ def _scalar(node: yaml.ScalarNode) -> Any:
         if tag == _TAG + "null":
             return None
     except (KeyError, ValueError, IndexError):
-        raise YamlLoadError(f"malformed YAML: {text!r} is not a {tag.removeprefix(_TAG)}", _line(node)) from None
+        raise YamlLoadError(f"malformed YAML: {excerpt(text)} is not a {tag.removeprefix(_TAG)}", _line(node)) from None
     return text
 
 
@@ -360,6 +384,9 @@ def write_atomic(path: Path, text: str | bytes | memoryview | Iterable[bytes | m
     The text goes to a temporary file in the same folder, is flushed and fsynced, then
     renamed over the target (an atomic operation on POSIX file systems). If writing fails,
     or the chunks' iterable raises, the temporary file is removed and ``path`` is untouched.
+    The write holds the folder's lock (:func:`reconcile.files.locked`), and first removes
+    the temporary files of runs killed while writing there
+    (:func:`reconcile.files.remove_stale_temporaries`).
 
     Where ``path`` leads is written, and nothing else is replaced:
 
@@ -376,32 +403,75 @@ def write_atomic(path: Path, text: str | bytes | memoryview | Iterable[bytes | m
     A missing folder of a plain ``path`` is created. The file replaced keeps its
     permissions (not set-user-id or set-group-id). Errors are ``OSError``.
     """
-    path = Path(path)
-    try:
-        status = os.stat(path)  # follows links
-    except FileNotFoundError:
-        status = None
-    except NotADirectoryError:  # a parent that is a file
-        raise NotADirectoryError(errno.ENOTDIR, "a folder on the way is a file", str(path)) from None
-    stream = _open_stream(status)
-    if stream is not None:
-        for chunk in _chunks(text):
-            stream.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
-        stream.flush()
-        return
-    if status is not None and stat.S_ISDIR(status.st_mode):
-        raise IsADirectoryError(errno.EISDIR, "is a folder", str(path))
-    special = os.path.abspath(path).startswith(("/dev/", "/proc/"))
-    if special or (status is not None and not stat.S_ISREG(status.st_mode)):
+    write_all([(Path(path), text)])
+
+
+def write_all(items: list[tuple[Path, str | bytes | memoryview | Iterable[bytes | memoryview]]]) -> None:
+    """Write several files as :func:`write_atomic` writes one, so that a reader never sees
+    some new and some old as long as the writing can fail: every file is first written
+    in full to its temporary file, and only then are they renamed into place, in the
+    order given (put the file readers open first, such as a report's ``index.html``,
+    last). An error before the renames leaves every file as it was. The folders' locks are
+    held from the first temporary file to the last rename. Targets that are not plain
+    files (streams, pipes, devices) are written in place, in order, after the others."""
+    plain_targets: list[tuple[Path, os.stat_result | None, Any]] = []
+    in_place: list[tuple[Path, os.stat_result, Any]] = []
+    for path, text in items:
+        path = Path(path)
+        status = _status(path)
+        stream = _open_stream(status)
+        special = os.path.abspath(path).startswith(("/dev/", "/proc/"))
+        if status is not None and stat.S_ISDIR(status.st_mode):
+            raise IsADirectoryError(errno.EISDIR, "is a folder", str(path))
+        if stream is not None or special or (status is not None and not stat.S_ISREG(status.st_mode)):
+            in_place.append((path, status, text))
+            continue
+        real = Path(os.path.realpath(path))  # through symbolic links, to the file they name
+        if real != Path(os.path.abspath(path)) and not real.parent.is_dir():
+            raise FileNotFoundError(errno.ENOENT, "the link points into a folder that does not exist", str(path))
+        real.parent.mkdir(parents=True, exist_ok=True)
+        plain_targets.append((real, status, text))
+    with contextlib.ExitStack() as stack:
+        for folder in sorted({real.parent for real, _, _ in plain_targets}, key=str):
+            stack.enter_context(files.locked(folder))
+            files.remove_stale_temporaries(folder)
+        staged: list[tuple[str, Path]] = []
+        try:
+            for real, status, text in plain_targets:
+                staged.append((_stage(real, status, text), real))
+            for tmp, real in staged:
+                os.replace(tmp, real)
+        except BaseException:
+            for tmp, _ in staged:
+                Path(tmp).unlink(missing_ok=True)
+            raise
+    for path, status, text in in_place:
+        stream = _open_stream(status)
+        if stream is not None:
+            for chunk in _chunks(text):
+                stream.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
+            stream.flush()
+            continue
         with _opened(path, binary=not isinstance(text, str)) as handle:
             for chunk in _chunks(text):
                 handle.write(chunk)
-        return
-    real = Path(os.path.realpath(path))  # through symbolic links, to the file they name
-    if real != Path(os.path.abspath(path)) and not real.parent.is_dir():
-        raise FileNotFoundError(errno.ENOENT, "the link points into a folder that does not exist", str(path))
-    real.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=real.parent)
+
+
+def _status(path: Path) -> os.stat_result | None:
+    """``path``'s status (links followed), None when there is nothing there."""
+    try:
+        return os.stat(path)
+    except FileNotFoundError:
+        return None
+    except NotADirectoryError:  # a parent that is a file
+        raise NotADirectoryError(errno.ENOTDIR, "a folder on the way is a file", str(path)) from None
+
+
+def _stage(real: Path, status: os.stat_result | None, text: Any) -> str:
+    """Write ``text`` to a new temporary file beside ``real`` (named for
+    :func:`reconcile.files.remove_stale_temporaries`), flushed, fsynced and given the
+    permissions of the file it will replace; its path. On failure it is removed."""
+    fd, tmp = tempfile.mkstemp(prefix=files.temporary_prefix(real.name), suffix=".tmp", dir=real.parent)
     try:
         with _opened(fd, binary=not isinstance(text, str)) as handle:
             for chunk in _chunks(text):
@@ -415,10 +485,10 @@ def write_atomic(path: Path, text: str | bytes | memoryview | Iterable[bytes | m
             os.umask(umask)
             mode = 0o666 & ~umask  # mkstemp creates 0600; give the usual file mode
         os.chmod(tmp, mode)
-        os.replace(tmp, real)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return tmp
 
 
 def _open_stream(status: os.stat_result | None):

@@ -20,8 +20,6 @@ PDF without text, an unknown language, an id already taken) changes nothing.
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
-import os
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -31,6 +29,7 @@ from io import StringIO
 from pathlib import Path
 from typing import Any
 
+from ..files import locked as folder_lock
 from ..schemas import CLAIM_ID_PATTERN
 from ..workspace import SOURCE_KINDS
 from ..yamlio import YamlLoadError, load_yaml, plain, write_atomic
@@ -243,13 +242,11 @@ def _url(value: str | None, option: str) -> str | None:
 @contextmanager
 def _locked(folder: Path) -> Iterator[None]:
     """Hold an exclusive lock on ``folder`` (the claims folder) while sources.yaml is read,
-    changed and replaced: concurrent ``add`` runs take turns instead of losing entries."""
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+    changed and replaced: concurrent ``add`` runs take turns instead of losing entries.
+    The lock of :func:`reconcile.files.locked`, which the writes inside take again (it is
+    re-entrant; a second ``flock`` of the folder would wait for this one forever)."""
+    with folder_lock(folder):
         yield
-    finally:
-        os.close(fd)
 
 
 def _existing_entries(path: Path) -> list[Any]:
