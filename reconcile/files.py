@@ -44,6 +44,7 @@ __all__ = [
     "FileReadError",
     "display",
     "excerpt",
+    "shorten",
     "inside",
     "kind_of",
     "existing",
@@ -92,7 +93,11 @@ def display(name: str | os.PathLike[str]) -> str:
 def excerpt(value: Any, limit: int = EXCERPT) -> str:
     """``repr(value)`` cut to ``limit`` characters with an ellipsis: what a message may
     quote of a file's text (the offending token, never the file's whole content)."""
-    text = repr(value)
+    return shorten(repr(value), limit)
+
+
+def shorten(text: str, limit: int = EXCERPT) -> str:
+    """``text`` cut to ``limit`` characters with an ellipsis."""
     return text if len(text) <= limit else text[: max(limit - 1, 1)] + "…"
 
 
