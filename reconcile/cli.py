@@ -298,7 +298,10 @@ def check(workspace: Path, fmt: str | None, output: Path | None, severity: str, 
         )
     for d in state.stale_decisions:
         _echo(
-            printable(f"reports/decisions.yaml:{d.get('line')}: decision for {d['fingerprint']} has no conflict any more"),
+            printable(
+                f"reports/decisions.yaml:{d.get('line')}: decision for {files.shorten(str(d['fingerprint']))} "
+                "has no conflict any more"
+            ),
             err=True,
         )
     new = shown[shown["status"].eq("new")] if len(shown) else shown

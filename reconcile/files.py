@@ -44,6 +44,7 @@ __all__ = [
     "FileReadError",
     "display",
     "excerpt",
+    "shorten",
     "inside",
     "kind_of",
     "existing",
@@ -97,6 +98,9 @@ def display(name: str | os.PathLike[str]) -> str:
         return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
+def shorten(text: str, limit: int = EXCERPT) -> str:
+    """``text`` cut to ``limit`` characters with an ellipsis."""
+    return text if len(text) <= limit else text[: max(limit - 1, 1)] + "…"
 
 
 # --- the workspace's boundary -----------------------------------------------------------------

@@ -41,3 +41,10 @@ def test_a_decisions_file_linked_to_a_credentials_file_inside_is_not_echoed(runn
     result = runner.invoke(main, ["check", str(ws)])
     assert result.exit_code == 2 and "reports/decisions.yaml" in result.output
     assert "hunter2" not in result.output and "editor:" not in result.output
+
+
+def test_a_stale_decision_is_named_by_an_excerpt(runner, ws):
+    (ws / "reports" / "decisions.yaml").write_text(f"decisions:\n  - fingerprint: {LONG}\n    verdict: accepted\n", encoding="utf-8")
+    result = runner.invoke(main, ["check", str(ws)])
+    assert result.exit_code == 0 and "decision for xxx" in result.output and "has no conflict any more" in result.output
+    assert not re.search("x{60}", result.output), result.output
