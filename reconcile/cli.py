@@ -464,7 +464,9 @@ def decide(
     atomic, under a lock: concurrent runs take turns.
     """
     from .check import find_conflicts
-    from .gate import DECISIONS_PATH, read_decisions, record_decision
+    from .gate import DECISIONS_PATH, apply_gate, baseline_entries, read_baseline, read_decisions, record_decision
+
+    import pandas as pd
 
     fingerprint = fingerprint.strip().lstrip("#")  # as the terminal prints it: #7ed7f1083810f777
     if verdict == "false-positive" and not reason:
@@ -472,32 +474,59 @@ def decide(
     if verdict == "resolved" and not side:
         raise click.UsageError("a resolved verdict needs --side (the side that is right)")
     ws, problems = _load_valid(workspace)
-    read_decisions(ws.root, problems)  # a file it cannot read is reported, not replaced
+    decisions = read_decisions(ws.root, problems)  # a file it cannot read is reported, not replaced
     if problems.errors:
         _emit_problems(problems)
         _echo(f"{DECISIONS_PATH.as_posix()} is left as it is; fix it, then decide again.", err=True)
         sys.exit(EXIT_INVALID)
-    conflicts = find_conflicts(ws, problems).conflicts
-    match = conflicts[conflicts["fingerprint"].eq(fingerprint)]
+    result = find_conflicts(ws, problems)
+    # the conflict as `check` shows it: under the fingerprint its baseline entry or an
+    # earlier decision gave it, or under its own; an earlier fingerprint (an alias) finds it.
+    # The baseline, where there is one, is read whatever the gate's setting: it knows more
+    # fingerprints a conflict had.
+    baseline = read_baseline(ws.root, problems)
+    raw = result.conflicts.assign(_raw=result.conflicts["fingerprint"])
+    state = apply_gate(raw, baseline if not problems.errors else None, decisions)
+    gated = pd.concat([state.conflicts, state.silenced], ignore_index=True)
+    if len(gated):
+        aliases = gated["history"].map(lambda h: fingerprint in (h or {}).get("aliases", ()))
+        match = gated[gated["fingerprint"].eq(fingerprint) | gated["_raw"].eq(fingerprint) | aliases.astype(bool)]
+    else:
+        match = gated
     if match.empty:
         _echo(f"no conflict with fingerprint {fingerprint} (see `reconcile check`)", err=True)
         sys.exit(EXIT_INVALID)
+    row = match.iloc[0]
     if side:
-        labels = {s["label"] for s in match.iloc[0]["sides"]} | {str(s["value"]) for s in match.iloc[0]["sides"]}
+        labels = {s["label"] for s in row["sides"]} | {str(s["value"]) for s in row["sides"]}
         if side not in labels:
             _echo(
                 printable(f"--side {side!r} is not a side of {fingerprint}; the sides are: " + "; ".join(sorted(labels))),
                 err=True,
             )
             sys.exit(EXIT_INVALID)
+    current = str(row["fingerprint"])
+    earlier = [r for r in state.decision_of.get(current, ()) if r != current]
+    recorded = baseline_entries(match.iloc[:1])[0]
     try:
         with writing(ws.root / DECISIONS_PATH):
             superseded = record_decision(
-                ws.root, fingerprint, verdict, note=note, side=side, reason=reason, by=by_ or repaired(os.environ.get("USER"))
+                ws.root,
+                current,
+                verdict,
+                note=note,
+                side=side,
+                reason=reason,
+                by=by_ or repaired(os.environ.get("USER")),
+                conflict={k: v for k, v in recorded.items() if k != "fingerprint"},
+                continues=earlier[0] if earlier else None,
             )
     except ValueError as exc:
         _echo(printable(f"error: {exc}"), err=True)
         sys.exit(EXIT_INVALID)
+    fingerprint = current
+    if earlier:
+        _echo(f"the decision of {earlier[0]} follows its conflict to {current}")
     kept = "; the earlier verdict is kept in its history" if superseded else ""
     _echo(f"recorded {verdict} for {fingerprint} in reports/decisions.yaml{kept}")
     sys.exit(EXIT_OK)

@@ -39,7 +39,13 @@ note, by, at and the comments on their lines, is appended to the entry's ``histo
             note: the sources really disagree
             at: 2026-11-23
 
-Files without ``history`` read as before.
+Each verdict ``reconcile decide`` records also says what its conflict was (``conflict:``
+rule, subject, property, scope, values, labels, as a baseline entry does), so a decision
+follows its conflict to a new fingerprint (:mod:`reconcile.succession`) with or without a
+baseline; a verdict on a conflict that continues a decision under an earlier fingerprint
+updates that decision, whose old fingerprint joins its ``aliases``.
+
+Files without ``history``, ``conflict`` or ``aliases`` read as before.
 
 Reading either file goes through :mod:`reconcile.files` (a regular file inside the
 workspace, readable, UTF-8): a FIFO, a folder, a link that leaves the workspace or a file
@@ -97,6 +103,7 @@ __all__ = [
     "write_baseline",
     "read_decisions",
     "record_decision",
+    "decision_record",
     "gate_lock",
     "apply_gate",
 ]
@@ -106,8 +113,11 @@ DECISIONS_PATH = Path("reports") / "decisions.yaml"
 VERDICTS = ("accepted", "resolved", "false-positive")
 #: The fields of a verdict: the current one's, and each earlier one's in ``history``.
 VERDICT_FIELDS = ("verdict", "side", "reason", "note", "by", "at")
+#: What a decision records of its conflict (under ``conflict:``), as a baseline entry does:
+#: what lets the decision follow its conflict to a new fingerprint.
+CONFLICT_FIELDS = ("rule", "subject", "property", "scope", "values", "labels")
 #: The fields of a decision in reports/decisions.yaml (``reconcile decide`` writes them).
-DECISION_FIELDS = ("fingerprint", *VERDICT_FIELDS, "history")
+DECISION_FIELDS = ("fingerprint", *VERDICT_FIELDS, "conflict", "aliases", "history")
 BASELINE_VERSION = 1
 #: A fingerprint as the baseline holds it: hexadecimal digits.
 FINGERPRINT = re.compile(r"^[0-9a-f]{8,64}$")
@@ -308,13 +318,15 @@ def read_decisions(root: Path, problems: Problems) -> dict[str, dict[str, Any]]:
         if entry["verdict"] == "false-positive" and not entry.get("reason"):
             problems.add("a false-positive decision needs a reason", file=rel, line=line, code="decision")
             continue
-        wrong = _history_problem(entry.get("history"))
+        wrong = _history_problem(entry.get("history")) or _recorded_conflict_problem(entry)
         if wrong:
             problems.add(
                 f"decision for {excerpt(entry['fingerprint'])}: {wrong}",
                 file=rel,
                 line=line,
-                expected="history: a list of earlier verdicts, each with fields " + ", ".join(VERDICT_FIELDS),
+                expected="history: a list of earlier verdicts, each with fields " + ", ".join(VERDICT_FIELDS)
+                + "; conflict: a mapping with fields " + ", ".join(CONFLICT_FIELDS)
+                + "; aliases: a list of fingerprints",
                 code="decision",
             )
             continue
@@ -338,6 +350,42 @@ def _history_problem(history: Any) -> str | None:
         if earlier.get("verdict") not in VERDICTS:
             return f"history item {number} has the unknown verdict {excerpt(earlier.get('verdict'))}"
     return None
+
+
+def _recorded_conflict_problem(entry: dict[str, Any]) -> str | None:
+    """What is wrong with a decision's ``conflict`` and ``aliases``, or None (absent is fine)."""
+    conflict = entry.get("conflict")
+    if conflict is not None:
+        if not isinstance(conflict, dict):
+            return f"`conflict` holds {_kind(conflict)}, not a mapping"
+        unknown = sorted(set(conflict) - set(CONFLICT_FIELDS), key=str)
+        if unknown:
+            return "`conflict` has unknown field(s) " + ", ".join(map(excerpt, unknown))
+        for key in ("rule", "subject", "property", "scope"):
+            if conflict.get(key) is not None and not isinstance(conflict[key], str):
+                return f"`conflict` {key} holds {_kind(conflict[key])}, not text"
+        for key in ("values", "labels"):
+            if conflict.get(key) is not None and not isinstance(conflict[key], list):
+                return f"`conflict` {key} holds {_kind(conflict[key])}, not a list"
+    aliases = entry.get("aliases")
+    if aliases is not None:
+        if not isinstance(aliases, list):
+            return f"`aliases` holds {_kind(aliases)}, not a list"
+        for alias in aliases:
+            if not isinstance(alias, str) or not FINGERPRINT.match(alias):
+                return f"`aliases` holds {_kind(alias)}, not a fingerprint (hexadecimal digits)"
+    return None
+
+
+def decision_record(decision: dict[str, Any], baseline_entry: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What a decision says of its conflict, as :func:`reconcile.succession.continue_known`
+    reads a record: its ``conflict`` fields (else its baseline entry's), and the aliases of
+    both."""
+    base = baseline_entry or {}
+    record = {**base, **(decision.get("conflict") or {}), **decision}
+    aliases = [*(base.get("aliases") or []), *(decision.get("aliases") or [])]
+    record["aliases"] = list(dict.fromkeys(str(a) for a in aliases))
+    return record
 
 
 def _kind(value: Any) -> str:
@@ -368,11 +416,18 @@ def record_decision(
     reason: str | None = None,
     by: str | None = None,
     at: str | None = None,
+    conflict: dict[str, Any] | None = None,
+    continues: str | None = None,
 ) -> bool:
     """Record ``verdict`` for ``fingerprint``; keep comments and order of the rest.
 
     A fingerprint that has a verdict keeps it in its ``history`` (see the module
-    docstring), and True is returned. Runs under :func:`gate_lock`, from reading the file
+    docstring), and True is returned. ``conflict`` (rule, subject, property, scope, values,
+    labels: what :func:`baseline_entries` writes) is recorded with the verdict, so that
+    the decision follows its conflict when it gains or loses a value. ``continues`` names
+    the decision this conflict continues under an earlier fingerprint (what
+    :attr:`GateState.decision_of` says): that entry is the one updated, its fingerprint
+    becomes ``fingerprint`` and the earlier one joins its ``aliases``. Runs under :func:`gate_lock`, from reading the file
     to writing it. The file must be readable by :func:`read_decisions` without problems
     (check that first): a file this cannot read as a mapping raises ``ValueError`` and is
     left as it is, never replaced by a new one; so is a text that would not read back
@@ -400,7 +455,13 @@ def record_decision(
         current = {"verdict": verdict, "side": side, "reason": reason, "note": note, "by": by}
         current["at"] = at or dt.date.today().isoformat()
         seq = data["decisions"]
-        old = next((e for e in seq if isinstance(e, CommentedMap) and str(e.get("fingerprint")) == fingerprint), None)
+        old = _entry_of(seq, fingerprint)
+        if old is None and continues and continues != fingerprint:
+            old = _entry_of(seq, continues)
+            if old is not None:
+                earlier = [continues, *(str(a) for a in old.get("aliases") or [])]
+                old["fingerprint"] = fingerprint
+                _set_before_history(old, "aliases", CommentedSeq(dict.fromkeys(a for a in earlier if a != fingerprint)))
         if old is None:
             entry = CommentedMap()
             entry["fingerprint"] = fingerprint
@@ -409,7 +470,11 @@ def record_decision(
                     entry[key] = value
             seq.append(entry)
         else:
+            entry = old
             supersede(old, current, VERDICT_FIELDS)
+        if conflict:
+            recorded = CommentedMap((k, conflict[k]) for k in CONFLICT_FIELDS if conflict.get(k) is not None)
+            _set_before_history(entry, "conflict", recorded)
         buffer = StringIO()
         yaml.dump(data, buffer)
         out = buffer.getvalue()
@@ -419,6 +484,19 @@ def record_decision(
             raise ValueError(f"the new {rel} would not read back ({exc}); it is left as it is") from None
         write_atomic(path, out)
     return old is not None
+
+
+def _entry_of(seq: CommentedSeq, fingerprint: str) -> CommentedMap | None:
+    """The decision of ``fingerprint`` in the list, or None."""
+    return next((e for e in seq if isinstance(e, CommentedMap) and str(e.get("fingerprint")) == fingerprint), None)
+
+
+def _set_before_history(entry: CommentedMap, key: str, value: Any) -> None:
+    """Set ``entry[key]``: in place when it has the key, else before its ``history``."""
+    if key in entry:
+        entry[key] = value
+        return
+    entry.insert(list(entry).index("history") if "history" in entry else len(entry), key, value)
 
 
 # --- applying the gate ------------------------------------------------------------------------
@@ -439,6 +517,9 @@ class GateState:
     baseline_of: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Per conflict fingerprint: the fingerprints of the baseline entries it continues (its
     own, or a predecessor's, then those merged into it); empty when it continues none."""
+    decision_of: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Per conflict fingerprint (the silenced ones too): the fingerprints of the decisions
+    it continues, as :attr:`baseline_of` gives the baseline entries."""
 
 
 def _conflict_key(rule: Any, subject: Any, prop: Any, scope: Any) -> tuple:
@@ -487,7 +568,7 @@ def apply_gate(
     out = conflicts.copy()
     by_baseline = continue_known(out, baseline or {})
     # a decision says what its conflict was when it was recorded, or its baseline entry does
-    decided = {fp: {**(baseline or {}).get(fp, {}), **d} for fp, d in decisions.items()}
+    decided = {fp: decision_record(d, (baseline or {}).get(fp)) for fp, d in decisions.items()}
     by_decision = continue_known(out, decided)
     # A conflict with the values it was recorded with keeps the recorded fingerprint, even
     # where this run had to tell it from another of the same values by its scope.
@@ -530,8 +611,16 @@ def apply_gate(
         stale_decisions,
         baseline is not None,
         known_values,
-        dict(zip(out["fingerprint"], ((c.record, *c.merged) if c else () for c in by_baseline))) if len(out) else {},
+        _continued(out, by_baseline),
+        _continued(out, by_decision),
     )
+
+
+def _continued(out: pd.DataFrame, found: list[Any]) -> dict[str, tuple[str, ...]]:
+    """Per conflict fingerprint: the records it continues (see :attr:`GateState.baseline_of`)."""
+    if not len(out):
+        return {}
+    return dict(zip(out["fingerprint"], ((c.record, *c.merged) if c else () for c in found)))
 
 
 def _recorded(fingerprint: str, *found: Any) -> str:

@@ -145,6 +145,61 @@ def test_a_decision_follows_its_conflict_with_its_note(tmp_path):
     assert changed["decision"]["note"] == "the charter says 2002" and changed["history"]["gained"] == ["2010"]
 
 
+def _decide(root: Path, fingerprint: str, *args: str) -> str:
+    result = CliRunner().invoke(main, ["decide", fingerprint, *args, "--by", "ed", "--workspace", str(root)])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_a_decision_without_a_baseline_follows_its_conflict_and_a_new_verdict_moves_it(tmp_path):
+    root = _workspace(tmp_path)
+    _claims(root, FOUNDING)
+    (conflict,) = _check(root, "--no-baseline")[1]["conflicts"]
+    _decide(root, conflict["fingerprint"], "--verdict", "accepted", "--note", "two dates in print")
+    entry = yaml.safe_load((root / "reports" / "decisions.yaml").read_text(encoding="utf-8"))["decisions"][0]
+    # the decision records what its conflict was, so it can follow it
+    assert entry["conflict"]["property"] == "established" and sorted(entry["conflict"]["values"]) == ["1992", "2002"]
+    _claims(root, FOUNDING + [("s5", "c5", "established", "2009", None)])
+    code, report = _check(root, "--no-baseline")
+    (changed,) = report["conflicts"]
+    assert code == 1 and changed["status"] == "new" and changed["decision"]["note"] == "two dates in print"
+    assert changed["history"]["aliases"] == [conflict["fingerprint"]] and report["gate"]["stale_decisions"] == []
+    # deciding the changed conflict updates that decision: new fingerprint, the old one an alias,
+    # the earlier verdict in its history
+    out = _decide(root, changed["fingerprint"], "--verdict", "resolved", "--side", "2002", "--note", "the charter")
+    assert f"follows its conflict to {changed['fingerprint']}" in out
+    (entry,) = yaml.safe_load((root / "reports" / "decisions.yaml").read_text(encoding="utf-8"))["decisions"]
+    assert entry["fingerprint"] == changed["fingerprint"] and entry["aliases"] == [conflict["fingerprint"]]
+    assert entry["verdict"] == "resolved" and entry["history"][0]["note"] == "two dates in print"
+    assert sorted(entry["conflict"]["values"]) == ["1992", "2002", "2009"]
+    code, report = _check(root, "--no-baseline")
+    assert code == 0 and report["conflicts"][0]["status"] == "resolved"
+
+
+def test_decide_finds_a_conflict_by_an_earlier_fingerprint(tmp_path):
+    root = _workspace(tmp_path)
+    _claims(root, FOUNDING)
+    _baseline(root)
+    (before,) = _check(root)[1]["conflicts"]
+    _claims(root, FOUNDING + [("s5", "c5", "established", "2009", None)])
+    (after,) = _check(root)[1]["conflicts"]
+    # an editor working from yesterday's report types the old fingerprint
+    out = _decide(root, before["fingerprint"], "--verdict", "accepted", "--note", "n")
+    assert f"recorded accepted for {after['fingerprint']}" in out
+    assert _check(root)[1]["conflicts"][0]["status"] == "accepted"
+
+
+def test_a_malformed_recorded_conflict_in_a_decision_is_named(tmp_path):
+    root = _workspace(tmp_path)
+    _claims(root, FOUNDING)
+    (root / "reports").mkdir(exist_ok=True)
+    (root / "reports" / "decisions.yaml").write_text(
+        "decisions:\n  - fingerprint: 0123456789abcdef\n    verdict: accepted\n    conflict: [1992]\n", encoding="utf-8"
+    )
+    result = CliRunner().invoke(main, ["check", str(root)])
+    assert result.exit_code == 2 and "reports/decisions.yaml:2" in result.output and "`conflict` holds a list" in result.output
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     st.lists(
