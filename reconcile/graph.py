@@ -190,8 +190,9 @@ def _scope_groups(claims: pd.DataFrame) -> np.ndarray:
     over all properties (without the scope labels and the copy of the claims it makes)."""
     subject, _ = sort_codes(claims["subject"])
     prop, properties = sort_codes(claims["property"])
-    start, end = scope_interval(claims)
-    return assign_scope_groups(claims, start, end, ["subject", "property"], key=subject * len(properties) + prop).to_numpy()
+    key = subject * len(properties) + prop
+    start, end = scope_interval(claims, key)
+    return assign_scope_groups(claims, start, end, ["subject", "property"], key=key).to_numpy()
 
 
 def _item_labels(claims: pd.DataFrame) -> tuple[np.ndarray, pd.Series]:

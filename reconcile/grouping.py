@@ -47,7 +47,7 @@ __all__ = [
 
 KEY = ["subject", "property"]
 #: Columns :func:`scope_interval` reads.
-SCOPE_COLUMNS = ["time_dependent", "valid_from_start", "valid_to_end", "as_of_start", "as_of_end"]
+SCOPE_COLUMNS = ["time_dependent", "valid_from_start", "valid_from_end", "valid_to_end", "as_of_start", "as_of_end"]
 #: Columns :func:`collect_sides` reads besides the value and label.
 SIDE_COLUMNS = ["claim_id", "source", "value_type", "value_ids"]
 
@@ -82,7 +82,7 @@ def scoped(
         return sel
     subject_code, subjects = pd.factorize(sel["subject"], sort=True)
     key = np.where(subject_code < 0, len(subjects), subject_code) * n_wanted + property_code[mask]
-    start, end = scope_interval(sel)
+    start, end = scope_interval(sel, key)
     group = assign_scope_groups(sel, start, end, KEY, key=key)
     labels = scope_label(*scope_bounds(group.to_numpy(), start, end))
     sel = sel.assign(_scope_start=start, _scope_end=end, _group=group)

@@ -8,7 +8,11 @@ interval of days:
 * a time-dependent property is scoped by its period ``[valid_from, valid_to]`` when given
   (a chairmanship "in 2015"; "secretary general since April 2003" runs to the claim's
   ``as_of``), otherwise by ``as_of`` (a statement about "now" is scoped to its source's
-  publication date, which may itself be a range).
+  publication date, which may itself be a range). A period without ``valid_to`` (an event:
+  "suspended its membership in 2012") holds at most until the next event that any claim
+  of the same subject and property dates after it (:func:`next_event_start`): an event
+  does not reach across the ones that followed it, so "joined in 2006" and "suspended in
+  2012", both stated in 2016, are two scopes, not one.
 
 Claims of one key whose scope intervals overlap, directly or through a chain of
 overlapping claims, form one *scope group*; only claims in the same group are compared
@@ -22,14 +26,19 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["scope_interval", "assign_scope_groups", "scope_label", "key_codes", "scope_bounds"]
+__all__ = ["scope_interval", "assign_scope_groups", "scope_label", "key_codes", "scope_bounds", "next_event_start"]
 
 _MIN = pd.Timestamp("0001-01-01").as_unit("s")
 _MAX = pd.Timestamp("9999-12-31").as_unit("s")
 
 
-def scope_interval(claims: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """Start and end day of each claim's time scope (NaT for time-independent claims)."""
+def scope_interval(claims: pd.DataFrame, key: np.ndarray | None = None) -> tuple[pd.Series, pd.Series]:
+    """Start and end day of each claim's time scope (NaT for time-independent claims).
+
+    An event (a claim with ``valid_from`` and no ``valid_to``) ends, at the latest, the
+    moment before the next event of its subject and property (see the module docstring).
+    ``key`` may give the claims' :func:`key_codes` of subject and property.
+    """
     dependent = claims["time_dependent"].fillna(False).astype(bool)
     if not dependent.any():  # no claim has a time scope
         never = pd.Series(np.full(len(claims), np.datetime64("NaT", "s")), index=claims.index)
@@ -40,9 +49,50 @@ def scope_interval(claims: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     # "since X" with no as_of and no valid_to: from X onwards.
     end = end.where(end.notna() | ~has_period, _MAX)
     start = start.where(start.notna() | ~has_period, _MIN)
-    start = start.where(dependent)
-    end = end.where(dependent)
-    return start.astype("datetime64[s]"), end.astype("datetime64[s]")
+    start = start.where(dependent).astype("datetime64[s]")
+    end = end.where(dependent).astype("datetime64[s]")
+    event = (dependent & claims["valid_from_start"].notna() & claims["valid_to_end"].isna()).to_numpy()
+    if event.sum() > 1:
+        key = key_codes(claims, ["subject", "property"]) if key is None else np.asarray(key, dtype=np.int64)
+        date_end = claims["valid_from_end"] if "valid_from_end" in claims else claims["valid_from_start"]
+        ev = np.flatnonzero(event)
+        nxt = next_event_start(key[ev], _seconds(date_end.iloc[ev]), key[ev], _seconds(claims["valid_from_start"].iloc[ev]))
+        cut = nxt != _NEVER
+        if cut.any():
+            e = _seconds(end)
+            rows = ev[cut]
+            e[rows] = np.minimum(e[rows], nxt[cut] - 1)
+            end = pd.Series(e.view("datetime64[s]"), index=claims.index)
+    return start, end
+
+
+_NEVER = np.iinfo(np.int64).max
+
+
+def next_event_start(query_key: np.ndarray, after: np.ndarray, event_key: np.ndarray, event_start: np.ndarray) -> np.ndarray:
+    """Per query: the earliest ``event_start`` of an event of the same key that starts
+    strictly after ``after`` (int64 seconds), or the largest int64 when there is none.
+
+    One sort of queries and events together by (key, time), queries after events of the
+    same time; a reversed running minimum then hands each query the next event's start.
+    """
+    n_q = len(query_key)
+    key = np.concatenate([np.asarray(query_key, np.int64), np.asarray(event_key, np.int64)])
+    time = np.concatenate([np.asarray(after, np.int64), np.asarray(event_start, np.int64)])
+    is_query = np.concatenate([np.ones(n_q, bool), np.zeros(len(event_key), bool)])
+    # at equal times a query sorts after the events: "strictly after" skips them
+    order = np.lexsort((is_query, time, key))
+    k, t, q = key[order], time[order], is_query[order]
+    # per position, the position of the nearest event at or after it, from the end
+    pos = np.where(~q, np.arange(len(order)), len(order))
+    nearest = np.minimum.accumulate(pos[::-1])[::-1]
+    found = nearest < len(order)
+    safe = np.minimum(nearest, len(order) - 1)
+    found &= k[safe] == k
+    value = np.where(found, t[safe], _NEVER)
+    out = np.empty(n_q, dtype=np.int64)
+    out[order[q]] = value[q]
+    return out
 
 
 def key_codes(frame: pd.DataFrame, keys: list[str]) -> np.ndarray:

@@ -35,7 +35,7 @@ import pandas as pd
 
 from reconcile.grouping import SIDE_COLUMNS, as_text, collect_sides, conflict_rows, join_by_group
 from reconcile.rulekit import RuleContext, empty_conflicts, listing
-from reconcile.scope import key_codes, scope_label
+from reconcile.scope import key_codes, next_event_start, scope_label
 
 ID = "status-conflict"
 NAME = "conflicting status"
@@ -112,15 +112,8 @@ def _timing(sel: pd.DataFrame) -> dict[str, np.ndarray]:
     never = np.iinfo(np.int64).max
     # the next event of the key: the earliest event start after this event's date
     ev = np.flatnonzero(event)
-    order = ev[np.lexsort((i_s[ev], key[ev]))]
     next_start = np.full(len(sel), never)
-    if len(order):
-        k, starts = key[order], i_s[order]
-        for pos, row in enumerate(order):  # events per key are few: a sorted search each
-            lo, hi = np.searchsorted(k, k[pos], "left"), np.searchsorted(k, k[pos], "right")
-            after = lo + np.searchsorted(starts[lo:hi], i_e[row], "right")
-            if after < hi:
-                next_start[row] = starts[after]
+    next_start[ev] = next_event_start(key[ev], i_e[ev], key[ev], i_s[ev])
     until = _secs(sel["valid_to_start"])
     p_e = np.where(until != _NAT, until, next_start)
     p_s = np.where(event, i_e, never)
