@@ -656,6 +656,16 @@ def _history(sides: list[dict[str, Any]], *found: Any) -> dict[str, Any] | None:
 
 
 def _public_decision(decision: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A decision as the outputs show it: its verdict's fields, and its earlier verdicts
+    (``history``, oldest first) when it has any."""
     if not decision:
         return None
-    return {k: decision[k] for k in ("verdict", "side", "reason", "note", "by", "at") if decision.get(k) is not None}
+    out = {k: decision[k] for k in VERDICT_FIELDS if decision.get(k) is not None}
+    earlier = [
+        {k: str(e[k]) for k in VERDICT_FIELDS if e.get(k) is not None}
+        for e in decision.get("history") or []
+        if isinstance(e, dict)
+    ]
+    if earlier:
+        out["history"] = earlier
+    return out

@@ -173,7 +173,19 @@ def test_a_decision_without_a_baseline_follows_its_conflict_and_a_new_verdict_mo
     assert entry["verdict"] == "resolved" and entry["history"][0]["note"] == "two dates in print"
     assert sorted(entry["conflict"]["values"]) == ["1992", "2002", "2009"]
     code, report = _check(root, "--no-baseline")
-    assert code == 0 and report["conflicts"][0]["status"] == "resolved"
+    (decided,) = report["conflicts"]
+    assert code == 0 and decided["status"] == "resolved"
+    # every output shows the decision and its earlier verdict
+    assert decided["decision"]["history"] == [
+        {"verdict": "accepted", "note": "two dates in print", "by": "ed", "at": entry["history"][0]["at"]}
+    ]
+    terminal = CliRunner().invoke(main, ["check", str(root)]).stdout
+    assert "decision: resolved (2002) — the charter — ed" in terminal and "earlier: accepted — two dates in print" in terminal
+    sarif = json.loads(CliRunner().invoke(main, ["check", str(root), "--format", "sarif"]).stdout)
+    assert sarif["runs"][0]["results"][0]["properties"]["decision"]["history"][0]["verdict"] == "accepted"
+    assert CliRunner().invoke(main, ["report", str(root)]).exit_code == 0
+    page = (root / "reports" / "index.html").read_text(encoding="utf-8")
+    assert "Earlier verdicts (1)" in page and "<li>accepted — two dates in print (ed," in page
 
 
 def test_decide_finds_a_conflict_by_an_earlier_fingerprint(tmp_path):

@@ -173,9 +173,10 @@ def _conflict_lines(rec: dict, tag_new: bool = False) -> list[str]:
     lines = [f"  {_severity_badge(rec['severity'])} {printable(rec['rule'])}{scope}{internal}{status}  #{rec['fingerprint']}"]
     if rec.get("history"):
         lines.append(printable(f"    {history_text(rec['history'])}"))
-    if rec.get("decision") and rec["decision"].get("note"):
-        note = " ".join(str(rec["decision"]["note"]).split())  # a note of several lines on one
-        lines.append(printable(f"    decision: {rec['decision']['verdict']} — {note}"))
+    if rec.get("decision"):
+        lines.append(printable(f"    decision: {verdict_text(rec['decision'])}"))
+        for earlier in rec["decision"].get("history") or []:
+            lines.append(printable(f"      earlier: {verdict_text(earlier)}"))
     lines.append(printable(f"    {rec['explanation']}"))
     if rec.get("suggestion"):
         lines.append(printable(f"    suggestion: {rec['suggestion']}"))
@@ -187,6 +188,15 @@ def _conflict_lines(rec: dict, tag_new: bool = False) -> list[str]:
                 quote = quote[:137] + "…"
             lines.append(printable(f"        {c['source']} ({c['file']}:{c['line']}): «{quote}»"))
     return lines
+
+
+def verdict_text(verdict: dict) -> str:
+    """A verdict in words: "resolved (2002) — the charter says so — ed, 2026-12-07"; notes
+    of several lines on one."""
+    head = str(verdict.get("verdict", "?")) + (f" ({verdict['side']})" if verdict.get("side") else "")
+    parts = [head] + [" ".join(str(verdict[k]).split()) for k in ("reason", "note") if verdict.get(k)]
+    who = ", ".join(str(verdict[k]) for k in ("by", "at") if verdict.get(k))
+    return " — ".join(parts + ([who] if who else []))
 
 
 def history_text(history: dict) -> str:
