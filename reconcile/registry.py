@@ -94,6 +94,21 @@ TIMELINE_FIELDS: dict[str, Field] = {
 
 
 @dataclass(frozen=True, slots=True)
+class Cue:
+    """A phrase that says a sentence states a property (``cues:`` in ``properties.yaml``):
+    ``reconcile draft`` drafts a claim where it finds one."""
+
+    lang: str
+    """ISO 639-1 code of the language the phrase is in."""
+    phrase: str
+    """The phrase as written in the registry (matched folded, as whole words)."""
+    value: str | None = None
+    """For a status property: the vocabulary value the phrase states (``suspended``)."""
+    complete: bool = False
+    """For a set: the phrase says the list is exhaustive (``complete_cues``)."""
+
+
+@dataclass(frozen=True, slots=True)
 class PropertySpec:
     """How the values of one property are typed and compared."""
 
@@ -118,6 +133,8 @@ class PropertySpec:
     """For a date: the distinct events of one founding or process a claim may name in its
     ``milestone`` (a decision, a signature, an entry into force): date-mismatch compares
     dates of the same milestone only."""
+    cues: tuple[Cue, ...] = ()
+    """Phrases that state this property, per language (``cues`` and ``complete_cues``)."""
 
 
 @dataclass(frozen=True, slots=True)
