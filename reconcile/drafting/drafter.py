@@ -1,0 +1,503 @@
+"""Draft claims from one document: a cue, the values its property takes, a subject, a time.
+
+For each sentence, every cue of the property registry found in it (:mod:`.cues`) may give a
+draft claim:
+
+* **the value** by the property's type: an ``entity_set`` takes the registered entities of
+  its kinds that the sentence names (those after the cue when there are two or more, else
+  all; two at least, one when the cue says the list is complete); an ``entity`` the nearest
+  such entity after the cue, else before; a ``date`` the nearest date; a ``quantity`` the
+  nearest figure in the property's unit; a ``status`` the vocabulary value the cue states.
+* **the subject**: an entity of the property's subject kinds that the sentence names
+  (nearest the cue), else the one its paragraph names most, else the one the document names
+  most; ``because:`` says which. The subject kinds are the property's ``subject_kinds``
+  when the registry gives them, else the kinds of the subjects its captured claims have,
+  else any kind its values do not take (cities excepted).
+* **the time**: for a time-dependent property, the date in the sentence (not the value)
+  becomes ``valid_from`` of a status (an event: joined, suspended) or ``as_of`` of other
+  values. A relative date ("the same year", "seven years later", «همان سال») is resolved
+  against the nearest absolute date before it in the paragraph, at lower confidence.
+* **negation and hedges**: a negation just before the cue ("did not join", «نپیوست» is not
+  a cue at all) stops the draft; a hedge in the sentence ("reportedly", «گفته می‌شود»)
+  lowers its confidence.
+* **the quote**: the sentence, exactly as in the document (cut to the clause between ``;``
+  marks that holds the cue, the value and the subject when the sentence is long).
+
+The same subject, property, value and time drafted twice from one sentence (two cues) is
+one draft whose ``because:`` names both cues.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..normalize.dates import DateValue, parse_iso
+from ..normalize.names import Gazetteer
+from ..normalize.quantities import Quantity, parse_quantity
+from ..normalize.text import fold
+from ..registry import PropertySpec, Registry
+from .cues import CueHit, CueMatcher
+from .lexicon import DraftingLexicon
+from .mentions import Mention, find_dates, find_entities, find_figures
+from .text import Sentence, Words, sentences_of, words_of
+
+__all__ = ["Draft", "Drafter", "draft_id"]
+
+#: Confidence of a draft before adjustments, by what stated its value.
+BASE_CONFIDENCE = 0.6
+LONG_QUOTE = 400
+_CLAUSE = re.compile(r"[;؛]")
+
+
+@dataclass
+class Draft:
+    """One draft claim (the fields a claim file holds) and where its quote is."""
+
+    subject: str
+    property: str
+    value: Any
+    quote: str
+    start: int
+    end: int
+    confidence: float
+    because: list[str]
+    complete: bool | None = None
+    valid_from: str | None = None
+    as_of: str | None = None
+    occurrence: int | None = None
+    key: tuple = field(default=())
+
+    def record(self, source: str) -> dict[str, Any]:
+        """The draft as a claim entry of ``claims/drafts/<source>.yaml``."""
+        out: dict[str, Any] = {
+            "id": draft_id(source, self.subject, self.property, self.value, self.quote),
+            "subject": self.subject,
+            "property": self.property,
+            "value": self.value,
+        }
+        if self.complete is not None:
+            out["complete"] = self.complete
+        if self.valid_from:
+            out["valid_from"] = self.valid_from
+        if self.as_of:
+            out["as_of"] = self.as_of
+        out["quote"] = self.quote
+        if self.occurrence:
+            out["occurrence"] = self.occurrence
+        out["draft"] = True
+        out["confidence"] = round(self.confidence, 2)
+        out["because"] = "; ".join(self.because)
+        return out
+
+
+def draft_id(source: str, subject: str, prop: str, value: Any, quote: str) -> str:
+    """A draft's id: stable for the same source, subject, property, value and quote."""
+    digest = hashlib.sha1(f"{subject}|{prop}|{_value_key(value)}|{quote}".encode()).hexdigest()[:8]
+    return f"draft-{source}-{digest}"
+
+
+def _value_key(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return ";".join(map(str, value))
+    if isinstance(value, dict):
+        return ";".join(f"{k}={value[k]}" for k in sorted(value))
+    return str(value)
+
+
+class Drafter:
+    """Drafts claims from documents with one workspace's registries and gazetteer."""
+
+    def __init__(
+        self,
+        registry: Registry,
+        gazetteer: Gazetteer,
+        lexicon: DraftingLexicon,
+        subject_kinds: dict[str, frozenset[str]] | None = None,
+    ) -> None:
+        self.registry = registry
+        self.gazetteer = gazetteer
+        self.lexicon = lexicon
+        self.matcher = CueMatcher(registry.properties.values())
+        self._subject_kinds = subject_kinds or {}
+        self._negations = {lang: _folded_phrases(p) for lang, p in lexicon.negations.items()}
+        self._hedges = {lang: _folded_phrases(p) for lang, p in lexicon.hedges.items()}
+        self._units: dict[str, str | None] = {}
+
+    # --- one document ----------------------------------------------------------------------
+
+    def draft(self, text: str, language: str | None) -> list[Draft]:
+        """The drafts of one document in ``language`` (an ISO 639-1 code, or None: every
+        language's cues), in the order of their quotes."""
+        if not self.matcher:
+            return []
+        words = words_of(text)
+        langs = {language} if language in self.matcher.languages else None
+        hits = self.matcher.find(words, langs)
+        if not hits:
+            return []
+        doc = _Document(text, words, sentences_of(text), self.gazetteer)
+        drafts: dict[tuple, Draft] = {}
+        for hit in hits:
+            sentence = doc.sentence_of_word(hit.first)
+            if sentence is None:
+                continue
+            draft = self._draft_one(doc, sentence, hit, language)
+            if draft is None:
+                continue
+            old = drafts.get(draft.key)
+            if old is None:
+                drafts[draft.key] = draft
+            elif draft.because[0] not in old.because:
+                old.because.insert(1, draft.because[0])
+                old.confidence = min(0.95, max(old.confidence, draft.confidence) + 0.05)
+        out = sorted(drafts.values(), key=lambda d: (d.start, d.end, d.property, _value_key(d.value)))
+        for d in out:
+            d.occurrence = _occurrence(text, d.quote, d.start)
+        return out
+
+    def _draft_one(self, doc: "_Document", sentence: Sentence, hit: CueHit, language: str | None) -> Draft | None:
+        spec = self.registry.properties[hit.property]
+        cue_start, cue_end = int(doc.words.start[hit.first]), int(doc.words.end[hit.last - 1])
+        lang = hit.cue.lang
+        if self._negated(doc, sentence, hit, lang):
+            return None
+        because = [f'cue "{hit.cue.phrase}" ({lang}, {spec.id}' + (f"={hit.cue.value})" if hit.cue.value else ")")]
+        confidence = BASE_CONFIDENCE + (0.1 if len(fold(hit.cue.phrase).split()) > 1 else 0.0)
+        entities = doc.in_sentence(doc.entities, sentence)
+        value_kinds = set(spec.entity_kinds)
+        used: list[Mention] = []
+        complete: bool | None = None
+        dates = doc.in_sentence(doc.dates, sentence)
+        if spec.type == "entity_set":
+            members = [m for m in entities if self._kind(m.value) in value_kinds]
+            after = [m for m in members if m.start >= cue_end]
+            chosen = after if len(after) >= 2 else members
+            ids = list(dict.fromkeys(m.value for m in chosen))
+            if len(ids) < (1 if hit.cue.complete else 2):
+                return None
+            value: Any = ids
+            used = chosen
+            complete = True if hit.cue.complete else None
+            because.append(f"{len(ids)} {', '.join(sorted(value_kinds)) or 'entities'} named in the sentence")
+        elif spec.type == "entity":
+            candidates = [m for m in entities if self._kind(m.value) in value_kinds]
+            near = _nearest(candidates, cue_start, cue_end, prefer_after=True)
+            if near is None:
+                return None
+            value, used = near.value, [near]
+            because.append(f"{self.gazetteer.label(near.value)} named after the cue" if near.start >= cue_end else f"{self.gazetteer.label(near.value)} named before the cue")
+        elif spec.type == "date":
+            near = _nearest(dates, cue_start, cue_end, prefer_after=True)
+            if near is None:
+                relative = self._relative(doc, sentence, lang)
+                if relative is None:
+                    return None
+                date, why = relative
+                value = date.iso()
+                because.append(why)
+                confidence -= 0.2
+            else:
+                value, used = near.value.iso(), [near]
+                because.append(f"date {near.value.iso()} read in the sentence")
+        elif spec.type == "quantity":
+            unit = self._unit(spec)
+            figures = [m for m in doc.in_sentence(doc.figures, sentence) if unit is None or m.value.unit == unit]
+            near = _nearest(figures, cue_start, cue_end, prefer_after=True)
+            if near is None:
+                return None
+            q: Quantity = near.value
+            value = {"amount": _number(q.amount), "approx": q.approx}
+            used = [near]
+            because.append(f"figure {doc.text[near.start:near.end]!r} read as {q.approx} {_number(q.amount)} {q.unit}")
+        elif spec.type == "status":
+            if not hit.cue.value:
+                return None
+            value = hit.cue.value
+        else:
+            return None
+        subject, why, adjust = self._subject(doc, sentence, spec, entities, used, cue_start, cue_end)
+        if subject is None:
+            return None
+        because.append(why)
+        confidence += adjust
+        valid_from = as_of = None
+        if spec.time_dependent:
+            timed = [m for m in dates if m not in used]
+            near = _nearest(timed, cue_start, cue_end, prefer_after=False)
+            when: DateValue | None = near.value if near else None
+            if near is not None:
+                because.append(f"time {when.iso()} read in the sentence")
+                used = [*used, near]
+            else:
+                relative = self._relative(doc, sentence, lang)
+                if relative is not None:
+                    when, why = relative
+                    because.append(why)
+                    confidence -= 0.2
+            if when is not None:
+                if spec.type == "status":
+                    valid_from = when.iso()
+                else:
+                    as_of = when.iso()
+        if self._hedged(doc, sentence, lang):
+            because.append("hedged in the sentence")
+            confidence -= 0.3
+        subject_mention = [m for m in entities if m.value == subject]
+        start, end = _quote_span(doc.text, sentence, [(cue_start, cue_end), *((m.start, m.end) for m in used + subject_mention[:1])])
+        quote = doc.text[start:end]
+        key = (subject, spec.id, _value_key(value), valid_from, as_of, start, end)
+        return Draft(
+            subject, spec.id, value, quote, start, end, max(0.05, min(0.95, confidence)), because, complete, valid_from, as_of,
+            key=key,
+        )
+
+    # --- parts ------------------------------------------------------------------------------
+
+    def _kind(self, eid: str) -> str | None:
+        return self.gazetteer.kind(eid)
+
+    def _unit(self, spec: PropertySpec) -> str | None:
+        """The canonical unit of a quantity property (None: any)."""
+        if spec.id not in self._units:
+            unit = None
+            if spec.unit:
+                try:
+                    unit = parse_quantity(f"1 {spec.unit}").unit
+                except (ValueError, ArithmeticError):
+                    unit = None
+            self._units[spec.id] = unit
+        return self._units[spec.id]
+
+    def _subject_kinds_of(self, spec: PropertySpec) -> frozenset[str] | None:
+        declared = getattr(spec, "subject_kinds", ())
+        if declared:
+            return frozenset(declared)
+        return self._subject_kinds.get(spec.id)
+
+    def _subject(
+        self,
+        doc: "_Document",
+        sentence: Sentence,
+        spec: PropertySpec,
+        entities: list[Mention],
+        used: list[Mention],
+        cue_start: int,
+        cue_end: int,
+    ) -> tuple[str | None, str, float]:
+        """The subject, why it was chosen, and what that does to the confidence."""
+        kinds = self._subject_kinds_of(spec)
+        value_kinds = set(spec.entity_kinds)
+
+        def fits(eid: str) -> bool:
+            kind = self._kind(eid)
+            if kinds is not None:
+                return kind in kinds
+            return kind not in value_kinds and kind != "city"
+
+        taken = {id(m) for m in used}
+        named = [m for m in entities if id(m) not in taken and fits(m.value)]
+        if spec.type == "entity_set":
+            values = {m.value for m in used}
+            named = [m for m in named if m.value not in values]
+        near = _nearest(named, cue_start, cue_end, prefer_after=False)
+        if near is not None:
+            return near.value, f"subject {self.gazetteer.label(near.value)} named in the sentence", 0.1
+        para = [m.value for m in doc.in_paragraph(doc.entities, sentence.paragraph) if fits(m.value)]
+        if para:
+            eid = _most_named(para)
+            return eid, f"subject {self.gazetteer.label(eid)}: what the paragraph names most", -0.1
+        whole = [m.value for m in doc.entities if fits(m.value)]
+        if whole:
+            eid = _most_named(whole)
+            return eid, f"subject {self.gazetteer.label(eid)}: what the document names most", -0.2
+        return None, "", 0.0
+
+    def _negated(self, doc: "_Document", sentence: Sentence, hit: CueHit, lang: str) -> bool:
+        """A negation among the three words before the cue (in the sentence), or within it
+        when the cue itself is not negative."""
+        phrases = self._negations.get(lang, ())
+        if not phrases:
+            return False
+        first, _ = doc.words.between(sentence.start, sentence.end)
+        lo = max(first, hit.first - 3)
+        window = doc.words.keys[lo : hit.first]
+        cue_words = set(fold(hit.cue.phrase).split())
+        return any(_contains(window, p) and not set(p) & cue_words for p in phrases)
+
+    def _hedged(self, doc: "_Document", sentence: Sentence, lang: str) -> bool:
+        phrases = self._hedges.get(lang, ())
+        if not phrases:
+            return False
+        i, j = doc.words.between(sentence.start, sentence.end)
+        keys = doc.words.keys[i:j]
+        return any(_contains(keys, p) for p in phrases)
+
+    def _relative(self, doc: "_Document", sentence: Sentence, lang: str) -> tuple[DateValue, str] | None:
+        """A relative date in the sentence resolved against the nearest absolute date before
+        it in the paragraph: (the year it names, why)."""
+        i, j = doc.words.between(sentence.start, sentence.end)
+        keys = doc.words.keys[i:j]
+        numbers = {fold(k): v for k, v in self.lexicon.numbers.get(lang, {}).items()}
+        for rel in self.lexicon.relative.get(lang, ()):
+            phrase = tuple(fold(rel.phrase).split())
+            if not phrase:
+                continue
+            at = _find(keys, phrase)
+            if at is None:
+                continue
+            years = rel.years
+            if rel.after_years:
+                # "N years later": the number just before the phrase; «بعد N سنوات»: just after
+                n = _number_near(keys, at, len(phrase), numbers)
+                if n is None:
+                    continue
+                years = n
+            if years is None:
+                continue
+            offset = int(doc.words.start[i + at])
+            anchor = doc.date_before(offset, sentence.paragraph)
+            if anchor is None:
+                continue
+            year = anchor.value.start.year + int(years)
+            text = doc.text[int(doc.words.start[i + at]) : int(doc.words.end[i + at + len(phrase) - 1])]
+            return parse_iso(f"{year:04d}"), f"relative date {text!r} read from {anchor.value.iso()} before it in the paragraph"
+        return None
+
+
+class _Document:
+    """One document's words, sentences and mentions, with look-ups by position."""
+
+    def __init__(self, text: str, words: Words, sentences: list[Sentence], gazetteer: Gazetteer) -> None:
+        self.text = text
+        self.words = words
+        self.sentences = sentences
+        self._sentence_starts = [s.start for s in sentences]
+        self.entities = find_entities(text, gazetteer)
+        self.dates = find_dates(text, words)
+        date_spans = [(m.start, m.end) for m in self.dates]
+        self.figures = [m for m in find_figures(text, words) if not _overlaps_any(m, date_spans)]
+        self._starts = {id(ms): [m.start for m in ms] for ms in (self.entities, self.dates, self.figures)}
+
+    def sentence_of_word(self, i: int) -> Sentence | None:
+        offset = int(self.words.start[i])
+        k = bisect.bisect_right(self._sentence_starts, offset) - 1
+        if k < 0 or offset >= self.sentences[k].end:
+            return None
+        return self.sentences[k]
+
+    def in_sentence(self, mentions: list[Mention], sentence: Sentence) -> list[Mention]:
+        starts = self._starts[id(mentions)]
+        lo = bisect.bisect_left(starts, sentence.start)
+        hi = bisect.bisect_left(starts, sentence.end)
+        return [m for m in mentions[lo:hi] if m.end <= sentence.end]
+
+    def in_paragraph(self, mentions: list[Mention], paragraph: int) -> list[Mention]:
+        spans = [s for s in self.sentences if s.paragraph == paragraph]
+        if not spans:
+            return []
+        starts = self._starts[id(mentions)]
+        lo = bisect.bisect_left(starts, spans[0].start)
+        hi = bisect.bisect_left(starts, spans[-1].end)
+        return mentions[lo:hi]
+
+    def date_before(self, offset: int, paragraph: int) -> Mention | None:
+        """The last date that ends before ``offset`` in the same paragraph."""
+        before = [m for m in self.in_paragraph(self.dates, paragraph) if m.end <= offset]
+        return before[-1] if before else None
+
+
+def _folded_phrases(phrases: Sequence[str]) -> tuple[tuple[str, ...], ...]:
+    return tuple(t for t in (tuple(fold(p).split()) for p in phrases) if t)
+
+
+def _find(keys: Sequence[str], phrase: tuple[str, ...]) -> int | None:
+    n = len(phrase)
+    for k in range(len(keys) - n + 1):
+        if tuple(keys[k : k + n]) == phrase:
+            return k
+    return None
+
+
+def _contains(keys: Sequence[str], phrase: tuple[str, ...]) -> bool:
+    return _find(keys, phrase) is not None
+
+
+def _number_near(keys: Sequence[str], at: int, length: int, numbers: dict[str, int]) -> int | None:
+    for k in (at - 1, at + length):
+        if 0 <= k < len(keys):
+            word = keys[k]
+            if word.isdigit() and len(word) <= 2:
+                return int(word)
+            if word in numbers:
+                return numbers[word]
+    return None
+
+
+def _nearest(mentions: list[Mention], start: int, end: int, *, prefer_after: bool) -> Mention | None:
+    """The mention closest to the span ``[start, end)``; ties go after (or before) it."""
+    best, best_key = None, None
+    for m in mentions:
+        if m.start >= end:
+            distance, side = m.start - end, 0 if prefer_after else 1
+        elif m.end <= start:
+            distance, side = start - m.end, 1 if prefer_after else 0
+        else:
+            distance, side = 0, 0
+        key = (distance, side)
+        if best_key is None or key < best_key:
+            best, best_key = m, key
+    return best
+
+
+def _most_named(ids: list[str]) -> str:
+    """The id named most often; ties go to the one named first."""
+    counts = Counter(ids)
+    top = max(counts.values())
+    return next(i for i in ids if counts[i] == top)
+
+
+def _overlaps_any(m: Mention, spans: list[tuple[int, int]]) -> bool:
+    return any(s < m.end and m.start < e for s, e in spans)
+
+
+def _number(amount: float) -> int | float:
+    return int(amount) if float(amount).is_integer() else float(amount)
+
+
+def _quote_span(text: str, sentence: Sentence, parts: list[tuple[int, int]]) -> tuple[int, int]:
+    """The sentence, or for a long one the clause between ``;`` marks that holds ``parts``."""
+    start, end = sentence.start, sentence.end
+    if end - start <= LONG_QUOTE:
+        return start, end
+    lo = min(s for s, _ in parts)
+    hi = max(e for _, e in parts)
+    cuts = [m.end() for m in _CLAUSE.finditer(text, start, lo)]
+    if cuts:
+        start = cuts[-1]
+    after = _CLAUSE.search(text, hi, end)
+    if after:
+        end = after.start()
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _occurrence(text: str, quote: str, start: int) -> int | None:
+    """Which occurrence of ``quote`` in ``text`` starts at ``start`` (None when it is the only one)."""
+    if text.count(quote) <= 1:
+        return None
+    n, at = 0, -1
+    while True:
+        at = text.find(quote, at + 1)
+        if at < 0 or at > start:
+            break
+        n += 1
+    return n
