@@ -533,6 +533,68 @@ def decide(
 
 
 @main.command()
+@click.argument("sources", nargs=-1, type=TEXT)
+@click.option("--all", "all_sources", is_flag=True, help="Draft every registered source.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the drafts to this file instead of claims/drafts/<source>.yaml (one source only).",
+)
+@click.option(
+    "--workspace",
+    "-w",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="The workspace.",
+)
+def draft(sources: tuple[str, ...], all_sources: bool, output: Path | None, workspace: Path) -> None:
+    """Draft claims from the documents of SOURCES into claims/drafts/<source>.yaml.
+
+    Each draft is an ordinary claim (subject, property, value, time, the sentence as its
+    quote) with draft: true, a confidence and because: (what matched). Captured claims are
+    never touched; drafts already captured or rejected are left out; drafting again keeps
+    the drafts file as it is and adds only new drafts. Review them with
+    `reconcile check --drafts`, then `reconcile accept` or `reconcile reject`.
+    """
+    from .drafting.run import draft_sources
+
+    if all_sources and sources:
+        raise click.UsageError("give source ids or --all, not both")
+    if not all_sources and not sources:
+        raise click.UsageError("name the sources to draft (or --all)")
+    ws, problems = _load_valid(workspace)
+    chosen = sorted(ws.sources["source"]) if all_sources else list(dict.fromkeys(sources))
+    if output is not None and len(chosen) != 1:
+        raise click.UsageError("--output takes the drafts of one source")
+    with writing(output or ws.root / "claims" / "drafts"):
+        reports = draft_sources(ws, chosen, problems, output)
+    if problems.errors:
+        _emit_problems(problems)
+        _echo("nothing was written.", err=True)
+        sys.exit(EXIT_INVALID)
+    for r in reports:
+        left = []
+        if r.captured:
+            left.append(f"{r.captured} already captured")
+        if r.rejected:
+            left.append(f"{r.rejected} rejected before")
+        if r.kept:
+            left.append(f"{r.kept} already in the file")
+        rest = f" ({', '.join(left)})" if left else ""
+        _echo(printable(f"{r.source}: {r.found} draft(s) found, {r.added} added to {files.display(_shown(r.path, ws.root))}{rest}"))
+    sys.exit(EXIT_OK)
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+@main.command()
 @workspace_argument
 @click.option(
     "--format",

@@ -57,6 +57,7 @@ PROPERTY_FIELDS: dict[str, Field] = {
     "label": Field("text"),
     "description": Field("text"),
     "entity_kinds": Field("texts"),
+    "subject_kinds": Field("texts", expected="a list of entity kinds the subject of a claim may be, such as [country]"),
     "time_dependent": Field("bool"),
     "multi_valued": Field("bool"),
     "unit": Field("text"),
@@ -144,6 +145,9 @@ class PropertySpec:
     dates of the same milestone only."""
     cues: tuple[Cue, ...] = ()
     """Phrases that state this property, per language (``cues`` and ``complete_cues``)."""
+    subject_kinds: tuple[str, ...] = ()
+    """The kinds of entity a claim of this property is about (a membership status: a
+    country); ``reconcile draft`` picks a draft's subject among them. Empty: not said."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,6 +282,7 @@ def _add_property(pid: str, node: Any, rel: str, lines: dict[str, int], reg: Reg
         counts=good.get("counts"),
         milestones=tuple(good.get("milestones", ())),
         cues=cues,
+        subject_kinds=tuple(good.get("subject_kinds", ())),
     )
 
 

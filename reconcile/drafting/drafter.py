@@ -348,16 +348,11 @@ class Drafter:
             phrase = tuple(fold(rel.phrase).split())
             if not phrase:
                 continue
-            at = _find(keys, phrase)
-            if at is None:
+            found = _find_relative(keys, phrase, numbers) if rel.after_years else _span_of(keys, phrase)
+            if found is None:
                 continue
-            years = rel.years
-            if rel.after_years:
-                # "N years later": the number just before the phrase; «بعد N سنوات»: just after
-                n = _number_near(keys, at, len(phrase), numbers)
-                if n is None:
-                    continue
-                years = n
+            at, length, n = found
+            years = n if rel.after_years else rel.years
             if years is None:
                 continue
             offset = int(doc.words.start[i + at])
@@ -365,7 +360,7 @@ class Drafter:
             if anchor is None:
                 continue
             year = anchor.value.start.year + int(years)
-            text = doc.text[int(doc.words.start[i + at]) : int(doc.words.end[i + at + len(phrase) - 1])]
+            text = doc.text[int(doc.words.start[i + at]) : int(doc.words.end[i + at + length - 1])]
             return parse_iso(f"{year:04d}"), f"relative date {text!r} read from {anchor.value.iso()} before it in the paragraph"
         return None
 
@@ -428,14 +423,28 @@ def _contains(keys: Sequence[str], phrase: tuple[str, ...]) -> bool:
     return _find(keys, phrase) is not None
 
 
-def _number_near(keys: Sequence[str], at: int, length: int, numbers: dict[str, int]) -> int | None:
-    for k in (at - 1, at + length):
-        if 0 <= k < len(keys):
-            word = keys[k]
-            if word.isdigit() and len(word) <= 2:
-                return int(word)
-            if word in numbers:
-                return numbers[word]
+#: The placeholder of a number in a relative phrase ("N years later"), folded.
+_N = "n"
+
+
+def _span_of(keys: Sequence[str], phrase: tuple[str, ...]) -> tuple[int, int, None] | None:
+    at = _find(keys, phrase)
+    return None if at is None else (at, len(phrase), None)
+
+
+def _find_relative(keys: Sequence[str], phrase: tuple[str, ...], numbers: dict[str, int]) -> tuple[int, int, int] | None:
+    """Where "N years later" is in ``keys``, N any number (digits, or a word of ``numbers``):
+    (position, length, N)."""
+    if _N not in phrase:
+        return None
+    slot = phrase.index(_N)
+    n = len(phrase)
+    for k in range(len(keys) - n + 1):
+        if all(keys[k + x] == w for x, w in enumerate(phrase) if x != slot):
+            word = keys[k + slot]
+            value = int(word) if word.isdigit() and len(word) <= 2 else numbers.get(word)
+            if value is not None:
+                return k, n, value
     return None
 
 
