@@ -14,6 +14,7 @@ a person rejected (``claims/drafts/rejected.yaml``, see :mod:`reconcile.drafting
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -77,16 +78,16 @@ def new_drafts(
     source: str,
     claims: pd.DataFrame,
     types: dict[str, str],
-    rejected: set[tuple[str, str, str, str, str]],
+    rejected: Callable[[Draft], bool],
 ) -> tuple[list[Draft], int, int]:
-    """The drafts neither captured nor rejected, and how many of each were left out."""
+    """The drafts neither captured nor ``rejected``, and how many of each were left out."""
     captured = _captured_keys(claims, source)
     out, n_captured, n_rejected = [], 0, 0
     for d in drafts:
         key = (d.subject, d.property, value_key(types.get(d.property, ""), d.value))
         if any(s < d.end and d.start < e for s, e in captured.get(key, ())):
             n_captured += 1
-        elif (source, *key, d.quote) in rejected:
+        elif rejected(d):
             n_rejected += 1
         else:
             out.append(d)

@@ -53,7 +53,7 @@ def draft_sources(
     """Draft each of ``sources`` and write the drafts (to ``output`` when given, for one
     source). Problems (unknown ids, documents that could not be read, drafts files that
     are not claim files) are added to ``problems`` and nothing is written."""
-    from .review import rejected_keys
+    from .review import is_rejected, rejected_keys
 
     known = set(ws.sources["source"])
     languages = dict(zip(ws.sources["source"], ws.sources["language"]))
@@ -76,7 +76,9 @@ def draft_sources(
     reports = []
     for sid in sources:
         found = drafter.draft(ws.documents[sid], _language(languages.get(sid)))
-        fresh, n_captured, n_rejected = new_drafts(found, sid, ws.claims, types, rejected)
+        fresh, n_captured, n_rejected = new_drafts(
+            found, sid, ws.claims, types, lambda d, sid=sid: is_rejected(rejected, sid, d.subject, d.property, d.value, d.quote)
+        )
         path = output or drafts_path(ws.root, sid)
         reports.append(DraftReport(sid, path, len(found), 0, n_captured, n_rejected, drafts=fresh))
     expected = f"a claim file written by `reconcile draft` ({DRAFTS_DIR.as_posix()}/<source>.yaml)"
