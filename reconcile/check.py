@@ -35,7 +35,7 @@ from .validate import Workspace
 
 __all__ = [
     "CheckResult", "find_conflicts", "conflict_records", "conflict_record_blocks", "RECORD_BLOCK", "at_or_above", "RecordColumns", "record_columns",
-    "conflict_fields", "claim_evidence", "evidence_column", "EVIDENCE_COLUMNS",
+    "conflict_fields", "claim_evidence", "evidence_column", "EVIDENCE_COLUMNS", "DRAFT_FIELDS", "draft_extras",
 ]
 
 
@@ -96,6 +96,31 @@ RECORD_FIELDS = [
 ]
 #: The keys of a claim's evidence, in output order (``span`` is ``[span_start, span_end]``).
 EVIDENCE_FIELDS = ["id", "source", "document", "quote", "span", "file", "line", "language", "as_of"]
+#: The keys a draft claim's evidence has after :data:`EVIDENCE_FIELDS` (``because`` only when
+#: set); a claim that is not a draft has none of them.
+DRAFT_FIELDS = ["draft", "confidence", "because"]
+
+
+def draft_extras(claims: pd.DataFrame, rows: np.ndarray) -> dict[int, dict[str, Any]]:
+    """For the claims at ``rows`` (positions in ``claims``) that are drafts: by index into
+    ``rows``, the keys :data:`DRAFT_FIELDS` their evidence adds (``draft: true``, the
+    ``confidence``, the ``because`` when set). Empty when none is a draft, or the claims
+    table has no ``draft`` column (one not made by validation)."""
+    if "draft" not in claims or not len(rows):
+        return {}
+    at = np.flatnonzero(claims["draft"].to_numpy(dtype=bool)[rows])
+    if not len(at):
+        return {}
+    picked = rows[at]
+    confidence = claims["confidence"].to_numpy(dtype=float)[picked].tolist()
+    because = claims["because"].to_numpy(dtype=object)[picked].tolist() if "because" in claims else [None] * len(at)
+    out: dict[int, dict[str, Any]] = {}
+    for i, c, b in zip(at.tolist(), confidence, because):
+        extra: dict[str, Any] = {"draft": True, "confidence": c}
+        if isinstance(b, str) and b:
+            extra["because"] = b
+        out[i] = extra
+    return out
 
 
 @dataclass(frozen=True)
@@ -271,6 +296,8 @@ def _records(
             ev["file"], ev["line"], ev["language"], ev["as_of"],
         )
     ]
+    for i, extra in draft_extras(claims, cols.rows).items():
+        evidence[i].update(extra)
     ends = np.cumsum(cols.side_claims).tolist()
     sides = [
         {"value": v, "label": lbl, "claims": evidence[a:b]}

@@ -50,6 +50,14 @@ output_option = click.option(
 )
 
 
+drafts_option = click.option(
+    "--drafts",
+    is_flag=True,
+    help="Include the draft claims of claims/drafts/ (marked as drafts in every output); "
+    "without it they are ignored.",
+)
+
+
 class _Group(click.Group):
     """The command group: every command's output streams are guarded (see the module
     docstring), and every run starts the clock of stale temporary files."""
@@ -193,7 +201,8 @@ def _fail_intake(exc: Exception) -> None:
 @main.command()
 @workspace_argument
 @click.option("--quiet", "-q", is_flag=True, help="Print problems only, no summary.")
-def validate(workspace: Path, quiet: bool) -> None:
+@drafts_option
+def validate(workspace: Path, quiet: bool, drafts: bool) -> None:
     """Check every claim of WORKSPACE; print all problems at once.
 
     Exit 0 when the workspace is valid (warnings, and names resolved by fuzzy matching,
@@ -202,7 +211,7 @@ def validate(workspace: Path, quiet: bool) -> None:
     from .pipeline import load
     from .render.terminal import render_validation_summary
 
-    ws, problems = load(workspace)
+    ws, problems = load(workspace, drafts=drafts)
     _emit_problems(problems)
     if problems.errors:
         _echo(
@@ -259,7 +268,10 @@ def _use_baseline(flag: bool | None, settings: dict) -> bool:
     help="Compare with reports/baseline.json: only conflicts not in it are new and fail "
     "(default: the `baseline` setting of [tool.reconcile], else off).",
 )
-def check(workspace: Path, fmt: str | None, output: Path | None, severity: str, baseline_flag: bool | None) -> None:
+@drafts_option
+def check(
+    workspace: Path, fmt: str | None, output: Path | None, severity: str, baseline_flag: bool | None, drafts: bool
+) -> None:
     """Find contradictions between the claims of WORKSPACE.
 
     Exit 0 when there is no new conflict at or above --severity, 1 when there is, 2 when
@@ -271,7 +283,7 @@ def check(workspace: Path, fmt: str | None, output: Path | None, severity: str, 
     from .gate import apply_gate, read_baseline, read_decisions
     from .render.formats import render_check
 
-    ws, problems = _load_valid(workspace)
+    ws, problems = _load_valid(workspace, drafts=drafts)
     with stage(f"finding conflicts among {len(ws.claims):,} claims (rules, trust, graph)"):
         result = find_conflicts(ws, problems)
     use_baseline = _use_baseline(baseline_flag, result.settings)
@@ -379,7 +391,8 @@ def baseline(workspace: Path, prune: bool) -> None:
     help="At most this many conflict cards in index.html, new ones first, then the worst "
     "first (0: all); report.json lists every conflict.",
 )
-def report(workspace: Path, out_dir: Path | None, baseline_flag: bool | None, cards: int) -> None:
+@drafts_option
+def report(workspace: Path, out_dir: Path | None, baseline_flag: bool | None, cards: int, drafts: bool) -> None:
     """Write the HTML conflict report of WORKSPACE for editors, with report.json and summary.md.
 
     index.html is one self-contained file (no network): overview, source table and graph,
@@ -393,7 +406,7 @@ def report(workspace: Path, out_dir: Path | None, baseline_flag: bool | None, ca
     from .render.json_report import json_chunks, report_outline
     from .render.markdown import ROWS_AT_MOST, render_markdown
 
-    ws, problems = _load_valid(workspace)
+    ws, problems = _load_valid(workspace, drafts=drafts)
     with stage(f"finding conflicts among {len(ws.claims):,} claims (rules, trust, graph)"):
         result = find_conflicts(ws, problems)
     baseline = read_baseline(ws.root, problems) if _use_baseline(baseline_flag, result.settings) else None
@@ -662,11 +675,12 @@ def rules_command(workspace: Path, verbose: bool) -> None:
             _echo("")
 
 
-def _load_valid(workspace: Path):
-    """The validated workspace, or exit 2 after listing every problem."""
+def _load_valid(workspace: Path, *, drafts: bool = False):
+    """The validated workspace (with its draft claims if ``drafts``), or exit 2 after
+    listing every problem."""
     from .pipeline import load
 
-    ws, problems = load(workspace)
+    ws, problems = load(workspace, drafts=drafts)
     if problems.errors:
         _emit_problems(problems)
         sys.exit(EXIT_INVALID)

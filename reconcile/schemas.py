@@ -66,6 +66,7 @@ CHECK_TEXT: dict[str, tuple[str, str]] = {
     "known_source": ("unknown source {value}", "an id listed in claims/sources.yaml"),
     "known_property": ("unknown property {value}", "a property id from claims/properties.yaml"),
     "boolean": ("{value} is not a boolean", "true or false"),
+    "text": ("{value} is not text", "text"),
     "confidence_range": ("confidence {value} is out of range", "a number from 0 to 1"),
     "capture_kind": ("unknown capture {value}", "manual or extracted:<tool>"),
     "positive_occurrence": (
@@ -186,6 +187,11 @@ def _number(value: object) -> float | None:
         return float("inf")
 
 
+def _is_text(value: object) -> bool:
+    """Whether a cell is text (or missing)."""
+    return _is_missing(value) or isinstance(value, str)
+
+
 def _confidence_ok(value: object) -> bool:
     number = _number(value)
     return number is None or 0.0 <= number <= 1.0
@@ -214,6 +220,8 @@ CLAIM_CELLS: dict[str, str] = {
     "confidence": "a number",
     "capture": "text",
     "note": "text",
+    "draft": "true or false",
+    "because": "text",
 }
 #: Column kinds (pandas' ``infer_dtype``) that hold no list or mapping.
 _SCALAR_KINDS = frozenset(
@@ -285,6 +293,8 @@ def claim_input_schema(sources: list[str], properties: list[str], *, ids_unique:
             "value": pa.Column(None, _required(), nullable=True),
             "quote": pa.Column(None, _required(), nullable=True),
             "complete": pa.Column(None, _per_distinct(_is_bool_like, "boolean"), nullable=True),
+            "draft": pa.Column(None, _per_distinct(_is_bool_like, "boolean"), nullable=True),
+            "because": pa.Column(None, _per_distinct(_is_text, "text"), nullable=True),
             "confidence": pa.Column(None, _per_distinct(_confidence_ok, "confidence_range"), nullable=True),
             "capture": pa.Column(None, _matches(CAPTURE_PATTERN, "capture_kind"), nullable=True),
             "occurrence": pa.Column(None, _per_distinct(_occurrence_ok, "positive_occurrence"), nullable=True),
@@ -464,6 +474,10 @@ class ClaimModel(pa.DataFrameModel):
     file: Series[object] = pa.Field(nullable=True)
     line: Series[int] = pa.Field(nullable=True)
     confidence: Series[float] = pa.Field(ge=0, le=1)
+    draft: Series[bool]
+    """A draft claim (of ``claims/drafts/``, read with ``--drafts``) not yet accepted by a person."""
+    because: Series[object] = pa.Field(nullable=True)
+    """For a draft: what matched, as ``reconcile draft`` wrote it."""
 
     @pa.dataframe_check
     def text_columns_hold_text(cls, frame: pd.DataFrame) -> bool:

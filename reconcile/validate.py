@@ -892,6 +892,8 @@ CLAIM_COLUMNS = [
     "confidence",
     "note",
     "milestone",
+    "draft",
+    "because",
 ]
 
 
@@ -912,6 +914,8 @@ def _finish(claims: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
     columns["capture"] = object_column(claims["capture"].to_numpy(dtype=object, na_value="manual"), claims.index)
     columns["note"] = optional_text(claims["note"])
     columns["milestone"] = optional_text(claims["milestone"])
+    columns["draft"] = map_distinct(claims["draft"], _to_bool_or_false).astype(bool)
+    columns["because"] = optional_text(claims["because"])
     columns["line"] = pd.to_numeric(claims["line"], errors="coerce").astype("Int64")
     for col in ("span_start", "span_end", "occurrence"):
         columns[col] = claims[col].astype(np.int64)
@@ -925,6 +929,13 @@ def _finish(claims: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
     out = out.reset_index(drop=True)
     # a check (nothing to cast, so no copy); the ids were proven unique by the input schema
     return check_claims(out, ids_checked=True), reordered
+
+
+def _to_bool_or_false(value: object) -> bool:
+    """A boolean cell as written (``draft``), False where it is missing."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return False
+    return _to_bool(value)
 
 
 def _to_bool(value: object) -> bool:

@@ -51,7 +51,7 @@ import pyarrow.parquet as pq
 from . import files
 from .fieldspec import Field, check_container, check_entry, excerpt, key_text, kind_of
 from .files import FileReadError, display
-from .frames import arrow_text, is_arrow_text, release_arrow_memory
+from .frames import arrow_text, is_arrow_text, map_distinct, release_arrow_memory
 from .problems import Problems
 from .registry import Registry, load_registry
 from .yamlio import YamlLoadError, item_line, key_lines, load_yaml, plain
@@ -63,7 +63,14 @@ __all__ = [
     "RawWorkspace",
     "load_workspace",
     "find_root",
+    "DRAFTS_DIR",
+    "REJECTED_FILE",
 ]
+
+#: Where ``reconcile draft`` writes draft claims, one file per source (relative to the root).
+DRAFTS_DIR = "claims/drafts"
+#: The file of ``claims/drafts/`` that remembers rejected drafts: not a claim file.
+REJECTED_FILE = "rejected.yaml"
 
 CLAIM_FIELDS = (
     "id",
@@ -81,6 +88,8 @@ CLAIM_FIELDS = (
     "confidence",
     "capture",
     "note",
+    "draft",
+    "because",
 )
 REQUIRED_CLAIM_FIELDS = ("id", "subject", "property", "value", "quote")
 SOURCE_FIELDS = (
@@ -135,14 +144,17 @@ def find_root(path: Path | str | None) -> Path:
     return Path(path or ".").resolve()
 
 
-def load_workspace(path: Path | str | None, problems: Problems) -> RawWorkspace:
-    """Read sources, registries, documents and claim files of the workspace at ``path``."""
+def load_workspace(path: Path | str | None, problems: Problems, *, drafts: bool = False) -> RawWorkspace:
+    """Read sources, registries, documents and claim files of the workspace at ``path``.
+
+    With ``drafts``, the draft claims of ``claims/drafts/`` (see :func:`_load_drafts`) are
+    read too, each marked ``draft: true``; without, that folder is not looked at."""
     root = find_root(path)
     with files.inside(root):
-        return _load(root, problems)
+        return _load(root, problems, drafts)
 
 
-def _load(root: Path, problems: Problems) -> RawWorkspace:
+def _load(root: Path, problems: Problems, drafts: bool = False) -> RawWorkspace:
     claims_dir = root / "claims"
     try:
         present = files.existing(claims_dir / "sources.yaml") is not None
@@ -161,6 +173,8 @@ def _load(root: Path, problems: Problems) -> RawWorkspace:
     sources = _load_sources(root, claims_dir / "sources.yaml", problems)
     documents = _load_documents(root, sources, problems)
     claims = _load_claim_files(root, claims_dir / "captured", problems)
+    if drafts:
+        claims = _with_drafts(claims, _load_drafts(root, problems), problems)
     release_arrow_memory()
     return RawWorkspace(root, sources, claims, registry, documents)
 
@@ -348,15 +362,71 @@ def _unusable_path(doc: str, sid: Any, exc: Exception, where: dict[str, Any], pr
 # --- claim files --------------------------------------------------------------------------
 
 
-def _load_claim_files(root: Path, folder: Path, problems: Problems) -> pd.DataFrame:
+def _load_drafts(root: Path, problems: Problems) -> pd.DataFrame:
+    """The draft claims of ``claims/drafts/`` (every claim file there but
+    :data:`REJECTED_FILE`), each with ``draft`` set to True whatever its file says; no
+    claims when the folder is missing. A file there with no claims left (all accepted or
+    rejected) is no problem."""
+    folder = root / DRAFTS_DIR
+    try:
+        status = files.existing(folder)
+    except FileReadError as exc:
+        problems.add(str(exc), file=DRAFTS_DIR, expected=exc.expected, code=exc.code)
+        return pd.DataFrame(columns=RAW_CLAIM_COLUMNS)
+    if status is None:
+        return pd.DataFrame(columns=RAW_CLAIM_COLUMNS)
+    drafts = _load_claim_files(root, folder, problems, rel=DRAFTS_DIR, skip={f"{DRAFTS_DIR}/{REJECTED_FILE}"})
+    # every claim of claims/drafts/ is a draft, whatever its file says (a wrong type is
+    # reported first: validation checks the cells as written)
+    written = drafts["draft"]
+    wrong = written.notna() & ~map_distinct(written, lambda v: isinstance(v, bool)).astype(bool)
+    return drafts.assign(draft=written.where(wrong, True).astype(object))
+
+
+def _with_drafts(claims: pd.DataFrame, drafts: pd.DataFrame, problems: Problems) -> pd.DataFrame:
+    """The captured ``claims`` followed by the ``drafts``; a draft whose id is that of a
+    captured claim is a problem (reported once, with the claim it clashes with) and is
+    left out, so that it is not reported again as a duplicate id."""
+    if drafts.empty:
+        return claims
+    captured_ids = claims["id"].astype(str)
+    ids = drafts["id"].astype(str)
+    clash = (ids.isin(captured_ids) & drafts["id"].notna()).to_numpy()
+    taken = captured_ids.isin(ids[clash]).to_numpy()
+    where = dict(zip(captured_ids[taken], zip(claims["file"][taken], claims["line"][taken])))
+    for (_, row), cid in zip(drafts[clash].iterrows(), ids[clash]):
+        file, line = where[cid]
+        problems.add(
+            f"draft {key_text(cid)} has the id of the captured claim at {file}:{'' if pd.isna(line) else int(line)}",
+            file=row["file"],
+            line=None if pd.isna(row["line"]) else int(row["line"]),
+            claim_id=cid,
+            column="id",
+            expected="a draft id no captured claim has (give the draft another id, or reject it)",
+            code="draft-clash",
+        )
+    drafts = drafts[~clash]
+    if claims.empty:
+        return drafts.reset_index(drop=True)
+    return pd.concat([claims, drafts], ignore_index=True)
+
+
+def _load_claim_files(
+    root: Path, folder: Path, problems: Problems, *, rel: str = "claims/captured", skip: set[str] = frozenset()
+) -> pd.DataFrame:
+    """The claims of every claim file under ``folder`` (shown as ``rel``), but those named
+    in ``skip`` (as shown)."""
     frames: list[pd.DataFrame | pa.Table] = []
-    for path, rel in _claim_paths(folder, "claims/captured", problems):
+    drafts = rel == DRAFTS_DIR
+    for path, shown in _claim_paths(folder, rel, problems):
+        if shown in skip:
+            continue
         suffix = path.suffix.lower()
         if suffix not in CLAIM_SUFFIXES:
             if not path.name.startswith("."):
                 problems.add(
                     f"ignored file with unknown type {display(path.suffix) or '(none)'}",
-                    file=rel,
+                    file=shown,
                     expected="claim files ending in " + ", ".join(CLAIM_SUFFIXES),
                     severity="warning",
                     code="ignored-file",
@@ -365,9 +435,11 @@ def _load_claim_files(root: Path, folder: Path, problems: Problems) -> pd.DataFr
         reader = {".yaml": _read_yaml_claims, ".yml": _read_yaml_claims, ".csv": _read_csv_claims}.get(
             suffix, _read_parquet_claims
         )
-        frame = reader(path, rel, problems)
+        frame = reader(path, shown, problems)
         if frame is not None and (frame.num_rows if isinstance(frame, pa.Table) else len(frame)) == 0:
-            problems.add("empty claim file: it holds no claims", file=rel, line=1, code="empty-file")
+            if drafts:  # a drafts file whose drafts were all accepted or rejected
+                continue
+            problems.add("empty claim file: it holds no claims", file=shown, line=1, code="empty-file")
         elif frame is not None:
             frames.append(frame)
     if not frames:
@@ -414,7 +486,7 @@ def _claim_paths(folder: Path, rel: str, problems: Problems) -> list[tuple[Path,
         return []
     if not stat.S_ISDIR(status.st_mode):
         problems.add(
-            f"claims/captured/ is {files.kind_of(status.st_mode)}, not a folder",
+            f"{rel}/ is {files.kind_of(status.st_mode)}, not a folder",
             file=rel,
             expected="a folder of claim files",
             code="not-a-folder",

@@ -25,11 +25,14 @@ def _records(shown: pd.DataFrame, result: CheckResult, ws: Workspace, first: int
 
 def _terminal(shown, result, ws, state) -> Iterator[str]:
     from .json_report import summary
-    from .terminal import render_check_summary, render_cited_sources, render_conflicts
+    from .terminal import render_check_summary, render_cited_sources, render_conflicts, render_drafts_line
 
     yield from render_conflicts(shown, ws, result.sides)  # a block of conflicts at a time
     cited = render_cited_sources(shown, ws)
-    text = ("\n\n" + cited if cited else "") + "\n\n" + render_check_summary(summary(shown, ws))
+    counts = summary(shown, ws)
+    text = ("\n\n" + cited if cited else "") + "\n\n" + render_check_summary(counts)
+    if drafts_line := render_drafts_line(counts):
+        text += "\n" + drafts_line
     if len(state.silenced):
         text += f"\n{len(state.silenced)} conflict(s) silenced as false positives in reports/decisions.yaml."
     yield text + "\n"

@@ -41,6 +41,7 @@ from ..timeline import build_timeline
 from ..validate import Workspace
 from ..normalize.text import fold, fold_whitespace
 from .controls import printable
+from .draft_review import draft_reviews
 
 __all__ = ["render_html", "RTL_LANGUAGES"]
 
@@ -310,4 +311,6 @@ def render_html(records: list[dict[str, Any]], result: CheckResult, ws: Workspac
         languages=sorted({lang for c in cards for lang in c["languages"]}),
         graph_svg=_graph_svg(result),
         timelines=_timelines(ws),
+        reviews=draft_reviews(ws),
+        direction=_direction,
     )

@@ -35,6 +35,7 @@ from ..check import (
     RecordColumns,
     conflict_fields,
     conflict_records,
+    draft_extras,
     evidence_column,
     record_columns,
 )
@@ -63,7 +64,27 @@ def summary(conflicts: pd.DataFrame, ws: Workspace) -> dict[str, Any]:
         "internal": int(conflicts["internal"].sum()) if len(conflicts) else 0,
         "sources": int(len(ws.sources)),
         "claims": int(len(ws.claims)),
+        **_draft_summary(conflicts, ws),
     }
+
+
+def _draft_summary(conflicts: pd.DataFrame, ws: Workspace) -> dict[str, Any]:
+    """``{"drafts": {"claims": n, "conflicts": m}}``: how many draft claims were read (with
+    ``--drafts``) and how many of the conflicts involve one; nothing when no claim is a
+    draft, so that the summary of a workspace read without drafts is as it was."""
+    claims = ws.claims
+    if "draft" not in claims or not claims["draft"].any():
+        return {}
+    draft_ids = claims.loc[claims["draft"].to_numpy(dtype=bool), "claim_id"]
+    involved = 0
+    if len(conflicts):
+        from ..suggestions import flatten_sides
+
+        sides = flatten_sides(conflicts["sides"])
+        hit = pd.Series(sides.claim_ids, dtype=object).isin(draft_ids).to_numpy()
+        conflict_of_claim = sides.conflict[sides.claim_side]
+        involved = int(len(np.unique(conflict_of_claim[hit])))
+    return {"drafts": {"claims": int(len(draft_ids)), "conflicts": involved}}
 
 
 #: The provenance fields of a source record: where its document came from, and which of its
@@ -445,9 +466,23 @@ class _Evidence:
         for i, key in enumerate(EVIDENCE_FIELDS):
             parts.append(("{" if i == 0 else ", ") + _encode(key) + ": ")
             parts += ["[", *column("span_start"), ", ", *column("span_end"), "]"] if key == "span" else column(key)
+        parts += _draft_parts(claims, in_table_order, at)
         opening, *rest = _folded([*parts, "}"])  # the first key stays a literal of its own
         assert isinstance(opening, str)
         return cls(opening, rest)
+
+
+def _draft_parts(claims: pd.DataFrame, in_table_order: np.ndarray, at: np.ndarray) -> list[_Coded]:
+    """The keys a draft claim's evidence adds (:func:`~reconcile.check.draft_extras`) as
+    JSON text after its other keys, empty text for the claims that are not drafts; no part
+    at all when none of the claims is a draft (a workspace read without ``--drafts``)."""
+    extras = draft_extras(claims, in_table_order)
+    if not extras:
+        return []
+    texts = [""] * len(in_table_order)
+    for i, extra in extras.items():
+        texts[i] = "".join(f", {_encode(key)}: {_encode(value)}" for key, value in extra.items())
+    return [_Coded(pa.array(texts, _TEXT), at, shared=False)]
 
 
 def _column_parts(values: np.ndarray | pa.Array, at: np.ndarray, repeated: bool) -> list[str | _Coded]:

@@ -30,7 +30,8 @@ def _location(claim: dict[str, Any]) -> dict[str, Any]:
     loc: dict[str, Any] = {"physicalLocation": {"artifactLocation": {"uri": claim["file"]}}}
     if region:
         loc["physicalLocation"]["region"] = region
-    loc["message"] = {"text": f"{claim['source']}: «{' '.join(claim['quote'].split())}»"}
+    tag = f" [draft {claim['confidence']:.2f}]" if claim.get("draft") else ""
+    loc["message"] = {"text": f"{claim['source']}: «{' '.join(claim['quote'].split())}»{tag}"}
     return loc
 
 
@@ -60,9 +61,19 @@ def _result(rec: dict[str, Any], rule_ids: list[str], known_values: dict[tuple, 
             "sides": [s["label"] for s in rec["sides"]],
             "history": rec.get("history"),
             "decision": rec.get("decision"),
+            **_drafts_property(claims),
         },
         "baselineState": "new" if rec["status"] == "new" else "unchanged",
     }
+
+
+def _drafts_property(claims: list[dict[str, Any]]) -> dict[str, Any]:
+    """``{"drafts": [...]}``: the draft claims of a result (id, confidence, because), for
+    its property bag; nothing when it involves none."""
+    drafts = [
+        {k: c[k] for k in ("id", "confidence", "because") if c.get(k) is not None} for c in claims if c.get("draft")
+    ]
+    return {"drafts": drafts} if drafts else {}
 
 
 def render_sarif(

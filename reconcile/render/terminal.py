@@ -186,8 +186,30 @@ def _conflict_lines(rec: dict, tag_new: bool = False) -> list[str]:
             quote = " ".join(c["quote"].split())
             if len(quote) > 140:
                 quote = quote[:137] + "…"
-            lines.append(printable(f"        {c['source']} ({c['file']}:{c['line']}): «{quote}»"))
+            tag = click.style(f" {draft_tag(c)}", fg="magenta") if c.get("draft") else ""
+            lines.append(printable(f"        {c['source']} ({c['file']}:{c['line']}): «{quote}»") + tag)
+            if c.get("draft") and c.get("because"):
+                lines.append(printable(f"          because: {' '.join(str(c['because']).split())}"))
     return lines
+
+
+def draft_tag(claim: dict) -> str:
+    """The mark of a draft claim: ``[draft 0.80]`` (its confidence)."""
+    confidence = claim.get("confidence")
+    return f"[draft {confidence:.2f}]" if isinstance(confidence, (int, float)) else "[draft]"
+
+
+def render_drafts_line(summary: dict) -> str:
+    """The line of ``check --drafts`` that counts the draft claims read and the conflicts
+    that involve them; empty when there are none."""
+    drafts = summary.get("drafts")
+    if not drafts:
+        return ""
+    n, involved = drafts.get("claims", 0), drafts.get("conflicts", 0)
+    return (
+        f"{n} draft claim{'s' if n != 1 else ''} included (marked [draft]); {involved} conflict(s) involve drafts. "
+        "Review them with `reconcile accept` / `reconcile reject`."
+    )
 
 
 def verdict_text(verdict: dict) -> str:
