@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 from anyascii import anyascii
 
+from .cues import parse_cues
 from .fieldspec import Field, check_container, check_entry, excerpt, key_text, kind_of
 from .problems import Problems
 from .yamlio import YamlLoadError, key_lines, item_line, load_yaml, plain
@@ -67,6 +68,14 @@ PROPERTY_FIELDS: dict[str, Field] = {
     "rules": Field("texts", expected="a list of rule ids (`reconcile rules` lists them)"),
     "counts": Field("text", expected="the id of the set-valued property whose lists this quantity counts"),
     "milestones": Field("texts", expected="the events a date of this property may be, such as [decided, signed, in_force]"),
+    "cues": Field(
+        "mapping",
+        expected="phrases per language, such as {en: [founding members], fa: [اعضای مؤسس]} "
+        "(a status property: {en: {member: [joined]}})",
+    ),
+    "complete_cues": Field(
+        "mapping", expected="for an entity_set: phrases per language that say the list is exhaustive, such as {en: [the members are]}"
+    ),
 }
 #: The fields of an entity in ``entities.yaml``.
 ENTITY_FIELDS: dict[str, Field] = {
@@ -243,6 +252,16 @@ def _add_property(pid: str, node: Any, rel: str, lines: dict[str, int], reg: Reg
     reported = spec.get("vocabulary") is not None and "vocabulary" not in good  # of the wrong type
     if vtype == "status" and not good.get("vocabulary") and not reported:
         problems.add(f"property {key_text(pid)}: a status property needs a vocabulary", file=rel, line=line)
+    vocabulary = good.get("vocabulary", ())
+    cues = parse_cues(
+        pid,
+        {key: node[key] for key in ("cues", "complete_cues") if key in good},
+        vtype,
+        vocabulary,
+        problems,
+        file=rel,
+        lines=lines,
+    )
     reg.properties[pid] = PropertySpec(
         id=pid,
         label=str(good.get("label") or pid.replace("_", " ")),
@@ -252,12 +271,13 @@ def _add_property(pid: str, node: Any, rel: str, lines: dict[str, int], reg: Reg
         multi_valued=good.get("multi_valued", False),
         unit=good.get("unit"),
         tolerance=float(good.get("tolerance", 0.0)),
-        vocabulary=good.get("vocabulary", ()),
+        vocabulary=vocabulary,
         rules=good.get("rules") or None,
         description=good.get("description", ""),
         min=float(good["min"]) if "min" in good else None,
         counts=good.get("counts"),
         milestones=tuple(good.get("milestones", ())),
+        cues=cues,
     )
 
 
