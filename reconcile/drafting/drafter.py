@@ -51,6 +51,8 @@ __all__ = ["Draft", "Drafter", "draft_id"]
 
 #: Confidence of a draft before adjustments, by what stated its value.
 BASE_CONFIDENCE = 0.6
+#: Drafts below this confidence are not written unless asked (``--min-confidence``).
+MIN_CONFIDENCE = 0.5
 LONG_QUOTE = 400
 _CLAUSE = re.compile(r"[;؛]")
 
@@ -76,7 +78,7 @@ class Draft:
     def record(self, source: str) -> dict[str, Any]:
         """The draft as a claim entry of ``claims/drafts/<source>.yaml``."""
         out: dict[str, Any] = {
-            "id": draft_id(source, self.subject, self.property, self.value, self.quote),
+            "id": draft_id(source, self.subject, self.property, self.value, self.quote, self.valid_from or self.as_of),
             "subject": self.subject,
             "property": self.property,
             "value": self.value,
@@ -96,9 +98,9 @@ class Draft:
         return out
 
 
-def draft_id(source: str, subject: str, prop: str, value: Any, quote: str) -> str:
-    """A draft's id: stable for the same source, subject, property, value and quote."""
-    digest = hashlib.sha1(f"{subject}|{prop}|{_value_key(value)}|{quote}".encode()).hexdigest()[:8]
+def draft_id(source: str, subject: str, prop: str, value: Any, quote: str, when: str | None = None) -> str:
+    """A draft's id: stable for the same source, subject, property, value, quote and time."""
+    digest = hashlib.sha1(f"{subject}|{prop}|{_value_key(value)}|{quote}|{when or ''}".encode()).hexdigest()[:8]
     return f"draft-{source}-{digest}"
 
 
@@ -119,8 +121,10 @@ class Drafter:
         gazetteer: Gazetteer,
         lexicon: DraftingLexicon,
         subject_kinds: dict[str, frozenset[str]] | None = None,
+        min_confidence: float = MIN_CONFIDENCE,
     ) -> None:
         self.registry = registry
+        self.min_confidence = min_confidence
         self.gazetteer = gazetteer
         self.lexicon = lexicon
         self.matcher = CueMatcher(registry.properties.values())
@@ -147,26 +151,27 @@ class Drafter:
             sentence = doc.sentence_of_word(hit.first)
             if sentence is None:
                 continue
-            draft = self._draft_one(doc, sentence, hit, language)
-            if draft is None:
-                continue
-            old = drafts.get(draft.key)
-            if old is None:
-                drafts[draft.key] = draft
-            elif draft.because[0] not in old.because:
-                old.because.insert(1, draft.because[0])
-                old.confidence = min(0.95, max(old.confidence, draft.confidence) + 0.05)
-        out = sorted(drafts.values(), key=lambda d: (d.start, d.end, d.property, _value_key(d.value)))
+            for draft in self._draft_one(doc, sentence, hit, language):
+                old = drafts.get(draft.key)
+                if old is None:
+                    drafts[draft.key] = draft
+                elif draft.because[0] not in old.because:
+                    old.because.insert(1, draft.because[0])
+                    old.confidence = min(0.95, max(old.confidence, draft.confidence) + 0.05)
+        kept = [d for d in drafts.values() if d.confidence >= self.min_confidence - 1e-9]
+        out = sorted(kept, key=lambda d: (d.start, d.end, d.property, d.subject, _value_key(d.value)))
         for d in out:
             d.occurrence = _occurrence(text, d.quote, d.start)
         return out
 
-    def _draft_one(self, doc: "_Document", sentence: Sentence, hit: CueHit, language: str | None) -> Draft | None:
+    def _draft_one(self, doc: "_Document", sentence: Sentence, hit: CueHit, language: str | None) -> list[Draft]:
+        """The drafts one cue gives: one per subject when the sentence names several in a
+        list ("Azerbaijan, Belarus and Georgia joined"), else one, or none."""
         spec = self.registry.properties[hit.property]
         cue_start, cue_end = int(doc.words.start[hit.first]), int(doc.words.end[hit.last - 1])
         lang = hit.cue.lang
         if self._negated(doc, sentence, hit, lang):
-            return None
+            return []
         because = [f'cue "{hit.cue.phrase}" ({lang}, {spec.id}' + (f"={hit.cue.value})" if hit.cue.value else ")")]
         confidence = BASE_CONFIDENCE + (0.1 if len(fold(hit.cue.phrase).split()) > 1 else 0.0)
         entities = doc.in_sentence(doc.entities, sentence)
@@ -176,20 +181,19 @@ class Drafter:
         dates = doc.in_sentence(doc.dates, sentence)
         if spec.type == "entity_set":
             members = [m for m in entities if self._kind(m.value) in value_kinds]
-            after = [m for m in members if m.start >= cue_end]
-            chosen = after if len(after) >= 2 else members
-            ids = list(dict.fromkeys(m.value for m in chosen))
+            run = _nearest_run(doc.text, members, cue_start, cue_end, doc.words)
+            ids = list(dict.fromkeys(m.value for m in run))
             if len(ids) < (1 if hit.cue.complete else 2):
-                return None
+                return []
             value: Any = ids
-            used = chosen
+            used = run
             complete = True if hit.cue.complete else None
-            because.append(f"{len(ids)} {', '.join(sorted(value_kinds)) or 'entities'} named in the sentence")
+            because.append(f"a list of {len(ids)} ({', '.join(sorted(value_kinds)) or 'entities'}) next to the cue")
         elif spec.type == "entity":
             candidates = [m for m in entities if self._kind(m.value) in value_kinds]
             near = _nearest(candidates, cue_start, cue_end, prefer_after=True)
-            if near is None:
-                return None
+            if near is None or _words_apart(doc.words, near, cue_start, cue_end) > NEAR_WORDS:
+                return []
             value, used = near.value, [near]
             because.append(f"{self.gazetteer.label(near.value)} named after the cue" if near.start >= cue_end else f"{self.gazetteer.label(near.value)} named before the cue")
         elif spec.type == "date":
@@ -197,7 +201,7 @@ class Drafter:
             if near is None:
                 relative = self._relative(doc, sentence, lang)
                 if relative is None:
-                    return None
+                    return []
                 date, why = relative
                 value = date.iso()
                 because.append(why)
@@ -210,20 +214,20 @@ class Drafter:
             figures = [m for m in doc.in_sentence(doc.figures, sentence) if unit is None or m.value.unit == unit]
             near = _nearest(figures, cue_start, cue_end, prefer_after=True)
             if near is None:
-                return None
+                return []
             q: Quantity = near.value
             value = {"amount": _number(q.amount), "approx": q.approx}
             used = [near]
             because.append(f"figure {doc.text[near.start:near.end]!r} read as {q.approx} {_number(q.amount)} {q.unit}")
         elif spec.type == "status":
             if not hit.cue.value:
-                return None
+                return []
             value = hit.cue.value
         else:
-            return None
-        subject, why, adjust = self._subject(doc, sentence, spec, entities, used, cue_start, cue_end)
-        if subject is None:
-            return None
+            return []
+        subjects, why, adjust = self._subject(doc, sentence, spec, entities, used, cue_start, cue_end)
+        if not subjects:
+            return []
         because.append(why)
         confidence += adjust
         valid_from = as_of = None
@@ -248,14 +252,17 @@ class Drafter:
         if self._hedged(doc, sentence, lang):
             because.append("hedged in the sentence")
             confidence -= 0.3
-        subject_mention = [m for m in entities if m.value == subject]
-        start, end = _quote_span(doc.text, sentence, [(cue_start, cue_end), *((m.start, m.end) for m in used + subject_mention[:1])])
+        named = [m for m in entities if m.value in subjects]
+        start, end = _quote_span(doc.text, sentence, [(cue_start, cue_end), *((m.start, m.end) for m in used + named)])
         quote = doc.text[start:end]
-        key = (subject, spec.id, _value_key(value), valid_from, as_of, start, end)
-        return Draft(
-            subject, spec.id, value, quote, start, end, max(0.05, min(0.95, confidence)), because, complete, valid_from, as_of,
-            key=key,
-        )
+        confidence = max(0.05, min(0.95, confidence))
+        return [
+            Draft(
+                subject, spec.id, value, quote, start, end, confidence, list(because), complete, valid_from, as_of,
+                key=(subject, spec.id, _value_key(value), valid_from, as_of, start, end),
+            )
+            for subject in subjects
+        ]
 
     # --- parts ------------------------------------------------------------------------------
 
@@ -289,8 +296,9 @@ class Drafter:
         used: list[Mention],
         cue_start: int,
         cue_end: int,
-    ) -> tuple[str | None, str, float]:
-        """The subject, why it was chosen, and what that does to the confidence."""
+    ) -> tuple[list[str], str, float]:
+        """The subjects (several when the sentence names them in a list), why they were
+        chosen, and what that does to the confidence."""
         kinds = self._subject_kinds_of(spec)
         value_kinds = set(spec.entity_kinds)
 
@@ -300,23 +308,36 @@ class Drafter:
                 return kind in kinds
             return kind not in value_kinds and kind != "city"
 
+        values = {m.value for m in used} if spec.type in ("entity_set", "entity") else set()
         taken = {id(m) for m in used}
-        named = [m for m in entities if id(m) not in taken and fits(m.value)]
-        if spec.type == "entity_set":
-            values = {m.value for m in used}
-            named = [m for m in named if m.value not in values]
-        near = _nearest(named, cue_start, cue_end, prefer_after=False)
-        if near is not None:
-            return near.value, f"subject {self.gazetteer.label(near.value)} named in the sentence", 0.1
-        para = [m.value for m in doc.in_paragraph(doc.entities, sentence.paragraph) if fits(m.value)]
-        if para:
-            eid = _most_named(para)
-            return eid, f"subject {self.gazetteer.label(eid)}: what the paragraph names most", -0.1
-        whole = [m.value for m in doc.entities if fits(m.value)]
-        if whole:
-            eid = _most_named(whole)
-            return eid, f"subject {self.gazetteer.label(eid)}: what the document names most", -0.2
-        return None, "", 0.0
+        modifiers = _modifiers(doc.text, entities)
+        named = [
+            m for m in entities if id(m) not in taken and id(m) not in modifiers and fits(m.value) and m.value not in values
+        ]
+        if named:
+            topic = doc.topic(fits)
+
+            def rank(m: Mention) -> tuple[int, int]:
+                apart = _words_apart(doc.words, m, cue_start, cue_end)
+                # a name next to the cue is its subject ("head of the Duma"); further away,
+                # the document's topic is the likelier one
+                return (apart - (TOPIC_BONUS if m.value == topic and apart > 1 else 0), m.start)
+
+            near = min(named, key=rank)
+            run = _run_around(doc.text, named, near, doc.words)
+            ids = list(dict.fromkeys(m.value for m in run))
+            label = ", ".join(self.gazetteer.label(i) for i in ids)
+            return ids, f"subject {label} named in the sentence", 0.1
+        earlier = [m for m in doc.in_paragraph(doc.entities, sentence.paragraph) if m.end <= sentence.start and fits(m.value)]
+        if earlier:
+            eid = earlier[-1].value
+            return [eid], f"subject {self.gazetteer.label(eid)}: named last before the sentence in its paragraph", -0.1
+        if "country" in (kinds or set()):
+            return [], "", 0.0  # a document names many countries: none is "the" subject
+        topic = doc.topic(fits)
+        if topic is not None:
+            return [topic], f"subject {self.gazetteer.label(topic)}: what the document names most", -0.2
+        return [], "", 0.0
 
     def _negated(self, doc: "_Document", sentence: Sentence, hit: CueHit, lang: str) -> bool:
         """A negation among the three words before the cue (in the sentence), or within it
@@ -401,6 +422,11 @@ class _Document:
         hi = bisect.bisect_left(starts, spans[-1].end)
         return mentions[lo:hi]
 
+    def topic(self, fits: Any) -> str | None:
+        """The entity the document names most among those ``fits`` accepts."""
+        ids = [m.value for m in self.entities if fits(m.value)]
+        return _most_named(ids) if ids else None
+
     def date_before(self, offset: int, paragraph: int) -> Mention | None:
         """The last date that ends before ``offset`` in the same paragraph."""
         before = [m for m in self.in_paragraph(self.dates, paragraph) if m.end <= offset]
@@ -462,6 +488,82 @@ def _nearest(mentions: list[Mention], start: int, end: int, *, prefer_after: boo
         if best_key is None or key < best_key:
             best, best_key = m, key
     return best
+
+
+#: How many words may stand between a cue and the entity or list it names.
+NEAR_WORDS = 8
+#: How much nearer (in words) the document's topic counts when choosing a subject.
+TOPIC_BONUS = 6
+# what may stand between the names of one list: a comma, "and"/«و»/"и", and up to two
+# words ("the Republic of", «جمهوری»)
+_LIST_GAP = re.compile(r"^[\s,،؛]*(?:(?:and|or|as well as|и|или|و|یا|أو)\s*)?[\s,،]*$", re.IGNORECASE)
+_GAP_WORD = re.compile(r"\w+")
+
+
+_MODIFIER_GAP = re.compile(r"^\s*(?:of(?:\s+the)?|de|des|du)?\s*$", re.IGNORECASE)
+
+
+def _modifiers(text: str, mentions: list[Mention]) -> set[int]:
+    """The mentions that qualify the name just before them, not a thing of their own: in
+    "the Parliamentary Assembly of the CSTO", «مجمع پارلمانی سازمان …» or «مجلس الدوما
+    الروسي», only the first is what the sentence speaks about (``id()`` of each)."""
+    return {id(b) for a, b in zip(mentions, mentions[1:]) if _MODIFIER_GAP.match(text[a.end : b.start])}
+
+
+def _listed(text: str, a: Mention, b: Mention) -> bool:
+    """Whether ``b`` follows ``a`` in one list (only separators, or a separator and up to
+    two other words, between them)."""
+    gap = text[a.end : b.start]
+    if _MODIFIER_GAP.match(gap):
+        return False  # "X of Y", «X Y»: one name qualifying the other, not a list
+    if _LIST_GAP.match(gap):
+        return True
+    return bool(re.search(r"[,،]|\b(?:and|и)\b|(?:^|\s)و", gap)) and len(_GAP_WORD.findall(gap)) <= 3 and len(gap) < 40
+
+
+def _run_around(text: str, mentions: list[Mention], m: Mention, words: Words) -> list[Mention]:
+    """The list of ``mentions`` that ``m`` belongs to (``m`` alone when it is in none)."""
+    at = mentions.index(m)
+    lo = hi = at
+    while lo > 0 and _listed(text, mentions[lo - 1], mentions[lo]):
+        lo -= 1
+    while hi + 1 < len(mentions) and _listed(text, mentions[hi], mentions[hi + 1]):
+        hi += 1
+    return mentions[lo : hi + 1]
+
+
+def _nearest_run(text: str, mentions: list[Mention], start: int, end: int, words: Words) -> list[Mention]:
+    """The list of ``mentions`` nearest the cue ``[start, end)``, within :data:`NEAR_WORDS`
+    words of it (after it first); empty when none is that near."""
+    runs: list[list[Mention]] = []
+    seen: set[int] = set()
+    for m in mentions:
+        if id(m) in seen:
+            continue
+        run = _run_around(text, mentions, m, words)
+        seen.update(id(x) for x in run)
+        runs.append(run)
+    best, best_key = [], None
+    for run in runs:
+        span = Mention(run[0].start, run[-1].end, None)
+        apart = _words_apart(words, span, start, end)
+        if apart > NEAR_WORDS:
+            continue
+        key = (apart, 0 if span.start >= end else 1, -len(run))
+        if best_key is None or key < best_key:
+            best, best_key = run, key
+    return best
+
+
+def _words_apart(words: Words, m: Mention, start: int, end: int) -> int:
+    """How many words stand between a mention and the span ``[start, end)`` (0 if they touch)."""
+    if m.start >= end:
+        i, j = words.between(end, m.start)
+    elif m.end <= start:
+        i, j = words.between(m.end, start)
+    else:
+        return 0
+    return j - i
 
 
 def _most_named(ids: list[str]) -> str:

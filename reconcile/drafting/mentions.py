@@ -156,9 +156,14 @@ def find_figures(text: str, words: Words) -> list[Mention]:
 _CONJUNCTION = re.compile(r"^(?:and\s+|и\s+|و\s*)(?=\S)", re.IGNORECASE)
 
 
+_PARTITIVE = re.compile(r"^\s*(?:one|a|an|یکی|یک|واحد|واحدة|احد|إحدى|أحد|один|одна|одно)\s+(?:of|از|من|из)\b", re.IGNORECASE)
+
+
 def _parse_figure(phrase: str) -> Quantity | None:
     """A figure with a known unit; a leading "and" («و», "и") is not part of it (it would
-    read as "or more")."""
+    read as "or more"), and "one of" («یکی از», «واحد من») is no figure."""
+    if _PARTITIVE.match(_CONJUNCTION.sub("", phrase)):
+        return None
     try:
         value = parse_quantity(_CONJUNCTION.sub("", phrase))
     except (QuantityError, ValueError, ArithmeticError):
