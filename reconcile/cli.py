@@ -545,6 +545,96 @@ def decide(
     sys.exit(EXIT_OK)
 
 
+review_workspace_option = click.option(
+    "--workspace",
+    "-w",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="The workspace.",
+)
+
+
+def _review_selection(draft_ids: tuple[str, ...], source: str | None, all_: bool) -> None:
+    """Check the drafts named on the command line: ids, or ``--source S --all``."""
+    if not draft_ids and source is None:
+        raise click.UsageError("name the drafts: DRAFT_ID… or --source S --all")
+    if all_ and source is None:
+        raise click.UsageError("--all needs --source S (the source whose drafts are meant)")
+    if source is not None and draft_ids:
+        raise click.UsageError("give either DRAFT_ID… or --source S --all, not both")
+    if source is not None and not all_:
+        raise click.UsageError(f"--source {source} needs --all (every draft of the source), or name the drafts by id")
+
+
+def _finish_review(done, problems: Problems, what: str) -> None:
+    """Report an accept or a reject: the problems (exit 2, nothing written) or what moved."""
+    if done is None:
+        _emit_problems(problems)
+        _echo("nothing was written.", err=True)
+        sys.exit(EXIT_INVALID)
+    for rel in done.written:
+        _echo(printable(f"wrote {rel}"))
+    _echo(printable(f"{what} {len(done.ids)} draft(s): {', '.join(done.ids)}"))
+    sys.exit(EXIT_OK)
+
+
+@main.command()
+@click.argument("draft_ids", nargs=-1, type=TEXT)
+@click.option("--source", type=TEXT, help="Accept the drafts of this source (with --all: every one).")
+@click.option("--all", "all_", is_flag=True, help="With --source: accept every draft of the source.")
+@review_workspace_option
+def accept(draft_ids: tuple[str, ...], source: str | None, all_: bool, workspace: Path) -> None:
+    """Accept reviewed drafts: move DRAFT_IDS (or with --source S --all, every draft of S)
+    from claims/drafts/ to the end of claims/captured/<source>.yaml.
+
+    The accepted claim loses `draft: true`, keeps its confidence and `because`, and gets
+    `capture: extracted:reconcile-draft`; both files keep their comments and order. An
+    unknown id, an id a captured claim already has, or a file that cannot be read is exit 2,
+    and nothing is written. The files are written atomically, under a lock of claims/.
+    """
+    from .drafting.review import accept_drafts
+    from .problems import Problems
+
+    _review_selection(draft_ids, source, all_)
+    problems = Problems()
+    with writing(workspace / "claims"):
+        done = accept_drafts(workspace, draft_ids, source=source, problems=problems)
+    _finish_review(done, problems, "accepted")
+
+
+@main.command()
+@click.argument("draft_ids", nargs=-1, type=TEXT)
+@click.option("--source", type=TEXT, help="Reject the drafts of this source (with --all: every one).")
+@click.option("--all", "all_", is_flag=True, help="With --source: reject every draft of the source.")
+@click.option("--reason", type=TEXT, help="Why the drafts are wrong, for the next reader.")
+@click.option("--by", "by_", type=TEXT, help="Who rejected them (default: $USER).")
+@review_workspace_option
+def reject(
+    draft_ids: tuple[str, ...], source: str | None, all_: bool, reason: str | None, by_: str | None, workspace: Path
+) -> None:
+    """Reject drafts: drop DRAFT_IDS (or with --source S --all, every draft of S) from
+    claims/drafts/ and remember them in claims/drafts/rejected.yaml (source, subject,
+    property, value, quote, at, by, reason), so that `reconcile draft` does not write them
+    again. Bad input is exit 2, and nothing is written.
+    """
+    from .drafting.review import reject_drafts
+    from .problems import Problems
+
+    _review_selection(draft_ids, source, all_)
+    problems = Problems()
+    with writing(workspace / "claims"):
+        done = reject_drafts(
+            workspace,
+            draft_ids,
+            source=source,
+            reason=reason,
+            by=by_ or repaired(os.environ.get("USER")),
+            problems=problems,
+        )
+    _finish_review(done, problems, "rejected")
+
+
 @main.command()
 @click.argument("sources", nargs=-1, type=TEXT)
 @click.option("--all", "all_sources", is_flag=True, help="Draft every registered source.")
