@@ -639,6 +639,13 @@ def reject(
 @click.argument("sources", nargs=-1, type=TEXT)
 @click.option("--all", "all_sources", is_flag=True, help="Draft every registered source.")
 @click.option(
+    "--min-confidence",
+    type=click.FloatRange(0.0, 1.0),
+    default=0.5,
+    show_default=True,
+    help="Write only drafts at least this confident (hedged drafts fall below the default).",
+)
+@click.option(
     "--output",
     "-o",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -652,7 +659,7 @@ def reject(
     show_default=True,
     help="The workspace.",
 )
-def draft(sources: tuple[str, ...], all_sources: bool, output: Path | None, workspace: Path) -> None:
+def draft(sources: tuple[str, ...], all_sources: bool, min_confidence: float, output: Path | None, workspace: Path) -> None:
     """Draft claims from the documents of SOURCES into claims/drafts/<source>.yaml.
 
     Each draft is an ordinary claim (subject, property, value, time, the sentence as its
@@ -672,7 +679,7 @@ def draft(sources: tuple[str, ...], all_sources: bool, output: Path | None, work
     if output is not None and len(chosen) != 1:
         raise click.UsageError("--output takes the drafts of one source")
     with writing(output or ws.root / "claims" / "drafts"):
-        reports = draft_sources(ws, chosen, problems, output)
+        reports = draft_sources(ws, chosen, problems, output, min_confidence=min_confidence)
     if problems.errors:
         _emit_problems(problems)
         _echo("nothing was written.", err=True)

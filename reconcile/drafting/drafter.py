@@ -78,7 +78,9 @@ class Draft:
     def record(self, source: str) -> dict[str, Any]:
         """The draft as a claim entry of ``claims/drafts/<source>.yaml``."""
         out: dict[str, Any] = {
-            "id": draft_id(source, self.subject, self.property, self.value, self.quote, self.valid_from or self.as_of),
+            "id": draft_id(
+                source, self.subject, self.property, self.value, self.quote, self.valid_from or self.as_of, self.occurrence
+            ),
             "subject": self.subject,
             "property": self.property,
             "value": self.value,
@@ -98,9 +100,13 @@ class Draft:
         return out
 
 
-def draft_id(source: str, subject: str, prop: str, value: Any, quote: str, when: str | None = None) -> str:
-    """A draft's id: stable for the same source, subject, property, value, quote and time."""
-    digest = hashlib.sha1(f"{subject}|{prop}|{_value_key(value)}|{quote}|{when or ''}".encode()).hexdigest()[:8]
+def draft_id(
+    source: str, subject: str, prop: str, value: Any, quote: str, when: str | None = None, occurrence: int | None = None
+) -> str:
+    """A draft's id: stable for the same source, subject, property, value, quote (and its
+    occurrence, when the document repeats it) and time."""
+    where = f"|{occurrence}" if occurrence and occurrence > 1 else ""
+    digest = hashlib.sha1(f"{subject}|{prop}|{_value_key(value)}|{quote}|{when or ''}{where}".encode()).hexdigest()[:8]
     return f"draft-{source}-{digest}"
 
 
@@ -131,6 +137,7 @@ class Drafter:
         self._subject_kinds = subject_kinds or {}
         self._negations = {lang: _folded_phrases(p) for lang, p in lexicon.negations.items()}
         self._hedges = {lang: _folded_phrases(p) for lang, p in lexicon.hedges.items()}
+        self._anaphors = {lang: _folded_phrases(p) for lang, p in lexicon.anaphors.items()}
         self._units: dict[str, str | None] = {}
 
     # --- one document ----------------------------------------------------------------------
@@ -225,7 +232,7 @@ class Drafter:
             value = hit.cue.value
         else:
             return []
-        subjects, why, adjust = self._subject(doc, sentence, spec, entities, used, cue_start, cue_end)
+        subjects, why, adjust = self._subject(doc, sentence, spec, entities, used, cue_start, cue_end, lang)
         if not subjects:
             return []
         because.append(why)
@@ -296,9 +303,11 @@ class Drafter:
         used: list[Mention],
         cue_start: int,
         cue_end: int,
+        lang: str,
     ) -> tuple[list[str], str, float]:
         """The subjects (several when the sentence names them in a list), why they were
-        chosen, and what that does to the confidence."""
+        chosen, and what that does to the confidence. "The organization" («المنظمة») in the
+        sentence stands for the entity the document names most."""
         kinds = self._subject_kinds_of(spec)
         value_kinds = set(spec.entity_kinds)
 
@@ -314,8 +323,11 @@ class Drafter:
         named = [
             m for m in entities if id(m) not in taken and id(m) not in modifiers and fits(m.value) and m.value not in values
         ]
-        if named:
-            topic = doc.topic(fits)
+        topic = doc.topic(fits, (spec.id, "subject"))
+        # "the organization" stands for what the document is about: not a country or a city
+        about = doc.topic(lambda eid: self._kind(eid) not in ("country", "city"), "about")
+        standing = self._anaphor_mentions(doc, sentence, lang, about if about is not None and fits(about) else None)
+        if named or standing:
 
             def rank(m: Mention) -> tuple[int, int]:
                 apart = _words_apart(doc.words, m, cue_start, cue_end)
@@ -323,21 +335,37 @@ class Drafter:
                 # the document's topic is the likelier one
                 return (apart - (TOPIC_BONUS if m.value == topic and apart > 1 else 0), m.start)
 
-            near = min(named, key=rank)
+            near = min(named + standing, key=rank)
+            if any(near is m for m in standing):
+                said = doc.text[near.start : near.end]
+                return [near.value], f"subject {self.gazetteer.label(near.value)}: {said!r}, what the document names most", 0.0
             run = _run_around(doc.text, named, near, doc.words)
             ids = list(dict.fromkeys(m.value for m in run))
             label = ", ".join(self.gazetteer.label(i) for i in ids)
             return ids, f"subject {label} named in the sentence", 0.1
-        earlier = [m for m in doc.in_paragraph(doc.entities, sentence.paragraph) if m.end <= sentence.start and fits(m.value)]
-        if earlier:
-            eid = earlier[-1].value
+        earlier = doc.last_before(sentence, fits)
+        if earlier is not None:
+            eid = earlier.value
             return [eid], f"subject {self.gazetteer.label(eid)}: named last before the sentence in its paragraph", -0.1
         if "country" in (kinds or set()):
             return [], "", 0.0  # a document names many countries: none is "the" subject
-        topic = doc.topic(fits)
         if topic is not None:
             return [topic], f"subject {self.gazetteer.label(topic)}: what the document names most", -0.2
         return [], "", 0.0
+
+    def _anaphor_mentions(self, doc: "_Document", sentence: Sentence, lang: str, topic: str | None) -> list[Mention]:
+        """Each "the organization" of the sentence, as a mention of ``topic``."""
+        if topic is None:
+            return []
+        i, j = doc.words.between(sentence.start, sentence.end)
+        keys = doc.words.keys[i:j]
+        out = []
+        for phrase in self._anaphors.get(lang, ()):
+            n = len(phrase)
+            for k in range(len(keys) - n + 1):
+                if tuple(keys[k : k + n]) == phrase or (keys[k].startswith("و") and (keys[k][1:], *keys[k + 1 : k + n]) == phrase):
+                    out.append(Mention(int(doc.words.start[i + k]), int(doc.words.end[i + k + n - 1]), topic))
+        return out
 
     def _negated(self, doc: "_Document", sentence: Sentence, hit: CueHit, lang: str) -> bool:
         """A negation among the three words before the cue (in the sentence), or within it
@@ -348,20 +376,31 @@ class Drafter:
         first, _ = doc.words.between(sentence.start, sentence.end)
         lo = max(first, hit.first - 3)
         window = doc.words.keys[lo : hit.first]
+        if not window:
+            return False
+        present = set(window)
         cue_words = set(fold(hit.cue.phrase).split())
-        return any(_contains(window, p) and not set(p) & cue_words for p in phrases)
+        return any(p[0] in present and _contains(window, p) and not set(p) & cue_words for p in phrases)
 
     def _hedged(self, doc: "_Document", sentence: Sentence, lang: str) -> bool:
-        phrases = self._hedges.get(lang, ())
-        if not phrases:
-            return False
-        i, j = doc.words.between(sentence.start, sentence.end)
-        keys = doc.words.keys[i:j]
-        return any(_contains(keys, p) for p in phrases)
+        """A hedge in the sentence (once per sentence and language)."""
+        key = ("hedged", sentence.start, lang)
+        if key not in doc.memo:
+            phrases = self._hedges.get(lang, ())
+            i, j = doc.words.between(sentence.start, sentence.end)
+            keys = doc.words.keys[i:j]
+            doc.memo[key] = any(_contains(keys, p) for p in phrases)
+        return doc.memo[key]
 
     def _relative(self, doc: "_Document", sentence: Sentence, lang: str) -> tuple[DateValue, str] | None:
         """A relative date in the sentence resolved against the nearest absolute date before
-        it in the paragraph: (the year it names, why)."""
+        it in the paragraph: (the year it names, why); once per sentence and language."""
+        key = ("relative", sentence.start, lang)
+        if key not in doc.memo:
+            doc.memo[key] = self._find_relative_date(doc, sentence, lang)
+        return doc.memo[key]
+
+    def _find_relative_date(self, doc: "_Document", sentence: Sentence, lang: str) -> tuple[DateValue, str] | None:
         i, j = doc.words.between(sentence.start, sentence.end)
         keys = doc.words.keys[i:j]
         numbers = {fold(k): v for k, v in self.lexicon.numbers.get(lang, {}).items()}
@@ -399,6 +438,17 @@ class _Document:
         date_spans = [(m.start, m.end) for m in self.dates]
         self.figures = [m for m in find_figures(text, words) if not _overlaps_any(m, date_spans)]
         self._starts = {id(ms): [m.start for m in ms] for ms in (self.entities, self.dates, self.figures)}
+        named: dict[str, list[int]] = {}
+        for k, m in enumerate(self.entities):
+            entry = named.setdefault(m.value, [0, k])
+            entry[0] += 1
+        self._named = {eid: (c, first) for eid, (c, first) in named.items()}
+        self._topics: dict[Any, str | None] = {}
+        self.memo: dict[tuple, Any] = {}
+        """What the drafter found once per sentence (hedges, relative dates)."""
+        self._paragraph_start: dict[int, int] = {}
+        for sent in sentences:
+            self._paragraph_start.setdefault(sent.paragraph, sent.start)
 
     def sentence_of_word(self, i: int) -> Sentence | None:
         offset = int(self.words.start[i])
@@ -422,10 +472,34 @@ class _Document:
         hi = bisect.bisect_left(starts, spans[-1].end)
         return mentions[lo:hi]
 
-    def topic(self, fits: Any) -> str | None:
-        """The entity the document names most among those ``fits`` accepts."""
-        ids = [m.value for m in self.entities if fits(m.value)]
-        return _most_named(ids) if ids else None
+    def topic(self, fits: Any, key: Any = None) -> str | None:
+        """The entity the document names most among those ``fits`` accepts (ties: the one
+        named first); remembered under ``key`` when given."""
+        if key is not None and key in self._topics:
+            return self._topics[key]
+        best = None
+        for eid, (count, first) in self._named.items():
+            if (best is None or (count, -first) > best[0]) and fits(eid):
+                best = ((count, -first), eid)
+        found = best[1] if best else None
+        if key is not None:
+            self._topics[key] = found
+        return found
+
+    def last_before(self, sentence: Sentence, fits: Any) -> Mention | None:
+        """The last entity ``fits`` accepts named before ``sentence`` in its paragraph, in
+        the :data:`LOOK_BACK` sentences before it."""
+        starts = self._starts[id(self.entities)]
+        k = bisect.bisect_left(starts, sentence.start) - 1
+        at = bisect.bisect_left(self._sentence_starts, sentence.start)
+        back = self.sentences[max(0, at - LOOK_BACK)].start
+        first = max(self._paragraph_start.get(sentence.paragraph, sentence.start), back)
+        while k >= 0 and self.entities[k].start >= first:
+            m = self.entities[k]
+            if m.end <= sentence.start and fits(m.value):
+                return m
+            k -= 1
+        return None
 
     def date_before(self, offset: int, paragraph: int) -> Mention | None:
         """The last date that ends before ``offset`` in the same paragraph."""
@@ -490,6 +564,8 @@ def _nearest(mentions: list[Mention], start: int, end: int, *, prefer_after: boo
     return best
 
 
+#: How many sentences back a subject is looked for when the sentence names none.
+LOOK_BACK = 3
 #: How many words may stand between a cue and the entity or list it names.
 NEAR_WORDS = 8
 #: How much nearer (in words) the document's topic counts when choosing a subject.

@@ -46,7 +46,7 @@ LEXICON_FILE = "reconcile/data/drafting.yaml"
 #: The word of an ``after_years`` phrase that stands for the number of years ("N years later").
 AFTER_YEARS_SLOT = "N"
 _LANGUAGE = re.compile(r"[a-z]{2}")
-_KEYS = ("negations", "hedges", "relative", "numbers")
+_KEYS = ("negations", "hedges", "relative", "numbers", "anaphors")
 
 
 class LexiconError(ValueError):
@@ -85,6 +85,9 @@ class DraftingLexicon:
     hedges: dict[str, tuple[str, ...]]
     relative: dict[str, tuple[Relative, ...]]
     numbers: dict[str, dict[str, int]]
+    anaphors: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Words that stand for the entity a document is about ("the organization",
+    «این سازمان», «المنظمة»): a draft's subject when the sentence names no other."""
     _folded: dict[str, FoldedLexicon] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -138,7 +141,7 @@ def parse_lexicon(data: Any, file: str = LEXICON_FILE) -> DraftingLexicon:
         if unknown:
             raise LexiconError(f"{where}: {lang}: unknown key(s) {', '.join(unknown)} (expected {', '.join(_KEYS)})")
         sub = key_lines(entry)
-        for key in ("negations", "hedges"):
+        for key in ("negations", "hedges", "anaphors"):
             getattr(lexicon, key)[lang] = _texts(entry.get(key) or [], f"{file}:{sub.get(key, '?')}: {lang}: {key}")
         lexicon.relative[lang] = _relatives(entry.get("relative") or [], file, sub.get("relative"), lang)
         lexicon.numbers[lang] = _numbers(entry.get("numbers") or {}, f"{file}:{sub.get('numbers', '?')}: {lang}: numbers")

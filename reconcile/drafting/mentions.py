@@ -54,33 +54,36 @@ def find_entities(text: str, gazetteer: Gazetteer) -> list[Mention]:
     return [Mention(s, e, eid) for s, e, eid in gazetteer.find_all(text)]
 
 
+def _with_prefixes(words: set[str]) -> frozenset[str]:
+    """``words`` and each Arabic-script word with a joined prefix («وفبراير», «بالف»)."""
+    out = set(words)
+    out.update(p + w for w in words if "\u0600" <= w[:1] <= "\u06ff" for p in _ARABIC_PREFIXES)
+    return frozenset(out)
+
+
 @lru_cache(maxsize=1)
 def _date_words() -> frozenset[str]:
     lexicon, _ = _date_lexicon()
-    return frozenset(word for key in lexicon for word in key)
+    return _with_prefixes({word for key in lexicon for word in key})
 
 
 @lru_cache(maxsize=1)
 def _quantity_words() -> frozenset[str]:
     lexicon, _ = _quantity_lexicon()
-    return frozenset(word for key in lexicon for word in key)
+    return _with_prefixes({word for key in lexicon for word in key})
 
 
 @lru_cache(maxsize=1)
 def _number_words() -> frozenset[str]:
     """Words that are numbers or scales («هفت», "thousand"): a figure needs one, or digits."""
     lexicon, _ = _quantity_lexicon()
-    return frozenset(word for key, (kind, _) in lexicon.items() if kind in ("word", "scale") for word in key)
+    return _with_prefixes({word for key, (kind, _) in lexicon.items() if kind in ("word", "scale") for word in key})
 
 
 def _known(key: str, vocabulary: frozenset[str]) -> bool:
-    """A word the reader knows: a number, a word of its vocabulary, or one with an Arabic
-    prefix («وفبراير», «بالف»)."""
-    if key.isdigit() or key in vocabulary:
-        return True
-    if "\u0600" <= key[:1] <= "\u06ff":
-        return any(key.startswith(p) and key[len(p):] in vocabulary for p in _ARABIC_PREFIXES)
-    return False
+    """A word the reader knows: a number, or a word of its vocabulary (which holds the
+    forms with a joined Arabic prefix, see :func:`_with_prefixes`)."""
+    return key in vocabulary or key.isdigit()
 
 
 def _runs(text: str, words: Words, vocabulary: frozenset[str]) -> list[tuple[int, int]]:

@@ -21,7 +21,7 @@ from .draft_files import (
     subject_kinds_from,
     write_drafts,
 )
-from .drafter import Draft, Drafter
+from .drafter import MIN_CONFIDENCE, Draft, Drafter
 from .lexicon import load_lexicon
 
 __all__ = ["DraftReport", "draft_sources", "drafter_for"]
@@ -41,14 +41,21 @@ class DraftReport:
     drafts: list[Draft] = field(default_factory=list)
 
 
-def drafter_for(ws: Workspace) -> Drafter:
+def drafter_for(ws: Workspace, min_confidence: float = MIN_CONFIDENCE) -> Drafter:
     """A drafter with the workspace's registries and gazetteer; subjects of properties whose
     registry entry gives no ``subject_kinds`` are of the kinds their captured claims have."""
-    return Drafter(ws.registry, ws.gazetteer, load_lexicon(), subject_kinds_from(ws.claims, ws.gazetteer.kind))
+    return Drafter(
+        ws.registry, ws.gazetteer, load_lexicon(), subject_kinds_from(ws.claims, ws.gazetteer.kind), min_confidence
+    )
 
 
 def draft_sources(
-    ws: Workspace, sources: list[str], problems: Problems, output: Path | None = None
+    ws: Workspace,
+    sources: list[str],
+    problems: Problems,
+    output: Path | None = None,
+    *,
+    min_confidence: float = MIN_CONFIDENCE,
 ) -> list[DraftReport]:
     """Draft each of ``sources`` and write the drafts (to ``output`` when given, for one
     source). Problems (unknown ids, documents that could not be read, drafts files that
@@ -71,7 +78,7 @@ def draft_sources(
     rejected = rejected_keys(ws.root, problems)
     if problems.errors:
         return []
-    drafter = drafter_for(ws)
+    drafter = drafter_for(ws, min_confidence)
     types = {pid: spec.type for pid, spec in ws.registry.properties.items()}
     reports = []
     for sid in sources:

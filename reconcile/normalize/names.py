@@ -328,6 +328,7 @@ class Gazetteer:
         self._indexes: dict[frozenset[str] | None, _FuzzyIndex] = {}
         self._skeletons: dict[frozenset[str] | None, _SkeletonIndex] = {}
         self._cache: dict[tuple[str, frozenset[str] | None, bool], Resolution] = {}
+        self._prefixes: dict[str, int] | None = None  # word prefixes of names → longest name length
 
     # --- building ------------------------------------------------------------------------
 
@@ -349,6 +350,7 @@ class Gazetteer:
         other._indexes = dict(self._indexes)  # immutable values: safe to share
         other._skeletons = dict(self._skeletons)
         other._cache = dict(self._cache)
+        other._prefixes = self._prefixes  # rebuilt, not edited, when names are added
         return other
 
     def add_entity(self, id: str, kind: str, names: Iterable[str], label: str | None = None) -> None:
@@ -374,6 +376,8 @@ class Gazetteer:
             return
         if (lang, name) not in self._names[id]:
             self._names[id].append((lang, name))
+        if key not in self._keys:
+            self._prefixes = None
         ids = self._keys.setdefault(key, [])
         if id not in ids:
             ids.append(id)
@@ -381,6 +385,7 @@ class Gazetteer:
         self._max_words = max(self._max_words, key.count(" ") + 1)
 
     def _invalidate(self) -> None:
+        self._prefixes = None
         self._indexes.clear()
         self._skeletons.clear()
         self._cache.clear()
@@ -699,28 +704,44 @@ class Gazetteer:
             i += n
         return out
 
+    def _name_prefixes(self) -> dict[str, int]:
+        """Every word prefix of a known name (``"russian"``, ``"russian federation"``), so
+        that a scan of running text extends a match only while some name still fits."""
+        if self._prefixes is None:
+            prefixes: dict[str, int] = {}
+            for key in self._keys:
+                words = key.split(" ")
+                for n in range(1, len(words) + 1):
+                    prefixes[" ".join(words[:n])] = 1
+            self._prefixes = prefixes
+        return self._prefixes
+
     def _longest_at(
         self, text: str, words: list[_Word], i: int, kinds: frozenset[str] | None, first: _Word | None = None
     ) -> tuple[int, int, str] | None:
         """The longest name starting at word ``i`` (or at ``first`` in its place).
 
-        Returns (number of words, start offset, id), or None.
+        Returns (number of words, start offset, id), or None. The name grows a word at a
+        time while it is the beginning of some known name, so a word that begins none costs
+        one look-up.
         """
         if first is None:
             first = words[i]
         elif not first.key:
             return None
-        n_max = 1
-        while n_max < min(self._max_words, len(words) - i) and not _BREAK.search(
-            text, words[i + n_max - 1].end, words[i + n_max].start
-        ):
-            n_max += 1
-        for n in range(n_max, 0, -1):
-            key = " ".join([first.key, *(w.key for w in words[i + 1 : i + n])])
+        prefixes = self._name_prefixes()
+        key = first.key
+        best = None
+        n = 1
+        while key in prefixes:
             hit = self._pick(self._keys.get(key, []), kinds)
             if hit is not None:
-                return n, first.start, hit
-        return None
+                best = (n, first.start, hit)
+            if n >= self._max_words or i + n >= len(words) or _BREAK.search(text, words[i + n - 1].end, words[i + n].start):
+                break
+            key = f"{key} {words[i + n].key}"
+            n += 1
+        return best
 
 
 class _Word(NamedTuple):
