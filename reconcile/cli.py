@@ -77,6 +77,15 @@ workspace_argument = click.argument(
     default=".",
     type=click.Path(file_okay=False, path_type=Path),
 )
+#: The workspace of a command whose arguments are other things (fingerprints, source ids).
+workspace_option = click.option(
+    "--workspace",
+    "-w",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="The workspace.",
+)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -459,14 +468,7 @@ def report(workspace: Path, out_dir: Path | None, baseline_flag: bool | None, ca
 @click.option("--side", type=TEXT, help="For resolved: the label or value of the side that is right.")
 @click.option("--reason", type=TEXT, help="For false-positive: why this is not a contradiction.")
 @click.option("--by", "by_", type=TEXT, help="Who decided (default: $USER).")
-@click.option(
-    "--workspace",
-    "-w",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=".",
-    show_default=True,
-    help="The workspace.",
-)
+@workspace_option
 def decide(
     fingerprint: str, verdict: str, note: str | None, side: str | None, reason: str | None, by_: str | None, workspace: Path
 ) -> None:
@@ -545,16 +547,6 @@ def decide(
     sys.exit(EXIT_OK)
 
 
-review_workspace_option = click.option(
-    "--workspace",
-    "-w",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=".",
-    show_default=True,
-    help="The workspace.",
-)
-
-
 def _review_selection(draft_ids: tuple[str, ...], source: str | None, all_: bool) -> None:
     """Check the drafts named on the command line: ids, or ``--source S --all``."""
     if not draft_ids and source is None:
@@ -583,7 +575,7 @@ def _finish_review(done, problems: Problems, what: str) -> None:
 @click.argument("draft_ids", nargs=-1, type=TEXT)
 @click.option("--source", type=TEXT, help="Accept the drafts of this source (with --all: every one).")
 @click.option("--all", "all_", is_flag=True, help="With --source: accept every draft of the source.")
-@review_workspace_option
+@workspace_option
 def accept(draft_ids: tuple[str, ...], source: str | None, all_: bool, workspace: Path) -> None:
     """Accept reviewed drafts: move DRAFT_IDS (or with --source S --all, every draft of S)
     from claims/drafts/ to the end of claims/captured/<source>.yaml.
@@ -609,7 +601,7 @@ def accept(draft_ids: tuple[str, ...], source: str | None, all_: bool, workspace
 @click.option("--all", "all_", is_flag=True, help="With --source: reject every draft of the source.")
 @click.option("--reason", type=TEXT, help="Why the drafts are wrong, for the next reader.")
 @click.option("--by", "by_", type=TEXT, help="Who rejected them (default: $USER).")
-@review_workspace_option
+@workspace_option
 def reject(
     draft_ids: tuple[str, ...], source: str | None, all_: bool, reason: str | None, by_: str | None, workspace: Path
 ) -> None:
@@ -651,14 +643,7 @@ def reject(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the drafts to this file instead of claims/drafts/<source>.yaml (one source only).",
 )
-@click.option(
-    "--workspace",
-    "-w",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=".",
-    show_default=True,
-    help="The workspace.",
-)
+@workspace_option
 def draft(sources: tuple[str, ...], all_sources: bool, min_confidence: float, output: Path | None, workspace: Path) -> None:
     """Draft claims from the documents of SOURCES into claims/drafts/<source>.yaml.
 

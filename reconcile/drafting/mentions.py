@@ -115,18 +115,25 @@ def _shortened(i: int, j: int) -> list[tuple[int, int]]:
 def find_dates(text: str, words: Words) -> list[Mention]:
     """Dates in ``text``: each a :class:`DateValue`, from runs around a year (see the module
     documentation); runs without a number of three or four digits are skipped."""
+    return _read_runs(text, words, _date_words(), lambda k: k.isdigit() and 3 <= len(k) <= 4, _parse_date)
+
+
+def _read_runs(text: str, words: Words, vocabulary: frozenset[str], needed: Any, parse: Any) -> list[Mention]:
+    """What ``parse`` reads in the runs of ``vocabulary`` words that hold a word ``needed``
+    accepts; a run may hold several ("from May 2003 to June 2004" reads whole, "2,000
+    troops and 30 tanks" as two)."""
     out: list[Mention] = []
-    for i, j in _runs(text, words, _date_words()):
-        if not any(k.isdigit() and 3 <= len(k) <= 4 for k in words.keys[i:j]):
+    for i, j in _runs(text, words, vocabulary):
+        if not any(needed(k) for k in words.keys[i:j]):
             continue
         a = i
         while a < j:
-            found = _first_parse(text, words, a, j, _parse_date)
+            found = _first_parse(text, words, a, j, parse)
             if found is None:
                 break
             s, e, b, value = found
             out.append(Mention(s, e, value))
-            a = b  # another date may follow in the same run ("from May 2003 to June 2004" reads whole)
+            a = b
     return out
 
 
@@ -140,20 +147,8 @@ def _parse_date(phrase: str) -> DateValue | None:
 
 def find_figures(text: str, words: Words) -> list[Mention]:
     """Figures with a unit in ``text``, each a :class:`Quantity`."""
-    out: list[Mention] = []
     numbers = _number_words()
-    for i, j in _runs(text, words, _quantity_words()):
-        if not any(k.isdigit() or _known(k, numbers) for k in words.keys[i:j]):
-            continue
-        a = i
-        while a < j:
-            found = _first_parse(text, words, a, j, _parse_figure)
-            if found is None:
-                break
-            s, e, b, value = found
-            out.append(Mention(s, e, value))
-            a = b
-    return out
+    return _read_runs(text, words, _quantity_words(), lambda k: k.isdigit() or _known(k, numbers), _parse_figure)
 
 
 _CONJUNCTION = re.compile(r"^(?:and\s+|и\s+|و\s*)(?=\S)", re.IGNORECASE)
