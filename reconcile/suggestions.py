@@ -328,7 +328,8 @@ def _one_side_each(flat: FlatSides, sources: _Sources, ranges: _Ranges) -> tuple
     n = sources.n
     ok = sources.of_claim >= 0
     side = flat.claim_side
-    group = np.where(ok, sources.group[np.maximum(sources.of_claim, 0)], 0)
+    group = np.zeros(len(side), dtype=np.int64)
+    group[ok] = sources.group[sources.of_claim[ok]]  # (no source known at all: nothing to look up)
     key, slot = dense_ranks(side[ok] * n + group[ok])  # (side, group), with its claim count
     count = np.bincount(slot, minlength=len(key))
     k_side, k_group = key // n, key % n
