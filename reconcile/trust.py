@@ -349,22 +349,26 @@ def accu(
 
 #: How many claims' worth of the average accuracy a source starts with: a source with few
 #: claims is trusted near the average, not at the extreme its few claims suggest.
-PRIOR_STRENGTH = 4.0
+PRIOR_STRENGTH = 8.0
+#: The accuracy a source is assumed to have before its claims are seen (Accu's initial
+#: accuracy); None: the average accuracy of all claims, re-estimated each round.
+PRIOR_MEAN = 0.9
 #: How many claims' worth of its overall accuracy a source starts with on one group of items
 #: (a property): it earns a group accuracy of its own only where it states many.
 GROUP_STRENGTH = 8.0
 #: The z of the trust interval (90 %: 1.645), and the trust reported: its lower end.
 TRUST_Z = 1.645
 #: Two values whose probabilities differ by less than this are a tie.
-TIE = 1e-9
+TIE = 1e-6
 
 
 def reconcile_model(
     claims: pd.DataFrame | None,
     *,
     prior_strength: float = PRIOR_STRENGTH,
+    prior_mean: float | None = PRIOR_MEAN,
     group_strength: float = GROUP_STRENGTH,
-    item_group: np.ndarray | None = None,
+    item_group: pd.Series | None = None,
     iterations: int = 100,
     tol: float = 1e-6,
     claim_weight: np.ndarray | None = None,
@@ -379,8 +383,8 @@ def reconcile_model(
     all claims, worth ``prior_strength`` claims (the confidence-aware idea of CATD, Li et al.,
     VLDB 2014): ``A(s) = (correct(s) + k m) / (claims(s) + k)``, where ``correct(s)`` is the
     summed probability of its values. A source with three claims stays near the average; one
-    with three hundred earns its own. With ``item_group`` (per item, a group code such as its
-    property), a source also has an accuracy per group, shrunk towards its overall one with
+    with three hundred earns its own. With ``item_group`` (a group per item, indexed by item,
+    such as its property), a source also has an accuracy per group, shrunk towards its overall one with
     ``group_strength``: good at dates, bad at member lists.
 
     Values are then voted as in Accu (Dong et al., VLDB 2009): a claim votes
@@ -406,7 +410,8 @@ def reconcile_model(
     weight_of_source = _sums(enc.source, w, minlength=enc.n_sources)
     group_codes = None
     if item_group is not None:
-        claim_group = np.asarray(item_group, dtype=np.int64)[enc.value_item[enc.value]]
+        codes_of_item = pd.factorize(item_group.reindex(enc.items).astype(str))[0].astype(np.int64)
+        claim_group = codes_of_item[enc.value_item[enc.value]]
         group_codes, group_of_claim = np.unique(enc.source * (claim_group.max(initial=0) + 1) + claim_group, return_inverse=True)
         source_of_group = group_codes // (claim_group.max(initial=0) + 1)
         weight_of_group = _sums(group_of_claim, w, minlength=len(group_codes))
@@ -415,7 +420,7 @@ def reconcile_model(
     done = 0
     for done in range(1, iterations + 1):
         correct = _sums(enc.source, w * prob[enc.value], minlength=enc.n_sources)
-        mean = float(np.clip(correct.sum() / max(weight_of_source.sum(), eps), 0.05, 0.95))
+        mean = prior_mean if prior_mean is not None else float(np.clip(correct.sum() / max(weight_of_source.sum(), eps), 0.05, 0.95))
         new_accuracy = (correct + prior_strength * mean) / (weight_of_source + prior_strength)
         acc = new_accuracy[enc.source]
         if group_codes is not None:
