@@ -5,8 +5,10 @@
 * a **claims-as-items** table: every claim becomes (source, item, value) where the item is
   its claim key (subject, property and overlapping time scope, see :mod:`reconcile.grouping`)
   and the value its normalized value;
-* **trust** per source by PooledInvestment (:func:`reconcile.trust.pooled_investment`),
-  with value similarity for dates (a date implies the coarser dates that contain it, and
+* **trust** per source by the default truth model (:func:`reconcile.trust.reconcile_model`:
+  Accu's vote with accuracies shrunk towards a prior by how many claims they rest on; trust
+  is the lower end of the source's 90 % interval, so a source of five claims is not trusted
+  like one of five hundred), with value similarity for dates (a date implies the coarser dates that contain it, and
   partly supports the finer dates within it), quantities (overlapping ranges) and lists
   (a partial list implies a fuller list containing it, in proportion to what it covers),
   and with dependent sources counted once;
@@ -21,7 +23,7 @@
 Everything runs on integer codes over whole tables (factorized ids, sorts, ``bincount``,
 pairs within sorted groups from :func:`reconcile.dependence.pairs_within`). The strings of the claims (sources, values, item
 labels) are encoded once, by pyarrow, into the codes that sort the items; both runs of
-PooledInvestment, the pair statistics and the claim weights share that encoding.
+the model, the pair statistics and the claim weights share that encoding.
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ from .dependence import (
 )
 from .scope import assign_scope_groups, scope_interval
 from .normalize.quantities import ABOUT_MARGIN, plausible_range
-from .trust import Encoded, TruthResult, encode, encode_codes, pooled_investment
+from .trust import Encoded, TruthResult, encode, encode_codes, reconcile_model, split_weights
 
 __all__ = [
     "SourceGraph",
@@ -374,7 +376,7 @@ def build_source_graph(claims: pd.DataFrame, sources: pd.DataFrame, about_margin
     """Trust, dependence and the agreement graph of the given claims and sources; figures
     stated as "about" are compatible within ``about_margin`` (the quantity rule's option).
 
-    The items are encoded once (:func:`_item_rows`); both runs of PooledInvestment, the
+    The items are encoded once (:func:`_item_rows`); both runs of the truth model, the
     pair statistics and the claim weights share that encoding and the value implications.
     The table of items (:attr:`SourceGraph.items`) is built only when read, unless a source
     or value is missing (then the steps read its strings).
@@ -396,15 +398,16 @@ def build_source_graph(claims: pd.DataFrame, sources: pd.DataFrame, about_margin
         return SourceGraph(partial(_graph, nodes, pairs), trust, groups, pairs, None, items, about_margin, nodes)
     shared = encode(table) if enc is None else enc
     implications = _implications(claims, rows, shared, about_margin)
-    first = pooled_investment(table, implications=implications, encoded=shared)
+    split = split_weights(shared)  # a source's several values for one item count as one answer
+    first = reconcile_model(table, implications=implications, claim_weight=split, encoded=shared)
     if enc is None:
         pairs = pair_statistics(table, first.winners.set_index("item")["value"], declared)
     else:
         pairs = encoded_pair_statistics(claims, enc, first.winning, declared, positions=rows)
     groups = dependence_groups(source_ids, pairs)
     weights = claim_weights(table, groups, encoded=enc)
-    truth = pooled_investment(table, implications=implications, claim_weight=weights, encoded=shared)
-    trust = truth.accuracy.reindex(source_ids).fillna(0.0)
+    truth = reconcile_model(table, implications=implications, claim_weight=weights * split, encoded=shared)
+    trust = truth.trust.reindex(source_ids).fillna(0.0)
     nodes = _nodes(_claims_per_source(claims, enc), sources, trust, groups)
     # the networkx graph (an edge per pair of sources sharing keys) is built when read
     return SourceGraph(partial(_graph, nodes, pairs), trust, groups, pairs, truth, items, about_margin, nodes)

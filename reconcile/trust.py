@@ -51,6 +51,7 @@ __all__ = [
     "pooled_investment",
     "accu",
     "reconcile_model",
+    "split_weights",
 ]
 
 
@@ -362,6 +363,26 @@ TRUST_Z = 1.645
 TIE = 1e-6
 
 
+def _credit(prob: np.ndarray, imp_from: np.ndarray, imp_to: np.ndarray, imp_w: np.ndarray) -> np.ndarray:
+    """How right each value is: its probability plus the probability of the values that
+    imply it (a coarse date is right when the finer date within it is: "2002" when the
+    truth is 2002-05-14), by the implications' weights, at most 1."""
+    if not len(imp_w):
+        return prob
+    return np.minimum(prob + _sums(imp_to, imp_w * prob[imp_from], minlength=len(prob)), 1.0)
+
+
+def split_weights(enc: Encoded) -> np.ndarray:
+    """Per claim: 1/k, where k is the number of distinct values its source states for its
+    item. A source that gives three dates for one founding states one answer split three
+    ways, not three answers: it earns (or loses) accuracy once for the item."""
+    item = enc.value_item[enc.value]
+    key = item * enc.n_sources + enc.source
+    pairs = np.unique(np.stack([key, enc.value]), axis=1)
+    distinct = np.bincount(np.searchsorted(np.unique(key), pairs[0]), minlength=len(np.unique(key)))
+    return 1.0 / distinct[np.searchsorted(np.unique(key), key)].astype(float)
+
+
 def reconcile_model(
     claims: pd.DataFrame | None,
     *,
@@ -383,7 +404,8 @@ def reconcile_model(
     all claims, worth ``prior_strength`` claims (the confidence-aware idea of CATD, Li et al.,
     VLDB 2014): ``A(s) = (correct(s) + k m) / (claims(s) + k)``, where ``correct(s)`` is the
     summed probability of its values. A source with three claims stays near the average; one
-    with three hundred earns its own. With ``item_group`` (a group per item, indexed by item,
+    with three hundred earns its own. A value is credited with the probability of the values
+    that imply it (``implications``): "2002" is right when 2002-05-14 is. With ``item_group`` (a group per item, indexed by item,
     such as its property), a source also has an accuracy per group, shrunk towards its overall one with
     ``group_strength``: good at dates, bad at member lists.
 
@@ -395,8 +417,9 @@ def reconcile_model(
     shares and stops when no accuracy moves by more than ``tol``.
 
     ``trust`` is the lower end of each source's 90 % interval (a normal approximation of
-    its Beta posterior): what the source has shown it deserves at least; ``accuracy`` the
-    posterior mean. ``beliefs.belief`` is the probability of each value.
+    its Beta posterior, as wide as its evidence is thin: only claims on items another source
+    also states count as evidence): what the source has shown it deserves at least;
+    ``accuracy`` the posterior mean. ``beliefs.belief`` is the probability of each value.
     """
     enc = encode(claims) if encoded is None else encoded
     w = np.ones(len(enc.value)) if claim_weight is None else np.asarray(claim_weight, dtype=float)
@@ -419,12 +442,13 @@ def reconcile_model(
     accuracy = np.zeros(enc.n_sources)
     done = 0
     for done in range(1, iterations + 1):
-        correct = _sums(enc.source, w * prob[enc.value], minlength=enc.n_sources)
+        credit = _credit(prob, imp_from, imp_to, imp_w)
+        correct = _sums(enc.source, w * credit[enc.value], minlength=enc.n_sources)
         mean = prior_mean if prior_mean is not None else float(np.clip(correct.sum() / max(weight_of_source.sum(), eps), 0.05, 0.95))
         new_accuracy = (correct + prior_strength * mean) / (weight_of_source + prior_strength)
         acc = new_accuracy[enc.source]
         if group_codes is not None:
-            correct_g = _sums(group_of_claim, w * prob[enc.value], minlength=len(group_codes))
+            correct_g = _sums(group_of_claim, w * credit[enc.value], minlength=len(group_codes))
             acc_g = (correct_g + group_strength * new_accuracy[source_of_group]) / (weight_of_group + group_strength)
             acc = acc_g[group_of_claim]
         acc = np.clip(acc, eps, 1 - eps)
@@ -441,7 +465,14 @@ def reconcile_model(
         accuracy = new_accuracy
         if delta < tol:
             break
-    spread = TRUST_Z * np.sqrt(accuracy * (1 - accuracy) / (weight_of_source + prior_strength + 1))
+    # the interval narrows with the claims that are evidence: those on items another source
+    # also states (a claim nobody else speaks to cannot be found right or wrong)
+    sources_of_item = np.bincount(
+        np.unique(enc.value_item[enc.value] * enc.n_sources + enc.source) // max(enc.n_sources, 1), minlength=n_items
+    )
+    shared = sources_of_item[enc.value_item[enc.value]] > 1
+    evidence = _sums(enc.source, w * shared, minlength=enc.n_sources)
+    spread = TRUST_Z * np.sqrt(accuracy * (1 - accuracy) / (evidence + prior_strength + 1))
     low = np.clip(accuracy - spread, 0.0, 1.0)
     result = _result(enc, low, prob, support, done, prob)
     result.accuracy = pd.Series(accuracy, index=enc.sources, name="accuracy")

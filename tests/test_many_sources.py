@@ -11,6 +11,8 @@ by claim, dependence groups by union-find, the source table from the graph's edg
 
 from __future__ import annotations
 
+import math
+
 import random
 from collections import defaultdict
 from itertools import combinations
@@ -52,63 +54,74 @@ def many(tmp_path_factory):
 # --- references ---------------------------------------------------------------------------
 
 
-def _reference_pooled_investment(claims, implications, weights=None, g=1.4, iterations=20, tol=1e-6, rho=0.5):
-    """PooledInvestment claim by claim (``claims``: (source, item, value) tuples;
-    ``implications``: ((item, value), (item, value), weight) tuples): per source its mean
-    belief (accuracy), per item its believed value (ties: the first value in sorted order)."""
+def _reference_model(claims, implications, weights=None, k=8.0, m=0.9, iterations=100, tol=1e-6, rho=0.5, z=1.645):
+    """The default truth model (reconcile.trust.reconcile_model) claim by claim: per source its
+    trust (the lower end of its interval), per item its believed value (ties: the first value
+    in sorted order)."""
     weights = [1.0] * len(claims) if weights is None else list(weights)
+    # a source's several values for one item count as one answer
+    distinct = defaultdict(set)
+    for s, i, v in claims:
+        distinct[s, i].add(v)
+    weights = [w / len(distinct[s, i]) for (s, i, v), w in zip(claims, weights)]
     sources = sorted({s for s, _, _ in claims})
     values = sorted({(i, v) for _, i, v in claims})
-    n_claims = defaultdict(int)
-    for s, _, _ in claims:
-        n_claims[s] += 1
+    stated = defaultdict(int)
+    for i, v in values:
+        stated[i] += 1
     support = defaultdict(float)
     for (s, i, v), w in zip(claims, weights):
         support[i, v] += w
     item_support = defaultdict(float)
-    for (i, v) in values:
+    for i, v in values:
         item_support[i] += support[i, v]
-    belief = {(i, v): support[i, v] / item_support[i] if item_support[i] > 0 else 0.0 for i, v in values}
-    prob = dict(belief)
-
-    def invest(trust):
-        share = [trust[s] * w / n_claims[s] for (s, _, _), w in zip(claims, weights)]
-        invested = defaultdict(float)
-        for (s, i, v), x in zip(claims, share):
-            invested[i, v] += x
-        return share, invested
-
-    trust = {s: 1.0 for s in sources}
-    share, invested = invest(trust)
+    prob = {(i, v): support[i, v] / item_support[i] if item_support[i] > 0 else 0.0 for i, v in values}
+    n = defaultdict(float)
+    for (s, _, _), w in zip(claims, weights):
+        n[s] += w
+    accuracy = {s: 0.0 for s in sources}
     for _ in range(iterations):
-        new = defaultdict(float)
-        for (s, i, v), x in zip(claims, share):
-            if invested[i, v] > 0:
-                new[s] += belief[i, v] * x / invested[i, v]
-        top = max(new[s] for s in sources)
-        new = {s: new[s] / top if top > 0 else new[s] for s in sources}
-        share, invested = invest(new)
-        pooled = {key: invested[key] for key in values}
+        credit = dict(prob)
         for a, b, w in implications:
-            pooled[b] += rho * w * invested[a]
-        grown = {key: pooled[key] ** g for key in values}
+            credit[b] += w * prob[a]
+        credit = {key: min(c, 1.0) for key, c in credit.items()}
+        correct = defaultdict(float)
+        for (s, i, v), w in zip(claims, weights):
+            correct[s] += w * credit[i, v]
+        new = {s: (correct[s] + k * m) / (n[s] + k) for s in sources}
+        votes = defaultdict(float)
+        for (s, i, v), w in zip(claims, weights):
+            a = min(max(new[s], 1e-6), 1 - 1e-6)
+            votes[i, v] += w * math.log(stated[i] * a / (1 - a))
+        lent = dict(votes)
+        for a, b, w in implications:
+            lent[b] += rho * w * votes[a]
+        top = defaultdict(float)
+        for (i, v) in values:
+            top[i] = max(top[i], lent[i, v])
         total = defaultdict(float)
         for (i, v) in values:
-            total[i] += grown[i, v]
-        belief = {(i, v): pooled[i, v] * grown[i, v] / total[i] if total[i] > 0 else 0.0 for i, v in values}
-        prob = {(i, v): grown[i, v] / total[i] if total[i] > 0 else 0.0 for i, v in values}
-        delta = max(abs(new[s] - trust[s]) for s in sources)
-        trust = new
+            total[i] += math.exp(lent[i, v] - top[i])
+        prob = {(i, v): math.exp(lent[i, v] - top[i]) / (total[i] + math.exp(-top[i])) for i, v in values}
+        delta = max(abs(new[s] - accuracy[s]) for s in sources)
+        accuracy = new
         if delta < tol:
             break
-    accuracy = defaultdict(float)
-    for s, i, v in claims:
-        accuracy[s] += prob[i, v] / n_claims[s]
-    best = {}
-    for (i, v) in values:  # sorted: the first of equal beliefs stays
-        if i not in best or belief[i, v] > belief[i, best[i]]:
-            best[i] = v
-    return dict(accuracy), best
+    speakers = defaultdict(set)
+    for s, i, _ in claims:
+        speakers[i].add(s)
+    evidence = defaultdict(float)
+    for (s, i, _), w in zip(claims, weights):
+        if len(speakers[i]) > 1:
+            evidence[s] += w
+    trust = {
+        s: min(max(accuracy[s] - z * math.sqrt(accuracy[s] * (1 - accuracy[s]) / (evidence[s] + k + 1)), 0.0), 1.0)
+        for s in sources
+    }
+    believed = {}
+    for i in sorted({i for i, _ in values}):
+        believed[i] = max((v for j, v in values if j == i), key=lambda v: (prob[i, v], -values.index((i, v))))
+    return trust, believed
 
 
 def _reference_groups(sources, pairs, threshold=0.5, min_shared_errors=3):
@@ -195,7 +208,7 @@ def test_dependence_and_trust_equal_the_straightforward_computation(many):
     label = list(zip(enc.values["item"], enc.values["value"]))
     implications = [(label[a], label[b], w) for a, b, w in zip(imp["from_value"], imp["to_value"], imp["weight"])]
 
-    _, believed = _reference_pooled_investment(claims, implications)
+    _, believed = _reference_model(claims, implications)
     want = _reference_pair_statistics(items, pd.Series(believed, dtype=object))
     declared = {tuple(sorted(p)) for p in _declared(ws)}
     want["declared"] = [p in declared for p in zip(want["source_a"], want["source_b"])]
@@ -217,7 +230,7 @@ def test_dependence_and_trust_equal_the_straightforward_computation(many):
     for s, i, v in claims:
         size[i, v, groups[s]] += 1
     weights = [1.0 / size[i, v, groups[s]] for s, i, v in claims]
-    accuracy, _ = _reference_pooled_investment(claims, implications, weights)
+    accuracy, _ = _reference_model(claims, implications, weights)
     trust = pd.Series({s: accuracy.get(s, 0.0) for s in sources})
     np.testing.assert_allclose(sg.trust.reindex(sources).to_numpy(), trust.to_numpy(), rtol=1e-9, atol=1e-12)
 
