@@ -5,6 +5,9 @@
 ``n_false`` wrong values (a few wrong values are more popular than others, as in real
 data). Copiers repeat their original's value (errors included) on ``copy_rate`` of the
 items both cover. Everything is numpy; a million claims take well under a second.
+
+:func:`generate_long_tail` draws the long tail of the web: thousands of small sources with
+1-3 claims each and a few large ones, all with known accuracies.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["generate"]
+__all__ = ["generate", "generate_long_tail"]
 
 
 def generate(
@@ -57,3 +60,43 @@ def generate(
     truth = pd.Series(0, index=pd.RangeIndex(n_items), name="truth")
     measured = claims.assign(ok=claims["value"].eq(0)).groupby("source", observed=True)["ok"].mean()
     return claims, truth, measured, copiers
+
+
+def generate_long_tail(
+    n_items: int = 5000,
+    n_large: int = 30,
+    n_small: int = 5000,
+    large_claims: tuple[int, int] = (20, 1500),
+    n_false: int = 5,
+    seed: int = 0,
+) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
+    """Return ``(claims, truth, accuracy)`` for a long-tail set.
+
+    ``n_large`` sources state between ``large_claims`` items each (log-uniform), with
+    accuracies uniform in 0.3-0.95; ``n_small`` sources state 1-3 items each with accuracies
+    uniform in 0.2-1.0 (so some are perfect on their few claims by chance and luck). Wrong
+    values are Zipf-like among ``n_false``. ``accuracy`` is each source's measured accuracy on
+    its own claims (index: source). Item true values are 0.
+    """
+    rng = np.random.default_rng(seed)
+    lo, hi = np.log(large_claims[0]), np.log(large_claims[1])
+    large_n = np.exp(rng.uniform(lo, hi, n_large)).astype(np.int64)
+    small_n = rng.integers(1, 4, n_small)
+    per_source = np.concatenate([large_n, small_n])
+    acc = np.concatenate([rng.uniform(0.3, 0.95, n_large), rng.uniform(0.2, 1.0, n_small)])
+    names = np.array([f"L{i:03d}" for i in range(n_large)] + [f"t{i:05d}" for i in range(n_small)])
+    src = np.repeat(np.arange(len(per_source)), per_source)
+    # distinct items within a source: a random offset and stride modulo n_items
+    start = rng.integers(0, n_items, len(per_source))[src]
+    rank = np.arange(len(src)) - np.repeat(np.cumsum(per_source) - per_source, per_source)
+    item = (start + rank * 7919) % n_items
+    correct = rng.random(len(src)) < acc[src]
+    p = 1.0 / np.arange(1, n_false + 1)
+    p /= p.sum()
+    wrong = rng.choice(np.arange(1, n_false + 1), size=len(src), p=p)
+    value = np.where(correct, 0, wrong)
+    claims = pd.DataFrame({"source": names[src], "item": item.astype(np.int64), "value": value.astype(np.int64)})
+    claims = claims.drop_duplicates(["source", "item"]).reset_index(drop=True)
+    truth = pd.Series(0, index=pd.Index(np.unique(claims["item"])), name="truth")
+    measured = claims.assign(ok=claims["value"].eq(0)).groupby("source")["ok"].mean()
+    return claims, truth, measured

@@ -757,6 +757,106 @@ def rules_command(workspace: Path, verbose: bool) -> None:
             _echo("")
 
 
+class _FuseCommand(click.Command):
+    """``fuse``: its help ends with the list of models (read from :data:`reconcile.fusion.MODELS`
+    only when the help is shown, so that other commands start without pandas)."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from .fusion import DEFAULT_MODEL, MODELS
+
+        with formatter.section("Models"):
+            formatter.write_dl(
+                [(name + (" (default)" if name == DEFAULT_MODEL else ""), m.summary) for name, m in MODELS.items()]
+            )
+
+
+def _list_models() -> None:
+    from .fusion import DEFAULT_MODEL, MODELS
+
+    for name, m in MODELS.items():
+        _echo(f"{name}{' (default)' if name == DEFAULT_MODEL else ''}: {m.summary}")
+
+
+@main.command(cls=_FuseCommand)
+@click.argument("claims", type=click.Path(path_type=Path), required=False)
+@click.option("--source-column", default="source", show_default=True, type=TEXT, help="The column naming the source.")
+@click.option("--item-column", default="item", show_default=True, type=TEXT, help="The column naming the item (one question).")
+@click.option("--value-column", default="value", show_default=True, type=TEXT, help="The column of the stated value.")
+@click.option(
+    "--model",
+    default=None,
+    type=TEXT,
+    help="The truth-discovery model (default: reconcile); `--model list` lists them.",
+)
+@click.option("--numeric", is_flag=True, help="Values are numbers: near values support each other (relative difference).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "json", "parquet"]),
+    default="csv",
+    show_default=True,
+    help="The items' format (parquet needs --output).",
+)
+@output_option
+@click.option(
+    "--sources",
+    "sources_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write each source's trust and its interval to this file (.csv, .json or .parquet).",
+)
+def fuse(
+    claims: Path | None,
+    source_column: str,
+    item_column: str,
+    value_column: str,
+    model: str | None,
+    numeric: bool,
+    fmt: str,
+    output: Path | None,
+    sources_path: Path | None,
+) -> None:
+    """Truth discovery on a table of claims: the believed value of each item.
+
+    CLAIMS is a CSV file with a header (UTF-8; delimiter `,`, `;` or tab) or a Parquet file,
+    one claim per row: a source, an item and the value the source states for it. Writes one
+    row per item: item, value, confidence (the chosen value's probability), tie (two values
+    equally probable: the first in text order is shown) and support (the claims stating it).
+    No workspace is needed. A source stating one value twice for an item counts once; a
+    source stating k different values for one item keeps them all, each weighted 1/k (a
+    warning says how many). See docs/fuse.md.
+    """
+    from .fuse_io import FuseInputError, encode_table, format_of, run_fuse, write_table
+
+    if model == "list":
+        _list_models()
+        sys.exit(EXIT_OK)
+    if claims is None:
+        raise click.UsageError("name the CLAIMS file (CSV or Parquet), or give --model list")
+    if fmt == "parquet" and output is None:
+        raise click.UsageError("--format parquet writes binary data: give --output FILE")
+    try:
+        sources_fmt = format_of(sources_path) if sources_path is not None else None
+        run = run_fuse(
+            claims,
+            model=model,
+            source_column=source_column,
+            item_column=item_column,
+            value_column=value_column,
+            numeric=numeric,
+        )
+    except FuseInputError as exc:
+        _echo(printable(f"error: {exc}"), err=True)
+        sys.exit(EXIT_INVALID)
+    for warning in run.warnings:
+        _echo(printable(f"warning: {claims}: {warning}"), err=True)
+    if sources_path is not None:
+        with writing(sources_path):
+            write_table(run.sources, sources_path, sources_fmt)
+        _echo(f"wrote {sources_path}", err=True)
+    _emit(encode_table(run.items, fmt), output)
+    sys.exit(EXIT_OK)
+
+
 def _load_valid(workspace: Path, *, drafts: bool = False):
     """The validated workspace (with its draft claims if ``drafts``), or exit 2 after
     listing every problem."""

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .trust import TIE, TruthResult, accu, majority_vote, pooled_investment, reconcile_model
+from .classic_models import pooled_investment_probability, sums, truthfinder
+from .trust import TIE, TruthResult, accu, majority_vote, reconcile_model
 
 __all__ = ["Model", "MODELS", "DEFAULT_MODEL", "fuse_table", "numeric_implications", "FusedTables"]
 
@@ -47,9 +48,17 @@ MODELS: dict[str, Model] = {
         Model("accu", accu, "Accu (Dong et al., VLDB 2009): accuracy-weighted vote, add-one prior"),
         Model(
             "pooled-investment",
-            pooled_investment,
-            "PooledInvestment (Pasternack & Roth, COLING 2010): sources invest trust in their claims",
+            pooled_investment_probability,
+            "PooledInvestment (Pasternack & Roth, COLING 2010): sources invest trust in their claims; "
+            "g 1.4, 20 iterations; confidence: the value's share of H^g",
         ),
+        Model(
+            "truthfinder",
+            truthfinder,
+            "TruthFinder (Yin, Han & Yu, KDD 2007): initial trust 0.9, gamma 0.3, rho 0.5; "
+            "confidence: the value's own, not shared with the item's other values",
+        ),
+        Model("sums", sums, "Sums (Hubs and Authorities): trust and belief sum each other; belief rescaled to max 1"),
     )
 }
 DEFAULT_MODEL = "reconcile"
