@@ -1,4 +1,5 @@
-"""Synthetic multi-source data with known source accuracies and known copiers.
+"""Synthetic multi-source data with known source accuracies and known copiers (each item's
+values labelled in a random order, so that no method gains from breaking ties by value order).
 
 :func:`generate` draws, for ``n_items`` items with a true value each, one claim per
 (source, item) covered: the true value with the source's accuracy, otherwise one of
@@ -50,15 +51,19 @@ def generate(
         value[cop] = np.where(copy_mask, value[orig], value[cop])
         copiers[f"s{cop:03d}"] = f"s{orig:03d}"
     src_idx, item_idx = np.nonzero(covered)
+    # each item's values are labelled in a random order (its own generator, so the claims are
+    # the same as before): breaking ties by value order gains nothing
+    shift = np.random.default_rng(seed + 1_000_003).integers(0, n_false + 1, n_items)
     claims = pd.DataFrame(
         {
             "source": pd.Categorical.from_codes(src_idx, [f"s{i:03d}" for i in range(n_sources)]),
             "item": item_idx.astype(np.int64),
-            "value": value[src_idx, item_idx].astype(np.int64),
+            "value": ((value[src_idx, item_idx] + shift[item_idx]) % (n_false + 1)).astype(np.int64),
         }
     )
-    truth = pd.Series(0, index=pd.RangeIndex(n_items), name="truth")
-    measured = claims.assign(ok=claims["value"].eq(0)).groupby("source", observed=True)["ok"].mean()
+    truth = pd.Series(shift, index=pd.RangeIndex(n_items), name="truth")
+    ok = claims["value"].to_numpy() == shift[claims["item"].to_numpy()]
+    measured = claims.assign(ok=ok).groupby("source", observed=True)["ok"].mean()
     return claims, truth, measured, copiers
 
 
@@ -76,7 +81,8 @@ def generate_long_tail(
     accuracies uniform in 0.3-0.95; ``n_small`` sources state 1-3 items each with accuracies
     uniform in 0.2-1.0 (so some are perfect on their few claims by chance and luck). Wrong
     values are Zipf-like among ``n_false``. ``accuracy`` is each source's measured accuracy on
-    its own claims (index: source). Item true values are 0.
+    its own claims (index: source). Each item's values are labelled in a random order (its
+    true value is ``truth``), so breaking ties by value order gains nothing.
     """
     rng = np.random.default_rng(seed)
     lo, hi = np.log(large_claims[0]), np.log(large_claims[1])
@@ -95,8 +101,13 @@ def generate_long_tail(
     p /= p.sum()
     wrong = rng.choice(np.arange(1, n_false + 1), size=len(src), p=p)
     value = np.where(correct, 0, wrong)
-    claims = pd.DataFrame({"source": names[src], "item": item.astype(np.int64), "value": value.astype(np.int64)})
+    # each item's values are labelled in a random order, so that no method gains from
+    # breaking ties by value order (the true value is not always the smallest code)
+    shift = rng.integers(0, n_false + 1, n_items)
+    labelled = (value + shift[item]) % (n_false + 1)
+    claims = pd.DataFrame({"source": names[src], "item": item.astype(np.int64), "value": labelled.astype(np.int64)})
     claims = claims.drop_duplicates(["source", "item"]).reset_index(drop=True)
-    truth = pd.Series(0, index=pd.Index(np.unique(claims["item"])), name="truth")
-    measured = claims.assign(ok=claims["value"].eq(0)).groupby("source")["ok"].mean()
+    items = np.unique(claims["item"])
+    truth = pd.Series(shift[items], index=pd.Index(items), name="truth")
+    measured = claims.assign(ok=claims["value"].to_numpy() == shift[claims["item"].to_numpy()]).groupby("source")["ok"].mean()
     return claims, truth, measured

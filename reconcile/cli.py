@@ -704,7 +704,7 @@ def graph(workspace: Path, fmt: str, output: Path | None) -> None:
     """Show the source-agreement graph of WORKSPACE: trust, agreement and dependence.
 
     The terminal table lists per source its claims, agreements and disagreements with the
-    other sources, trust (relative standing, 0-1) and dependence group; GraphML and node-link
+    other sources, trust (the lower end of its accuracy's 90 % interval, 0-1) and dependence group; GraphML and node-link
     JSON export the whole graph for other tools.
     """
     from .check import about_margin_of

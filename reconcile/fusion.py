@@ -40,9 +40,9 @@ MODELS: dict[str, Model] = {
         Model(
             "reconcile",
             reconcile_model,
-            "the default: Accu's vote with accuracies shrunk towards the average by how many "
-            f"claims they rest on (a Beta prior of mean 0.9 worth 8 claims); trust is the lower end of a 90 % "
-            "interval",
+            "the default: Accu's vote with each source's accuracy shrunk towards the average of "
+            "sources of its size (a prior worth 4 claims); trust is the lower end of a 90 % interval "
+            "that narrows with corroborated claims",
         ),
         Model("vote", majority_vote, "majority vote: the value most sources state"),
         Model("accu", accu, "Accu (Dong et al., VLDB 2009): accuracy-weighted vote, add-one prior"),

@@ -350,10 +350,11 @@ def accu(
 
 #: How many claims' worth of the average accuracy a source starts with: a source with few
 #: claims is trusted near the average, not at the extreme its few claims suggest.
-PRIOR_STRENGTH = 8.0
-#: The accuracy a source is assumed to have before its claims are seen (Accu's initial
-#: accuracy); None: the average accuracy of all claims, re-estimated each round.
-PRIOR_MEAN = 0.9
+PRIOR_STRENGTH = 4.0
+#: The accuracy a source is assumed to have before its claims are seen; None (the default):
+#: the average accuracy of the sources of about its size (1-3 claims, 4-15, 16-63, …),
+#: re-estimated each round (empirical Bayes).
+PRIOR_MEAN = None
 #: How many claims' worth of its overall accuracy a source starts with on one group of items
 #: (a property): it earns a group accuracy of its own only where it states many.
 GROUP_STRENGTH = 8.0
@@ -387,7 +388,7 @@ def reconcile_model(
     claims: pd.DataFrame | None,
     *,
     prior_strength: float = PRIOR_STRENGTH,
-    prior_mean: float | None = PRIOR_MEAN,
+    prior_mean: float | None = PRIOR_MEAN,  # type: ignore[assignment]
     group_strength: float = GROUP_STRENGTH,
     item_group: pd.Series | None = None,
     iterations: int = 100,
@@ -439,12 +440,22 @@ def reconcile_model(
         source_of_group = group_codes // (claim_group.max(initial=0) + 1)
         weight_of_group = _sums(group_of_claim, w, minlength=len(group_codes))
     eps = 1e-6
+    # sources of about the same number of claims (1-3, 4-15, 16-63, …) share a prior mean
+    size_class = np.floor(np.log(np.maximum(weight_of_source, 1.0)) / np.log(4.0) + 1e-9).astype(np.int64)
+    n_classes = int(size_class.max(initial=0)) + 1
     accuracy = np.zeros(enc.n_sources)
     done = 0
     for done in range(1, iterations + 1):
         credit = _credit(prob, imp_from, imp_to, imp_w)
         correct = _sums(enc.source, w * credit[enc.value], minlength=enc.n_sources)
-        mean = prior_mean if prior_mean is not None else float(np.clip(correct.sum() / max(weight_of_source.sum(), eps), 0.05, 0.95))
+        if prior_mean is not None:
+            mean = prior_mean
+        else:  # empirical Bayes: the average accuracy of sources of the same size
+            mean = np.clip(
+                _sums(size_class, correct, minlength=n_classes) / np.maximum(_sums(size_class, weight_of_source, minlength=n_classes), eps),
+                0.05,
+                0.95,
+            )[size_class]
         new_accuracy = (correct + prior_strength * mean) / (weight_of_source + prior_strength)
         acc = new_accuracy[enc.source]
         if group_codes is not None:
@@ -472,7 +483,7 @@ def reconcile_model(
     )
     shared = sources_of_item[enc.value_item[enc.value]] > 1
     evidence = _sums(enc.source, w * shared, minlength=enc.n_sources)
-    spread = TRUST_Z * np.sqrt(accuracy * (1 - accuracy) / (evidence + prior_strength + 1))
+    spread = TRUST_Z * np.sqrt(accuracy * (1 - accuracy) / (evidence + 1))
     low = np.clip(accuracy - spread, 0.0, 1.0)
     result = _result(enc, low, prob, support, done, prob)
     result.accuracy = pd.Series(accuracy, index=enc.sources, name="accuracy")

@@ -54,7 +54,7 @@ def many(tmp_path_factory):
 # --- references ---------------------------------------------------------------------------
 
 
-def _reference_model(claims, implications, weights=None, k=8.0, m=0.9, iterations=100, tol=1e-6, rho=0.5, z=1.645):
+def _reference_model(claims, implications, weights=None, k=4.0, iterations=100, tol=1e-6, rho=0.5, z=1.645):
     """The default truth model (reconcile.trust.reconcile_model) claim by claim: per source its
     trust (the lower end of its interval), per item its believed value (ties: the first value
     in sorted order)."""
@@ -88,7 +88,14 @@ def _reference_model(claims, implications, weights=None, k=8.0, m=0.9, iteration
         correct = defaultdict(float)
         for (s, i, v), w in zip(claims, weights):
             correct[s] += w * credit[i, v]
-        new = {s: (correct[s] + k * m) / (n[s] + k) for s in sources}
+        # the prior mean of a source: the accuracy of the sources of about its size
+        size = {s: math.floor(math.log(max(n[s], 1.0)) / math.log(4.0) + 1e-9) for s in sources}
+        class_correct, class_n = defaultdict(float), defaultdict(float)
+        for s in sources:
+            class_correct[size[s]] += correct[s]
+            class_n[size[s]] += n[s]
+        m = {c: min(max(class_correct[c] / max(class_n[c], 1e-6), 0.05), 0.95) for c in class_n}
+        new = {s: (correct[s] + k * m[size[s]]) / (n[s] + k) for s in sources}
         votes = defaultdict(float)
         for (s, i, v), w in zip(claims, weights):
             a = min(max(new[s], 1e-6), 1 - 1e-6)
@@ -115,7 +122,7 @@ def _reference_model(claims, implications, weights=None, k=8.0, m=0.9, iteration
         if len(speakers[i]) > 1:
             evidence[s] += w
     trust = {
-        s: min(max(accuracy[s] - z * math.sqrt(accuracy[s] * (1 - accuracy[s]) / (evidence[s] + k + 1)), 0.0), 1.0)
+        s: min(max(accuracy[s] - z * math.sqrt(accuracy[s] * (1 - accuracy[s]) / (evidence[s] + 1)), 0.0), 1.0)
         for s in sources
     }
     believed = {}

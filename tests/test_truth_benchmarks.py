@@ -125,4 +125,6 @@ def test_generator_plants_its_copiers():
     for copier, original in copiers.items():
         both = wide[[copier, original]].dropna()
         assert len(both) > 50 and (both[copier] == both[original]).all()
-    assert accuracy.between(0, 1).all() and (truth == 0).all()
+    assert accuracy.between(0, 1).all()
+    # the true value's label varies by item: ties broken by value order gain nothing
+    assert truth.nunique() > 1 and truth.between(0, 5).all()
