@@ -97,7 +97,9 @@ def draft_sources(
     if problems.errors:
         return []
     for report in reports:
-        document = f"claims/{documents[report.source]}"
+        document = str(documents[report.source])
+        if not document.startswith("claims/"):
+            document = f"claims/{document}"
         try:
             report.added = write_drafts(report.path, ws.root, report.source, report.drafts, document)
         except DraftFileError as exc:
