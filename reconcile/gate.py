@@ -67,7 +67,6 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from io import StringIO
 from pathlib import Path
 from typing import Any
 
@@ -88,8 +87,8 @@ from .yamlio import (
     item_line,
     key_lines,
     load_yaml,
-    parse_yaml,
     plain,
+    round_trip_text,
     write_atomic,
 )
 
@@ -475,11 +474,8 @@ def record_decision(
         if conflict:
             recorded = CommentedMap((k, conflict[k]) for k in CONFLICT_FIELDS if conflict.get(k) is not None)
             _set_before_history(entry, "conflict", recorded)
-        buffer = StringIO()
-        yaml.dump(data, buffer)
-        out = buffer.getvalue()
         try:
-            parse_yaml(out)  # never write a file that cannot be read back
+            out = round_trip_text(yaml, data)  # never write a file that cannot be read back
         except YamlLoadError as exc:
             raise ValueError(f"the new {rel} would not read back ({exc}); it is left as it is") from None
         write_atomic(path, out)

@@ -49,7 +49,21 @@ __all__ = [
     "not_utf8",
     "write_atomic",
     "write_all",
+    "round_trip_text",
 ]
+
+
+def round_trip_text(yaml: Any, data: Any) -> str:
+    """``data`` dumped by ruamel.yaml's ``yaml``, checked to read back: a text the loaders
+    would refuse raises :class:`YamlLoadError` (so a file is never replaced by one that
+    cannot be read)."""
+    from io import StringIO
+
+    buffer = StringIO()
+    yaml.dump(data, buffer)
+    text = buffer.getvalue()
+    parse_yaml(text)
+    return text
 
 
 class YamlLoadError(ValueError):

@@ -15,7 +15,6 @@ a person rejected (``claims/drafts/rejected.yaml``, see :mod:`reconcile.drafting
 from __future__ import annotations
 
 from collections.abc import Callable
-from io import StringIO
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +26,7 @@ from ruamel.yaml.error import YAMLError
 
 from .. import files
 from ..files import FileReadError
-from ..yamlio import YamlLoadError, parse_yaml, write_atomic
+from ..yamlio import YamlLoadError, parse_yaml, round_trip_text, write_atomic
 from .drafter import Draft
 
 __all__ = ["DRAFTS_DIR", "drafts_path", "new_drafts", "write_drafts", "check_drafts_file", "DraftFileError"]
@@ -141,11 +140,8 @@ def write_drafts(path: Path, root: Path, source: str, drafts: list[Draft], docum
             held.add(record["id"])
             added += 1
         if added or not path.exists():
-            buffer = StringIO()
-            yaml.dump(data, buffer)
-            text = buffer.getvalue()
             try:
-                parse_yaml(text)  # never write a file that cannot be read back
+                text = round_trip_text(yaml, data)  # never write a file that cannot be read back
             except YamlLoadError as exc:
                 raise DraftFileError(f"the new {rel} would not read back ({exc}); it is left as it is") from None
             write_atomic(path, text)
