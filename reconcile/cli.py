@@ -413,7 +413,7 @@ def report(workspace: Path, out_dir: Path | None, baseline_flag: bool | None, ca
     from .gate import apply_gate, read_baseline, read_decisions
     from .render.html_report import render_html
     from .render.json_report import json_chunks, report_outline
-    from .render.markdown import ROWS_AT_MOST, render_markdown
+    from .render.markdown import ROWS_AT_MOST, render_markdown, summary_records
 
     ws, problems = _load_valid(workspace, drafts=drafts)
     with stage(f"finding conflicts among {len(ws.claims):,} claims (rules, trust, graph)"):
@@ -437,7 +437,7 @@ def report(workspace: Path, out_dir: Path | None, baseline_flag: bool | None, ca
         step(1)
         page = render_html(records[:on_page], result, ws, state, outline)
         step(1)
-        summary = render_markdown(records, outline["summary"])
+        summary = render_markdown(summary_records(conflicts, ws.claims, result.sides), outline["summary"])
         step(1)
         # the three files are written in full to temporary files, then renamed into place
         # with index.html last: a run that fails or is stopped before leaves the old set
@@ -446,7 +446,7 @@ def report(workspace: Path, out_dir: Path | None, baseline_flag: bool | None, ca
                 [
                     (target / "report.json", json_chunks(result, ws, conflicts, gate=state, outline=outline)),
                     (target / "summary.md", summary),
-                    (target / "index.html", page),
+                    (target / "index.html", page if page.endswith("\n") else page + "\n"),
                 ]
             )
         step(1)

@@ -25,7 +25,7 @@ from ..validate import Workspace
 if TYPE_CHECKING:
     from ..suggestions import RankedSides
 
-__all__ = ["SUMMARY_ROWS", "render_problems", "render_validation_summary", "render_conflicts", "render_check_summary"]
+__all__ = ["SUMMARY_ROWS", "terminal_order", "wrap_quote", "render_problems", "render_validation_summary", "render_conflicts", "render_check_summary"]
 
 _COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
 
@@ -123,6 +123,23 @@ def _severity_badge(severity: str) -> str:
     return click.style(marks.get(severity, severity), fg=_COLOURS.get(severity), bold=severity == "error")
 
 
+def terminal_order(conflicts: pd.DataFrame) -> np.ndarray:
+    """The positions of ``conflicts`` in the order the terminal lists them (and the Markdown
+    summary): new conflicts first, then the worst first, the conflicts of one subject and
+    property together (at the place of their first), ties in table order."""
+    if conflicts.empty:
+        return np.arange(0)
+    rank = conflicts["severity"].map(SEVERITY_ORDER).fillna(9).to_numpy(dtype=np.int64) + np.where(
+        conflicts["status"].eq("new").to_numpy(), 0, 10
+    )
+    order = pd.DataFrame(
+        {"i": np.arange(len(conflicts)), "subject": conflicts["subject"].to_numpy(), "property": conflicts["property"].to_numpy(), "rank": rank}
+    )
+    first_rank = order.groupby(["subject", "property"], sort=False)["rank"].transform("min")
+    order = order.assign(first=first_rank).sort_values(["first", "subject", "property", "rank", "i"], kind="stable")
+    return order["i"].to_numpy()
+
+
 def render_conflicts(
     conflicts: pd.DataFrame, ws: Workspace, sides: RankedSides | None = None, *, block: int | None = None
 ) -> Iterator[str]:
@@ -135,18 +152,9 @@ def render_conflicts(
         yield click.style("No contradictions found.", fg="green")
         return
     props = ws.registry.properties
-    rank = conflicts["severity"].map(SEVERITY_ORDER).fillna(9).to_numpy(dtype=np.int64) + np.where(
-        conflicts["status"].eq("new").to_numpy(), 0, 10
-    )
-    order = pd.DataFrame(
-        {"i": np.arange(len(conflicts)), "subject": conflicts["subject"].to_numpy(), "property": conflicts["property"].to_numpy(), "rank": rank}
-    )
-    # new conflicts first, then by severity; a subject and property stay together
-    first_rank = order.groupby(["subject", "property"], sort=False)["rank"].transform("min")
-    order = order.assign(first=first_rank).sort_values(["first", "subject", "property", "rank", "i"], kind="stable")
     current = None
     mixed = not conflicts["status"].eq("new").all()  # then new conflicts are tagged as such
-    for n, records in enumerate(conflict_record_blocks(conflicts.iloc[order["i"].to_numpy()], ws.claims, sides, block)):
+    for n, records in enumerate(conflict_record_blocks(conflicts.iloc[terminal_order(conflicts)], ws.claims, sides, block)):
         lines: list[str] = []
         for rec in records:
             head = (rec["subject"], rec["property"])
