@@ -14,13 +14,14 @@ nothing is written that cannot be read back.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -58,9 +59,46 @@ drafts_option = click.option(
 )
 
 
+#: The group's options that may also be given after the command (flags, no value).
+GLOBAL_FLAGS = ("--progress", "--no-progress")
+
+
+def _globals_first(args: list[str]) -> list[str]:
+    """``args`` with the global flags (:data:`GLOBAL_FLAGS`) given after the command moved
+    before it, so that ``reconcile check --no-progress`` is ``reconcile --no-progress check``.
+    Nothing after ``--`` moves, nor a flag given as the value of the option before it."""
+    at = next((i for i, a in enumerate(args) if not a.startswith("-")), None)
+    if at is None:
+        return args
+    moved, kept = [], args[: at + 1]
+    rest = args[at + 1 :]
+    for i, arg in enumerate(rest):
+        if arg == "--":
+            kept += rest[i:]
+            break
+        before = rest[i - 1] if i else ""
+        # `--note --no-progress`: the flag is the note's text, when the option takes a value
+        if arg in GLOBAL_FLAGS and not (before.startswith("-") and "=" not in before and before not in _FLAG_OPTIONS):
+            moved.append(arg)
+        else:
+            kept.append(arg)
+    return moved + kept
+
+
+#: Options of the commands that take no value: a global flag after one of them is a flag.
+_FLAG_OPTIONS = frozenset(
+    {"--quiet", "-q", "--drafts", "--baseline", "--no-baseline", "--prune", "--all", "--numeric", "--verbose", "-v",
+     "--progress", "--no-progress"}
+)
+
+
 class _Group(click.Group):
     """The command group: every command's output streams are guarded (see the module
-    docstring), and every run starts the clock of stale temporary files."""
+    docstring), and every run starts the clock of stale temporary files. The global
+    options are accepted after the command too (:func:`_globals_first`)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, _globals_first(list(args)))
 
     def invoke(self, ctx: click.Context):
         files.start_run()
@@ -71,12 +109,36 @@ class _Group(click.Group):
             flush_stdout()
 
 
-workspace_argument = click.argument(
-    "workspace",
-    required=False,
-    default=".",
-    type=click.Path(file_okay=False, path_type=Path),
-)
+def workspace_argument(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The workspace of a command, as an optional WORKSPACE argument or as ``-w/--workspace
+    DIR`` (as the commands that take ids as arguments have it); the current folder when
+    neither is given. Both given and naming different folders is a usage error."""
+
+    @functools.wraps(command)
+    def run(*args: Any, workspace_arg: Path | None = None, workspace_opt: Path | None = None, **kwargs: Any) -> Any:
+        return command(*args, workspace=_one_workspace(workspace_arg, workspace_opt), **kwargs)
+
+    run = click.option(
+        "--workspace",
+        "-w",
+        "workspace_opt",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="The workspace (the same as the WORKSPACE argument; default: the current folder).",
+    )(run)
+    return click.argument(
+        "workspace_arg", metavar="[WORKSPACE]", required=False, default=None, type=click.Path(file_okay=False, path_type=Path)
+    )(run)
+
+
+def _one_workspace(argument: Path | None, option: Path | None) -> Path:
+    """The workspace named by the argument or by ``-w`` (the current folder by default);
+    a usage error when both name it and differ."""
+    if argument is not None and option is not None and os.path.abspath(argument) != os.path.abspath(option):
+        raise click.UsageError(
+            f"the workspace is given twice, as {printable(str(argument))} and as -w {printable(str(option))}: give one"
+        )
+    return argument or option or Path(".")
 #: The workspace of a command whose arguments are other things (fingerprints, source ids).
 workspace_option = click.option(
     "--workspace",
@@ -513,13 +575,18 @@ def decide(
         sys.exit(EXIT_INVALID)
     row = match.iloc[0]
     if side:
-        labels = {s["label"] for s in row["sides"]} | {str(s["value"]) for s in row["sides"]}
-        if side not in labels:
+        chosen = side_named(side, list(row["sides"]), ws.gazetteer)
+        if chosen is None:
+            listed = "\n".join(f"  {s['label']}" for s in row["sides"])
             _echo(
-                printable(f"--side {side!r} is not a side of {fingerprint}; the sides are: " + "; ".join(sorted(labels))),
+                printable(f"--side {side!r} is not a side of {fingerprint}; the sides are:", lines=True) + "\n"
+                + printable(listed, lines=True)
+                + "\n(give a label as shown, its value, or a list's members by name or id, separated by `,` or `;`)",
                 err=True,
             )
             sys.exit(EXIT_INVALID)
+        if side not in {chosen["label"], _side_value_text(chosen["value"])}:
+            side = chosen["label"]  # recorded as it is shown
     current = str(row["fingerprint"])
     earlier = [r for r in state.decision_of.get(current, ()) if r != current]
     recorded = baseline_entries(match.iloc[:1])[0]
@@ -545,6 +612,39 @@ def decide(
     kept = "; the earlier verdict is kept in its history" if superseded else ""
     _echo(f"recorded {verdict} for {fingerprint} in reports/decisions.yaml{kept}")
     sys.exit(EXIT_OK)
+
+
+def _side_value_text(value: Any) -> str:
+    """A side's value as written on the command line: a list's ids joined by ``;``."""
+    if isinstance(value, (list, tuple)):
+        return "; ".join(str(v) for v in value)
+    return str(value)
+
+
+def _fold_side(text: str) -> str:
+    """Text compared case- and space-insensitively."""
+    return " ".join(str(text).split()).casefold()
+
+
+def side_named(given: str, sides: list[dict[str, Any]], gazetteer: Any) -> dict[str, Any] | None:
+    """The side of ``sides`` that ``given`` names, or ``None``: its label or value (any
+    case and spacing), or for a list, its members named by id or by a registered name,
+    separated by ``,`` or ``;``, in any order and case (``Armenia; kz; country:RU``)."""
+    want = _fold_side(given)
+    for s in sides:
+        if want in {_fold_side(s["label"]), _fold_side(_side_value_text(s["value"])), _fold_side(str(s["value"]))}:
+            return s
+    tokens = [t.strip() for t in given.replace(";", ",").split(",") if t.strip()]
+    if not tokens:
+        return None
+    ids: set[str] = set()
+    for token in tokens:
+        resolved = gazetteer.resolve(token, fuzzy=False).id if gazetteer is not None else None
+        ids.add(_fold_side(resolved or token))
+    for s in sides:
+        if isinstance(s["value"], (list, tuple)) and ids == {_fold_side(v) for v in s["value"]}:
+            return s
+    return None
 
 
 def _review_selection(draft_ids: tuple[str, ...], source: str | None, all_: bool) -> None:
