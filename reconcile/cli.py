@@ -271,28 +271,67 @@ def _fail_intake(exc: Exception) -> None:
 
 @main.command()
 @workspace_argument
-@click.option("--quiet", "-q", is_flag=True, help="Print problems only, no summary.")
+@click.option("--quiet", "-q", is_flag=True, help="Print problems only, no summary (text format).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "sarif", "github"]),
+    default=None,
+    help="Output format (default: text; github inside GitHub Actions). json and sarif are documented "
+    "in docs/json.md and docs/ci.md.",
+)
+@output_option
 @drafts_option
-def validate(workspace: Path, quiet: bool, drafts: bool) -> None:
+def validate(workspace: Path, quiet: bool, fmt: str | None, output: Path | None, drafts: bool) -> None:
     """Check every claim of WORKSPACE; print all problems at once.
 
     Exit 0 when the workspace is valid (warnings, and names resolved by fuzzy matching,
-    are shown but do not fail), 2 when anything is invalid.
+    are shown but do not fail), 2 when anything is invalid. Every problem has the file and
+    line of the terminal's text in each format: GitHub annotations on the line, SARIF
+    results at it, JSON records with `file` and `line`.
     """
     from .pipeline import load
-    from .render.terminal import render_validation_summary
+    from .render.terminal import render_problems, render_validation_summary
 
     ws, problems = load(workspace, drafts=drafts)
+    fmt = fmt or ("github" if _default_format() == "github" else "text")
+    invalid = bool(problems.errors)
+    if fmt != "text":
+        from .render.validation import render_validation_github, render_validation_json, render_validation_sarif
+
+        if fmt == "json":
+            text = render_validation_json(problems, None if invalid else _validation_counts(ws))
+        elif fmt == "sarif":
+            text = render_validation_sarif(problems)
+        else:
+            text = render_validation_github(problems)
+        _emit(text, output)
+        sys.exit(EXIT_INVALID if invalid else EXIT_OK)
+    closing = f"{len(problems.errors)} error(s), {len(problems.warnings)} warning(s): the workspace is invalid."
+    if output is not None:  # the problems and the summary (or the closing line) to the file
+        parts = [render_problems(problems)]
+        parts.append(closing if invalid else ("" if quiet else render_validation_summary(ws, problems)))
+        _emit("\n\n".join(p for p in parts if p), output)
+        sys.exit(EXIT_INVALID if invalid else EXIT_OK)
     _emit_problems(problems)
-    if problems.errors:
-        _echo(
-            f"\n{len(problems.errors)} error(s), {len(problems.warnings)} warning(s): the workspace is invalid.",
-            err=True,
-        )
+    if invalid:
+        _echo("\n" + closing, err=True)
         sys.exit(EXIT_INVALID)
     if not quiet:
         _echo(render_validation_summary(ws, problems))
     sys.exit(EXIT_OK)
+
+
+def _validation_counts(ws) -> dict[str, Any]:
+    """The ``summary`` of ``validate --format json`` for a valid workspace."""
+    claims = ws.claims
+    return {
+        "sources": int(len(ws.sources)),
+        "claims": int(len(claims)),
+        "properties": int(claims["property"].nunique()),
+        "subjects": int(claims["subject"].nunique()),
+        "fuzzy_names": int(len(ws.resolutions)),
+    }
 
 
 CHECK_FORMATS = ("terminal", "json", "sarif", "junit", "github", "markdown")
