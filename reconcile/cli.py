@@ -162,9 +162,10 @@ def main(ctx: click.Context, progress: bool) -> None:
     """Reconcile facts across sources: validate typed claims, find contradictions,
     weigh sources, report.
 
-    Every command takes an optional WORKSPACE folder (default: the current folder), a
-    folder with claims/sources.yaml, claims/documents/, the registries and one claim file
-    per source in claims/captured/.
+    Every command takes an optional WORKSPACE folder (default: the current folder), as an
+    argument or as -w/--workspace DIR: a folder with claims/sources.yaml,
+    claims/documents/, the registries and one claim file per source in claims/captured/.
+    The options above may also follow the command (reconcile check --no-progress).
     """
     try:
         workers()  # RECONCILE_THREADS, if set, must be a positive integer
