@@ -95,7 +95,7 @@ RECORD_FIELDS = [
     "status", "decision", "history", "internal", "independent_sources", "sources",
 ]
 #: The keys of a claim's evidence, in output order (``span`` is ``[span_start, span_end]``).
-EVIDENCE_FIELDS = ["id", "source", "document", "quote", "span", "file", "line", "language", "as_of"]
+EVIDENCE_FIELDS = ["id", "source", "document", "quote", "span", "file", "line", "language", "as_of", "note"]
 #: The keys a draft claim's evidence has after :data:`EVIDENCE_FIELDS` (``because`` only when
 #: set); a claim that is not a draft has none of them.
 DRAFT_FIELDS = ["draft", "confidence", "because"]
@@ -207,6 +207,7 @@ EVIDENCE_COLUMNS: dict[str, tuple[str, str]] = {
     "line": ("line", "nullable"),
     "language": ("language", "object"),
     "as_of": ("as_of", "nullable"),
+    "note": ("note", "nullable"),
 }
 
 
@@ -225,6 +226,8 @@ def evidence_column(
     making Python integers of it, and a column of Arrow strings (the quotes) as its Arrow
     array, without making Python strings of it."""
     name, kind = EVIDENCE_COLUMNS[key]
+    if name not in claims:  # a claims table not made by validation (no notes): all missing
+        return np.full(len(rows), None, dtype=object)
     values = claims[name].take(rows)
     if arrow and kind == "nullable" and pd.api.types.is_integer_dtype(values.dtype):
         return pa.array(values, pa.int64())
@@ -290,10 +293,11 @@ def _records(
     """The dicts of :func:`conflict_records` from the record columns."""
     ev = {key: values.tolist() for key, values in claim_evidence(claims, cols.rows).items()}
     evidence = [
-        {"id": i, "source": s, "document": d, "quote": q, "span": [a, b], "file": f, "line": n, "language": g, "as_of": t}
-        for i, s, d, q, a, b, f, n, g, t in zip(
+        {"id": i, "source": s, "document": d, "quote": q, "span": [a, b], "file": f, "line": n, "language": g, "as_of": t,
+         "note": o}
+        for i, s, d, q, a, b, f, n, g, t, o in zip(
             ev["id"], ev["source"], ev["document"], ev["quote"], ev["span_start"], ev["span_end"],
-            ev["file"], ev["line"], ev["language"], ev["as_of"],
+            ev["file"], ev["line"], ev["language"], ev["as_of"], ev["note"],
         )
     ]
     for i, extra in draft_extras(claims, cols.rows).items():

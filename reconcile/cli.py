@@ -14,13 +14,14 @@ nothing is written that cannot be read back.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -58,9 +59,46 @@ drafts_option = click.option(
 )
 
 
+#: The group's options that may also be given after the command (flags, no value).
+GLOBAL_FLAGS = ("--progress", "--no-progress")
+
+
+def _globals_first(args: list[str]) -> list[str]:
+    """``args`` with the global flags (:data:`GLOBAL_FLAGS`) given after the command moved
+    before it, so that ``reconcile check --no-progress`` is ``reconcile --no-progress check``.
+    Nothing after ``--`` moves, nor a flag given as the value of the option before it."""
+    at = next((i for i, a in enumerate(args) if not a.startswith("-")), None)
+    if at is None:
+        return args
+    moved, kept = [], args[: at + 1]
+    rest = args[at + 1 :]
+    for i, arg in enumerate(rest):
+        if arg == "--":
+            kept += rest[i:]
+            break
+        before = rest[i - 1] if i else ""
+        # `--note --no-progress`: the flag is the note's text, when the option takes a value
+        if arg in GLOBAL_FLAGS and not (before.startswith("-") and "=" not in before and before not in _FLAG_OPTIONS):
+            moved.append(arg)
+        else:
+            kept.append(arg)
+    return moved + kept
+
+
+#: Options of the commands that take no value: a global flag after one of them is a flag.
+_FLAG_OPTIONS = frozenset(
+    {"--quiet", "-q", "--drafts", "--baseline", "--no-baseline", "--prune", "--all", "--numeric", "--verbose", "-v",
+     "--progress", "--no-progress"}
+)
+
+
 class _Group(click.Group):
     """The command group: every command's output streams are guarded (see the module
-    docstring), and every run starts the clock of stale temporary files."""
+    docstring), and every run starts the clock of stale temporary files. The global
+    options are accepted after the command too (:func:`_globals_first`)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, _globals_first(list(args)))
 
     def invoke(self, ctx: click.Context):
         files.start_run()
@@ -71,12 +109,36 @@ class _Group(click.Group):
             flush_stdout()
 
 
-workspace_argument = click.argument(
-    "workspace",
-    required=False,
-    default=".",
-    type=click.Path(file_okay=False, path_type=Path),
-)
+def workspace_argument(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The workspace of a command, as an optional WORKSPACE argument or as ``-w/--workspace
+    DIR`` (as the commands that take ids as arguments have it); the current folder when
+    neither is given. Both given and naming different folders is a usage error."""
+
+    @functools.wraps(command)
+    def run(*args: Any, workspace_arg: Path | None = None, workspace_opt: Path | None = None, **kwargs: Any) -> Any:
+        return command(*args, workspace=_one_workspace(workspace_arg, workspace_opt), **kwargs)
+
+    run = click.option(
+        "--workspace",
+        "-w",
+        "workspace_opt",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="The workspace (the same as the WORKSPACE argument; default: the current folder).",
+    )(run)
+    return click.argument(
+        "workspace_arg", metavar="[WORKSPACE]", required=False, default=None, type=click.Path(file_okay=False, path_type=Path)
+    )(run)
+
+
+def _one_workspace(argument: Path | None, option: Path | None) -> Path:
+    """The workspace named by the argument or by ``-w`` (the current folder by default);
+    a usage error when both name it and differ."""
+    if argument is not None and option is not None and os.path.abspath(argument) != os.path.abspath(option):
+        raise click.UsageError(
+            f"the workspace is given twice, as {printable(str(argument))} and as -w {printable(str(option))}: give one"
+        )
+    return argument or option or Path(".")
 #: The workspace of a command whose arguments are other things (fingerprints, source ids).
 workspace_option = click.option(
     "--workspace",
@@ -100,9 +162,10 @@ def main(ctx: click.Context, progress: bool) -> None:
     """Reconcile facts across sources: validate typed claims, find contradictions,
     weigh sources, report.
 
-    Every command takes an optional WORKSPACE folder (default: the current folder), a
-    folder with claims/sources.yaml, claims/documents/, the registries and one claim file
-    per source in claims/captured/.
+    Every command takes an optional WORKSPACE folder (default: the current folder), as an
+    argument or as -w/--workspace DIR: a folder with claims/sources.yaml,
+    claims/documents/, the registries and one claim file per source in claims/captured/.
+    The options above may also follow the command (reconcile check --no-progress).
     """
     try:
         workers()  # RECONCILE_THREADS, if set, must be a positive integer
@@ -209,28 +272,67 @@ def _fail_intake(exc: Exception) -> None:
 
 @main.command()
 @workspace_argument
-@click.option("--quiet", "-q", is_flag=True, help="Print problems only, no summary.")
+@click.option("--quiet", "-q", is_flag=True, help="Print problems only, no summary (text format).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "sarif", "github"]),
+    default=None,
+    help="Output format (default: text; github inside GitHub Actions). json and sarif are documented "
+    "in docs/json.md and docs/ci.md.",
+)
+@output_option
 @drafts_option
-def validate(workspace: Path, quiet: bool, drafts: bool) -> None:
+def validate(workspace: Path, quiet: bool, fmt: str | None, output: Path | None, drafts: bool) -> None:
     """Check every claim of WORKSPACE; print all problems at once.
 
     Exit 0 when the workspace is valid (warnings, and names resolved by fuzzy matching,
-    are shown but do not fail), 2 when anything is invalid.
+    are shown but do not fail), 2 when anything is invalid. Every problem has the file and
+    line of the terminal's text in each format: GitHub annotations on the line, SARIF
+    results at it, JSON records with `file` and `line`.
     """
     from .pipeline import load
-    from .render.terminal import render_validation_summary
+    from .render.terminal import render_problems, render_validation_summary
 
     ws, problems = load(workspace, drafts=drafts)
+    fmt = fmt or ("github" if _default_format() == "github" else "text")
+    invalid = bool(problems.errors)
+    if fmt != "text":
+        from .render.validation import render_validation_github, render_validation_json, render_validation_sarif
+
+        if fmt == "json":
+            text = render_validation_json(problems, None if invalid else _validation_counts(ws))
+        elif fmt == "sarif":
+            text = render_validation_sarif(problems)
+        else:
+            text = render_validation_github(problems)
+        _emit(text, output)
+        sys.exit(EXIT_INVALID if invalid else EXIT_OK)
+    closing = f"{len(problems.errors)} error(s), {len(problems.warnings)} warning(s): the workspace is invalid."
+    if output is not None:  # the problems and the summary (or the closing line) to the file
+        parts = [render_problems(problems)]
+        parts.append(closing if invalid else ("" if quiet else render_validation_summary(ws, problems)))
+        _emit("\n\n".join(p for p in parts if p), output)
+        sys.exit(EXIT_INVALID if invalid else EXIT_OK)
     _emit_problems(problems)
-    if problems.errors:
-        _echo(
-            f"\n{len(problems.errors)} error(s), {len(problems.warnings)} warning(s): the workspace is invalid.",
-            err=True,
-        )
+    if invalid:
+        _echo("\n" + closing, err=True)
         sys.exit(EXIT_INVALID)
     if not quiet:
         _echo(render_validation_summary(ws, problems))
     sys.exit(EXIT_OK)
+
+
+def _validation_counts(ws) -> dict[str, Any]:
+    """The ``summary`` of ``validate --format json`` for a valid workspace."""
+    claims = ws.claims
+    return {
+        "sources": int(len(ws.sources)),
+        "claims": int(len(claims)),
+        "properties": int(claims["property"].nunique()),
+        "subjects": int(claims["subject"].nunique()),
+        "fuzzy_names": int(len(ws.resolutions)),
+    }
 
 
 CHECK_FORMATS = ("terminal", "json", "sarif", "junit", "github", "markdown")
@@ -413,7 +515,7 @@ def report(workspace: Path, out_dir: Path | None, baseline_flag: bool | None, ca
     from .gate import apply_gate, read_baseline, read_decisions
     from .render.html_report import render_html
     from .render.json_report import json_chunks, report_outline
-    from .render.markdown import ROWS_AT_MOST, render_markdown
+    from .render.markdown import ROWS_AT_MOST, render_markdown, summary_records
 
     ws, problems = _load_valid(workspace, drafts=drafts)
     with stage(f"finding conflicts among {len(ws.claims):,} claims (rules, trust, graph)"):
@@ -437,7 +539,7 @@ def report(workspace: Path, out_dir: Path | None, baseline_flag: bool | None, ca
         step(1)
         page = render_html(records[:on_page], result, ws, state, outline)
         step(1)
-        summary = render_markdown(records, outline["summary"])
+        summary = render_markdown(summary_records(conflicts, ws.claims, result.sides), outline["summary"])
         step(1)
         # the three files are written in full to temporary files, then renamed into place
         # with index.html last: a run that fails or is stopped before leaves the old set
@@ -446,7 +548,7 @@ def report(workspace: Path, out_dir: Path | None, baseline_flag: bool | None, ca
                 [
                     (target / "report.json", json_chunks(result, ws, conflicts, gate=state, outline=outline)),
                     (target / "summary.md", summary),
-                    (target / "index.html", page),
+                    (target / "index.html", page if page.endswith("\n") else page + "\n"),
                 ]
             )
         step(1)
@@ -513,13 +615,18 @@ def decide(
         sys.exit(EXIT_INVALID)
     row = match.iloc[0]
     if side:
-        labels = {s["label"] for s in row["sides"]} | {str(s["value"]) for s in row["sides"]}
-        if side not in labels:
+        chosen = side_named(side, list(row["sides"]), ws.gazetteer)
+        if chosen is None:
+            listed = "\n".join(f"  {s['label']}" for s in row["sides"])
             _echo(
-                printable(f"--side {side!r} is not a side of {fingerprint}; the sides are: " + "; ".join(sorted(labels))),
+                printable(f"--side {side!r} is not a side of {fingerprint}; the sides are:", lines=True) + "\n"
+                + printable(listed, lines=True)
+                + "\n(give a label as shown, its value, or a list's members by name or id, separated by `,` or `;`)",
                 err=True,
             )
             sys.exit(EXIT_INVALID)
+        if side not in {chosen["label"], _side_value_text(chosen["value"])}:
+            side = chosen["label"]  # recorded as it is shown
     current = str(row["fingerprint"])
     earlier = [r for r in state.decision_of.get(current, ()) if r != current]
     recorded = baseline_entries(match.iloc[:1])[0]
@@ -545,6 +652,39 @@ def decide(
     kept = "; the earlier verdict is kept in its history" if superseded else ""
     _echo(f"recorded {verdict} for {fingerprint} in reports/decisions.yaml{kept}")
     sys.exit(EXIT_OK)
+
+
+def _side_value_text(value: Any) -> str:
+    """A side's value as written on the command line: a list's ids joined by ``;``."""
+    if isinstance(value, (list, tuple)):
+        return "; ".join(str(v) for v in value)
+    return str(value)
+
+
+def _fold_side(text: str) -> str:
+    """Text compared case- and space-insensitively."""
+    return " ".join(str(text).split()).casefold()
+
+
+def side_named(given: str, sides: list[dict[str, Any]], gazetteer: Any) -> dict[str, Any] | None:
+    """The side of ``sides`` that ``given`` names, or ``None``: its label or value (any
+    case and spacing), or for a list, its members named by id or by a registered name,
+    separated by ``,`` or ``;``, in any order and case (``Armenia; kz; country:RU``)."""
+    want = _fold_side(given)
+    for s in sides:
+        if want in {_fold_side(s["label"]), _fold_side(_side_value_text(s["value"])), _fold_side(str(s["value"]))}:
+            return s
+    tokens = [t.strip() for t in given.replace(";", ",").split(",") if t.strip()]
+    if not tokens:
+        return None
+    ids: set[str] = set()
+    for token in tokens:
+        resolved = gazetteer.resolve(token, fuzzy=False).id if gazetteer is not None else None
+        ids.add(_fold_side(resolved or token))
+    for s in sides:
+        if isinstance(s["value"], (list, tuple)) and ids == {_fold_side(v) for v in s["value"]}:
+            return s
+    return None
 
 
 def _review_selection(draft_ids: tuple[str, ...], source: str | None, all_: bool) -> None:

@@ -74,14 +74,25 @@ def _junit(shown, result, ws, state) -> Iterator[str]:
 def _github(shown, result, ws, state) -> str:
     from .github import MAX_ANNOTATIONS, render_github
 
-    return render_github(_records(shown, result, ws, MAX_ANNOTATIONS), total=len(shown), known_values=state.known_values)
+    if not state.baseline_used:
+        return render_github(_records(shown, result, ws, MAX_ANNOTATIONS), total=len(shown), known_values=state.known_values)
+    # the baseline is on: the known conflicts are no annotations, only a count
+    is_new = shown["status"].eq("new") if len(shown) else pd.Series([], dtype=bool)
+    known = shown[~is_new]["status"].value_counts().to_dict() if len(shown) else {}
+    return render_github(
+        _records(shown[is_new], result, ws, MAX_ANNOTATIONS),
+        total=int(is_new.sum()),
+        known_values=state.known_values,
+        only_new=True,
+        known={str(k): int(v) for k, v in known.items()},
+    )
 
 
 def _markdown(shown, result, ws, state) -> str:
     from .json_report import summary
-    from .markdown import ROWS_AT_MOST, render_markdown
+    from .markdown import render_markdown, summary_records
 
-    return render_markdown(_records(shown, result, ws, ROWS_AT_MOST), summary(shown, ws))
+    return render_markdown(summary_records(shown, ws.claims, result.sides), summary(shown, ws))
 
 
 FORMATS: dict[str, Callable[..., str | Iterable[str] | Iterable[bytes | memoryview]]] = {

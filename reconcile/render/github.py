@@ -29,12 +29,20 @@ def render_github(
     *,
     total: int | None = None,
     known_values: dict[tuple, set[str]] | None = None,
+    only_new: bool = False,
+    known: dict[str, int] | None = None,
 ) -> str:
     """One annotation per conflict, new conflicts first, at most ``limit``; a closing line
     counts the rest. ``records`` may be the first conflicts only (new ones first) when
     ``total`` gives how many there are. Each annotation is at the claim
-    :func:`~reconcile.gate.anchor_claim` picks (``known_values``: the gate's)."""
-    ordered = [r for r in records if r["status"] == "new"] + [r for r in records if r["status"] != "new"]
+    :func:`~reconcile.gate.anchor_claim` picks (``known_values``: the gate's).
+
+    With ``only_new`` (the baseline is on), only new conflicts are annotated (``total``
+    then counts the new ones) and the known ones make a single plain summary line from
+    ``known`` (their number per status), never a ``::notice`` each."""
+    ordered = [r for r in records if r["status"] == "new"]
+    if not only_new:
+        ordered += [r for r in records if r["status"] != "new"]
     total = len(ordered) if total is None else total
     lines = []
     for rec in ordered[:limit]:
@@ -46,4 +54,7 @@ def render_github(
         lines.append(f"::{level} {where}title={title}::{_escape_data(message)}")
     if total > limit:
         lines.append(f"… and {total - limit} more conflict(s) not annotated (see the JSON or HTML report).")
+    if only_new and known and sum(known.values()):
+        parts = ", ".join(f"{n} {status}" for status, n in sorted(known.items()) if n)
+        lines.append(f"reconcile: {sum(known.values())} known conflict(s) not annotated ({parts}).")
     return "\n".join(lines) + ("\n" if lines else "")

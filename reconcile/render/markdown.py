@@ -7,11 +7,16 @@ many it leaves out (they are all in ``report.json`` and the HTML report).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .controls import printable
 
-__all__ = ["BUDGET", "ROWS_AT_MOST", "render_markdown"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..suggestions import RankedSides
+
+__all__ = ["BUDGET", "ROWS_AT_MOST", "render_markdown", "summary_records"]
 
 #: The summary stays within this many characters, below GitHub's limit for a comment
 #: (65,536), with room for a line a CI job adds around it.
@@ -30,9 +35,28 @@ def _cell(text: str) -> str:
     )
 
 
+def summary_records(
+    conflicts: pd.DataFrame, claims: pd.DataFrame, sides: RankedSides | None = None
+) -> list[dict[str, Any]]:
+    """The records the summary lists: the first :data:`ROWS_AT_MOST` new conflicts of
+    ``conflicts`` in the terminal's order (:func:`~reconcile.render.terminal.terminal_order`:
+    grouped by subject and property, the worst first), so that the summary reads as
+    ``reconcile check`` does."""
+    from ..check import conflict_records
+    from .terminal import terminal_order
+
+    if conflicts.empty:
+        return []
+    new = conflicts[conflicts["status"].eq("new")]
+    ordered = new.iloc[terminal_order(new)[:ROWS_AT_MOST]]
+    return conflict_records(ordered, claims, sides)
+
+
 def render_markdown(records: list[dict[str, Any]], summary: dict[str, Any], *, budget: int = BUDGET) -> str:
     """The summary of ``summary``'s counts, then a table of the new conflicts among
-    ``records`` (in their order) as long as the text stays within ``budget`` characters.
+    ``records`` (in their order: :func:`summary_records` gives them in the terminal's),
+    each with its suggestion, as long as the text stays within ``budget`` characters.
+    The text ends with a newline.
 
     ``records`` may be the first conflicts only (new ones come first): how many new
     conflicts the table leaves out is counted from ``summary["by_status"]``.
@@ -52,14 +76,19 @@ def render_markdown(records: list[dict[str, Any]], summary: dict[str, Any], *, b
     if not new:
         lines.append("No new conflicts.")
         return "\n".join(lines) + "\n"
-    lines += ["### New conflicts", "", "| severity | rule | subject · property | sides | explanation |", "| --- | --- | --- | --- | --- |"]
+    lines += [
+        "### New conflicts",
+        "",
+        "| severity | rule | subject · property | sides | explanation | suggestion |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
     total_new = max(int(status.get("new", 0)), len(new))
     # room kept for the closing line that counts what is left out
     room = budget - sum(len(line) + 1 for line in lines) - 200
     listed = 0
     for r in new:
         sides = " ⟷ ".join(_cell(s["label"]) for s in r["sides"])
-        row = f"| {r['severity']} | `{r['rule']}` | {_cell(r['subject'])} · {_cell(r['property'])} | {sides} | {_cell(r['explanation'])} |"
+        row = f"| {r['severity']} | `{r['rule']}` | {_cell(r['subject'])} · {_cell(r['property'])} | {sides} | {_cell(r['explanation'])} | {_cell(r.get('suggestion') or '')} |"
         if len(row) + 1 > room:
             break
         lines.append(row)

@@ -31,7 +31,11 @@ def _location(claim: dict[str, Any]) -> dict[str, Any]:
     if region:
         loc["physicalLocation"]["region"] = region
     tag = f" [draft {claim['confidence']:.2f}]" if claim.get("draft") else ""
-    loc["message"] = {"text": f"{claim['source']}: «{' '.join(claim['quote'].split())}»{tag}"}
+    note = " ".join(str(claim["note"]).split()) if claim.get("note") else ""
+    gloss = f" (note: {note})" if note else ""
+    loc["message"] = {"text": f"{claim['source']}: «{' '.join(claim['quote'].split())}»{tag}{gloss}"}
+    if note:
+        loc["properties"] = {"note": claim["note"]}
     return loc
 
 

@@ -11,6 +11,7 @@ clipboard) is shown, not obeyed.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -25,7 +26,7 @@ from ..validate import Workspace
 if TYPE_CHECKING:
     from ..suggestions import RankedSides
 
-__all__ = ["SUMMARY_ROWS", "render_problems", "render_validation_summary", "render_conflicts", "render_check_summary"]
+__all__ = ["SUMMARY_ROWS", "terminal_order", "wrap_quote", "render_problems", "render_validation_summary", "render_conflicts", "render_check_summary"]
 
 _COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
 
@@ -123,6 +124,23 @@ def _severity_badge(severity: str) -> str:
     return click.style(marks.get(severity, severity), fg=_COLOURS.get(severity), bold=severity == "error")
 
 
+def terminal_order(conflicts: pd.DataFrame) -> np.ndarray:
+    """The positions of ``conflicts`` in the order the terminal lists them (and the Markdown
+    summary): new conflicts first, then the worst first, the conflicts of one subject and
+    property together (at the place of their first), ties in table order."""
+    if conflicts.empty:
+        return np.arange(0)
+    rank = conflicts["severity"].map(SEVERITY_ORDER).fillna(9).to_numpy(dtype=np.int64) + np.where(
+        conflicts["status"].eq("new").to_numpy(), 0, 10
+    )
+    order = pd.DataFrame(
+        {"i": np.arange(len(conflicts)), "subject": conflicts["subject"].to_numpy(), "property": conflicts["property"].to_numpy(), "rank": rank}
+    )
+    first_rank = order.groupby(["subject", "property"], sort=False)["rank"].transform("min")
+    order = order.assign(first=first_rank).sort_values(["first", "subject", "property", "rank", "i"], kind="stable")
+    return order["i"].to_numpy()
+
+
 def render_conflicts(
     conflicts: pd.DataFrame, ws: Workspace, sides: RankedSides | None = None, *, block: int | None = None
 ) -> Iterator[str]:
@@ -135,18 +153,9 @@ def render_conflicts(
         yield click.style("No contradictions found.", fg="green")
         return
     props = ws.registry.properties
-    rank = conflicts["severity"].map(SEVERITY_ORDER).fillna(9).to_numpy(dtype=np.int64) + np.where(
-        conflicts["status"].eq("new").to_numpy(), 0, 10
-    )
-    order = pd.DataFrame(
-        {"i": np.arange(len(conflicts)), "subject": conflicts["subject"].to_numpy(), "property": conflicts["property"].to_numpy(), "rank": rank}
-    )
-    # new conflicts first, then by severity; a subject and property stay together
-    first_rank = order.groupby(["subject", "property"], sort=False)["rank"].transform("min")
-    order = order.assign(first=first_rank).sort_values(["first", "subject", "property", "rank", "i"], kind="stable")
     current = None
     mixed = not conflicts["status"].eq("new").all()  # then new conflicts are tagged as such
-    for n, records in enumerate(conflict_record_blocks(conflicts.iloc[order["i"].to_numpy()], ws.claims, sides, block)):
+    for n, records in enumerate(conflict_record_blocks(conflicts.iloc[terminal_order(conflicts)], ws.claims, sides, block)):
         lines: list[str] = []
         for rec in records:
             head = (rec["subject"], rec["property"])
@@ -183,14 +192,61 @@ def _conflict_lines(rec: dict, tag_new: bool = False) -> list[str]:
     for side in rec["sides"]:
         lines.append(printable(f"    • {side['label']}"))
         for c in side["claims"]:
-            quote = " ".join(c["quote"].split())
-            if len(quote) > 140:
-                quote = quote[:137] + "…"
             tag = click.style(f" {draft_tag(c)}", fg="magenta") if c.get("draft") else ""
-            lines.append(printable(f"        {c['source']} ({c['file']}:{c['line']}): «{quote}»") + tag)
+            head = printable(f"        {c['source']} ({c['file']}:{c['line']}): ")
+            quoted = wrap_quote(head + "«" + printable(" ".join(c["quote"].split())) + "»", _QUOTE_INDENT)
+            quoted[-1] += tag
+            lines += quoted
+            if c.get("note"):
+                lines += wrap_quote(_QUOTE_INDENT + "note: " + printable(" ".join(str(c["note"]).split())), _QUOTE_INDENT + "      ")
             if c.get("draft") and c.get("because"):
                 lines.append(printable(f"          because: {' '.join(str(c['because']).split())}"))
     return lines
+
+
+#: Where the continuation lines of a quote (and its note) start.
+_QUOTE_INDENT = " " * 10
+
+
+def terminal_width() -> int | None:
+    """The width quotes are wrapped to: ``COLUMNS`` when set, else the width of the
+    terminal standard output is; ``None`` (no wrapping: a line per quote, for grep and
+    logs) when the output is no terminal."""
+    import shutil
+    import sys
+
+    columns = os.environ.get("COLUMNS", "")
+    if columns.strip().isdigit() and int(columns) > 0:
+        return int(columns)
+    try:
+        if not sys.stdout.isatty():
+            return None
+    except (AttributeError, ValueError):
+        return None
+    return shutil.get_terminal_size((100, 24)).columns
+
+
+def wrap_quote(text: str, indent: str, width: int | None = None) -> list[str]:
+    """``text`` (printable already) as lines of at most ``width`` characters (default:
+    :func:`terminal_width`), the lines after the first indented by ``indent``. Lines break
+    at spaces only: no character is inserted in a word and no word is cut (a word longer
+    than a line has a line of its own), so a Persian or Arabic quote keeps its letters'
+    joins and the terminal's bidi layout; the whole text is kept, never cut."""
+    width = terminal_width() if width is None else width
+    if width is None or len(text) <= width:
+        return [text]
+    import textwrap
+
+    lead = len(text) - len(text.lstrip(" "))
+    return textwrap.wrap(
+        text[lead:],
+        width=max(width, len(indent) + 20),
+        initial_indent=text[:lead],
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+        drop_whitespace=True,
+    ) or [text]
 
 
 def draft_tag(claim: dict) -> str:
