@@ -92,10 +92,10 @@ def at_or_above(conflicts: pd.DataFrame, severity: str) -> pd.DataFrame:
 #: The keys of a conflict record before its sides, in output order.
 RECORD_FIELDS = [
     "fingerprint", "rule", "severity", "kind", "subject", "property", "scope", "explanation", "suggestion",
-    "status", "decision", "history", "internal", "independent_sources", "sources",
+    "suggested_side", "status", "decision", "history", "internal", "independent_sources", "sources",
 ]
 #: The keys of a claim's evidence, in output order (``span`` is ``[span_start, span_end]``).
-EVIDENCE_FIELDS = ["id", "source", "document", "quote", "span", "file", "line", "language", "as_of"]
+EVIDENCE_FIELDS = ["id", "source", "document", "quote", "span", "file", "line", "language", "as_of", "note"]
 #: The keys a draft claim's evidence has after :data:`EVIDENCE_FIELDS` (``because`` only when
 #: set); a claim that is not a draft has none of them.
 DRAFT_FIELDS = ["draft", "confidence", "because"]
@@ -161,6 +161,7 @@ def conflict_fields(conflicts: pd.DataFrame, *, arrow: bool = False) -> dict[str
     fields["scope"] = _missing_as_none(conflicts["scope"]).tolist() if scope is None else scope
     for name in ("explanation", "suggestion", "status", "decision", "history"):
         fields[name] = column(name)
+    fields["suggested_side"] = [None if v is None or v != v else int(v) for v in _column(conflicts, "suggested_side")]
     if arrow and _has_dtype(conflicts, "internal", "b"):
         fields["internal"] = pa.array(conflicts["internal"].to_numpy())
     else:
@@ -207,6 +208,7 @@ EVIDENCE_COLUMNS: dict[str, tuple[str, str]] = {
     "line": ("line", "nullable"),
     "language": ("language", "object"),
     "as_of": ("as_of", "nullable"),
+    "note": ("note", "nullable"),
 }
 
 
@@ -225,6 +227,8 @@ def evidence_column(
     making Python integers of it, and a column of Arrow strings (the quotes) as its Arrow
     array, without making Python strings of it."""
     name, kind = EVIDENCE_COLUMNS[key]
+    if name not in claims:  # a claims table not made by validation (no notes)
+        return np.full(len(rows), None, dtype=object)
     values = claims[name].take(rows)
     if arrow and kind == "nullable" and pd.api.types.is_integer_dtype(values.dtype):
         return pa.array(values, pa.int64())
@@ -290,10 +294,11 @@ def _records(
     """The dicts of :func:`conflict_records` from the record columns."""
     ev = {key: values.tolist() for key, values in claim_evidence(claims, cols.rows).items()}
     evidence = [
-        {"id": i, "source": s, "document": d, "quote": q, "span": [a, b], "file": f, "line": n, "language": g, "as_of": t}
-        for i, s, d, q, a, b, f, n, g, t in zip(
+        {"id": i, "source": s, "document": d, "quote": q, "span": [a, b], "file": f, "line": n, "language": g, "as_of": t,
+         "note": o}
+        for i, s, d, q, a, b, f, n, g, t, o in zip(
             ev["id"], ev["source"], ev["document"], ev["quote"], ev["span_start"], ev["span_end"],
-            ev["file"], ev["line"], ev["language"], ev["as_of"],
+            ev["file"], ev["line"], ev["language"], ev["as_of"], ev["note"],
         )
     ]
     for i, extra in draft_extras(claims, cols.rows).items():
