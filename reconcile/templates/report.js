@@ -12,7 +12,6 @@
     text: document.getElementById("f-text"),
     onlyNew: document.getElementById("f-new")
   };
-  var rank = { error: 0, warning: 1, info: 2 };
 
   // --- search: the search box's query, folded, and whether a card matches it -------------
   // (kept in this one block: the rest of the page calls searchMatches only)
@@ -56,7 +55,7 @@
   function matches(card, folded) {
     var d = card.dataset;
     var sev = controls.severity.value;
-    if (sev && rank[d.severity] > rank[sev]) return false;
+    if (sev && d.severity !== sev) return false;
     if (controls.rule.value && d.rule !== controls.rule.value) return false;
     if (controls.source.value && (" " + d.sources + " ").indexOf(" " + controls.source.value + " ") < 0) return false;
     if (controls.language.value && (" " + d.languages + " ").indexOf(" " + controls.language.value + " ") < 0) return false;
