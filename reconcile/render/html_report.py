@@ -449,6 +449,20 @@ def contested_properties(conflicts: pd.DataFrame, ws: Workspace) -> list[dict[st
     return rows
 
 
+#: The contents and the table of contested properties list at most this many (subject,
+#: property) pairs, the most contested; conflicts.csv lists every conflict.
+CONTESTED_AT_MOST = 200
+
+
+def _most_contested(rows: list[dict[str, Any]], at_most: int = CONTESTED_AT_MOST) -> list[dict[str, Any]]:
+    """The ``at_most`` rows of :func:`contested_properties` with the most conflicts, then the
+    most sources (ties by subject and property), in subject order."""
+    if len(rows) <= at_most:
+        return rows
+    kept = sorted(rows, key=lambda r: (-r["conflicts"], -len(r["sources"]), r["subject"], r["property"]))[:at_most]
+    return sorted(kept, key=lambda r: (r["subject"], r["property"]))
+
+
 def _subjects(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """:func:`contested_properties` grouped by subject (in order), with the subject's totals."""
     out: list[dict[str, Any]] = []
@@ -479,7 +493,8 @@ def render_html(
     css, js = _asset("report.css"), _asset("report.js")
     source_by_id = {s["id"]: s for s in report["sources"]}
     cards = _cards(records, ws, source_by_id)
-    contested = contested_properties(state.conflicts, ws)
+    contested_all = contested_properties(state.conflicts, ws)
+    contested = _most_contested(contested_all)
     timelines = _timelines(ws)
     template = _env().get_template("report.html.j2")
     return template.render(
@@ -494,6 +509,7 @@ def render_html(
         source_by_id=source_by_id,
         safe_url=safe_url,
         contested=contested,
+        contested_total=len(contested_all),
         subjects=_subjects(contested),
         csv_files=csv_files,
         graph_edges=_graph_edges(result),
