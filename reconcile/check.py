@@ -92,7 +92,7 @@ def at_or_above(conflicts: pd.DataFrame, severity: str) -> pd.DataFrame:
 #: The keys of a conflict record before its sides, in output order.
 RECORD_FIELDS = [
     "fingerprint", "rule", "severity", "kind", "subject", "property", "scope", "explanation", "suggestion",
-    "status", "decision", "history", "internal", "independent_sources", "sources",
+    "suggested_side", "status", "decision", "history", "internal", "independent_sources", "sources",
 ]
 #: The keys of a claim's evidence, in output order (``span`` is ``[span_start, span_end]``).
 EVIDENCE_FIELDS = ["id", "source", "document", "quote", "span", "file", "line", "language", "as_of", "note"]
@@ -161,6 +161,7 @@ def conflict_fields(conflicts: pd.DataFrame, *, arrow: bool = False) -> dict[str
     fields["scope"] = _missing_as_none(conflicts["scope"]).tolist() if scope is None else scope
     for name in ("explanation", "suggestion", "status", "decision", "history"):
         fields[name] = column(name)
+    fields["suggested_side"] = [None if v is None or v != v else int(v) for v in _column(conflicts, "suggested_side")]
     if arrow and _has_dtype(conflicts, "internal", "b"):
         fields["internal"] = pa.array(conflicts["internal"].to_numpy())
     else:

@@ -341,6 +341,8 @@ CHECK_FORMATS = ("terminal", "json", "sarif", "junit", "github", "markdown")
 #: quotes in their context), so a thousand make a page of about 10 MB, while the 60,000
 #: conflicts of a million claims would make one of 600 MB that no browser opens.
 REPORT_CARDS = 1_000
+#: The CSV exports ``reconcile report`` writes beside index.html (see reconcile/render/csv_export.py).
+CSV_FILES = ("conflicts.csv", "conflict_claims.csv")
 
 
 def _default_format() -> str:
@@ -504,15 +506,17 @@ def baseline(workspace: Path, prune: bool) -> None:
 )
 @drafts_option
 def report(workspace: Path, out_dir: Path | None, baseline_flag: bool | None, cards: int, drafts: bool) -> None:
-    """Write the HTML conflict report of WORKSPACE for editors, with report.json and summary.md.
+    """Write the HTML conflict report of WORKSPACE for editors, with report.json, summary.md,
+    conflicts.csv and conflict_claims.csv.
 
     index.html is one self-contained file (no network): overview, source table and graph,
     membership timelines, conflict cards with every quote in its script and direction,
     filters and search; past --cards conflicts it says how many it leaves out. summary.md
     is a short Markdown summary for a pull request, within the length of a GitHub comment.
     """
-    from .check import conflict_records, find_conflicts
+    from .check import conflict_record_blocks, conflict_records, find_conflicts
     from .gate import apply_gate, read_baseline, read_decisions
+    from .render.csv_export import conflict_csvs
     from .render.html_report import render_html
     from .render.json_report import json_chunks, report_outline
     from .render.markdown import ROWS_AT_MOST, render_markdown, summary_records
@@ -530,14 +534,17 @@ def report(workspace: Path, out_dir: Path | None, baseline_flag: bool | None, ca
     conflicts = state.conflicts
     on_page = len(conflicts) if cards == 0 else min(cards, len(conflicts))
     n_new = int(conflicts["status"].eq("new").sum()) if len(conflicts) else 0
-    with stage(f"writing the report of {len(conflicts):,} conflicts", steps=4) as step:
+    with stage(f"writing the report of {len(conflicts):,} conflicts", steps=5) as step:
         # records (dicts with every quote) only for the conflicts shown: the page's cards and
         # the summary's first rows (new conflicts come first); report.json is encoded from
         # the columns, as `check --format json` writes it
         records = conflict_records(conflicts.head(max(on_page, min(ROWS_AT_MOST, n_new))), ws.claims, result.sides)
         outline = report_outline(result, ws, conflicts, gate=state)
         step(1)
-        page = render_html(records[:on_page], result, ws, state, outline)
+        page = render_html(records[:on_page], result, ws, state, outline, csv_files=CSV_FILES)
+        step(1)
+        by_id = {s["id"]: s for s in outline["sources"]}
+        conflicts_csv, claims_csv = conflict_csvs(conflict_record_blocks(conflicts, ws.claims, result.sides), by_id)
         step(1)
         summary = render_markdown(summary_records(conflicts, ws.claims, result.sides), outline["summary"])
         step(1)
@@ -548,12 +555,14 @@ def report(workspace: Path, out_dir: Path | None, baseline_flag: bool | None, ca
                 [
                     (target / "report.json", json_chunks(result, ws, conflicts, gate=state, outline=outline)),
                     (target / "summary.md", summary),
+                    (target / CSV_FILES[0], conflicts_csv),
+                    (target / CSV_FILES[1], claims_csv),
                     (target / "index.html", page if page.endswith("\n") else page + "\n"),
                 ]
             )
         step(1)
     shown = "" if on_page == len(conflicts) else f"; cards for the first {on_page:,}"
-    _echo(f"wrote {target / 'index.html'}, report.json and summary.md ({len(conflicts):,} conflicts{shown})")
+    _echo(f"wrote {target / 'index.html'}, report.json, summary.md, {CSV_FILES[0]} and {CSV_FILES[1]} ({len(conflicts):,} conflicts{shown})")
     sys.exit(EXIT_OK)
 
 

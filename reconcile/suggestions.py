@@ -445,6 +445,20 @@ def _same_groups(support: _Support, flat: FlatSides, a: np.ndarray, b: np.ndarra
     return (count_a == count_b) & (common == count_a)
 
 
+def _verdicts(
+    n1: list[int], w1: list[float], n2: list[int], w2: list[float], internal: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per conflict, from its best side's and its rival's independent sources (``n1``,
+    ``n2``) and trust-weighted support (``w1``, ``w2``): whether the best side is *better*
+    supported (more independent sources), and whether the evidence is *leaning* to it (as
+    many sources, but at least 1.5 times the trust). Neither for a conflict within one
+    dependence group (``internal``): then the evidence does not decide."""
+    a, b, wa, wb = np.asarray(n1), np.asarray(n2), np.asarray(w1, dtype=float), np.asarray(w2, dtype=float)
+    better = (a > b) & ~internal
+    leaning = ~better & (a == b) & (wb > 0) & (wa >= 1.5 * wb) & ~internal
+    return better, leaning
+
+
 def _sentences(
     label: list[Any],
     n1: list[int],
@@ -462,11 +476,9 @@ def _sentences(
     ``everyone`` names the sources of both sides, and ``one_group`` says whether they are
     all one dependence group. The conflicts that get one kind of sentence are written together.
     """
-    a, b, wa, wb = np.asarray(n1), np.asarray(n2), np.asarray(w1, dtype=float), np.asarray(w2, dtype=float)
-    better = (a > b) & ~internal
-    leaning = ~better & (a == b) & (wb > 0) & (wa >= 1.5 * wb) & ~internal
+    better, leaning = _verdicts(n1, w1, n2, w2, internal)
     undecided = ~better & ~leaning
-    out = [""] * len(a)
+    out = [""] * len(better)
     for i in np.flatnonzero(better).tolist():
         out[i] = (
             f"Better supported: {label[i]} — {n1[i]} independent source{'s' if n1[i] != 1 else ''} "
@@ -546,6 +558,15 @@ def suggest(conflicts: pd.DataFrame, claims: pd.DataFrame, sg: SourceGraph) -> p
 def _suggestions(conflicts: pd.DataFrame, flat: FlatSides, rows: np.ndarray, claims: pd.DataFrame, sg: SourceGraph) -> pd.Series:
     """:func:`suggest`, from the conflicts' sides flattened (``flat``) and the row position
     in ``claims`` of each claim they cite (``rows``, -1: unknown)."""
+    return _suggestions_and_sides(conflicts, flat, rows, claims, sg)[0]
+
+
+def _suggestions_and_sides(
+    conflicts: pd.DataFrame, flat: FlatSides, rows: np.ndarray, claims: pd.DataFrame, sg: SourceGraph
+) -> tuple[pd.Series, pd.Series]:
+    """:func:`_suggestions`, and per conflict the side its suggestion names: the index of
+    that side in the conflict's ``sides`` (0 for the first), or ``None`` when the evidence
+    does not decide (the suggestion then favours no side)."""
     src = _claim_sources(claims, rows, sg)
     n_sources = src.n
     rivalry = _rivalry(flat, _side_ranges(flat, rows, claims, sg.about_margin), len(conflicts))
@@ -567,6 +588,13 @@ def _suggestions(conflicts: pd.DataFrame, flat: FlatSides, rows: np.ndarray, cla
     groups_of_everyone = sorted_unique(conflict_of * n_sources + src.group[source_of]) // n_sources
     one_group = np.bincount(groups_of_everyone, minlength=len(best)) == 1
     n, w = support.independent, support.weight
+    better, leaning = _verdicts(n[best].tolist(), w[best].tolist(), n[second].tolist(), w[second].tolist(), internal)
+    first_side = np.searchsorted(flat.conflict, np.arange(len(best)))
+    suggested = pd.Series(
+        [int(k) if ok else None for k, ok in zip((best - first_side).tolist(), (better | leaning).tolist())],
+        index=conflicts.index,
+        dtype=object,
+    )
     out = _sentences(
         [flat.labels[b] for b in best.tolist()],
         n[best].tolist(),
@@ -596,7 +624,7 @@ def _suggestions(conflicts: pd.DataFrame, flat: FlatSides, rows: np.ndarray, cla
                     + ("contradicts itself (it states more than one side) and counts once at most." if one else
                        "contradict themselves (each states more than one side) and count once at most.")
                 )
-    return pd.Series(out, index=conflicts.index, dtype=object)
+    return pd.Series(out, index=conflicts.index, dtype=object), suggested
 
 
 def _independent(sources: pd.Series, groups: pd.Series) -> np.ndarray:
@@ -634,12 +662,14 @@ def rank_conflicts_with_sides(
     up for the suggestions (:class:`RankedSides`), for the JSON report to reuse.
     ``claim_index``: the claims' ids as an Index, row for row (see :func:`claim_positions`)."""
     if conflicts.empty:
-        empty = conflicts.assign(suggestion=pd.Series(dtype=object), independent=pd.Series(dtype="int64"))
+        empty = conflicts.assign(
+            suggestion=pd.Series(dtype=object), suggested_side=pd.Series(dtype=object), independent=pd.Series(dtype="int64")
+        )
         return RankedConflicts(empty, None)
     out = _worst_first(conflicts, sg)
     flat = flatten_sides(out["sides"])
     rows = claim_positions(claims, flat.claim_ids, claim_index)
-    out["suggestion"] = _suggestions(out, flat, rows, claims, sg)
+    out["suggestion"], out["suggested_side"] = _suggestions_and_sides(out, flat, rows, claims, sg)
     out[SIDES_AT] = np.arange(len(out))
     return RankedConflicts(out, RankedSides(flat, rows, claims, out["sides"].to_numpy(dtype=object)))
 
@@ -652,6 +682,7 @@ def _worst_first(conflicts: pd.DataFrame, sg: SourceGraph) -> pd.DataFrame:
 
     out = conflicts.copy()
     out["suggestion"] = pd.Series(None, index=out.index, dtype=object)
+    out["suggested_side"] = pd.Series(None, index=out.index, dtype=object)
     out["independent"] = _independent(out["sources"], sg.groups)
     out["_rank"] = out["severity"].map(SEVERITY_RANK)
     out = out.sort_values(

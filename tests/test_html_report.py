@@ -108,7 +108,8 @@ def test_report_is_self_contained(corpus_report):
     assert len(soup.find_all("script")) == 1 and not soup.find_all("script", src=True)
     assert not soup.find_all("link") and not soup.find_all("img")
     for tag in soup.find_all(href=True):
-        assert tag["href"].startswith("#"), tag
+        # anchors and filters of the page itself, or the CSV files written beside it
+        assert tag["href"].startswith("#") or tag["href"] in ("conflicts.csv", "conflict_claims.csv"), tag
     csp = soup.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
     assert "default-src 'none'" in csp and "'sha256-" in csp
     assert soup.select("figure.graph svg line.agree") and soup.select("figure.graph svg line.disagree")
@@ -237,3 +238,181 @@ def test_search_folds_alike_in_python_and_in_the_browser(browser, corpus_report)
     page.close()
     differ = [(s, js, search_fold(s)) for s, js in zip(samples, folded) if js != search_fold(s)]
     assert not differ, f"{len(differ)} of {len(samples)} differ, e.g. {differ[:5]}"
+
+
+
+# --- the editors' workflow (issue 21) ---------------------------------------------------------
+
+
+def test_report_writes_csv_exports_of_conflicts_and_claims(corpus_report):
+    import csv
+
+    report = json.loads((corpus_report / "report.json").read_text(encoding="utf-8"))
+    with (corpus_report / "conflicts.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["fingerprint"] for r in rows] == [c["fingerprint"] for c in report["conflicts"]]
+    with (corpus_report / "conflict_claims.csv").open(encoding="utf-8", newline="") as f:
+        claims = list(csv.DictReader(f))
+    assert len(claims) == sum(len(s["claims"]) for c in report["conflicts"] for s in c["sides"])
+    assert any(r["note"] for r in claims)
+    suggested = {(r["fingerprint"], r["side"]) for r in claims if r["suggested"] == "true"}
+    assert suggested == {(c["fingerprint"], str(c["suggested_side"])) for c in report["conflicts"] if c["suggested_side"] is not None}
+    links = {a["href"] for a in _soup(corpus_report).select("#summary a[download]")}
+    assert links == {"conflicts.csv", "conflict_claims.csv"}
+
+
+def test_csv_cells_that_look_like_formulas_are_text():
+    from reconcile.render.csv_export import cell
+
+    assert cell("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")" and cell("-1") == "'-1" and cell("a=b") == "a=b"
+    assert cell(["country:AM", "country:BY"]) == "country:AM | country:BY" and cell(None) == ""
+
+
+def test_cards_mark_the_suggested_side_and_show_notes_addresses_and_the_decide_command(corpus_report):
+    report = json.loads((corpus_report / "report.json").read_text(encoding="utf-8"))
+    soup = _soup(corpus_report)
+    for c in report["conflicts"]:
+        card = soup.select_one(f"#c-{c['fingerprint']}")
+        marked = [i for i, side in enumerate(card.select("section.side")) if "suggested" in side["class"]]
+        assert marked == ([] if c["suggested_side"] is None else [c["suggested_side"]])
+        command = card.select_one(".decide code").get_text()
+        assert command.startswith(f"reconcile decide {c['fingerprint']} --verdict ") and command.endswith(" -w .")
+        assert card.select_one("button.copy")["data-command"] == command
+    notes = [cl["note"] for c in report["conflicts"] for s in c["sides"] for cl in s["claims"] if cl["note"]]
+    assert notes and len(soup.select("article.card aside.note")) == len(notes)
+    wheres = [w.get_text(" ", strip=True) for w in soup.select("article.card .where")]
+    assert wheres and not [w for w in wheres if "[" in w and ")" in w]  # no raw offsets
+    # list sides show what they add and omit against the suggested (or largest) side
+    assert soup.select("article.card .diff .adds") or soup.select("article.card .diff .omits")
+
+
+def test_contents_and_summary_list_every_contested_property(corpus_report):
+    report = json.loads((corpus_report / "report.json").read_text(encoding="utf-8"))
+    soup = _soup(corpus_report)
+    keys = {(c["subject"], c["property"]) for c in report["conflicts"]}
+    assert len(soup.select("#contested tbody tr")) == len(keys)
+    assert len(soup.select("#toc ul ul li")) == len(keys)
+    # the first card comes before the timelines and the source table
+    html_text = (corpus_report / "index.html").read_text(encoding="utf-8")
+    assert html_text.index('<article class="card') < html_text.index('id="timelines"') < html_text.index("</main>")
+    assert html_text.index('<article class="card') < html_text.index('id="sources"')
+
+
+def test_the_page_is_byte_identical_across_runs(runner, corpus_report, tmp_path):
+    result = runner.invoke(main, ["report", str(ROOT), "--output", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    for name in ("index.html", "conflicts.csv", "conflict_claims.csv"):
+        assert (tmp_path / name).read_bytes() == (corpus_report / name).read_bytes(), name
+
+
+def test_timeline_markers_of_the_same_year_do_not_overlap():
+    from reconcile.render.html_report import MARKER_GAP, marker_lanes
+
+    xs = [100.0, 100.0, 104.0, 300.0, 300.0]
+    lanes = marker_lanes(xs)
+    assert lanes == [0, 1, 2, 0, 1]
+    for i in range(len(xs)):
+        for j in range(i):
+            assert lanes[i] != lanes[j] or abs(xs[i] - xs[j]) >= MARKER_GAP
+
+
+WIDTHS = [(1366, 768), (390, 844)]
+
+
+def _open_at(browser, path: Path, width: int, height: int, hash: str = ""):
+    page = browser.new_page(viewport={"width": width, "height": height})
+    errors: list = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type in ("error", "warning") else None)
+    page.goto(path.as_uri() + hash)
+    page.wait_for_load_state("load")
+    return page, errors
+
+
+@pytest.mark.parametrize("width,height", WIDTHS)
+def test_layout_at_desktop_and_phone_widths(browser, corpus_report, width, height):
+    page, errors = _open_at(browser, corpus_report / "index.html", width, height)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"report-{width}.png"))
+    page.screenshot(path=str(ARTIFACTS / f"report-{width}-full.png"), full_page=True)
+    assert (ARTIFACTS / f"report-{width}.png").stat().st_size > 10_000
+    assert not errors, errors
+    # no sideways scrolling: neither the page nor any element is wider than the viewport
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    wide = page.evaluate(
+        """w => Array.from(document.querySelectorAll('body *')).filter(e => {
+             const r = e.getBoundingClientRect(); return r.width > 0 && (r.right > w + 1 || r.left < -1);
+           }).slice(0, 5).map(e => e.tagName + '.' + e.className)""",
+        width,
+    )
+    assert not wide, wide
+    # the first conflict card starts within the first screen
+    top = page.evaluate("document.querySelector('article.card').getBoundingClientRect().top")
+    assert 0 < top < height
+    # the summary bar stays in view when scrolling
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight / 2)")
+    assert page.evaluate("document.querySelector('nav.bar').getBoundingClientRect().top") == 0
+    page.close()
+
+
+def test_the_address_restores_a_filtered_view_and_back_undoes_a_filter(browser, corpus_report):
+    path = corpus_report / "index.html"
+    page, errors = _open_at(browser, path, 1366, 768, "#severity=warning")
+    total = page.locator("article.card").count()
+    warnings = page.locator("article.card[data-severity=warning]").count()
+    assert page.input_value("#f-severity") == "warning"
+    shown = page.locator("article.card:not(.hidden)").count()
+    assert 0 < shown == warnings < total and page.locator("#shown-bar").inner_text() == str(shown)
+    assert page.locator("a.count[data-filter='severity=warning']").get_attribute("aria-current") == "true"
+    # a count of the bar is a filter, and changing a control writes the address
+    page.click("a.count[data-filter='severity=error']")
+    assert page.input_value("#f-severity") == "error"
+    page.select_option("#f-rule", "set-mismatch")
+    assert "rule=set-mismatch" in page.evaluate("location.hash")
+    narrowed = page.locator("article.card:not(.hidden)").count()
+    page.go_back()
+    assert page.input_value("#f-rule") == "" and page.input_value("#f-severity") == "error"
+    assert page.locator("article.card:not(.hidden)").count() >= narrowed
+    # a subject and property from the contents, and the search box, in the address
+    subject = page.locator("article.card").first.get_attribute("data-subject")
+    page.close()
+    from urllib.parse import quote
+
+    page, errors = _open_at(browser, path, 390, 844, f"#subject={quote(subject)}&q=uzbekistan")
+    assert page.input_value("#f-subject") == subject and page.input_value("#f-text") == "uzbekistan"
+    visible = page.locator("article.card:not(.hidden)")
+    assert visible.count() > 0
+    assert all(v == subject for v in visible.evaluate_all("els => els.map(e => e.dataset.subject)"))
+    assert not errors, errors
+    page.close()
+
+
+def test_keyboard_moves_focus_from_card_to_card(browser, corpus_report):
+    page, _ = _open_at(browser, corpus_report / "index.html", 1366, 768)
+    ids = page.locator("article.card").evaluate_all("els => els.map(e => e.id)")
+    page.keyboard.press("j")
+    assert page.evaluate("document.activeElement.id") == ids[0]
+    page.keyboard.press("n")
+    assert page.evaluate("document.activeElement.id") == ids[1]
+    top = page.evaluate("document.activeElement.getBoundingClientRect().top")
+    assert 0 <= top < 768
+    page.keyboard.press("k")
+    assert page.evaluate("document.activeElement.id") == ids[0]
+    # typing in the search box does not move
+    page.focus("#f-text")
+    page.keyboard.type("jn")
+    assert page.evaluate("document.activeElement.id") == "f-text"
+    assert "j" in page.locator("#keys").inner_text()
+    page.close()
+
+
+def test_copy_button_selects_the_command_without_the_clipboard(browser, corpus_report):
+    page, errors = _open_at(browser, corpus_report / "index.html", 1366, 768)
+    page.locator("article.card button.copy").first.click()
+    page.wait_for_timeout(100)
+    command = page.locator("article.card .decide code").first.inner_text()
+    # a file: page is not a secure context everywhere; either the clipboard took it or the text is selected
+    label = page.locator("article.card button.copy").first.inner_text()
+    assert label == "copied" or page.evaluate("String(window.getSelection())") == command
+    assert not errors, errors
+    page.close()

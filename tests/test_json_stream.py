@@ -222,7 +222,7 @@ def test_handed_over_sides_that_do_not_apply_are_computed_afresh(generated, comp
 
 def test_rank_conflicts_keeps_its_columns(generated):
     ws, result = generated
-    ranked = rank_conflicts(result.conflicts.drop(columns=["suggestion", "independent", SIDES_AT, "status"]), ws.claims, result.graph)
+    ranked = rank_conflicts(result.conflicts.drop(columns=["suggestion", "suggested_side", "independent", SIDES_AT, "status"]), ws.claims, result.graph)
     assert SIDES_AT not in ranked
     pd.testing.assert_frame_equal(ranked, result.conflicts.drop(columns=[SIDES_AT, "status"]))
 
