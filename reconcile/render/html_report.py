@@ -128,7 +128,7 @@ def _cards(records: list[dict[str, Any]], ws: Workspace) -> list[dict[str, Any]]
                 "languages": sorted(languages),
                 "search": search_fold(" ".join([*search, subject_label, property_label])),
                 "entities": card_entities(rec, ws.gazetteer, texts),
-                "keys": card_keys(rec, property_label),
+                "search_keys": card_keys(rec, property_label),
                 "sides": sides,
             }
         )

@@ -2,7 +2,7 @@
 
 At report time each card gets the entities it involves (its subject, the entities its sides
 state, and every entity :meth:`~reconcile.normalize.names.Gazetteer.find_all` finds in its
-quotes, explanation and labels) and a line of keys (fingerprint, rule, property, source ids,
+quotes, explanation and labels) and its keys (fingerprint, rule, property, source ids,
 claim and document file names, scope). A name table maps every name the gazetteer knows for
 those entities (in every language, plus their labels), folded as the page folds a query
 (:func:`~reconcile.render.html_report.search_fold`, the browser's port being ``search.js``),
@@ -62,25 +62,30 @@ def card_entities(rec: dict[str, Any], gazetteer: Gazetteer, texts: list[str] | 
     return sorted(ids)
 
 
-def card_keys(rec: dict[str, Any], property_label: str = "") -> str:
-    """What else a card is found by, folded: fingerprint, rule, property (id and label),
-    source ids, the claim files and documents of its quotes, and its scope."""
-    parts = [rec.get("fingerprint", ""), rec.get("rule", ""), rec.get("property", ""), property_label,
-             *rec.get("sources", []), str(rec.get("scope") or "")]
+def card_keys(rec: dict[str, Any], property_label: str = "") -> tuple[str, list[str]]:
+    """What else a card is found by, folded: its own keys (fingerprint and scope) and the
+    terms it shares with other cards (rule, property id and label, source ids, the claim
+    files and documents of its quotes), each term once, in order of first mention."""
+    own = _fold(" ".join(p for p in (rec.get("fingerprint", ""), str(rec.get("scope") or "")) if p))
+    parts = [rec.get("rule", ""), rec.get("property", ""), property_label, *rec.get("sources", [])]
     for side in rec.get("sides", []):
         for cl in side.get("claims", []):
-            parts += [str(cl.get("source") or ""), str(cl.get("file") or ""), str(cl.get("document") or ""), str(cl.get("id") or "")]
-    return _fold(" ".join(dict.fromkeys(p for p in parts if p)))
+            parts += [str(cl.get("source") or ""), str(cl.get("file") or ""), str(cl.get("document") or "")]
+    terms = [t for t in dict.fromkeys(_fold(p) for p in parts if p) if t]
+    return own, terms
 
 
 def build_search_index(cards: list[dict[str, Any]], gazetteer: Gazetteer) -> dict[str, Any]:
     """The page's search index for ``cards`` (each with ``fingerprint``, ``entities`` and
-    ``keys``, as :func:`~reconcile.render.html_report._cards` builds them).
+    ``search_keys``, as :func:`~reconcile.render.html_report._cards` builds them).
 
     ``entities`` and ``labels`` are parallel lists (the entities on the page, by id);
-    ``names`` maps each folded name to the positions of the entities it names; ``cards``
-    maps each fingerprint to ``[entity positions, keys]``; ``prefixes`` are the generic
-    leading words a lookup may drop; ``fuzzy`` the matching thresholds.
+    ``names`` maps each folded name to the positions of the entities it names; ``terms``
+    are the folded strings cards share (rules, properties, sources, files), each once;
+    ``cards`` maps each fingerprint to ``[entity positions, term positions, own keys]``;
+    ``prefixes`` are the generic leading words a lookup may drop; ``fuzzy`` the matching
+    thresholds. Everything repeated across cards is stored once, so the index costs a few
+    dozen bytes a card.
     """
     entities = sorted({e for c in cards for e in c["entities"]})
     position = {e: i for i, e in enumerate(entities)}
@@ -90,11 +95,17 @@ def build_search_index(cards: list[dict[str, Any]], gazetteer: Gazetteer) -> dic
             key = _fold(name)
             if key:
                 names.setdefault(key, set()).add(position[e])
+    terms = sorted({t for c in cards for t in c["search_keys"][1]})
+    term_at = {t: i for i, t in enumerate(terms)}
     return {
         "entities": entities,
         "labels": [gazetteer.label(e) for e in entities],
         "names": {k: sorted(v) for k, v in sorted(names.items())},
-        "cards": {c["fingerprint"]: [[position[e] for e in c["entities"]], c["keys"]] for c in cards},
+        "terms": terms,
+        "cards": {
+            c["fingerprint"]: [[position[e] for e in c["entities"]], sorted(term_at[t] for t in c["search_keys"][1]), c["search_keys"][0]]
+            for c in cards
+        },
         "prefixes": sorted({_fold(p) for p in PREFIXES} - {""}, key=lambda p: (-len(p), p)),
         "fuzzy": {"cutoff": FUZZY_CUTOFF, "margin": FUZZY_MARGIN, "min_length": FUZZY_MIN_LENGTH},
     }

@@ -34,7 +34,7 @@ var reconcileSearch = (function () {
     return s.replace(PUNCT, " ").replace(SPACE, " ").trim();
   }
 
-  var EMPTY = { entities: [], labels: [], names: {}, cards: {}, prefixes: [], fuzzy: { cutoff: 80, margin: 5, min_length: 5 } };
+  var EMPTY = { entities: [], labels: [], names: {}, terms: [], cards: {}, prefixes: [], fuzzy: { cutoff: 80, margin: 5, min_length: 5 } };
   var index = null;
   function load() {
     if (index) return index;
@@ -130,13 +130,14 @@ var reconcileSearch = (function () {
     if (!q) return { empty: true, understood: "", test: function () { return true; } };
     var idx = load();
     var hit = resolve(text, q, idx);
-    var wanted = {};
+    var wanted = {}, terms = {};
     hit.ids.forEach(function (e) { wanted[e] = true; });
+    idx.terms.forEach(function (t, i) { if (t.indexOf(q) >= 0) terms[i] = true; });
     var understood = text.trim() + " → " + (hit.ids.length
       ? hit.ids.map(function (e) { return idx.entities[e] + " (" + idx.labels[e] + ")"; }).join(", ") +
         (hit.how === "spelling" ? " · by spelling, score " + Math.round(hit.score) : hit.how === "name" || hit.how === "id" ? "" : " · " + hit.how) +
         " · or text containing “" + q + "”"
-      : "no known name; text containing “" + q + "”");
+      : "no known name; cards whose fingerprint, source, file, rule or text contains “" + q + "”");
     return {
       empty: false,
       query: q,
@@ -146,7 +147,8 @@ var reconcileSearch = (function () {
         var entry = idx.cards[card.id.slice(2)];
         if (entry) {
           for (var i = 0; i < entry[0].length; i++) if (wanted[entry[0][i]]) return true;
-          if (entry[1].indexOf(q) >= 0) return true;
+          for (i = 0; i < entry[1].length; i++) if (terms[entry[1][i]]) return true;
+          if (entry[2].indexOf(q) >= 0) return true;
         }
         return (card.dataset.search || "").indexOf(q) >= 0;
       }
