@@ -43,6 +43,7 @@ from ..validate import Workspace
 from ..normalize.text import fold, fold_whitespace
 from .controls import printable
 from .draft_review import draft_reviews
+from .search_index import build_search_index, card_entities, card_keys, embed_json
 
 __all__ = ["render_html", "RTL_LANGUAGES"]
 
@@ -181,13 +182,16 @@ def _cards(records: list[dict[str, Any]], ws: Workspace, sources: dict[str, dict
             side["diff"] = diff
         subject_label = ws.gazetteer.label(rec["subject"])
         property_label = props[rec["property"]].label if rec["property"] in props else rec["property"]
+        texts = [rec["explanation"], subject_label, property_label]
         cards.append(
             {
                 **rec,
                 "subject_label": subject_label,
                 "property_label": property_label,
                 "languages": sorted(languages),
-                "search": _search_text([*search, subject_label, property_label], rec, ws),
+                "search": search_fold(" ".join([*search, subject_label, property_label])),
+                "entities": card_entities(rec, ws.gazetteer, texts),
+                "search_keys": card_keys(rec, property_label),
                 "sides": sides,
                 "suggested": suggested,
                 "reference": reference if any(isinstance(sd["value"], list) for sd in sides) else None,
@@ -197,29 +201,14 @@ def _cards(records: list[dict[str, Any]], ws: Workspace, sources: dict[str, dict
     return cards
 
 
-#: Entity ids inside a value's text (``kind:Code``).
-_IDS = re.compile(r"[a-z_]+:[A-Za-z0-9_.-]+")
-
-
-def _search_text(parts: list[str], rec: dict[str, Any], ws: Workspace) -> str:
-    """What the page's search box looks in for a card: its texts and the registered names,
-    in every language, of its subject and of the entities its sides state, folded as
-    :func:`~reconcile.normalize.text.fold` folds them (``report.js`` folds the query
-    alike). So «ازبكستان» with an Arabic kaf, «Узбекистан» or «uzbekistan» finds the card of
-    Uzbekistan's status, whatever the language of its quotes."""
-    ids = [rec["subject"]]
-    for side in rec["sides"]:
-        values = side["value"] if isinstance(side["value"], list) else [side["value"]]
-        # a value may be an id ("country:UZ") or name some ("country:UZ left in 1999")
-        ids += [i for v in values if isinstance(v, str) for i in _IDS.findall(v)]
-    names = [n for i in dict.fromkeys(ids) for n in ws.gazetteer.names_of(i)]
-    return search_fold(" ".join([*parts, *names]))
-
-
 def search_fold(text: str) -> str:
     """:func:`~reconcile.normalize.text.fold`, then without any mark (category M, also
-    spacing and enclosing ones): what ``report.js`` can do alike in a browser, so that a
-    query typed as a card writes it finds the card (tested over thousands of characters)."""
+    spacing and enclosing ones): what ``search.js`` can do alike in a browser, so that a
+    query typed as a card writes it finds the card (tested over thousands of characters).
+
+    A card's ``data-search`` holds its own texts folded so; the names of the entities it
+    involves, in every language, are in the page's search index
+    (:mod:`~reconcile.render.search_index`), once per page rather than once per card."""
     # fold's cache is for names, which repeat; a card's text is folded once
     folded = fold.__wrapped__(text)
     kept = [ch for ch in unicodedata.normalize("NFD", folded) if not unicodedata.category(ch).startswith("M")]
@@ -490,7 +479,8 @@ def render_html(
     conflicts, or the first ones), the counts of ``report["summary"]`` and the contested
     properties of ``state.conflicts`` (all of them); ``csv_files``: the names of the CSV
     exports written beside the page, linked from it."""
-    css, js = _asset("report.css"), _asset("report.js")
+    # search.js first: report.js filters with its reconcileSearch
+    css, js = _asset("report.css"), _asset("search.js") + "\n" + _asset("report.js")
     source_by_id = {s["id"]: s for s in report["sources"]}
     cards = _cards(records, ws, source_by_id)
     contested_all = contested_properties(state.conflicts, ws)
@@ -517,6 +507,7 @@ def render_html(
         timelines_open=len(timelines) <= TIMELINES_OPEN_AT_MOST,
         badges=BADGES,
         cards=cards,
+        search_index=Markup(embed_json(build_search_index(cards, ws.gazetteer))),
         total=int(report["summary"]["conflicts"]),
         rules=sorted({c["rule"] for c in cards}),
         languages=sorted({lang for c in cards for lang in c["languages"]}),

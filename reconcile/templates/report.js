@@ -42,8 +42,17 @@
     return s.replace(PUNCT, " ").replace(SPACE, " ").trim();
   }
   window.reconcileFold = fold;  // for the tests, which compare it with the Python side
+  // search.js resolves the typed text (names in any script, fingerprints, sources, files)
+  // and tells what it understood, under the search box
+  var understood = document.createElement("p");
+  understood.id = "f-understood";
+  understood.className = "muted";
+  understood.setAttribute("aria-live", "polite");
+  var box = controls.text.closest("label") || controls.text;
+  box.parentNode.insertBefore(understood, box.nextSibling);
+  var query = reconcileSearch.compile("");
   function searchMatches(card, folded) {
-    return !folded || card.dataset.search.indexOf(folded) >= 0;
+    return !folded || query.empty || query.test(card);
   }
   // --- end of search ---------------------------------------------------------------------
 
@@ -66,6 +75,8 @@
     return searchMatches(card, folded);
   }
   function update() {
+    query = reconcileSearch.compile(controls.text.value);
+    understood.textContent = query.understood;
     var shown = { all: 0, error: 0, warning: 0, info: 0 };
     var folded = fold(controls.text.value);
     cards.forEach(function (card) {
