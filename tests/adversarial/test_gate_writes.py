@@ -136,4 +136,4 @@ def test_the_report_renames_index_html_last(ws, runner, monkeypatch):
 
     monkeypatch.setattr(yamlio.os, "replace", replace)
     assert runner.invoke(main, ["report", str(ws)]).exit_code == 0
-    assert order == ["report.json", "summary.md", "index.html"]
+    assert order == ["report.json", "summary.md", "conflicts.csv", "conflict_claims.csv", "index.html"]
