@@ -54,7 +54,7 @@ def test_check_with_drafts_marks_them_in_terminal_json_and_sarif(tmp_path):
     assert claims["draft-b-1"]["draft"] is True and claims["draft-b-1"]["confidence"] == 0.8
     assert claims["draft-b-1"]["because"].startswith("cue")
     captured = claims["a-1"]
-    assert set(captured) == {"id", "source", "document", "quote", "span", "file", "line", "language", "as_of"}
+    assert set(captured) == {"id", "source", "document", "quote", "span", "file", "line", "language", "as_of", "note"}
     assert report["summary"]["drafts"] == {"claims": 2, "conflicts": 1}
 
     # the streamed JSON is what the records say

@@ -45,6 +45,7 @@ def _reference_records(conflicts: pd.DataFrame, claims: pd.DataFrame) -> list[di
             "line": None if pd.isna(r.line) else int(r.line),
             "language": r.language,
             "as_of": None if pd.isna(r.as_of) else r.as_of,
+            "note": None if pd.isna(getattr(r, "note", None)) else r.note,
         }
         for cid, r in zip(by_id.index, by_id.itertuples(index=False))
     }
@@ -59,6 +60,7 @@ def _reference_records(conflicts: pd.DataFrame, claims: pd.DataFrame) -> list[di
             "scope": None if row.scope is None or (isinstance(row.scope, float) and pd.isna(row.scope)) else row.scope,
             "explanation": row.explanation,
             "suggestion": getattr(row, "suggestion", None),
+            "suggested_side": _side_index(getattr(row, "suggested_side", None)),
             "status": row.status,
             "decision": getattr(row, "decision", None),
             "history": getattr(row, "history", None),
@@ -72,6 +74,11 @@ def _reference_records(conflicts: pd.DataFrame, claims: pd.DataFrame) -> list[di
         }
         for row in conflicts.itertuples(index=False)
     ]
+
+
+def _side_index(value: Any) -> int | None:
+    """A conflict's suggested side as the record gives it: an index, or None."""
+    return None if value is None or value != value else int(value)
 
 
 TEXT = st.text(max_size=12)  # any code point but surrogates: quotes, backslashes, controls, emoji
