@@ -350,13 +350,6 @@ def _default_format() -> str:
     return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "terminal"
 
 
-def _use_baseline(flag: bool | None, settings: dict) -> bool:
-    if flag is not None:
-        return flag
-    value = settings.get("baseline", False)
-    return bool(value)
-
-
 @main.command()
 @workspace_argument
 @click.option(
@@ -392,22 +385,18 @@ def check(
     reports/decisions.yaml always apply: accepted and resolved conflicts are not new,
     false positives are silenced.
     """
-    from .check import at_or_above, find_conflicts
-    from .gate import apply_gate, read_baseline, read_decisions
+    from .check import at_or_above
+    from .pipeline import run
     from .render.formats import render_check
 
     ws, problems = _load_valid(workspace, drafts=drafts)
-    with stage(f"finding conflicts among {len(ws.claims):,} claims (rules, trust, graph)"):
-        result = find_conflicts(ws, problems)
-    use_baseline = _use_baseline(baseline_flag, result.settings)
-    baseline = read_baseline(ws.root, problems) if use_baseline else None
-    decisions = read_decisions(ws.root, problems)
+    checked = run(ws=ws, problems=problems, baseline=baseline_flag)
     if problems.errors:
         _emit_problems(problems)
         sys.exit(EXIT_INVALID)
-    if use_baseline and baseline is None:
+    if checked.use_baseline and checked.baseline is None:
         _echo("no reports/baseline.json: every conflict counts as new (write one with `reconcile baseline`)", err=True)
-    state = apply_gate(result.conflicts, baseline, decisions)
+    result, state = checked.result, checked.state
     shown = at_or_above(state.conflicts, severity)
     fmt = fmt or _default_format()
     with stage(f"writing {len(shown):,} conflicts"):
@@ -514,22 +503,19 @@ def report(workspace: Path, out_dir: Path | None, baseline_flag: bool | None, ca
     filters and search; past --cards conflicts it says how many it leaves out. summary.md
     is a short Markdown summary for a pull request, within the length of a GitHub comment.
     """
-    from .check import conflict_record_blocks, conflict_records, find_conflicts
-    from .gate import apply_gate, read_baseline, read_decisions
+    from .check import conflict_record_blocks, conflict_records
+    from .pipeline import run
     from .render.csv_export import conflict_csvs
     from .render.html_report import render_html
     from .render.json_report import json_chunks, report_outline
     from .render.markdown import ROWS_AT_MOST, render_markdown, summary_records
 
     ws, problems = _load_valid(workspace, drafts=drafts)
-    with stage(f"finding conflicts among {len(ws.claims):,} claims (rules, trust, graph)"):
-        result = find_conflicts(ws, problems)
-    baseline = read_baseline(ws.root, problems) if _use_baseline(baseline_flag, result.settings) else None
-    decisions = read_decisions(ws.root, problems)
+    checked = run(ws=ws, problems=problems, baseline=baseline_flag)
     if problems.errors:
         _emit_problems(problems)
         sys.exit(EXIT_INVALID)
-    state = apply_gate(result.conflicts, baseline, decisions)
+    result, state = checked.result, checked.state
     target = out_dir or (ws.root / "reports")
     conflicts = state.conflicts
     on_page = len(conflicts) if cards == 0 else min(cards, len(conflicts))

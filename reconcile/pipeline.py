@@ -1,13 +1,18 @@
-"""The pipeline's public entry points, for the CLI and for Python callers.
+"""The pipeline's public entry points, for the CLI and for Python callers: load →
+validate (:func:`load`), then rules → graph → gate (:func:`run`).
 
->>> from reconcile.pipeline import load
+>>> from reconcile.pipeline import load, run
 >>> ws, problems = load("path/to/workspace")       # doctest: +SKIP
 >>> ws.claims.groupby("property").size()            # doctest: +SKIP
+>>> checked = run("path/to/workspace")              # doctest: +SKIP
+>>> checked.state.conflicts[["fingerprint", "status"]]   # doctest: +SKIP
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .problems import Problems
 from .progress import stage
@@ -15,7 +20,11 @@ from .threads import in_background
 from .validate import Workspace, prepare_validation, validate
 from .workspace import load_workspace
 
-__all__ = ["load"]
+if TYPE_CHECKING:
+    from .check import CheckResult
+    from .gate import GateState
+
+__all__ = ["load", "run", "Run"]
 
 
 def load(path: Path | str | None = None, *, drafts: bool = False) -> tuple[Workspace, Problems]:
@@ -36,3 +45,55 @@ def load(path: Path | str | None = None, *, drafts: bool = False) -> tuple[Works
     ready.result()
     ws = validate(raw, problems)
     return ws, problems
+
+
+@dataclass
+class Run:
+    """One run of the pipeline over a workspace: what each stage gave."""
+
+    ws: Workspace
+    problems: Problems
+    """Every problem found; the run stops before the gate when there are errors."""
+    result: CheckResult | None = None
+    """The rules' conflicts, the source graph and the settings (None when loading failed)."""
+    baseline: dict[str, dict[str, Any]] | None = None
+    """The baseline's entries by fingerprint, when the baseline is in use and exists."""
+    decisions: dict[str, dict[str, Any]] | None = None
+    state: GateState | None = None
+    """The gate's verdict on each conflict (None when there were errors)."""
+    use_baseline: bool = False
+
+
+def run(
+    path: Path | str | None = None,
+    *,
+    drafts: bool = False,
+    baseline: bool | None = None,
+    ws: Workspace | None = None,
+    problems: Problems | None = None,
+) -> Run:
+    """Load and validate the workspace at ``path`` (or take ``ws`` and its ``problems``), run
+    the rules and the source graph, read the baseline and the decisions, and apply the gate:
+    what ``check``, ``report`` and ``decide`` do before they write anything.
+
+    ``baseline``: compare with ``reports/baseline.json`` (None: the workspace's ``baseline``
+    setting). Stops at the first stage with errors; ``Run.state`` is then None.
+    """
+    from .check import find_conflicts
+    from .gate import apply_gate, read_baseline, read_decisions
+
+    if ws is None:
+        ws, problems = load(path, drafts=drafts)
+    problems = problems if problems is not None else Problems()
+    out = Run(ws, problems)
+    if problems.errors:
+        return out
+    with stage(f"finding conflicts among {len(ws.claims):,} claims (rules, trust, graph)"):
+        out.result = find_conflicts(ws, problems)
+    out.use_baseline = bool(out.result.settings.get("baseline", False)) if baseline is None else baseline
+    out.baseline = read_baseline(ws.root, problems) if out.use_baseline else None
+    out.decisions = read_decisions(ws.root, problems)
+    if problems.errors:
+        return out
+    out.state = apply_gate(out.result.conflicts, out.baseline, out.decisions)
+    return out
