@@ -40,7 +40,7 @@ MODELS: dict[str, Model] = {
         Model(
             "reconcile",
             reconcile_model,
-            "the default: Accu's vote with each source's accuracy shrunk towards the average of "
+            "Accu's vote with each source's accuracy shrunk towards the average of "
             "sources of its size (a prior worth 4 claims); trust is the lower end of a 90 % interval "
             "that narrows with corroborated claims",
         ),
