@@ -136,37 +136,33 @@ def _sources(result: TruthResult, claims: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values("source", kind="stable").reset_index(drop=True)
 
 
-def numeric_implications(claims: pd.DataFrame, scale: float = 0.01) -> pd.DataFrame:
+def numeric_implications(claims: pd.DataFrame, scale: float = 0.01, most: int = 200) -> pd.DataFrame:
     """Value similarity for numbers: within an item, value ``u`` lends weight
     ``exp(-|u - v| / (scale * spread))`` to ``v``, where ``spread`` is the larger of the
     item's median absolute value and its range (so 1,000 and 1,010 are near, 1 and 2 are
-    not). Rows are positions of :func:`reconcile.trust.encode`'s values."""
+    not); weights below 0.001 are left out, and so are items of more than ``most`` distinct
+    values (their pairs would outnumber the claims). Rows are positions of
+    :func:`reconcile.trust.encode`'s values. All items at once: pairs within the sorted
+    items (:func:`reconcile.dependence.pairs_within`), no loop over items."""
+    from .dependence import pairs_within
     from .trust import encode
 
     enc = encode(claims)
     values = pd.to_numeric(enc.values["value"], errors="coerce").to_numpy(dtype=float)
     item = enc.value_item
-    order = np.argsort(item, kind="stable")
-    starts = np.flatnonzero(np.r_[True, item[order][1:] != item[order][:-1]])
-    ends = np.r_[starts[1:], len(order)]
-    src, dst, wt = [], [], []
-    for a, b in zip(starts, ends):
-        rows = order[a:b]
-        if len(rows) < 2 or len(rows) > 200:
-            continue
-        v = values[rows]
-        ok = np.isfinite(v)
-        if ok.sum() < 2:
-            continue
-        rows, v = rows[ok], v[ok]
-        spread = max(float(np.median(np.abs(v))), float(v.max() - v.min()), 1e-12)
-        d = np.abs(v[:, None] - v[None, :]) / (scale * spread)
-        w = np.exp(-d)
-        np.fill_diagonal(w, 0.0)
-        i, j = np.nonzero(w > 1e-3)
-        src.append(rows[i])
-        dst.append(rows[j])
-        wt.append(w[i, j])
-    if not src:
+    per_item = np.bincount(item, minlength=len(enc.items))
+    rows = np.flatnonzero(np.isfinite(values) & (per_item[item] <= most))
+    rows = rows[np.argsort(item[rows], kind="stable")]
+    p, q = pairs_within(item[rows])
+    if not len(p):
         return pd.DataFrame({"from_value": np.zeros(0, np.int64), "to_value": np.zeros(0, np.int64), "weight": np.zeros(0)})
-    return pd.DataFrame({"from_value": np.concatenate(src), "to_value": np.concatenate(dst), "weight": np.concatenate(wt)})
+    v = pd.Series(values[rows])
+    codes = item[rows]
+    groups = v.groupby(codes, sort=True)
+    spread = np.maximum(np.maximum(v.abs().groupby(codes, sort=True).median(), groups.max() - groups.min()), 1e-12)
+    spread_of_row = spread.to_numpy()[np.searchsorted(spread.index.to_numpy(), codes)]
+    a, b = rows[p], rows[q]
+    w = np.exp(-np.abs(values[a] - values[b]) / (scale * spread_of_row[p]))
+    keep = w > 1e-3
+    a, b, w = a[keep], b[keep], w[keep]
+    return pd.DataFrame({"from_value": np.concatenate([a, b]), "to_value": np.concatenate([b, a]), "weight": np.concatenate([w, w])})

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import io
 import json
+import statistics
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reconcile.cli import main
 from reconcile.fusion import MODELS
@@ -169,3 +172,30 @@ def test_model_choices(runner, tmp_path):
     assert all(name in helped.stdout for name in MODELS)
     result = fuse(runner, str(write(tmp_path, CLAIMS)), "--model", "nope")
     assert result.exit_code == 2 and "unknown model 'nope'" in result.output
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from("abcd"), st.sampled_from("xyz"), st.sampled_from(["1", "2", "1000", "1010", "-5", "n/a"])), max_size=25))
+def test_numeric_similarity_equals_the_item_by_item_computation(rows):
+    """Every pair of numbers of one item, weighted by their distance over the item's spread."""
+    import math
+
+    from reconcile.fusion import numeric_implications
+    from reconcile.trust import encode
+
+    claims = pd.DataFrame(rows, columns=["source", "item", "value"]).drop_duplicates(["source", "item"])
+    got = numeric_implications(claims)
+    enc = encode(claims)
+    values = enc.values.reset_index(drop=True)
+    want = {}
+    for _, group in values.groupby("item"):
+        numbers = {i: float(v) for i, v in group["value"].items() if v != "n/a"}
+        if len(numbers) < 2:
+            continue
+        spread = max(statistics.median(abs(x) for x in numbers.values()), max(numbers.values()) - min(numbers.values()), 1e-12)
+        for a, x in numbers.items():
+            for b, y in numbers.items():
+                w = math.exp(-abs(x - y) / (0.01 * spread))
+                if a != b and w > 1e-3:
+                    want[a, b] = w
+    assert {(int(a), int(b)): w for a, b, w in zip(got["from_value"], got["to_value"], got["weight"])} == pytest.approx(want)
