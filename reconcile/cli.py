@@ -788,7 +788,7 @@ def draft(sources: tuple[str, ...], all_sources: bool, min_confidence: float, ou
     the drafts file as it is and adds only new drafts. Review them with
     `reconcile check --drafts`, then `reconcile accept` or `reconcile reject`.
     """
-    from .drafting.run import draft_sources
+    from .drafting.run import draft_sources, shown_path
 
     if all_sources and sources:
         raise click.UsageError("give source ids or --all, not both")
@@ -813,15 +813,8 @@ def draft(sources: tuple[str, ...], all_sources: bool, min_confidence: float, ou
         if r.kept:
             left.append(f"{r.kept} already in the file")
         rest = f" ({', '.join(left)})" if left else ""
-        _echo(printable(f"{r.source}: {r.found} draft(s) found, {r.added} added to {files.display(_shown(r.path, ws.root))}{rest}"))
+        _echo(printable(f"{r.source}: {r.found} draft(s) found, {r.added} added to {files.display(shown_path(r.path, ws.root))}{rest}"))
     sys.exit(EXIT_OK)
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
 
 
 @main.command()

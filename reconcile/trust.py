@@ -377,11 +377,12 @@ def split_weights(enc: Encoded) -> np.ndarray:
     """Per claim: 1/k, where k is the number of distinct values its source states for its
     item. A source that gives three dates for one founding states one answer split three
     ways, not three answers: it earns (or loses) accuracy once for the item."""
-    item = enc.value_item[enc.value]
-    key = item * enc.n_sources + enc.source
-    pairs = np.unique(np.stack([key, enc.value]), axis=1)
-    distinct = np.bincount(np.searchsorted(np.unique(key), pairs[0]), minlength=len(np.unique(key)))
-    return 1.0 / distinct[np.searchsorted(np.unique(key), key)].astype(float)
+    key = enc.value_item[enc.value] * enc.n_sources + enc.source  # (item, source)
+    keys, slot = np.unique(key, return_inverse=True)
+    # each (item, source, value) once; values are numbered within items, so (slot, value) is one
+    distinct_pairs = np.unique(slot.reshape(-1).astype(np.int64) * enc.n_values + enc.value)
+    distinct = np.bincount(distinct_pairs // max(enc.n_values, 1), minlength=len(keys))
+    return 1.0 / distinct[slot.reshape(-1)].astype(float)
 
 
 def reconcile_model(

@@ -24,7 +24,7 @@ from .draft_files import (
 from .drafter import MIN_CONFIDENCE, Draft, Drafter
 from .lexicon import load_lexicon
 
-__all__ = ["DraftReport", "draft_sources", "drafter_for"]
+__all__ = ["DraftReport", "draft_sources", "drafter_for", "shown_path"]
 
 
 @dataclass
@@ -93,7 +93,7 @@ def draft_sources(
         try:
             check_drafts_file(report.path, ws.root, report.source)
         except DraftFileError as exc:
-            problems.add(str(exc), file=_rel(report.path, ws.root), expected=expected, code="draft")
+            problems.add(str(exc), file=shown_path(report.path, ws.root), expected=expected, code="draft")
     if problems.errors:
         return []
     for report in reports:
@@ -103,7 +103,7 @@ def draft_sources(
         try:
             report.added = write_drafts(report.path, ws.root, report.source, report.drafts, document)
         except DraftFileError as exc:
-            problems.add(str(exc), file=_rel(report.path, ws.root), expected=expected, code="draft")
+            problems.add(str(exc), file=shown_path(report.path, ws.root), expected=expected, code="draft")
             return reports
         report.kept = len(report.drafts) - report.added
     return reports
@@ -116,7 +116,8 @@ def _language(code: object) -> str | None:
     return code.split("-")[0].lower()
 
 
-def _rel(path: Path, root: Path) -> str:
+def shown_path(path: Path, root: Path) -> str:
+    """``path`` as messages show it: relative to the workspace when inside it."""
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
