@@ -37,12 +37,12 @@ from pathlib import Path
 
 import yaml
 
-from reconcile.check import find_conflicts
+from reconcile.trust.ranked import find_conflicts
 from reconcile.drafting.draft_files import value_key
 from reconcile.drafting.run import drafter_for
 from reconcile.normalize.dates import parse_date
 from reconcile.pipeline import load
-from reconcile.problems import Problems
+from reconcile.base.problems import Problems
 
 ROOT = Path(__file__).resolve().parents[1]
 STARTER = ROOT / "reconcile" / "data" / "starter" / "properties.yaml"

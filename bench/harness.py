@@ -10,7 +10,7 @@ Each size runs in a fresh subprocess so that peak memory (ru_maxrss) belongs to 
 Stages: load (read sources, documents and Parquet claims), validate (type, resolve,
 locate quotes), rules, graph (trust, dependence, suggestions), json (records and file).
 Each is wall-clock time. As in ``reconcile check``, some work runs on a second core
-(:mod:`reconcile.threads`): quotes are located during validation, and the source graph is
+(:mod:`reconcile.base.threads`): quotes are located during validation, and the source graph is
 built while the rules run, so ``graph`` is what remains of it after them (with the ranking
 and the suggestions). ``RECONCILE_THREADS=1`` runs everything in one thread.
 The floor, measured in the same run on the same files, is a bare pandas read of the
@@ -50,17 +50,17 @@ def _peak_mb() -> float:
 def run_stages(root: Path, out_file: Path | None = None) -> dict:
     """Time each stage of `reconcile check` on the workspace at ``root``; the JSON report is
     written to ``out_file`` (default: ``conflicts.json`` in the workspace)."""
-    from reconcile.conflicts import run_rules
-    from reconcile.graph import build_source_graph
-    from reconcile.suggestions import rank_conflicts_with_sides
-    from reconcile.problems import Problems
+    from reconcile.detect.engine import run_rules
+    from reconcile.trust.graph import build_source_graph
+    from reconcile.trust.suggestions import rank_conflicts_with_sides
+    from reconcile.base.problems import Problems
     from reconcile.render.json_report import json_chunks
-    from reconcile.rulekit import RuleContext, discover_rules, load_config
-    from reconcile.validate import prepare_validation
-    from reconcile.workspace import load_workspace
-    from reconcile.check import CheckResult
-    from reconcile.threads import in_background, worth_a_thread
-    from reconcile.yamlio import write_atomic
+    from reconcile.detect.rulekit import RuleContext, discover_rules, load_config
+    from reconcile.validate.claims import prepare_validation
+    from reconcile.load.workspace import load_workspace
+    from reconcile.trust.ranked import CheckResult
+    from reconcile.base.threads import in_background, worth_a_thread
+    from reconcile.base.yamlio import write_atomic
 
     out: dict = {"stages": {}}
     problems = Problems()
@@ -116,7 +116,7 @@ def run_stages(root: Path, out_file: Path | None = None) -> dict:
 
 def _validated(ready, raw, problems):
     """``validate(raw, problems)`` once validation's setup (``ready``) is done."""
-    from reconcile.validate import validate
+    from reconcile.validate.claims import validate
 
     ready.result()
     return validate(raw, problems)

@@ -15,7 +15,7 @@ builds pycairo, which needs the cairo C library; its drawing module, which needs
 stubbed here as no algorithm uses it.) Without the library its columns are skipped with a
 message.
 
-Sections: (1) every model of ``reconcile.fusion.MODELS`` beside the library's algorithms
+Sections: (1) every model of ``reconcile.trust.fusion.MODELS`` beside the library's algorithms
 (MajorityVoting, Sums, AverageLog, Investment, PooledInvestment, TruthFinder, CRH) run in
 this process on the same claims, with the time of each fit, on flights, book (gold and
 silver accuracy), the synthetic set and the long-tail synthetic set (thousands of sources with
@@ -45,8 +45,8 @@ import time
 
 import pandas as pd
 
-from reconcile.dependence import claim_weights, dependence_groups, pair_statistics
-from reconcile.trust import accu, majority_vote, pooled_investment
+from reconcile.trust.dependence import claim_weights, dependence_groups, pair_statistics
+from reconcile.trust.model import accu, majority_vote, pooled_investment
 
 from .synthetic_truth import generate, generate_long_tail
 from .truth_data import BENCH_DIR, author_implications, load_book, load_book_silver, load_flights
@@ -218,7 +218,7 @@ def library_fits(claims: pd.DataFrame, classes: dict[str, type], dataset_class) 
 def our_fits(claims: pd.DataFrame) -> dict[str, tuple[pd.Series, pd.Series, float, int]]:
     """Every model of ``MODELS`` through ``fuse_table`` (ties shown as ``fuse`` shows them):
     name → (winner per item, trust per source, seconds, tied items)."""
-    from reconcile.fusion import MODELS, fuse_table
+    from reconcile.trust.fusion import MODELS, fuse_table
 
     out = {}
     for name in MODELS:
@@ -303,8 +303,8 @@ def fuse_speed(n_claims: int = 1_000_000) -> None:
     import tempfile
     from pathlib import Path
 
-    from reconcile.cli import main as cli_main
-    from reconcile.fuse_io import run_fuse, write_table
+    from reconcile.cli.commands import main as cli_main
+    from reconcile.trust.fuse_io import run_fuse, write_table
 
     print(f"\nfuse on {n_claims:,} claims (CSV from bench.synthetic_truth.generate; seconds, this machine)")
     claims, *_ = generate(n_items=n_claims // 30, seed=2)

@@ -132,13 +132,13 @@ def load_book_silver(items: pd.Index, folder: Path = BENCH_DIR / "book") -> pd.S
 def author_implications(claims: pd.DataFrame) -> pd.DataFrame:
     """Value similarity for author lists, TruthFinder-style: a partial list (a proper subset of
     the tokens of a fuller list of the same book) implies the fuller one, with weight
-    ``|partial| / |fuller|``. Rows use the value positions of :func:`reconcile.trust.encode`.
+    ``|partial| / |fuller|``. Rows use the value positions of :func:`reconcile.trust.model.encode`.
 
     Vectorized: the values' tokens are joined with themselves on (item, token), so each pair
     of values of a book sharing a token gets its overlap count; a pair is kept when the overlap
     is the whole of the smaller value.
     """
-    from reconcile.trust import encode
+    from reconcile.trust.model import encode
 
     values = encode(claims).values
     tokens = values.assign(v=np.arange(len(values)), token=values["value"].str.split()).explode("token")

@@ -14,15 +14,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .problems import Problems
-from .progress import stage
-from .threads import in_background
-from .validate import Workspace, prepare_validation, validate
-from .workspace import load_workspace
+from reconcile.base.problems import Problems
+from reconcile.detect.rulekit import check_registry_rules
+from reconcile.base.progress import stage
+from reconcile.base.threads import in_background
+from reconcile.validate.claims import Workspace, prepare_validation, validate
+from reconcile.load.workspace import load_workspace
 
 if TYPE_CHECKING:
-    from .check import CheckResult
-    from .gate import GateState
+    from reconcile.trust.ranked import CheckResult
+    from reconcile.gate.state import GateState
 
 __all__ = ["load", "run", "Run"]
 
@@ -43,6 +44,7 @@ def load(path: Path | str | None = None, *, drafts: bool = False) -> tuple[Works
     with stage("reading the workspace"):
         raw = load_workspace(path, problems, drafts=drafts)
     ready.result()
+    check_registry_rules(raw.root, raw.registry, problems)
     ws = validate(raw, problems)
     return ws, problems
 
@@ -79,8 +81,8 @@ def run(
     ``baseline``: compare with ``reports/baseline.json`` (None: the workspace's ``baseline``
     setting). Stops at the first stage with errors; ``Run.state`` is then None.
     """
-    from .check import find_conflicts
-    from .gate import apply_gate, read_baseline, read_decisions
+    from reconcile.trust.ranked import find_conflicts
+    from reconcile.gate.state import apply_gate, read_baseline, read_decisions
 
     if ws is None:
         ws, problems = load(path, drafts=drafts)

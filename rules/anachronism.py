@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from reconcile.rulekit import CONFLICT_COLUMNS, RuleContext, empty_conflicts
+from reconcile.detect.rulekit import CONFLICT_COLUMNS, RuleContext, empty_conflicts
 
 ID = "anachronism"
 NAME = "anachronism"

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from reconcile.grouping import scoped
-from reconcile.rulekit import CONFLICT_COLUMNS, RuleContext, empty_conflicts
-from reconcile.timeline import describe_periods, timelines_of
+from reconcile.detect.grouping import scoped
+from reconcile.detect.rulekit import CONFLICT_COLUMNS, RuleContext, empty_conflicts
+from reconcile.detect.timeline import describe_periods, timelines_of
 
 ID = "count-vs-list"
 NAME = "count against list"

@@ -34,8 +34,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from reconcile.grouping import SIDE_COLUMNS, as_text, collect_sides, conflict_rows, join_by_group, scoped
-from reconcile.rulekit import RuleContext, empty_conflicts, listing
+from reconcile.detect.grouping import SIDE_COLUMNS, as_text, collect_sides, conflict_rows, join_by_group, scoped
+from reconcile.detect.rulekit import RuleContext, empty_conflicts, listing
 
 ID = "date-mismatch"
 NAME = "differing dates"

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from reconcile.grouping import (
+from reconcile.detect.grouping import (
     SIDE_COLUMNS,
     as_text,
     collect_sides,
@@ -35,7 +35,7 @@ from reconcile.grouping import (
     scoped,
 )
 from reconcile.normalize.quantities import plausible_range
-from reconcile.rulekit import RuleContext, empty_conflicts
+from reconcile.detect.rulekit import RuleContext, empty_conflicts
 
 ID = "quantity-mismatch"
 NAME = "differing figures"

@@ -28,7 +28,7 @@ from itertools import chain
 import numpy as np
 import pandas as pd
 
-from reconcile.grouping import (
+from reconcile.detect.grouping import (
     SIDE_COLUMNS,
     as_text,
     collect_sides,
@@ -39,8 +39,8 @@ from reconcile.grouping import (
     join_by_group,
     scoped,
 )
-from reconcile.rulekit import RuleContext, empty_conflicts, listing
-from reconcile.timeline import Timeline, describe_periods, timelines_of
+from reconcile.detect.rulekit import RuleContext, empty_conflicts, listing
+from reconcile.detect.timeline import Timeline, describe_periods, timelines_of
 
 ID = "set-mismatch"
 NAME = "differing lists"

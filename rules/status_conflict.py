@@ -33,9 +33,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from reconcile.grouping import SIDE_COLUMNS, as_text, collect_sides, conflict_rows, join_by_group
-from reconcile.rulekit import RuleContext, empty_conflicts, listing
-from reconcile.scope import key_codes, next_event_start, scope_label
+from reconcile.detect.grouping import SIDE_COLUMNS, as_text, collect_sides, conflict_rows, join_by_group
+from reconcile.detect.rulekit import RuleContext, empty_conflicts, listing
+from reconcile.detect.scope import key_codes, next_event_start, scope_label
 
 ID = "status-conflict"
 NAME = "conflicting status"

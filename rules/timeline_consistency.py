@@ -1,7 +1,7 @@
 """Timeline inconsistency: membership events and lists that the timeline cannot order.
 
 Rebuilds each organization's membership timeline from founding members and dated joins,
-exits and suspensions (see :mod:`reconcile.timeline`) and reports:
+exits and suspensions (see :mod:`reconcile.detect.timeline`) and reports:
 
 * **exit before join**: a state leaves (or is suspended) before it ever joined, and it is
   not a founding member;
@@ -24,8 +24,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from reconcile.rulekit import CONFLICT_COLUMNS, RuleContext, empty_conflicts, listing
-from reconcile.timeline import MEMBER, NON_MEMBER_STATUSES, timelines_of
+from reconcile.detect.rulekit import CONFLICT_COLUMNS, RuleContext, empty_conflicts, listing
+from reconcile.detect.timeline import MEMBER, NON_MEMBER_STATUSES, timelines_of
 
 ID = "timeline-consistency"
 NAME = "timeline inconsistency"

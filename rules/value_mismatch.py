@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from reconcile.grouping import SIDE_COLUMNS, as_text, collect_sides, conflict_rows, disagreeing, join_by_group, scoped
-from reconcile.rulekit import RuleContext, empty_conflicts
+from reconcile.detect.grouping import SIDE_COLUMNS, as_text, collect_sides, conflict_rows, disagreeing, join_by_group, scoped
+from reconcile.detect.rulekit import RuleContext, empty_conflicts
 
 ID = "value-mismatch"
 NAME = "differing values"

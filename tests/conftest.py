@@ -30,7 +30,7 @@ def check_json(runner: CliRunner, root: Path, *extra: str):
     """Run `reconcile check --format json`; return the result and the parsed report (or None)."""
     import json
 
-    from reconcile.cli import main
+    from reconcile.cli.commands import main
 
     result = runner.invoke(main, ["check", str(root), "--format", "json", *extra])
     return result, (json.loads(result.stdout) if result.exit_code in (0, 1) else None)

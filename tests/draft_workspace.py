@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 from click.testing import CliRunner
 
-from reconcile.cli import main
+from reconcile.cli.commands import main
 
 TEXT_A = "The organization was founded in 1992. Its seat is in Moscow.\n"
 TEXT_B = "Founded in 2002, the organization has its seat in Minsk. <script>alert(1)</script> It says so.\n"

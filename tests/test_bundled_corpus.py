@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 
-from reconcile.cli import main
+from reconcile.cli.commands import main
 from reconcile.pipeline import load
 
 from .conftest import ROOT, SHARED

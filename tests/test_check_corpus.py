@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from reconcile.cli import main
+from reconcile.cli.commands import main
 
 from .conftest import ROOT
 

@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 from junitparser import JUnitXml
 
-from reconcile.cli import main
+from reconcile.cli.commands import main
 from reconcile.render.github import render_github
 
 from .conftest import ROOT, add_peacekeeping_figure
@@ -190,7 +190,7 @@ def test_control_characters_of_a_document_are_shown_not_sent_to_the_terminal(run
 
 
 def test_problems_show_control_characters_as_escapes():
-    from reconcile.problems import Problems
+    from reconcile.base.problems import Problems
     from reconcile.render.terminal import render_problems
 
     problems = Problems()
@@ -251,7 +251,7 @@ def test_a_new_conflict_is_annotated_at_the_claim_that_brought_it(runner, with_n
 
 
 def test_anchor_without_a_baseline_is_the_side_fewest_claims_state():
-    from reconcile.gate import anchor_claim
+    from reconcile.gate.state import anchor_claim
 
     a, b, c = ({"file": f, "line": 1} for f in ("a.yaml", "b.yaml", "c.yaml"))
     record = {"status": "new", "rule": "r", "subject": "s", "property": "p", "scope": None,

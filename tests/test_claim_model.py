@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reconcile.pipeline import load
-from reconcile.frames import is_arrow_text
-from reconcile.schemas import CLAIM_ID_PATTERN, TEXT_COLUMNS, ClaimModel, claim_input_schema
+from reconcile.base.frames import is_arrow_text
+from reconcile.validate.schemas import CLAIM_ID_PATTERN, TEXT_COLUMNS, ClaimModel, claim_input_schema
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +62,7 @@ def test_a_negative_span_fails(claims):
 
 def test_input_checks_point_at_each_bad_cell(runner, mini):
     """Checks run once per distinct value still report every claim that holds a bad one."""
-    from reconcile.cli import main
+    from reconcile.cli.commands import main
 
     path = mini / "claims" / "captured" / "alpha.yaml"
     text = path.read_text(encoding="utf-8")
@@ -97,9 +97,9 @@ MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
 
 
 def _validated(edit=None):
-    from reconcile.problems import Problems
-    from reconcile.validate import validate
-    from reconcile.workspace import load_workspace
+    from reconcile.base.problems import Problems
+    from reconcile.validate.claims import validate
+    from reconcile.load.workspace import load_workspace
 
     problems = Problems()
     raw = load_workspace(MINI, problems)
@@ -109,7 +109,7 @@ def _validated(edit=None):
 
 
 def test_the_claim_index_holds_the_claim_ids_row_for_row():
-    from reconcile.suggestions import claim_positions
+    from reconcile.trust.suggestions import claim_positions
 
     ws = _validated()
     assert ws.claim_index is not None

@@ -10,9 +10,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reconcile.check import find_conflicts
+from reconcile.trust.ranked import find_conflicts
 from reconcile.pipeline import load
-from reconcile.problems import Problems
+from reconcile.base.problems import Problems
 from reconcile.render.json_report import render_json
 
 from .conftest import ROOT

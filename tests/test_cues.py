@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from reconcile.cli import main
+from reconcile.cli.commands import main
 from reconcile.drafting.lexicon import DraftingLexicon, LexiconError, Relative, load_lexicon, parse_lexicon
 from reconcile.normalize.text import fold
-from reconcile.problems import Problems
-from reconcile.registry import Cue, load_registry
-from reconcile.yamlio import parse_yaml
+from reconcile.base.problems import Problems
+from reconcile.load.registry import Cue, load_registry
+from reconcile.base.yamlio import parse_yaml
 
 from .conftest import ROOT
 

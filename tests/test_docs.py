@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 import pytest
 
-from reconcile.cli import main
+from reconcile.cli.commands import main
 
 from .conftest import ROOT
 
@@ -24,8 +24,8 @@ def test_every_command_and_option_is_documented(name):
 
 
 def test_every_rule_is_in_the_rules_doc():
-    from reconcile.problems import Problems
-    from reconcile.rulekit import discover_rules
+    from reconcile.base.problems import Problems
+    from reconcile.detect.rulekit import discover_rules
 
     for rule_id in discover_rules(None, Problems()):
         assert f"`{rule_id}`" in RULES_DOC

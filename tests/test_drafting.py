@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reconcile.cli import main
+from reconcile.cli.commands import main
 from reconcile.drafting.drafter import Drafter
 from reconcile.drafting.lexicon import load_lexicon
 from reconcile.drafting.text import sentences_of, words_of

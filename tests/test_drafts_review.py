@@ -11,11 +11,13 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from reconcile.check import conflict_records, find_conflicts
-from reconcile.cli import main
+from reconcile.trust.ranked import find_conflicts
+
+from reconcile.render.records import conflict_records
+from reconcile.cli.commands import main
 from reconcile.drafting.review import is_rejected, rejected_keys
 from reconcile.pipeline import load
-from reconcile.problems import Problems
+from reconcile.base.problems import Problems
 from reconcile.render.draft_review import highlighted_segments
 
 from .draft_workspace import CAPTURED_A, DRAFTS_B, draft_workspace

@@ -7,7 +7,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reconcile.frames import as_text, map_distinct, numbers_or, optional_text, sorted_by_file_and_line
+from reconcile.base.frames import as_text, map_distinct, numbers_or, optional_text, sorted_by_file_and_line
 
 cells = st.one_of(
     st.none(),
@@ -80,7 +80,7 @@ def test_strings_only_are_returned_as_they_are():
 
 
 def test_positions_finds_each_value_and_marks_the_absent():
-    from reconcile.frames import positions
+    from reconcile.base.frames import positions
 
     keys = np.array(["b", "a", None, 3], dtype=object)
     assert positions(keys, ["a", "c", None, 3, "b"]).tolist() == [1, -1, 2, 3, 0]

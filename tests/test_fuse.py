@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reconcile.cli import main
-from reconcile.fusion import MODELS
+from reconcile.cli.commands import main
+from reconcile.trust.fusion import MODELS
 
 CLAIMS = "source,item,value\na,x,1\nb,x,1\nc,x,2\na,y,7\nb,y,7\nc,y,7\nd,y,8\n"
 
@@ -180,8 +180,8 @@ def test_numeric_similarity_equals_the_item_by_item_computation(rows):
     """Every pair of numbers of one item, weighted by their distance over the item's spread."""
     import math
 
-    from reconcile.fusion import numeric_implications
-    from reconcile.trust import encode
+    from reconcile.trust.fusion import numeric_implications
+    from reconcile.trust.model import encode
 
     claims = pd.DataFrame(rows, columns=["source", "item", "value"]).drop_duplicates(["source", "item"])
     got = numeric_implications(claims)

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from reconcile import yamlio
-from reconcile.cli import main
+from reconcile.base import yamlio
+from reconcile.cli.commands import main
 
 from .conftest import check_json
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from reconcile.cli import main
+from reconcile.cli.commands import main
 
 from .conftest import ROOT
 

@@ -10,10 +10,10 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reconcile.check import find_conflicts
-from reconcile.cli import main
+from reconcile.trust.ranked import find_conflicts
+from reconcile.cli.commands import main
 from reconcile.pipeline import load
-from reconcile.problems import Problems
+from reconcile.base.problems import Problems
 
 from .conftest import ROOT
 

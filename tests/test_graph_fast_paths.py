@@ -2,7 +2,7 @@
 
 Pair counts by incidence matrices against the pairs of rows within items, the packed
 integer sort against numpy's stable argsort, the lazily built table of items against the
-one :func:`reconcile.graph._item_table` builds, and PooledInvestment's earnings without a
+one :func:`reconcile.trust.graph._item_table` builds, and PooledInvestment's earnings without a
 mask against the masked division.
 """
 
@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from reconcile.dependence import (
+from reconcile.trust.dependence import (
     _count_pairs_by_incidence,
     _count_pairs_within,
     _source_item_values,
@@ -22,8 +22,8 @@ from reconcile.dependence import (
     pair_statistics,
     stable_argsort,
 )
-from reconcile.graph import _item_table, build_source_graph
-from reconcile.trust import _earned, encode, pooled_investment
+from reconcile.trust.graph import _item_table, build_source_graph
+from reconcile.trust.model import _earned, encode, pooled_investment
 
 from .test_scale_graph import DAY, SETTINGS, SOURCES, WS, _reference_pair_statistics
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from reconcile.cli import main
+from reconcile.cli.commands import main
 from reconcile.pipeline import load
 
 from .conftest import FIXTURES, ROOT

@@ -70,7 +70,7 @@ def test_a_card_involves_the_entities_named_in_its_quotes():
 
 
 def test_the_index_is_deterministic(corpus_report, runner, tmp_path):
-    from reconcile.cli import main
+    from reconcile.cli.commands import main
 
     result = runner.invoke(main, ["report", str(ROOT), "--output", str(tmp_path)])
     assert result.exit_code == 0, result.output

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from reconcile.cli import main
+from reconcile.cli.commands import main
 from reconcile.intake.language import identify
 
 from .conftest import FIXTURES, ROOT

@@ -18,15 +18,17 @@ import pandas as pd
 import pytest
 
 from bench.generate_workspace import generate_workspace
-from reconcile.check import at_or_above, conflict_records, find_conflicts
-from reconcile.cli import main
-from reconcile.gate import apply_gate
-from reconcile.suggestions import SIDES_AT, rank_conflicts
+from reconcile.trust.ranked import find_conflicts
+from reconcile.render.records import conflict_records
+from reconcile.detect.engine import at_or_above
+from reconcile.cli.commands import main
+from reconcile.gate.state import apply_gate
+from reconcile.trust.suggestions import SIDES_AT, rank_conflicts
 from reconcile.pipeline import load
-from reconcile.problems import Problems
+from reconcile.base.problems import Problems
 from reconcile.render import json_report
 from reconcile.render.json_report import conflicts_json, json_chunks, render_json, report_object
-from reconcile.yamlio import write_atomic
+from reconcile.base.yamlio import write_atomic
 
 from .conftest import ROOT
 
@@ -254,7 +256,7 @@ def test_terminal_text_written_to_a_file_has_no_colour_codes(tmp_path):
 
 @pytest.mark.parametrize("fmt", ["github", "markdown", "terminal", "junit", "sarif"])
 def test_text_formats_build_records_for_a_bounded_number_of_conflicts(generated, monkeypatch, fmt):
-    from reconcile import check as check_module
+    from reconcile.trust import ranked as check_module
     from reconcile.render import markdown
     from reconcile.render.formats import render_check
     from reconcile.render.github import MAX_ANNOTATIONS

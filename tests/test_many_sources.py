@@ -25,9 +25,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bench.generate_workspace import generate_many_sources
-from reconcile import dependence
-from reconcile.dependence import _count_pairs_within, pair_statistics
-from reconcile.graph import (
+from reconcile.trust import dependence
+from reconcile.trust.dependence import _count_pairs_within, pair_statistics
+from reconcile.trust.graph import (
     _implications,
     _item_rows,
     _sums_over_edges,
@@ -55,7 +55,7 @@ def many(tmp_path_factory):
 
 
 def _reference_model(claims, implications, weights=None, k=4.0, iterations=100, tol=1e-6, rho=0.5, z=1.645):
-    """The default truth model (reconcile.trust.reconcile_model) claim by claim: per source its
+    """The default truth model (reconcile.trust.model.reconcile_model) claim by claim: per source its
     trust (the lower end of its interval), per item its believed value (ties: the first value
     in sorted order)."""
     weights = [1.0] * len(claims) if weights is None else list(weights)

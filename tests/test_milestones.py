@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-from reconcile.cli import main
+from reconcile.cli.commands import main
 
 from .rules.harness import build_workspace
 

@@ -18,7 +18,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from reconcile.cli import _globals_first, main
+from reconcile.cli.commands import _globals_first, main
 
 from .conftest import ROOT
 
@@ -193,7 +193,8 @@ def test_notes_in_the_terminal_json_and_sarif(runner, small):
 
 
 def test_json_records_and_the_streamed_json_agree_on_notes(runner):
-    from reconcile.check import conflict_records, find_conflicts
+    from reconcile.trust.ranked import find_conflicts
+    from reconcile.render.records import conflict_records
     from reconcile.pipeline import load
 
     ws, problems = load(ROOT)

@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from reconcile.cli import main
+from reconcile.cli.commands import main
 
 from .conftest import ROOT
 from .test_gate_files import STATUS_FP

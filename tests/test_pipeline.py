@@ -7,7 +7,7 @@ import json
 
 from click.testing import CliRunner
 
-from reconcile.cli import main
+from reconcile.cli.commands import main
 from reconcile.pipeline import run
 
 from .conftest import ROOT

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import io
 
-from reconcile.cli import main
-from reconcile.progress import Progress, showing, stage
+from reconcile.cli.commands import main
+from reconcile.base.progress import showing, stage
+from reconcile.cli.progress import Progress
 
 
 class Terminal(io.StringIO):

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reconcile.normalize.text import fold_whitespace
-from reconcile.quotes import document_lines, fold_text_array, locate_quotes, match_whole_lines
+from reconcile.validate.quotes import document_lines, fold_text_array, locate_quotes, match_whole_lines
 
 CHARS = list("ab ج\t\n\r\u00a0\u3000\u2028\x1cسل.") + ["\r\n"]
 texts = st.lists(st.sampled_from(CHARS), max_size=40).map("".join)
@@ -120,7 +120,7 @@ def test_missing_document_and_empty_quote_are_explained():
 @settings(max_examples=200, deadline=None)
 @given(st.lists(texts, min_size=1, max_size=4), st.integers(1, 30))
 def test_spans_do_not_depend_on_how_documents_are_batched(documents, batch_chars):
-    from reconcile import quotes
+    from reconcile.validate import quotes
 
     docs = {f"d{k}": text for k, text in enumerate(documents)}
     rows = [(name, line) for name, text in docs.items() for line in text.splitlines()]

@@ -18,10 +18,10 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reconcile.cli import main
+from reconcile.cli.commands import main
 from reconcile.normalize.names import Gazetteer, skeleton
-from reconcile.registry import VALUE_TYPES, entity_entry, property_entry, yaml_scalar
-from reconcile.workspace import SOURCE_KINDS
+from reconcile.load.registry import VALUE_TYPES, entity_entry, property_entry, yaml_scalar
+from reconcile.load.workspace import SOURCE_KINDS
 
 from .conftest import ROOT
 

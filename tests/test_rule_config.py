@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from reconcile.cli import main
+from reconcile.cli.commands import main
 
 from .conftest import ROOT, check_json
 
@@ -76,7 +76,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from reconcile.rulekit import CONFLICT_COLUMNS, empty_conflicts
+from reconcile.detect.rulekit import CONFLICT_COLUMNS, empty_conflicts
 
 ID = "chair-is-member"
 NAME = "chair outside the members"

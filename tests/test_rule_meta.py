@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from reconcile.cli import main
-from reconcile.problems import Problems
-from reconcile.rulekit import discover_rules
+from reconcile.cli.commands import main
+from reconcile.base.problems import Problems
+from reconcile.detect.rulekit import discover_rules
 
 from .conftest import ROOT
 

@@ -1,7 +1,7 @@
 """The vectorized graph stage gives what the straightforward per-row code gives.
 
 Each ``_reference_*`` function below is the plain pandas / per-conflict version that the
-vectorized code in :mod:`reconcile.dependence` and :mod:`reconcile.graph` replaced (kept
+vectorized code in :mod:`reconcile.trust.dependence` and :mod:`reconcile.trust.graph` replaced (kept
 here as the specification); hypothesis draws inputs with ties, dates that overlap or not,
 unknown claim ids and dependent sources, and the outputs must be equal.
 """
@@ -16,7 +16,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reconcile.dependence import (
+from reconcile.trust.dependence import (
     claim_weights,
     dense_ranks,
     encoded_pair_statistics,
@@ -24,17 +24,17 @@ from reconcile.dependence import (
     pair_statistics,
     sorted_unique,
 )
-from reconcile.graph import (
+from reconcile.trust.graph import (
     SourceGraph,
     _item_table,
     _set_implications,
     build_source_graph,
 )
-from reconcile.grouping import scoped
+from reconcile.detect.grouping import scoped
 from reconcile.normalize.quantities import Quantity
-from reconcile.suggestions import claim_positions, rank_conflicts, suggest
+from reconcile.trust.suggestions import claim_positions, rank_conflicts, suggest
 from reconcile.pipeline import load
-from reconcile.trust import encode, pooled_investment
+from reconcile.trust.model import encode, pooled_investment
 
 from .conftest import ROOT
 

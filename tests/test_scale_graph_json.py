@@ -17,9 +17,11 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reconcile.check import conflict_records, find_conflicts
+from reconcile.trust.ranked import find_conflicts
+
+from reconcile.render.records import conflict_records
 from reconcile.pipeline import load
-from reconcile.problems import Problems
+from reconcile.base.problems import Problems
 from reconcile.render import json_report
 from reconcile.render.json_report import conflicts_json, render_json, report_object
 

@@ -1,7 +1,7 @@
 """The vectorized group operations of the rules give what the plain pandas formulations give.
 
 The rules find groups, sides and explanations with integer codes and sorted arrays
-(:mod:`reconcile.grouping`, :mod:`reconcile.scope`) instead of ``groupby.apply``; these tests
+(:mod:`reconcile.detect.grouping`, :mod:`reconcile.detect.scope`) instead of ``groupby.apply``; these tests
 compare them with the straightforward pandas group-bys on random data (missing values,
 labels that differ within a value, claim ids out of order), and check that the rules give
 the same conflicts whatever the order and the ids of the claims.
@@ -17,12 +17,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reconcile.conflicts import KEYS_HINT, _value_key, fingerprint, run_rules
-from reconcile.grouping import collect_sides, conflict_rows, disagreeing, join_by_group, scoped, sides_by_value
+from reconcile.detect.engine import KEYS_HINT, _value_key, fingerprint, run_rules
+from reconcile.detect.grouping import collect_sides, conflict_rows, disagreeing, join_by_group, scoped, sides_by_value
 from reconcile.pipeline import load
-from reconcile.problems import Problems
-from reconcile.rulekit import RuleContext, discover_rules, load_config
-from reconcile.scope import _MAX, _MIN, assign_scope_groups, scope_label
+from reconcile.base.problems import Problems
+from reconcile.detect.rulekit import RuleContext, discover_rules, load_config
+from reconcile.detect.scope import _MAX, _MIN, assign_scope_groups, scope_label
 
 from .conftest import ROOT
 
@@ -268,7 +268,7 @@ def _random_sides(seed: int, n: int = 200) -> list:
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_flat_sides_sort_as_one_conflict_at_a_time(seed):
-    from reconcile.conflicts import _FlatSides, _ValueKeys, arrange_sides
+    from reconcile.detect.engine import _FlatSides, _ValueKeys, arrange_sides
 
     lists = _random_sides(seed)
     want = [_reference_sorted_sides(sides) for sides in lists]
@@ -286,7 +286,7 @@ def test_flat_sides_sort_as_one_conflict_at_a_time(seed):
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_sides_check_is_the_per_conflict_check(seed):
-    from reconcile.conflicts import _sides_ok
+    from reconcile.detect.engine import _sides_ok
 
     lists = _random_sides(seed) + [None, "text", [{"value": "a", "claims": ["c"]}, {"value": "b", "claims": ["d"]}]]
     column = pd.Series(lists, dtype=object)
@@ -294,7 +294,7 @@ def test_sides_check_is_the_per_conflict_check(seed):
 
 
 def test_fingerprints_column_wise_match_fingerprint_with_scope_on_clashes():
-    from reconcile.conflicts import _FlatSides, _fingerprints, arrange_sides
+    from reconcile.detect.engine import _FlatSides, _fingerprints, arrange_sides
 
     values = (["b", "a"], ["a", "b"], [["x"], None], ["é"])
     sides = [[{"value": v, "claims": ["c"]} for v in vs] for vs in values]
@@ -320,7 +320,7 @@ def test_fingerprints_column_wise_match_fingerprint_with_scope_on_clashes():
 
 
 def test_in_sorted_matches_numpy():
-    from reconcile.grouping import in_sorted
+    from reconcile.detect.grouping import in_sorted
 
     keys = np.array([1, 4, 9, 12])
     probe = np.array([0, 1, 5, 9, 12, 13, 4])
@@ -356,7 +356,7 @@ def test_first_of_object_column_matches_groupby(seed):
 @pytest.mark.parametrize("seed", SEEDS)
 def test_sides_checked_on_codes_match_sides_ok(seed):
     """run_rules checks the sides on their codes as the schema's check would."""
-    from reconcile.conflicts import _FlatSides, _sides_ok, arrange_sides
+    from reconcile.detect.engine import _FlatSides, _sides_ok, arrange_sides
 
     rng = np.random.default_rng(seed)
     lists = [
@@ -378,7 +378,7 @@ _runs = st.lists(st.lists(st.sampled_from(["b", "a", "ab", "é", 'q"', "B", ""])
 @settings(max_examples=200, deadline=None)
 @given(_runs, st.booleans(), st.integers(0, 2**32 - 1))
 def test_order_within_runs_is_the_lexsort_of_the_sorted_values(runs, with_first, seed):
-    from reconcile.conflicts import order_within_runs
+    from reconcile.detect.engine import order_within_runs
 
     counts = np.array([len(r) for r in runs], dtype=np.int64)
     values = np.array([v for r in runs for v in r], dtype=object)
@@ -393,7 +393,7 @@ def test_order_within_runs_is_the_lexsort_of_the_sorted_values(runs, with_first,
 
 
 def test_order_within_runs_sorts_values_that_do_not_compare_with_pandas():
-    from reconcile.conflicts import order_within_runs
+    from reconcile.detect.engine import order_within_runs
 
     values = np.array(["b", 2, "a", 1], dtype=object)
     counts = np.array([2, 2])
@@ -404,8 +404,8 @@ def test_order_within_runs_sorts_values_that_do_not_compare_with_pandas():
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.integers(-(2**40), 2**40), max_size=50), st.integers(0, 5))
 def test_distinct_and_dense_ranks_are_numpy_unique(values, spread):
-    from reconcile.grouping import distinct
-    from reconcile.scope import _dense_ranks
+    from reconcile.detect.grouping import distinct
+    from reconcile.detect.scope import _dense_ranks
 
     array = np.array(values, dtype=np.int64) // (10**spread if spread else 2**38)  # narrow and wide spans
     uniques, inverse = np.unique(array, return_inverse=True)
@@ -415,7 +415,7 @@ def test_distinct_and_dense_ranks_are_numpy_unique(values, spread):
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_scope_bounds_are_groupby_min_and_max(seed):
-    from reconcile.scope import scope_bounds
+    from reconcile.detect.scope import scope_bounds
 
     rng = np.random.default_rng(seed)
     n = 200
@@ -433,7 +433,7 @@ def test_scope_bounds_are_groupby_min_and_max(seed):
     "ids", [["a", "b", "b", "c"], ["b", "a"], ["a", None], ["a", np.nan], [], ["x"], ["a", 1]]
 )
 def test_increasing_is_is_monotonic_increasing_and_unique(ids):
-    from reconcile.grouping import _increasing
+    from reconcile.detect.grouping import _increasing
 
     index = pd.Index(np.array(ids, dtype=object), dtype=object)
     assert _increasing(index.to_numpy()) == (index.is_monotonic_increasing and index.is_unique)
@@ -479,7 +479,7 @@ def _run_outputs(*outputs: pd.DataFrame) -> pd.DataFrame:
     """run_rules over rules that return ``outputs`` (as they are)."""
     from dataclasses import make_dataclass
 
-    from reconcile.rulekit import RuleConfig, RuleInfo
+    from reconcile.detect.rulekit import RuleConfig, RuleInfo
 
     options = make_dataclass("Options", [])
     rules = {
@@ -544,7 +544,7 @@ def test_builtin_rules_give_the_same_conflicts_through_the_general_path(corpus, 
     run_rules puts the sides in order itself and gives the same conflicts."""
     from dataclasses import replace
 
-    from reconcile.conflicts import CLAIMS_HINT
+    from reconcile.detect.engine import CLAIMS_HINT
 
     claims = corpus.claims.sample(frac=1.0, random_state=3) if shuffled else corpus.claims
     problems = Problems()

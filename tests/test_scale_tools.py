@@ -11,7 +11,7 @@ import yaml
 
 from bench.generate_workspace import generate_workspace
 from bench.harness import command, floor, run_stages
-from reconcile.check import find_conflicts
+from reconcile.trust.ranked import find_conflicts
 from reconcile.pipeline import load
 
 

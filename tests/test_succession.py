@@ -1,6 +1,6 @@
 """Fingerprints and decisions that survive new evidence: a reviewed conflict is not new again
 because another conflict appeared, and its baseline entry and decisions follow it when it
-gains or loses a value (reconcile.succession, reconcile.gate.apply_gate).
+gains or loses a value (reconcile.gate.succession, reconcile.gate.state.apply_gate).
 
 Each test builds a small workspace of its own with `reconcile init`: one organization whose
 seat (a time-dependent city) and founding date sources state.
@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reconcile.cli import main
+from reconcile.cli.commands import main
 
 TEXT = (
     "The organization has its seat in Moscow. Others say its seat is in Minsk, or in Almaty, "
@@ -258,7 +258,7 @@ def test_new_claims_never_change_a_recorded_conflict_they_do_not_touch(tmp_path_
 def test_records_of_conflicts_that_became_one_merge_into_it():
     import pandas as pd
 
-    from reconcile.succession import continue_known
+    from reconcile.gate.succession import continue_known
 
     def record(country: str) -> dict:
         return {"rule": "timeline", "subject": "org:x", "property": "members", "scope": "2002",

@@ -16,11 +16,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from reconcile.check import find_conflicts
-from reconcile.graph import SourceGraph
+from reconcile.trust.ranked import find_conflicts
+from reconcile.trust.graph import SourceGraph
 from reconcile.pipeline import load
-from reconcile.problems import Problems
-from reconcile.suggestions import (
+from reconcile.base.problems import Problems
+from reconcile.trust.suggestions import (
     _best_and_second,
     _claim_sources,
     _ranked,
@@ -312,7 +312,7 @@ def test_the_margin_of_about_is_the_quantity_rules():
 
 
 def test_check_takes_the_margin_from_the_rule_configuration(corpus_copy):
-    from reconcile.check import find_conflicts
+    from reconcile.trust.ranked import find_conflicts
     from reconcile.pipeline import load
 
     (corpus_copy / "reconcile.toml").write_text("[rules.quantity-mismatch]\nabout_margin = 0.01\n", encoding="utf-8")

@@ -1,4 +1,4 @@
-"""Work on a second core (reconcile.threads): results in order and independent of timing,
+"""Work on a second core (reconcile.base.threads): results in order and independent of timing,
 errors raised where the result is asked for, the garbage collector restored, and the same
 report and problems whether the pipeline runs in one thread or several."""
 
@@ -10,8 +10,8 @@ import time
 
 import pytest
 
-from reconcile.frames import collector_paused
-from reconcile.threads import in_background, ordered_map, workers
+from reconcile.base.frames import collector_paused
+from reconcile.base.threads import in_background, ordered_map, workers
 
 
 @pytest.fixture(params=["1", "2"], ids=["one-thread", "two-threads"])
@@ -34,7 +34,7 @@ def test_workers_follow_the_environment(monkeypatch):
 def test_a_bad_thread_count_is_a_usage_error(monkeypatch, mini):
     from click.testing import CliRunner
 
-    from reconcile.cli import main
+    from reconcile.cli.commands import main
 
     monkeypatch.setenv("RECONCILE_THREADS", "two")
     result = CliRunner().invoke(main, ["validate", str(mini)])
@@ -85,7 +85,7 @@ def test_one_thread_means_the_calling_thread(monkeypatch):
 
 
 def test_small_work_stays_in_the_calling_thread(monkeypatch):
-    from reconcile.threads import THREADS_FROM, worth_a_thread
+    from reconcile.base.threads import THREADS_FROM, worth_a_thread
 
     monkeypatch.setenv("RECONCILE_THREADS", "2")
     me = threading.get_ident()
@@ -140,7 +140,7 @@ def test_same_report_and_problems_in_one_thread_or_several(tmp_path, monkeypatch
     import pandas as pd
 
     from bench.generate_workspace import generate_workspace
-    from reconcile.check import find_conflicts
+    from reconcile.trust.ranked import find_conflicts
     from reconcile.pipeline import load
     from reconcile.render.json_report import render_json
 
@@ -153,7 +153,7 @@ def test_same_report_and_problems_in_one_thread_or_several(tmp_path, monkeypatch
     frame.loc[[5, 6], "subject"] = "Atlantis-that-is-not"
     frame.to_parquet(path)
 
-    monkeypatch.setattr("reconcile.threads.THREADS_FROM", 0)  # threads even for a few claims
+    monkeypatch.setattr("reconcile.base.threads.THREADS_FROM", 0)  # threads even for a few claims
     outputs = []
     for n in ("1", "2"):
         monkeypatch.setenv("RECONCILE_THREADS", n)

@@ -2,7 +2,7 @@
 
 A status claim with only ``valid_from`` (an event: joined, suspended) holds until the next
 event of its subject and property, not to the end of time; two sources that agree on each of
-a state's events agree, whatever events came after (reconcile.scope.scope_interval).
+a state's events agree, whatever events came after (reconcile.detect.scope.scope_interval).
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reconcile.check import find_conflicts
-from reconcile.cli import main
+from reconcile.trust.ranked import find_conflicts
+from reconcile.cli.commands import main
 from reconcile.pipeline import load
-from reconcile.problems import Problems
-from reconcile.scope import next_event_start
+from reconcile.base.problems import Problems
+from reconcile.detect.scope import next_event_start
 
 TEXT = "The state joined in 2006, was suspended in 2012 and left in 2016. Members: A, B, C.\n"
 

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reconcile.dependence import claim_weights, dependence_groups, pair_statistics
-from reconcile.trust import accu, majority_vote, pooled_investment
+from reconcile.trust.dependence import claim_weights, dependence_groups, pair_statistics
+from reconcile.trust.model import accu, majority_vote, pooled_investment
 
 
 def _claims(rows):

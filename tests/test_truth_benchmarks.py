@@ -19,7 +19,7 @@ from bench.truth_data import (
     normalize_authors,
     normalize_time,
 )
-from reconcile.trust import encode, majority_vote, pooled_investment
+from reconcile.trust.model import encode, majority_vote, pooled_investment
 
 needs_data = pytest.mark.skipif(
     not BENCH_DIR.is_dir(),

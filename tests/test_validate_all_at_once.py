@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
-from reconcile.cli import main
+from reconcile.cli.commands import main
 from reconcile.pipeline import load
 
 from .conftest import FIXTURES, ROOT

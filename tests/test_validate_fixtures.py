@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from reconcile.cli import main
+from reconcile.cli.commands import main
 
 from .conftest import FIXTURES
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from reconcile.pipeline import load
-from reconcile.quotes import locate_quotes
+from reconcile.validate.quotes import locate_quotes
 
 
 def test_spans_point_at_the_quote(mini):
@@ -44,9 +44,9 @@ def test_parquet_claims_load_like_csv(mini):
 def test_parquet_quotes_are_read_as_arrow_strings(mini):
     """Quotes from Parquet are never made Python strings: Arrow text from the file on, blank
     quotes missing (and reported as such)."""
-    from reconcile.frames import is_arrow_text
-    from reconcile.problems import Problems
-    from reconcile.workspace import load_workspace
+    from reconcile.base.frames import is_arrow_text
+    from reconcile.base.problems import Problems
+    from reconcile.load.workspace import load_workspace
 
     csv_path = mini / "claims/captured/beta.csv"
     frame = pd.read_csv(csv_path, dtype=str, keep_default_na=False)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from reconcile.yamlio import YamlLoadError, item_line, key_lines, load_yaml, plain
+from reconcile.base.yamlio import YamlLoadError, item_line, key_lines, load_yaml, plain
 
 ROOT = Path(__file__).resolve().parents[1]
 

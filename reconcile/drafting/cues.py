@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..normalize.text import fold
-from ..registry import Cue, PropertySpec
+from reconcile.load.registry import Cue, PropertySpec
 from .text import Words
 
 __all__ = ["CueHit", "CueMatcher"]

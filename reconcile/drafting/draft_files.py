@@ -24,9 +24,9 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
-from .. import files
-from ..files import FileReadError
-from ..yamlio import YamlLoadError, parse_yaml, round_trip_text, write_atomic
+from reconcile.base import files
+from reconcile.base.files import FileReadError
+from reconcile.base.yamlio import YamlLoadError, parse_yaml, round_trip_text, write_atomic
 from .drafter import Draft
 
 __all__ = ["DRAFTS_DIR", "drafts_path", "new_drafts", "write_drafts", "check_drafts_file", "DraftFileError"]

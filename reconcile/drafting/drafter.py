@@ -41,7 +41,7 @@ from ..normalize.dates import DateValue, parse_iso
 from ..normalize.names import Gazetteer
 from ..normalize.quantities import Quantity, parse_quantity
 from ..normalize.text import fold
-from ..registry import PropertySpec, Registry
+from reconcile.load.registry import PropertySpec, Registry
 from .cues import CueHit, CueMatcher
 from .lexicon import DraftingLexicon
 from .mentions import Mention, find_dates, find_entities, find_figures

@@ -13,7 +13,7 @@ They are data, in ``reconcile/data/drafting.yaml`` (shipped with the package), p
       numbers: {one: 1, two: 2}
 
 :func:`load_lexicon` reads the file once per process (safe YAML loading,
-:func:`reconcile.yamlio.load_yaml`) into a :class:`DraftingLexicon`. Phrases are kept as
+:func:`reconcile.base.yamlio.load_yaml`) into a :class:`DraftingLexicon`. Phrases are kept as
 written; :meth:`DraftingLexicon.folded` gives their folded forms
 (:func:`reconcile.normalize.text.fold`), which is what the drafter matches on.
 """
@@ -28,7 +28,7 @@ from importlib import resources
 from typing import Any
 
 from ..normalize.text import fold
-from ..yamlio import item_line, key_lines, load_yaml
+from reconcile.base.yamlio import item_line, key_lines, load_yaml
 
 __all__ = [
     "AFTER_YEARS_SLOT",
@@ -125,7 +125,7 @@ def load_lexicon() -> DraftingLexicon:
 
 def parse_lexicon(data: Any, file: str = LEXICON_FILE) -> DraftingLexicon:
     """A :class:`DraftingLexicon` from the YAML ``data`` of ``drafting.yaml`` (as
-    :func:`reconcile.yamlio.load_yaml` reads it, with lines)."""
+    :func:`reconcile.base.yamlio.load_yaml` reads it, with lines)."""
     if not isinstance(data, Mapping):
         raise LexiconError(f"{file}: expected a mapping of languages (en: {{negations: […], …}})")
     lines = key_lines(data)

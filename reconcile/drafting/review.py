@@ -14,7 +14,7 @@ Files are edited in ruamel.yaml's round trip, so their comments and order stay; 
 between two drafts stays before the draft it precedes. Everything is checked before
 anything is written (unknown ids, ids a captured claim has, files that cannot be read or
 are not claim files): a problem writes nothing. The files are written together
-(:func:`reconcile.yamlio.write_all`: the captured file first, so that an interrupted
+(:func:`reconcile.base.yamlio.write_all`: the captured file first, so that an interrupted
 accept leaves a claim in both files, never in neither), under the lock of the workspace's
 ``claims/`` folder, and each new text is read back before it is written.
 """
@@ -34,13 +34,13 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark, YAMLError
 from ruamel.yaml.tokens import CommentToken
 
-from .. import files
-from ..decision_history import _pop_trailing, _push_trailing
-from ..fieldspec import excerpt
-from ..files import FileReadError
-from ..problems import Problems
-from ..workspace import DRAFTS_DIR, REJECTED_FILE, _load_claim_files
-from ..yamlio import YamlLoadError, parse_yaml, write_all
+from reconcile.base import files
+from reconcile.gate.history import _pop_trailing, _push_trailing
+from reconcile.base.fieldspec import excerpt
+from reconcile.base.files import FileReadError
+from reconcile.base.problems import Problems
+from reconcile.load.workspace import DRAFTS_DIR, REJECTED_FILE, _load_claim_files
+from reconcile.base.yamlio import YamlLoadError, parse_yaml, write_all
 
 __all__ = [
     "ACCEPTED_CAPTURE",

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..problems import Problems
-from ..validate import Workspace
+from reconcile.base.problems import Problems
+from reconcile.validate.claims import Workspace
 from .draft_files import (
     DRAFTS_DIR,
     DraftFileError,

@@ -29,10 +29,10 @@ from io import StringIO
 from pathlib import Path
 from typing import Any
 
-from ..files import locked as folder_lock
-from ..schemas import CLAIM_ID_PATTERN
-from ..workspace import SOURCE_KINDS
-from ..yamlio import YamlLoadError, load_yaml, plain, write_atomic
+from reconcile.base.files import locked as folder_lock
+from reconcile.validate.schemas import CLAIM_ID_PATTERN
+from reconcile.load.workspace import SOURCE_KINDS
+from reconcile.base.yamlio import YamlLoadError, load_yaml, plain, write_atomic
 from .documents import IntakeError, ReadDocument, read_document
 from .language import identify
 
@@ -198,7 +198,7 @@ def _file_stem(sid: str) -> str:
 def _language(code: str | None, path: Path) -> str | None:
     if code is None:
         return None
-    from ..validate import LANGUAGE_EXPECTED, _language_suggestion
+    from reconcile.validate.claims import LANGUAGE_EXPECTED, _language_suggestion
     from .language import _cldr_languages
 
     if code not in _cldr_languages():
@@ -243,7 +243,7 @@ def _url(value: str | None, option: str) -> str | None:
 def _locked(folder: Path) -> Iterator[None]:
     """Hold an exclusive lock on ``folder`` (the claims folder) while sources.yaml is read,
     changed and replaced: concurrent ``add`` runs take turns instead of losing entries.
-    The lock of :func:`reconcile.files.locked`, which the writes inside take again (it is
+    The lock of :func:`reconcile.base.files.locked`, which the writes inside take again (it is
     re-entrant; a second ``flock`` of the folder would wait for this one forever)."""
     with folder_lock(folder):
         yield

@@ -124,7 +124,7 @@ import numpy as np
 import pandas as pd
 from babel import Locale
 
-from ..fieldspec import excerpt
+from reconcile.base.fieldspec import excerpt
 from .text import fold, fold_digits
 
 __all__ = [

@@ -128,8 +128,8 @@ from babel.dates import get_timezone, get_timezone_location
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from ..frames import map_distinct
-from ..yamlio import load_yaml, plain
+from reconcile.base.frames import map_distinct
+from reconcile.base.yamlio import load_yaml, plain
 from .text import fold
 
 __all__ = [
@@ -841,7 +841,7 @@ def _country_codes(english: dict[str, str]) -> list[str]:
 
 
 def _load_places() -> dict:
-    """places.yaml as plain dicts and lists, parsed by libyaml (:func:`reconcile.yamlio.load_yaml`).
+    """places.yaml as plain dicts and lists, parsed by libyaml (:func:`reconcile.base.yamlio.load_yaml`).
 
     The YAML 1.2 typing keeps codes such as ``NO`` (Norway) text. ruamel.yaml, in pure Python,
     took some ten times longer on this file; a test holds both readings equal.

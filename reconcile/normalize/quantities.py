@@ -91,7 +91,7 @@ from typing import Any, Hashable, Mapping
 import numpy as np
 import pandas as pd
 
-from ..fieldspec import excerpt
+from reconcile.base.fieldspec import excerpt
 from .text import fold, fold_digits
 
 __all__ = [

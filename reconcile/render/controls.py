@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["printable"]
+__all__ = ["printable", "style"]
 
 #: C0 and C1 control characters, DEL, the explicit bidirectional formatting characters,
 #: surrogates and the noncharacters U+FFFE and U+FFFF (which XML cannot hold either).
@@ -39,3 +39,19 @@ def printable(text: object, *, lines: bool = False) -> str:
     text = str(text)
     pattern = _CONTROL_BUT_LINES if lines else _CONTROL
     return pattern.sub(_escape, text) if pattern.search(text) else text
+
+
+#: ANSI colour codes of the foreground colours the terminal output uses.
+_FOREGROUND = {"red": 31, "green": 32, "yellow": 33, "blue": 34, "magenta": 35}
+
+
+def style(text: str, *, fg: str | None = None, bold: bool = False, dim: bool = False) -> str:
+    """``text`` with ANSI colour and weight codes (the same codes as ``click.style``). The
+    command line strips them again when its output is not a terminal, so only a person
+    watching sees colour; ``text`` must already be :func:`printable`."""
+    codes = [str(_FOREGROUND[fg])] if fg else []
+    codes += ["1"] if bold else []
+    codes += ["2"] if dim else []
+    if not codes:
+        return text
+    return "".join(f"\x1b[{c}m" for c in codes) + text + "\x1b[0m"

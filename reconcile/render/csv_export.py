@@ -53,7 +53,7 @@ def _writer(buffer: io.StringIO) -> Any:
 
 def conflict_csvs(blocks: Iterable[list[dict[str, Any]]], sources: dict[str, dict[str, Any]]) -> tuple[str, str]:
     """The texts of conflicts.csv and conflict_claims.csv from the conflict records (as
-    :func:`~reconcile.check.conflict_record_blocks` gives them, block by block), with
+    :func:`~reconcile.render.records.conflict_record_blocks` gives them, block by block), with
     ``sources`` (report.json's source objects by id) for each claim's address: the source's
     ``url``, else its ``archived_url``, else the document's path."""
     conflicts, claims = io.StringIO(), io.StringIO()

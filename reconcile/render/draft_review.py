@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..validate import Workspace
+from reconcile.validate.claims import Workspace
 
 __all__ = ["draft_reviews", "highlighted_segments"]
 

@@ -8,9 +8,9 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from ..check import CheckResult
-from ..gate import GateState
-from ..validate import Workspace
+from reconcile.trust.ranked import CheckResult
+from reconcile.gate.state import GateState
+from reconcile.validate.claims import Workspace
 
 __all__ = ["render_check", "FORMATS"]
 
@@ -18,7 +18,7 @@ __all__ = ["render_check", "FORMATS"]
 def _records(shown: pd.DataFrame, result: CheckResult, ws: Workspace, first: int | None = None) -> list[dict[str, Any]]:
     """The records (dicts with their quotes) of ``shown``, or of its ``first`` conflicts
     only (new ones come first)."""
-    from ..check import conflict_records
+    from reconcile.render.records import conflict_records
 
     return conflict_records(shown if first is None else shown.head(first), ws.claims, result.sides)
 
@@ -46,7 +46,7 @@ def _json(shown, result, ws, state) -> Iterable[bytes | memoryview]:
 
 def _record_blocks(shown: pd.DataFrame, result: CheckResult, ws: Workspace) -> Iterator[dict[str, Any]]:
     """The records of ``shown`` one by one, built a block at a time as they are asked for."""
-    from ..check import conflict_record_blocks
+    from reconcile.render.records import conflict_record_blocks
 
     return itertools.chain.from_iterable(conflict_record_blocks(shown, ws.claims, result.sides))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..gate import anchor_claim
+from reconcile.gate.state import anchor_claim
 from .controls import printable
 
 __all__ = ["render_github", "MAX_ANNOTATIONS"]
@@ -35,7 +35,7 @@ def render_github(
     """One annotation per conflict, new conflicts first, at most ``limit``; a closing line
     counts the rest. ``records`` may be the first conflicts only (new ones first) when
     ``total`` gives how many there are. Each annotation is at the claim
-    :func:`~reconcile.gate.anchor_claim` picks (``known_values``: the gate's).
+    :func:`~reconcile.gate.state.anchor_claim` picks (``known_values``: the gate's).
 
     With ``only_new`` (the baseline is on), only new conflicts are annotated (``total``
     then counts the new ones) and the known ones make a single plain summary line from

@@ -36,10 +36,10 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from .. import __version__
-from ..check import CheckResult
-from ..gate import GateState
-from ..timeline import build_timeline
-from ..validate import Workspace
+from reconcile.trust.ranked import CheckResult
+from reconcile.gate.state import GateState
+from reconcile.detect.timeline import build_timeline
+from reconcile.validate.claims import Workspace
 from ..normalize.text import fold, fold_whitespace
 from .controls import printable
 from .draft_review import draft_reviews
@@ -322,7 +322,7 @@ def marker_lanes(xs: list[float], gap: float = MARKER_GAP) -> list[int]:
 
 
 def _timelines(ws: Workspace) -> list[dict[str, Any]]:
-    from ..suggestions import claim_positions
+    from reconcile.trust.suggestions import claim_positions
 
     out = []
     claims = ws.claims

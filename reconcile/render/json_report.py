@@ -28,10 +28,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..check import (
+from reconcile.render.records import (
     EVIDENCE_FIELDS,
     RECORD_FIELDS,
-    CheckResult,
     RecordColumns,
     conflict_fields,
     conflict_records,
@@ -39,10 +38,11 @@ from ..check import (
     evidence_column,
     record_columns,
 )
-from ..frames import collector_paused
-from ..suggestions import RankedSides
-from ..threads import ordered_map
-from ..validate import Workspace
+from reconcile.trust.ranked import CheckResult
+from reconcile.base.frames import collector_paused
+from reconcile.trust.suggestions import RankedSides
+from reconcile.base.threads import ordered_map
+from reconcile.validate.claims import Workspace
 
 __all__ = ["report_object", "report_outline", "render_json", "json_chunks", "summary", "conflicts_json"]
 
@@ -78,7 +78,7 @@ def _draft_summary(conflicts: pd.DataFrame, ws: Workspace) -> dict[str, Any]:
     draft_ids = claims.loc[claims["draft"].to_numpy(dtype=bool), "claim_id"]
     involved = 0
     if len(conflicts):
-        from ..suggestions import flatten_sides
+        from reconcile.trust.suggestions import flatten_sides
 
         sides = flatten_sides(conflicts["sides"])
         hit = pd.Series(sides.claim_ids, dtype=object).isin(draft_ids).to_numpy()
@@ -110,7 +110,7 @@ def source_records(ws: Workspace, result: CheckResult | None = None) -> list[dic
     per = ws.claims.groupby("source").size()
     table = None
     if result is not None:
-        from ..graph import source_table
+        from reconcile.trust.graph import source_table
 
         table = source_table(result.graph, ws.sources).set_index("source")
     out = []
@@ -229,7 +229,7 @@ def render_json(
 def conflicts_json(conflicts: pd.DataFrame, claims: pd.DataFrame, given: RankedSides | None = None) -> str:
     """The ``conflicts`` array as compact JSON text: ``json.dumps(conflict_records(...),
     ensure_ascii=False)``, built column by column (``given``: the graph stage's sides, see
-    :func:`reconcile.check.record_columns`)."""
+    :func:`reconcile.render.records.record_columns`)."""
     return b"".join(_conflicts_chunks(conflicts, claims, "", "", given)).decode("utf-8", "surrogatepass")
 
 
@@ -247,7 +247,7 @@ def _conflicts_chunks(
     """``before``, the conflicts array as compact JSON (``json.dumps`` of
     :func:`conflict_records`), ``after``: UTF-8 bytes, a chunk per block of conflicts
     (``given``: the graph stage's sides, reused when they apply, see
-    :func:`reconcile.check.record_columns`)."""
+    :func:`reconcile.render.records.record_columns`)."""
     yield _utf8(before + "[")
     if len(conflicts):
         cols = record_columns(conflicts, claims, given)
@@ -473,7 +473,7 @@ class _Evidence:
 
 
 def _draft_parts(claims: pd.DataFrame, in_table_order: np.ndarray, at: np.ndarray) -> list[_Coded]:
-    """The keys a draft claim's evidence adds (:func:`~reconcile.check.draft_extras`) as
+    """The keys a draft claim's evidence adds (:func:`~reconcile.render.records.draft_extras`) as
     JSON text after its other keys, empty text for the claims that are not drafts; no part
     at all when none of the claims is a draft (a workspace read without ``--drafts``)."""
     extras = draft_extras(claims, in_table_order)

@@ -14,7 +14,7 @@ from .controls import printable
 if TYPE_CHECKING:
     import pandas as pd
 
-    from ..suggestions import RankedSides
+    from reconcile.trust.suggestions import RankedSides
 
 __all__ = ["BUDGET", "ROWS_AT_MOST", "render_markdown", "summary_records"]
 
@@ -42,7 +42,7 @@ def summary_records(
     ``conflicts`` in the terminal's order (:func:`~reconcile.render.terminal.terminal_order`:
     grouped by subject and property, the worst first), so that the summary reads as
     ``reconcile check`` does."""
-    from ..check import conflict_records
+    from reconcile.render.records import conflict_records
     from .terminal import terminal_order
 
     if conflicts.empty:

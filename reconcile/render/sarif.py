@@ -13,8 +13,8 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .. import __version__
-from ..gate import anchor_claim
-from ..rulekit import RuleInfo
+from reconcile.gate.state import anchor_claim
+from reconcile.detect.rulekit import RuleInfo
 
 __all__ = ["render_sarif", "MAX_RESULTS"]
 
@@ -91,7 +91,7 @@ def render_sarif(
     ``records`` yields in order (it may stop there), as chunks of text: one indented
     document up to :data:`INDENT_UP_TO` results, else a compact one written a result at a
     time, so that neither all records nor the whole log are held at once. Each result's
-    location is the claim :func:`~reconcile.gate.anchor_claim` picks (``known_values``: the
+    location is the claim :func:`~reconcile.gate.state.anchor_claim` picks (``known_values``: the
     gate's), its other claims are related locations. ``sources`` (the JSON report's source
     records) go to the run's property bag with where each document came from."""
     rule_ids = sorted(rules)

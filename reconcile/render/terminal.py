@@ -1,7 +1,7 @@
 """Plain-text output for a terminal: problems and the validation summary.
 
 Quotes and names are printed in their own script; the terminal's bidi support lays out
-Persian and Arabic. Colour is added by click only when the output is a terminal.
+Persian and Arabic. Colour codes are added here and stripped by the command line when the output is not a terminal.
 
 Everything that comes from documents, claim files and registries goes through
 :func:`~reconcile.render.controls.printable` first: a control character in a web page's
@@ -15,16 +15,15 @@ import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-import click
 import numpy as np
 import pandas as pd
 
-from ..problems import Problems
-from .controls import printable
-from ..validate import Workspace
+from reconcile.base.problems import Problems
+from .controls import printable, style
+from reconcile.validate.claims import Workspace
 
 if TYPE_CHECKING:
-    from ..suggestions import RankedSides
+    from reconcile.trust.suggestions import RankedSides
 
 __all__ = ["SUMMARY_ROWS", "terminal_order", "wrap_quote", "render_problems", "render_validation_summary", "render_conflicts", "render_check_summary"]
 
@@ -38,7 +37,7 @@ def render_problems(problems: Problems) -> str:
     lines = []
     for p in problems.sorted():
         text = "\n".join(printable(line) for line in p.render_lines())
-        lines.append(click.style(text, fg=_COLOURS.get(p.severity)) if p.severity != "info" else text)
+        lines.append(style(text, fg=_COLOURS.get(p.severity)) if p.severity != "info" else text)
     return "\n".join(lines)
 
 
@@ -84,7 +83,7 @@ def render_validation_summary(ws: Workspace, problems: Problems, *, rows: int = 
     by_lang = claims.groupby("language").size().sort_values(ascending=False)
     by_prop = claims.groupby("property").size().sort_values(ascending=False, kind="stable")
     by_type = claims.groupby("value_type").size().sort_values(ascending=False)
-    head = click.style(
+    head = style(
         f"Workspace {printable(ws.root)}: {len(ws.sources)} sources, {len(claims)} claims, "
         f"{claims['property'].nunique()} properties, {claims['subject'].nunique()} subjects",
         bold=True,
@@ -115,13 +114,13 @@ def render_validation_summary(ws: Workspace, problems: Problems, *, rows: int = 
     n_warn = len(problems.warnings)
     fuzzy = len(ws.resolutions)
     to_check = f", {fuzzy} name(s) resolved by fuzzy matching to check" if fuzzy else ""
-    lines += ["", click.style(f"valid: 0 errors, {n_warn} warning(s){to_check}", fg="green")]
+    lines += ["", style(f"valid: 0 errors, {n_warn} warning(s){to_check}", fg="green")]
     return "\n".join(lines)
 
 
 def _severity_badge(severity: str) -> str:
     marks = {"error": "✖ error", "warning": "▲ warning", "info": "● info"}
-    return click.style(marks.get(severity, severity), fg=_COLOURS.get(severity), bold=severity == "error")
+    return style(marks.get(severity, severity), fg=_COLOURS.get(severity), bold=severity == "error")
 
 
 def terminal_order(conflicts: pd.DataFrame) -> np.ndarray:
@@ -146,11 +145,11 @@ def render_conflicts(
 ) -> Iterator[str]:
     """Conflicts grouped by subject and property, new ones first, then the worst first,
     with quotes in their script: the text in chunks, a chunk per block of records of
-    :func:`~reconcile.check.conflict_record_blocks` (``sides`` and ``block`` as there)."""
-    from ..check import conflict_record_blocks
+    :func:`~reconcile.render.records.conflict_record_blocks` (``sides`` and ``block`` as there)."""
+    from reconcile.render.records import conflict_record_blocks
 
     if conflicts.empty:
-        yield click.style("No contradictions found.", fg="green")
+        yield style("No contradictions found.", fg="green")
         return
     props = ws.registry.properties
     current = None
@@ -164,7 +163,7 @@ def render_conflicts(
                 subject, prop = head
                 label = props[prop].label if prop in props else prop
                 head_text = printable(f"{ws.gazetteer.label(subject)} — {label}")
-                lines += ["", click.style(head_text, bold=True) + printable(f"  ({subject}, {prop})")]
+                lines += ["", style(head_text, bold=True) + printable(f"  ({subject}, {prop})")]
             lines += _conflict_lines(rec, mixed)
         text = "\n".join(lines)
         yield text.lstrip("\n") if n == 0 else "\n" + text
@@ -176,9 +175,9 @@ def _conflict_lines(rec: dict, tag_new: bool = False) -> list[str]:
     scope = printable(f" [{rec['scope']}]") if rec["scope"] else ""
     internal = " (within one source)" if rec["internal"] else ""
     if rec["status"] == "new":
-        status = click.style(" [new]", fg="yellow", bold=True) if tag_new else ""
+        status = style(" [new]", fg="yellow", bold=True) if tag_new else ""
     else:
-        status = click.style(f" [{rec['status']}]", dim=True)
+        status = style(f" [{rec['status']}]", dim=True)
     lines = [f"  {_severity_badge(rec['severity'])} {printable(rec['rule'])}{scope}{internal}{status}  #{rec['fingerprint']}"]
     if rec.get("history"):
         lines.append(printable(f"    {history_text(rec['history'])}"))
@@ -192,7 +191,7 @@ def _conflict_lines(rec: dict, tag_new: bool = False) -> list[str]:
     for side in rec["sides"]:
         lines.append(printable(f"    • {side['label']}"))
         for c in side["claims"]:
-            tag = click.style(f" {draft_tag(c)}", fg="magenta") if c.get("draft") else ""
+            tag = style(f" {draft_tag(c)}", fg="magenta") if c.get("draft") else ""
             head = printable(f"        {c['source']} ({c['file']}:{c['line']}): ")
             quoted = wrap_quote(head + "«" + printable(" ".join(c["quote"].split())) + "»", _QUOTE_INDENT)
             quoted[-1] += tag
@@ -313,7 +312,7 @@ def render_source_table(table: pd.DataFrame, sg) -> str:
         dependent_on=table["depends_on"].map(lambda d: ", ".join(d)),
     )[["source", "language", "published", "claims", "agreements", "disagreements", "trust", "dependent_on",
        *(["url"] if table["url"].notna().any() else [])]]
-    lines = [click.style("Sources", bold=True), _table(view, right={"claims", "agreements", "disagreements", "trust"})]
+    lines = [style("Sources", bold=True), _table(view, right={"claims", "agreements", "disagreements", "trust"})]
     pairs = sg.pairs[sg.pairs["shared"].gt(0) | sg.pairs["declared"]].sort_values(["source_a", "source_b"])
     if len(pairs):
         pv = pd.DataFrame(
@@ -327,7 +326,7 @@ def render_source_table(table: pd.DataFrame, sg) -> str:
                 "declared": pairs["declared"].map({True: "derived_from", False: ""}),
             }
         )
-        lines += ["", click.style("Pairs of sources", bold=True), _table(pv, right={"shared keys", "agree", "disagree", "shared errors", "dependence"})]
+        lines += ["", style("Pairs of sources", bold=True), _table(pv, right={"shared keys", "agree", "disagree", "shared errors", "dependence"})]
     return "\n".join(lines)
 
 
@@ -340,7 +339,7 @@ def render_cited_sources(conflicts: pd.DataFrame, ws: Workspace, *, rows: int = 
     src = ws.sources[ws.sources["source"].isin(cited) & (ws.sources["url"].notna() | ws.sources["archived_url"].notna())]
     if src.empty:
         return ""
-    lines = [click.style("Where the cited documents came from", bold=True)]
+    lines = [style("Where the cited documents came from", bold=True)]
     for r in src.sort_values("source").head(rows).itertuples(index=False):
         where = " · ".join(
             str(v)

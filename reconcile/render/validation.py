@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from .. import __version__
-from ..problems import Problem, Problems
+from reconcile.base.problems import Problem, Problems
 from .github import _escape_data, _escape_property
 
 __all__ = ["VALIDATE_FORMATS", "problem_record", "render_validation_json", "render_validation_sarif", "render_validation_github"]

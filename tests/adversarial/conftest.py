@@ -49,7 +49,7 @@ def invoke(*args: str | Path) -> tuple[int, str]:
     other than the exit is a traceback: the test fails with it."""
     from click.testing import CliRunner
 
-    from reconcile.cli import main
+    from reconcile.cli.commands import main
 
     result = CliRunner().invoke(main, [str(a) for a in args])
     if result.exception is not None and not isinstance(result.exception, SystemExit):

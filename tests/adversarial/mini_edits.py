@@ -14,7 +14,7 @@ from typing import Iterable
 
 from click.testing import CliRunner
 
-from reconcile.cli import main
+from reconcile.cli.commands import main
 
 Edit = tuple[str, str | None, str]
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from reconcile.cli import main
-from reconcile.gate import read_decisions
-from reconcile.problems import Problems
-from reconcile.yamlio import load_yaml, plain
+from reconcile.cli.commands import main
+from reconcile.gate.state import read_decisions
+from reconcile.base.problems import Problems
+from reconcile.base.yamlio import load_yaml, plain
 
 from ..conftest import check_json
 

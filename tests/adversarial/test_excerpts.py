@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from reconcile.cli import main
+from reconcile.cli.commands import main
 
 SECRET = "https://editor:hunter2-TOPSECRET@git.example.org/newsroom/private.git"
 LONG = "x" * 500

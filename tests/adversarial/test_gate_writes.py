@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from reconcile.gate import read_decisions
-from reconcile.problems import Problems
+from reconcile.gate.state import read_decisions
+from reconcile.base.problems import Problems
 
 from ..conftest import ROOT
 from .conftest import TIMEOUT, fingerprints, run, text
@@ -64,7 +64,7 @@ def test_parallel_baseline_and_decide_leave_both_files_whole(ws):
 _KILLED_AT_RENAME = """
 import os, signal, sys
 os.replace = lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL)
-from reconcile.cli import main
+from reconcile.cli.commands import main
 main(sys.argv[1:])
 """
 
@@ -93,7 +93,7 @@ def test_a_killed_run_leaves_temporaries_the_next_run_removes(ws, command, writt
     reports = ws / "reports"
     before = {name: (reports / name).read_bytes() if (reports / name).exists() else None for name in written}
     _killed(*command, str(ws))
-    from reconcile import files
+    from reconcile.base import files
 
     left = _temporaries(reports)
     assert left and all(files.TEMPORARY.match(name) for name in left), left
@@ -107,7 +107,7 @@ def test_a_killed_run_leaves_temporaries_the_next_run_removes(ws, command, writt
 
 
 def test_a_report_that_fails_midway_leaves_the_previous_set(ws, runner, monkeypatch):
-    from reconcile.cli import main
+    from reconcile.cli.commands import main
     from reconcile.render import markdown
 
     assert runner.invoke(main, ["report", str(ws)]).exit_code == 0
@@ -124,8 +124,8 @@ def test_a_report_that_fails_midway_leaves_the_previous_set(ws, runner, monkeypa
 
 
 def test_the_report_renames_index_html_last(ws, runner, monkeypatch):
-    from reconcile import yamlio
-    from reconcile.cli import main
+    from reconcile.base import yamlio
+    from reconcile.cli.commands import main
 
     order: list[str] = []
     real_replace = os.replace

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from reconcile.gate import record_decision
+from reconcile.gate.state import record_decision
 
 from .conftest import assert_no_traceback, run, text
 

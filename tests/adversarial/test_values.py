@@ -317,7 +317,7 @@ def test_fuzzy_matching_skips_huge_names():
 def test_a_problem_holds_bounded_texts():
     """Whatever a check quotes, a problem holds at most an excerpt of it (the net under
     every message)."""
-    from reconcile.problems import Problem
+    from reconcile.base.problems import Problem
 
     long = "x" * 1_000_000
     problem = Problem(f"unknown subject {long!r}", hint=f"did you mean {long}?", expected=long)

@@ -204,8 +204,8 @@ def test_a_problem_in_a_file_whose_name_is_not_utf8_names_it_escaped(ws):
 
 
 def test_a_file_larger_than_the_bound_is_not_read(ws, runner, monkeypatch):
-    from reconcile import files
-    from reconcile.cli import main
+    from reconcile.base import files
+    from reconcile.cli.commands import main
 
     big = ws / CAPTURED / "tj-embassy-en.yaml"
     big.write_text(big.read_text(encoding="utf-8") + "# padding\n" * 200_000, encoding="utf-8")

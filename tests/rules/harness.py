@@ -25,7 +25,7 @@ from pathlib import Path
 
 import yaml
 
-from reconcile.check import find_conflicts
+from reconcile.trust.ranked import find_conflicts
 from reconcile.pipeline import load
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,0 +1,5 @@
+"""``python -m reconcile.cli``: the ``reconcile`` command."""
+
+from reconcile.cli.commands import main
+
+main()
