@@ -52,7 +52,7 @@ def run_stages(root: Path, out_file: Path | None = None) -> dict:
     written to ``out_file`` (default: ``conflicts.json`` in the workspace)."""
     from reconcile.detect.engine import run_rules
     from reconcile.trust.graph import build_source_graph
-    from reconcile.trust.suggestions import rank_conflicts_with_sides
+    from reconcile.trust.suggestions import rank_conflicts
     from reconcile.base.problems import Problems
     from reconcile.render.json_report import json_chunks
     from reconcile.detect.rulekit import RuleContext, discover_rules, load_config
@@ -92,21 +92,21 @@ def run_stages(root: Path, out_file: Path | None = None) -> dict:
         found = discover_rules(ws.root, problems)
         configs, settings = load_config(ws.root, found, problems)
         ctx = RuleContext(ws.registry, ws.sources, ws.claims, ws.gazetteer.label)
-        return run_rules(ws.claims, ctx, found, configs, problems), found, configs, settings, pending
+        return run_rules(ws.claims, ctx, found, configs, problems, ws.claim_index), found, configs, settings, pending
 
     conflicts, found, configs, settings, pending = stage("rules", rules)
 
     def graph():
         sg = pending.result()
-        ranked = rank_conflicts_with_sides(conflicts, ws.claims, sg, ws.claim_index)
-        return sg, ranked.conflicts.assign(status="new"), ranked.sides
+        ranked = rank_conflicts(conflicts, ws.claims, sg, ws.claim_index)
+        ranked.conflicts["status"] = "new"
+        return sg, ranked
 
-    sg, ranked, sides = stage("graph", graph)
+    sg, ranked = stage("graph", graph)
 
     def to_json():
-        # as in `reconcile check`, the report reuses the sides the graph stage flattened
-        result = CheckResult(ranked, found, configs, settings, sg, sides)
-        write_atomic(out_file or root / "conflicts.json", json_chunks(result, ws, ranked))
+        result = CheckResult(ranked, found, configs, settings, sg)
+        write_atomic(out_file or root / "conflicts.json", json_chunks(result, ws, ranked.conflicts))
         return len(ranked)
 
     out["conflicts"] = stage("json", to_json)

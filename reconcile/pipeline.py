@@ -97,5 +97,5 @@ def run(
     out.decisions = read_decisions(ws.root, problems)
     if problems.errors:
         return out
-    out.state = apply_gate(out.result.conflicts, out.baseline, out.decisions)
+    out.state = apply_gate(out.result.tables, out.baseline, out.decisions)
     return out

@@ -28,7 +28,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from reconcile.detect.rulekit import CONFLICT_COLUMNS, RuleContext, empty_conflicts
+from reconcile.detect.tables import conflict_tables
+from reconcile.detect.rulekit import RuleContext, empty_conflicts
 
 ID = "anachronism"
 NAME = "anachronism"
@@ -106,7 +107,7 @@ def check(claims: pd.DataFrame, ctx: RuleContext, options: Options) -> pd.DataFr
                 "sides": sides,
             }
         )
-    return pd.DataFrame(rows)[CONFLICT_COLUMNS]
+    return conflict_tables(rows)
 
 
 def _act_times(acts: pd.DataFrame, claims: pd.DataFrame, options: Options) -> pd.DataFrame:

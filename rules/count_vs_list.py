@@ -25,7 +25,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from reconcile.detect.grouping import scoped
-from reconcile.detect.rulekit import CONFLICT_COLUMNS, RuleContext, empty_conflicts
+from reconcile.detect.tables import conflict_tables
+from reconcile.detect.rulekit import RuleContext, empty_conflicts
 from reconcile.detect.timeline import describe_periods, timelines_of
 
 ID = "count-vs-list"
@@ -72,7 +73,7 @@ def check(claims: pd.DataFrame, ctx: RuleContext, options: Options) -> pd.DataFr
                 rows.append(_conflict(ctx, count_prop, list_prop, timeline, int(n), cgrp, lgrp))
     if not rows:
         return empty_conflicts()
-    return pd.DataFrame(rows)[CONFLICT_COLUMNS]
+    return conflict_tables(rows)
 
 
 def _conflict(ctx: RuleContext, count_prop: str, list_prop: str, timeline, n: int, counts: pd.DataFrame, lists: pd.DataFrame) -> dict:

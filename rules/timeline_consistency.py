@@ -24,7 +24,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from reconcile.detect.rulekit import CONFLICT_COLUMNS, RuleContext, empty_conflicts, listing
+from reconcile.detect.tables import conflict_tables
+from reconcile.detect.rulekit import RuleContext, empty_conflicts, listing
 from reconcile.detect.timeline import MEMBER, NON_MEMBER_STATUSES, timelines_of
 
 ID = "timeline-consistency"
@@ -51,7 +52,7 @@ def check(claims: pd.DataFrame, ctx: RuleContext, options: Options) -> pd.DataFr
             rows += _departed_listed(ctx, spec, tl, claims)
     if not rows:
         return empty_conflicts()
-    return pd.DataFrame(rows)[CONFLICT_COLUMNS]
+    return conflict_tables(rows)
 
 
 def _exit_before_join(ctx: RuleContext, spec, tl) -> list[dict]:

@@ -62,7 +62,7 @@ def test_check_with_drafts_marks_them_in_terminal_json_and_sarif(tmp_path):
     # the streamed JSON is what the records say
     ws, problems = load(root, drafts=True)
     result = find_conflicts(ws, problems)
-    records = conflict_records(result.conflicts, ws.claims)
+    records = conflict_records(result.conflicts, ws.claims, result.tables)
     assert [s["claims"] for s in records[0]["sides"]] == [s["claims"] for s in conflict["sides"]]
 
     sarif = json.loads(_run("check", str(root), "--drafts", "--format", "sarif").stdout)

@@ -4,14 +4,13 @@
 conflicts; ``write_atomic`` and ``reconcile check --format json`` write the chunks as they
 come. These tests force the compact, block-by-block path on small workspaces (the bundled
 corpus and a generated one) with tiny blocks, and check that a failure half-way through
-leaves the previous file as it was. The sides the graph stage hands over (flattened, with
-their claims' rows) give the same bytes as sides flattened afresh, for the ranked table and
-for tables filtered or reordered from it.
+leaves the previous file as it was. The records of conflicts filtered or reordered from the
+ranked table (by severity, by the gate) are read from the run's conflict tables by conflict
+id, and are those of the tables renumbered for them.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
 
 import pandas as pd
@@ -23,7 +22,8 @@ from reconcile.render.records import conflict_records
 from reconcile.detect.engine import at_or_above
 from reconcile.cli.commands import main
 from reconcile.gate.state import apply_gate
-from reconcile.trust.suggestions import SIDES_AT, rank_conflicts
+from reconcile.detect.tables import ConflictTables
+from reconcile.trust.suggestions import rank_conflicts
 from reconcile.pipeline import load
 from reconcile.base.problems import Problems
 from reconcile.render import json_report
@@ -31,6 +31,7 @@ from reconcile.render.json_report import conflicts_json, json_chunks, render_jso
 from reconcile.base.yamlio import write_atomic
 
 from .conftest import ROOT
+from .tables_view import nested
 
 
 @pytest.fixture(scope="module")
@@ -87,14 +88,14 @@ def test_a_short_report_is_one_indented_chunk(corpus):
 def test_a_block_with_text_that_is_not_utf8_is_written_by_the_encoder(corpus, compact, monkeypatch):
     ws, result = corpus
     real, by_encoder = json_report._block_by_encoder, []
-    monkeypatch.setattr(json_report, "_block_by_encoder", lambda *args: by_encoder.append(args[2:]) or real(*args))
+    monkeypatch.setattr(json_report, "_block_by_encoder", lambda *args: by_encoder.append(args[3:]) or real(*args))
     claims = ws.claims.copy()
-    cited = result.conflicts["sides"].iloc[-1][0]["claims"][0]
+    cited = nested(result.tables)["sides"].iloc[-1][0]["claims"][0]
     claims["quote"] = claims["quote"].astype(object)
     claims.loc[claims["claim_id"].eq(cited), "quote"] = "lone \ud800 surrogate"
-    expected = json.dumps(conflict_records(result.conflicts, claims), ensure_ascii=False)
+    expected = json.dumps(conflict_records(result.conflicts, claims, result.tables), ensure_ascii=False)
     assert "\ud800" in expected
-    assert conflicts_json(result.conflicts, claims) == expected
+    assert conflicts_json(result.conflicts, claims, result.tables) == expected
     assert by_encoder == [by_encoder[0]] and by_encoder[0][1] == len(result.conflicts)  # the last block only
 
 
@@ -162,25 +163,21 @@ def test_a_report_interrupted_half_way_leaves_the_previous_file_intact(generated
 
 def test_no_conflicts_and_conflicts_without_claims(corpus, compact):
     ws, result = corpus
-    assert conflicts_json(result.conflicts.iloc[:0], ws.claims) == "[]"
+    assert conflicts_json(result.conflicts.iloc[:0], ws.claims, result.tables) == "[]"
     none_known = ws.claims.iloc[:0]
-    assert conflicts_json(result.conflicts, none_known) == json.dumps(
-        conflict_records(result.conflicts, none_known), ensure_ascii=False
+    assert conflicts_json(result.conflicts, none_known, result.tables) == json.dumps(
+        conflict_records(result.conflicts, none_known, result.tables), ensure_ascii=False
     )
 
 
-# --- the sides handed over by the graph stage -------------------------------------------------
+# --- conflicts filtered and reordered from the ranked table --------------------------------
 
 
-def _fresh(result):
-    """The same result without the sides the graph stage handed over."""
-    return dataclasses.replace(result, sides=None)
-
-
-def _reordered(conflicts):
+def _reordered(tables):
     """Filtered and reordered as the command line and the gate do, and shuffled."""
+    conflicts = tables.conflicts
     baseline = {fp: {} for fp in conflicts["fingerprint"].iloc[::3]}
-    gated = apply_gate(conflicts, baseline, {}).conflicts  # new ones first: reordered
+    gated = apply_gate(tables, baseline, {}).conflicts  # new ones first: reordered
     return {
         "severity": at_or_above(conflicts, "error"),
         "gate": gated,
@@ -191,42 +188,25 @@ def _reordered(conflicts):
 
 
 @pytest.mark.parametrize("workspace", ["corpus", "generated"])
-def test_the_handed_over_sides_give_the_json_of_fresh_ones(workspace, compact, request):
+def test_records_of_a_subset_are_those_of_the_tables_renumbered_for_it(workspace, compact, request):
     ws, result = request.getfixturevalue(workspace)
-    assert result.sides is not None and SIDES_AT in result.conflicts
-    assert b"".join(map(bytes, json_chunks(result, ws))) == b"".join(map(bytes, json_chunks(_fresh(result), ws)))
-    for name, shown in _reordered(result.conflicts).items():
-        if len(shown):
-            assert result.sides.for_table(shown, ws.claims) is not None, name  # reused, not recomputed
-        got = conflicts_json(shown, ws.claims, result.sides)
-        assert got == conflicts_json(shown, ws.claims) == json.dumps(conflict_records(shown, ws.claims), ensure_ascii=False), name
-        assert conflict_records(shown, ws.claims, result.sides) == conflict_records(shown, ws.claims), name
-        chunks = b"".join(map(bytes, json_chunks(result, ws, shown)))
-        assert chunks == b"".join(map(bytes, json_chunks(_fresh(result), ws, shown))), name
-
-
-def test_handed_over_sides_that_do_not_apply_are_computed_afresh(generated, compact):
-    ws, result = generated
-    conflicts = result.conflicts
-    edited = conflicts.assign(sides=[[dict(s, label=f"{s['label']}!") for s in sides] for sides in conflicts["sides"]])
-    cases = {
-        "sides replaced": (edited, ws.claims),
-        "another claims table": (conflicts, ws.claims.copy()),
-        "no position column": (conflicts.drop(columns=SIDES_AT), ws.claims),
-        "positions out of range": (conflicts.assign(**{SIDES_AT: conflicts[SIDES_AT] + len(conflicts)}), ws.claims),
-        "positions swapped": (conflicts.assign(**{SIDES_AT: conflicts[SIDES_AT].to_numpy()[::-1]}), ws.claims),
-    }
-    for name, (table, claims) in cases.items():
-        assert result.sides.for_table(table, claims) is None, name
-        assert conflicts_json(table, claims, result.sides) == conflicts_json(table, claims), name
-    assert '!"' in conflicts_json(edited, ws.claims, result.sides)  # the edited labels, not the handed-over ones
+    for name, shown in _reordered(result.tables).items():
+        own = result.tables.in_order(shown)  # the tables of just these conflicts, numbered 0 … n-1
+        assert own.conflicts["fingerprint"].tolist() == shown["fingerprint"].tolist(), name
+        got = conflicts_json(shown, ws.claims, result.tables)
+        assert got == conflicts_json(own.conflicts, ws.claims, own), name
+        assert got == json.dumps(conflict_records(shown, ws.claims, result.tables), ensure_ascii=False), name
+        assert conflict_records(shown, ws.claims, result.tables) == conflict_records(own.conflicts, ws.claims, own), name
 
 
 def test_rank_conflicts_keeps_its_columns(generated):
     ws, result = generated
-    ranked = rank_conflicts(result.conflicts.drop(columns=["suggestion", "suggested_side", "independent", SIDES_AT, "status"]), ws.claims, result.graph)
-    assert SIDES_AT not in ranked
-    pd.testing.assert_frame_equal(ranked, result.conflicts.drop(columns=[SIDES_AT, "status"]))
+    found = result.conflicts.drop(columns=["suggestion", "suggested_side", "independent", "status"])
+    shuffled = result.tables.in_order(found.sample(frac=1.0, random_state=5))
+    ranked = rank_conflicts(shuffled, ws.claims, result.graph)
+    pd.testing.assert_frame_equal(ranked.conflicts, result.conflicts.drop(columns=["status"]))
+    pd.testing.assert_frame_equal(ranked.sides, result.tables.sides)
+    pd.testing.assert_frame_equal(ranked.side_claims, result.tables.side_claims)
 
 
 # --- text formats: records a block at a time, or for the first conflicts only ------------
@@ -237,9 +217,9 @@ def test_terminal_text_does_not_depend_on_the_block_size(workspace, request):
     from reconcile.render.terminal import render_conflicts
 
     ws, result = request.getfixturevalue(workspace)
-    state = apply_gate(result.conflicts, None, {})
-    whole = "".join(render_conflicts(state.conflicts, ws, result.sides, block=100_000))
-    assert "".join(render_conflicts(state.conflicts, ws, result.sides, block=3)) == whole
+    state = apply_gate(result.tables, None, {})
+    whole = "".join(render_conflicts(state.conflicts, ws, result.tables, block=100_000))
+    assert "".join(render_conflicts(state.conflicts, ws, result.tables, block=3)) == whole
     # every conflict printed once, under its subject and property
     assert all(whole.count(f"#{fp}") == 1 for fp in state.conflicts["fingerprint"])
 
@@ -256,20 +236,20 @@ def test_terminal_text_written_to_a_file_has_no_colour_codes(tmp_path):
 
 @pytest.mark.parametrize("fmt", ["github", "markdown", "terminal", "junit", "sarif"])
 def test_text_formats_build_records_for_a_bounded_number_of_conflicts(generated, monkeypatch, fmt):
-    from reconcile.trust import ranked as check_module
     from reconcile.render import markdown
+    from reconcile.render import records as records_module
     from reconcile.render.formats import render_check
     from reconcile.render.github import MAX_ANNOTATIONS
 
     monkeypatch.setattr(markdown, "ROWS_AT_MOST", 7)
-    monkeypatch.setattr(check_module, "RECORD_BLOCK", 11)
+    monkeypatch.setattr(records_module, "RECORD_BLOCK", 11)
     ws, result = generated
-    state = apply_gate(result.conflicts, None, {})
+    state = apply_gate(result.tables, None, {})
     n = len(state.conflicts)
     assert n > max(MAX_ANNOTATIONS, 11)
     asked = []
-    real = check_module.conflict_records
-    monkeypatch.setattr(check_module, "conflict_records", lambda c, *a: asked.append(len(c)) or real(c, *a))
+    real = records_module._records
+    monkeypatch.setattr(records_module, "_records", lambda f, cols, n, c: asked.append(n) or real(f, cols, n, c))
     out = render_check(fmt, state.conflicts, result, ws, state)
     text = out if isinstance(out, str) else "".join(out)
     if fmt == "github":
@@ -292,8 +272,8 @@ def test_junit_written_a_case_at_a_time_is_the_document_of_the_whole_tree(worksp
 
     ws, result = request.getfixturevalue(workspace)
     known = {fp: {} for fp in result.conflicts["fingerprint"].iloc[::2]}  # every other one in the baseline
-    state = apply_gate(result.conflicts, known, {})
-    records = conflict_records(state.conflicts, ws.claims, result.sides)
+    state = apply_gate(result.tables, known, {})
+    records = conflict_records(state.conflicts, ws.claims, result.tables)
     failures = sum(r["status"] == "new" for r in records)
     assert 0 < failures < len(records)  # failing cases and known ones (system-out)
     whole = _document(len(records), failures, [_case(r) for r in records]) + "\n"

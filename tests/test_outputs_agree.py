@@ -199,7 +199,7 @@ def test_json_records_and_the_streamed_json_agree_on_notes(runner):
 
     ws, problems = load(ROOT)
     result = find_conflicts(ws, problems)
-    records = conflict_records(result.conflicts, ws.claims, result.sides)
+    records = conflict_records(result.conflicts, ws.claims, result.tables)
     data = json.loads(runner.invoke(main, ["check", str(ROOT), "--no-baseline", "--format", "json"]).stdout)
     streamed = {c["id"]: c["note"] for r in data["conflicts"] for s in r["sides"] for c in s["claims"]}
     built = {c["id"]: c["note"] for r in records for s in r["sides"] for c in s["claims"]}

@@ -32,10 +32,12 @@ from reconcile.trust.graph import (
 )
 from reconcile.detect.grouping import scoped
 from reconcile.normalize.quantities import Quantity
-from reconcile.trust.suggestions import claim_positions, rank_conflicts, suggest
+from reconcile.detect.tables import claim_positions
+from reconcile.trust.suggestions import rank_conflicts, suggest
 from reconcile.pipeline import load
 from reconcile.trust.model import encode, pooled_investment
 
+from .tables_view import from_nested
 from .conftest import ROOT
 
 WS, _ = load(ROOT)
@@ -331,14 +333,14 @@ def test_claim_weights_equal_the_group_by(claims, sg):
 @given(conflict_tables(), source_graphs())
 def test_suggestions_equal_the_per_conflict_reference(data, sg):
     claims, conflicts = data
-    assert suggest(conflicts, claims, sg).tolist() == _reference_suggest(conflicts, claims, sg)
+    assert suggest(from_nested(conflicts), claims, sg).tolist() == _reference_suggest(conflicts, claims, sg)
 
 
 @SETTINGS
 @given(conflict_tables(), source_graphs())
 def test_independent_sources_count_groups(data, sg):
     claims, conflicts = data
-    ranked = rank_conflicts(conflicts, claims, sg).set_index("fingerprint")
+    ranked = rank_conflicts(from_nested(conflicts), claims, sg).conflicts.set_index("fingerprint")
     for fp, sources in zip(conflicts["fingerprint"], conflicts["sources"]):
         assert ranked.loc[fp, "independent"] == len({sg.groups.get(s, s) for s in sources})
 

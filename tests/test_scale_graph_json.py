@@ -26,6 +26,7 @@ from reconcile.render import json_report
 from reconcile.render.json_report import conflicts_json, render_json, report_object
 
 from .conftest import ROOT
+from .tables_view import json_of, records_of
 
 WS, _ = load(ROOT)
 BASE = find_conflicts(WS, Problems())
@@ -141,14 +142,14 @@ def records_input(draw) -> tuple[pd.DataFrame, pd.DataFrame]:
 @given(records_input())
 def test_records_equal_the_row_by_row_reference(data):
     claims, conflicts = data
-    assert conflict_records(conflicts, claims) == _reference_records(conflicts, claims)
+    assert records_of(conflicts, claims) == _reference_records(conflicts, claims)
 
 
 @SETTINGS
 @given(records_input())
 def test_column_wise_json_is_json_dumps_of_the_records(data):
     claims, conflicts = data
-    assert conflicts_json(conflicts, claims) == json.dumps(conflict_records(conflicts, claims), ensure_ascii=False)
+    assert json_of(conflicts, claims) == json.dumps(records_of(conflicts, claims), ensure_ascii=False)
 
 
 #: Evidence values the validated claims table does not hold but a claims table may: missing
@@ -166,7 +167,7 @@ def test_column_wise_json_of_evidence_held_as_objects(data, extra):
     claims = claims.astype({name: object for name in ["claim_id", "source", "document", "quote", "file", "language"]})
     for name in extra.draw(st.sets(st.sampled_from(["source", "document", "file", "language", "as_of"]))):
         claims[name] = pd.Series([extra.draw(ODD) for _ in range(len(claims))], dtype=object)
-    assert conflicts_json(conflicts, claims) == json.dumps(conflict_records(conflicts, claims), ensure_ascii=False)
+    assert json_of(conflicts, claims) == json.dumps(records_of(conflicts, claims), ensure_ascii=False)
 
 
 def test_the_corpus_written_column_by_column_is_json_dumps(monkeypatch):
@@ -198,4 +199,4 @@ def test_text_that_is_not_utf8_is_written_by_the_encoder():
             }
         ]
     )
-    assert conflicts_json(conflicts, claims) == json.dumps(conflict_records(conflicts, claims), ensure_ascii=False)
+    assert json_of(conflicts, claims) == json.dumps(records_of(conflicts, claims), ensure_ascii=False)

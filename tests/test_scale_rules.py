@@ -17,7 +17,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reconcile.detect.engine import KEYS_HINT, _value_key, fingerprint, run_rules
+from reconcile.detect.engine import _value_key, combine, fingerprint, run_rules
+from reconcile.detect.tables import ConflictTables, conflict_tables
 from reconcile.detect.grouping import collect_sides, conflict_rows, disagreeing, join_by_group, scoped, sides_by_value
 from reconcile.pipeline import load
 from reconcile.base.problems import Problems
@@ -25,6 +26,7 @@ from reconcile.detect.rulekit import RuleContext, discover_rules, load_config
 from reconcile.detect.scope import _MAX, _MIN, assign_scope_groups, scope_label
 
 from .conftest import ROOT
+from .tables_view import nested
 
 SEEDS = range(12)
 
@@ -194,7 +196,7 @@ def _conflicts(ws, claims: pd.DataFrame) -> pd.DataFrame:
     ctx = RuleContext(ws.registry, ws.sources, claims, ws.gazetteer.label)
     out = run_rules(claims, ctx, rules, configs, problems)
     assert not problems.errors, [p.render() for p in problems.errors]
-    return out
+    return nested(out)
 
 
 def test_scoped_selects_columns_without_changing_groups(corpus):
@@ -266,49 +268,68 @@ def _random_sides(seed: int, n: int = 200) -> list:
     return out
 
 
-@pytest.mark.parametrize("seed", SEEDS)
-def test_flat_sides_sort_as_one_conflict_at_a_time(seed):
-    from reconcile.detect.engine import _FlatSides, _ValueKeys, arrange_sides
-
-    lists = _random_sides(seed)
-    want = [_reference_sorted_sides(sides) for sides in lists]
-    flat = _FlatSides([list(s) for s in lists])
-    n_claims = flat.sort_claims()
-    value = _ValueKeys([s["value"] for s in flat.sides])
-    arranged = arrange_sides(flat.counts, [s["value"] for s in flat.sides], n_claims)
-    got = flat.lists(arranged.order)
-    assert got == [w[0] for w in want]
-    assert arranged.keys == [", ".join(json.dumps(k, ensure_ascii=False) for k in sorted(w[1])) for w in want]
-    assert [[type(c) for c in s] for s in got] == [[type(c) for c in s] for s, _ in want]
-    assert flat.per_conflict(n_claims).tolist() == [sum(len(s["claims"]) for s in w[0]) for w in want]
-    assert value.per_value().tolist() == [_value_key(s["value"]) for s in flat.sides]
+def _combined(lists: list) -> ConflictTables:
+    """``combine`` of one rule's conflicts with these sides (claims c0 … c5 of one source each)."""
+    rows = [
+        {"subject": f"s{i:04d}", "property": "p", "scope": None, "kind": "contradiction", "severity": "error",
+         "explanation": "The values differ here.", "sides": [{**side, "claims": list(side["claims"])} for side in sides]}
+        for i, sides in enumerate(lists)
+    ]
+    tables = conflict_tables(rows)
+    tables.conflicts["rule"] = "r"
+    claims = pd.DataFrame({"claim_id": [f"c{k}" for k in range(6)], "source": [f"src-{k % 3}" for k in range(6)]})
+    return combine([tables], claims)
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_sides_check_is_the_per_conflict_check(seed):
-    from reconcile.detect.engine import _sides_ok
+def test_combined_sides_are_in_order_as_one_conflict_at_a_time(seed):
+    """Sides by support (most claims first), then by value; claims sorted without repeats;
+    the conflict's claims counted; a conflict whose sides are not valid is refused."""
+    lists = _random_sides(seed, n=60)
+    plain = [[{**x, "claims": list(x["claims"])} for x in sides] for sides in lists]
+    valid = [sides for sides in plain if _reference_sides_ok(sides)]
+    want = [_reference_sorted_sides(sides) for sides in valid]
+    got = nested(_combined(valid)).sort_values("subject")
+    assert [[(x["value"], x["claims"]) for x in sides] for sides in got["sides"]] == [
+        [(x["value"], x["claims"]) for x in w[0]] for w in want
+    ]
+    assert got["contested"].tolist() == [sum(len(x["claims"]) for x in w[0]) for w in want]
+    assert got["fingerprint"].tolist() == [
+        fingerprint("r", subject, "p", [x["value"] for x in w[0]]) for subject, w in zip(got["subject"], want)
+    ]
+    for sides in plain[:20]:
+        if not _reference_sides_ok(sides):
+            with pytest.raises(ValueError):
+                _combined([sides])
 
-    lists = _random_sides(seed) + [None, "text", [{"value": "a", "claims": ["c"]}, {"value": "b", "claims": ["d"]}]]
-    column = pd.Series(lists, dtype=object)
-    assert _sides_ok(column).tolist() == [_reference_sides_ok(s) for s in lists]
+
+def test_tables_check_each_other():
+    """The models and the relations between the three tables are checked."""
+    tables = _combined([[{"value": "a", "label": "a", "claims": ["c1"]}, {"value": "b", "label": "b", "claims": ["c2"]}]])
+    assert tables.validate() is tables
+    lonely = ConflictTables(tables.conflicts, tables.sides.iloc[:1], tables.side_claims.iloc[:1])
+    with pytest.raises(ValueError, match="fewer than two sides"):
+        lonely.validate()
+    stray = ConflictTables(tables.conflicts, tables.sides, tables.side_claims.assign(side=[0, 7]))
+    with pytest.raises(ValueError, match="no side"):
+        stray.validate()
 
 
 def test_fingerprints_column_wise_match_fingerprint_with_scope_on_clashes():
-    from reconcile.detect.engine import _FlatSides, _fingerprints, arrange_sides
+    from reconcile.detect.engine import _fingerprints, arrange_sides
 
     values = (["b", "a"], ["a", "b"], [["x"], None], ["é"])
-    sides = [[{"value": v, "claims": ["c"]} for v in vs] for vs in values]
     conflicts = pd.DataFrame(
         {
             "rule": ["r", "r", "s", "t"],
             "subject": ["s1", "s1", "s2", 'q"'],
             "property": ["p", "p", "p", "p"],
             "scope": pd.Series(["2015", None, None, None], dtype=object),
-            "sides": sides,
         }
     )
-    flat = _FlatSides(conflicts["sides"].tolist())
-    keys = arrange_sides(flat.counts, [s["value"] for s in flat.sides], flat.sort_claims()).keys
+    counts = np.array([len(vs) for vs in values])
+    flat = [v for vs in values for v in vs]
+    keys = arrange_sides(counts, flat, np.ones(len(flat), dtype=np.int64)).keys
     got = _fingerprints(conflicts, keys)
     want = [
         fingerprint("r", "s1", "p", ["b", "a"], "2015"),  # the first two clash: scope added
@@ -355,8 +376,8 @@ def test_first_of_object_column_matches_groupby(seed):
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_sides_checked_on_codes_match_sides_ok(seed):
-    """run_rules checks the sides on their codes as the schema's check would."""
-    from reconcile.detect.engine import _FlatSides, _sides_ok, arrange_sides
+    """The engine checks the sides on their codes as one would conflict by conflict."""
+    from reconcile.detect.engine import arrange_sides
 
     rng = np.random.default_rng(seed)
     lists = [
@@ -364,10 +385,11 @@ def test_sides_checked_on_codes_match_sides_ok(seed):
          for _ in range(rng.integers(0, 4))]
         for _ in range(300)
     ]
-    flat = _FlatSides([list(s) for s in lists])
-    n_claims = flat.sort_claims()
-    want = _sides_ok(pd.Series(lists, dtype=object))
-    assert arrange_sides(flat.counts, [s["value"] for s in flat.sides], n_claims).valid.tolist() == want.tolist()
+    counts = np.array([len(sides) for sides in lists])
+    values = [side["value"] for sides in lists for side in sides]
+    n_claims = np.array([len(set(side["claims"])) for sides in lists for side in sides], dtype=np.int64)
+    want = [_reference_sides_ok(sides) for sides in lists]
+    assert arrange_sides(counts, values, n_claims).valid.tolist() == want
 
 
 # --- fast paths of the array helpers against their plain numpy / pandas formulations
@@ -475,7 +497,7 @@ def _side_frames(draw) -> pd.DataFrame:
     )
 
 
-def _run_outputs(*outputs: pd.DataFrame) -> pd.DataFrame:
+def _run_outputs(*outputs) -> ConflictTables:
     """run_rules over rules that return ``outputs`` (as they are)."""
     from dataclasses import make_dataclass
 
@@ -488,83 +510,82 @@ def _run_outputs(*outputs: pd.DataFrame) -> pd.DataFrame:
     }
     configs = {rid: RuleConfig(True, "error", options()) for rid in rules}
     problems = Problems()
-    out = run_rules(pd.DataFrame({"claim_id": [], "source": []}), None, rules, configs, problems)
+    ids = sorted({c for out in outputs for c in out.side_claims["claim_id"]})
+    claims = pd.DataFrame({"claim_id": ids, "source": [f"src-{i % 3}" for i in range(len(ids))]})
+    out = run_rules(claims, None, rules, configs, problems)
     assert not problems.errors, [p.render() for p in problems.errors]
     return out
 
 
-def _side_types(sides: pd.Series) -> list:
-    """Per conflict, per side: its type, its keys in order and the types of their values."""
-    return [[(type(s), list(s), [type(v) for v in s.values()]) for s in row] for row in sides]
+def _same_tables(got: ConflictTables, want: ConflictTables) -> None:
+    """Every column of the three tables, with the types of the values."""
+    for name in ("conflicts", "sides", "side_claims"):
+        pd.testing.assert_frame_equal(getattr(got, name), getattr(want, name), check_exact=True)
+    assert [type(v) for v in got.sides["value"]] == [type(v) for v in want.sides["value"]]
+    assert nested(got).to_json() == nested(want).to_json()
 
 
-def _same_conflicts(got: pd.DataFrame, want: pd.DataFrame) -> None:
-    """Every column, the sides (order, values, labels, claims, their types) and the JSON."""
-    pd.testing.assert_frame_equal(got, want, check_exact=True)
-    assert got["sides"].tolist() == want["sides"].tolist()
-    assert _side_types(got["sides"]) == _side_types(want["sides"])
-    assert got.to_json() == want.to_json()
-
-
-def _outcome(*outputs: pd.DataFrame) -> pd.DataFrame | str:
-    """The conflicts of :func:`_run_outputs`, or the schema error (wrong sides)."""
+def _outcome(*outputs) -> ConflictTables | str:
+    """The conflicts of :func:`_run_outputs`, or the error (sides that are not valid)."""
     import pandera.errors
 
     try:
         return _run_outputs(*outputs)
-    except pandera.errors.SchemaError as exc:
-        return f"SchemaError: {exc}"
+    except (pandera.errors.SchemaError, ValueError) as exc:
+        return f"{type(exc).__name__}: {exc}"
 
 
 @settings(max_examples=300, deadline=None)
 @given(_side_frames(), st.booleans(), st.sampled_from([1, 2]))
-def test_sides_handed_over_in_order_give_the_conflicts_of_the_general_path(frame, only_disagreeing, every):
+def test_sides_taken_as_columns_give_the_conflicts_of_sides_written_out(frame, only_disagreeing, every):
     rows = disagreeing(frame) if only_disagreeing else np.ones(len(frame), dtype=bool)  # else: one-sided groups too
     if not rows.any():
         return
     sides = collect_sides(frame, rows=rows)
-    assert sides.claims_distinct == frame["claim_id"][rows & frame["value"].notna()].is_unique
     groups = sides.groups[::every]  # all groups, or some
     common = dict(groups=groups, kind="contradiction", severity=None, explanation="The values differ here.")
-    fast = conflict_rows(frame, sides=sides, **common)
-    plain = conflict_rows(frame, sides=sides.lists(), sources=sides.sources, **common)
-    assert (KEYS_HINT in fast.columns) == sides.claims_distinct and KEYS_HINT not in plain.columns
-    # Alone, and beside conflicts built by hand (one run of rules, two paths at once).
-    other = plain.assign(subject="other " + plain["subject"])
-    for got, want in ((_outcome(fast), _outcome(plain)), (_outcome(fast, other), _outcome(plain, other))):
+    columns = conflict_rows(frame, sides=sides, **common)
+    written = conflict_rows(frame, sides=sides.lists(), **common)
+    # Alone, and beside conflicts of another rule (one run of rules, two ways at once).
+    other = conflict_tables(nested(written).assign(subject=lambda f: "other " + f["subject"]).drop(columns="conflict"))
+    for got, want in ((_outcome(columns), _outcome(written)), (_outcome(columns, other), _outcome(written, other))):
         if isinstance(want, str):
             assert got == want
         else:
-            _same_conflicts(got, want)
+            _same_tables(got, want)
 
 
-@pytest.mark.parametrize("shuffled", [False, True])
-def test_builtin_rules_give_the_same_conflicts_through_the_general_path(corpus, shuffled):
-    """The built-in rules hand their sides over in order; with those hints dropped,
-    run_rules puts the sides in order itself and gives the same conflicts."""
+@pytest.mark.parametrize("seed", [0, 1])
+def test_builtin_rules_give_the_same_conflicts_whatever_the_order_of_their_sides(corpus, seed):
+    """The engine puts the rules' sides and claims in order itself: the built-in rules'
+    tables with their sides and side claims shuffled give the same conflicts."""
     from dataclasses import replace
 
-    from reconcile.detect.engine import CLAIMS_HINT
-
-    claims = corpus.claims.sample(frac=1.0, random_state=3) if shuffled else corpus.claims
+    claims = corpus.claims
     problems = Problems()
     rules = discover_rules(corpus.root, problems)
     configs, _ = load_config(corpus.root, rules, problems)
-    hinted = []
+    rng = np.random.default_rng(seed)
 
-    def without_hints(check):
+    def shuffled(check):
         def run(claims, ctx, options):
             out = check(claims, ctx, options)
-            hinted.append(KEYS_HINT in out.columns)
-            return out.drop(columns=[KEYS_HINT, CLAIMS_HINT], errors="ignore")
+            out = out if isinstance(out, ConflictTables) else conflict_tables(out)
+            order = rng.permutation(len(out.sides))
+            sides = out.sides.iloc[order].reset_index(drop=True)
+            new_side = np.empty(len(order), dtype=np.int64)
+            new_side[order] = np.arange(len(order))
+            side_claims = out.side_claims.assign(side=new_side[out.side_claims["side"].to_numpy()])
+            return ConflictTables(
+                out.conflicts, sides.assign(side=np.arange(len(sides))), side_claims.sample(frac=1.0, random_state=seed)
+            )
 
         return run
 
-    general = {rid: replace(info, check=without_hints(info.check)) for rid, info in rules.items()}
+    general = {rid: replace(info, check=shuffled(info.check)) for rid, info in rules.items()}
     ctx = RuleContext(corpus.registry, corpus.sources, claims, corpus.gazetteer.label)
-    want = run_rules(claims, ctx, general, configs, problems)
+    want = run_rules(claims, ctx, rules, configs, problems)
     ctx = RuleContext(corpus.registry, corpus.sources, claims, corpus.gazetteer.label)
-    got = run_rules(claims, ctx, rules, configs, problems)
-    assert not problems.errors
-    assert sum(hinted) >= 4 and len(got) > 0
-    _same_conflicts(got, want)
+    got = run_rules(claims, ctx, general, configs, problems)
+    assert not problems.errors and len(got) > 0
+    _same_tables(got, want)

@@ -273,7 +273,7 @@ def test_records_of_conflicts_that_became_one_merge_into_it():
                        *({"value": f"{c} left in 1999", "label": f"{c} left"} for c in ("AZ", "GE", "UZ"))]],
         }
     )
-    (found,) = continue_known(conflict, records)
+    (found,) = continue_known(conflict, conflict["sides"].tolist(), records)
     assert found.how == "successor" and {found.record, *found.merged} == set(records)
     assert found.aliases == ("aaaa", "bbbb", "cccc")
     assert found.gained == ("AZ, GE, UZ listed 2002",)

@@ -27,23 +27,31 @@ from reconcile.trust.suggestions import (
     _rivalry,
     _side_ranges,
     _support,
-    claim_positions,
-    flatten_sides,
     suggest,
 )
+from reconcile.detect.tables import ConflictTables, claim_positions
 
 from .conftest import ROOT, add_peacekeeping_figure
 from .rules.harness import conflicts_of
+from .tables_view import from_nested
 
 
-def _weighed(conflicts: pd.DataFrame, claims: pd.DataFrame, sg: SourceGraph) -> list[tuple[str, str]]:
-    """Per conflict: the labels of the best side and of the rival it is weighed against."""
-    flat = flatten_sides(conflicts["sides"])
+def _weighed(conflicts: pd.DataFrame, tables: ConflictTables, claims: pd.DataFrame, sg: SourceGraph) -> list[tuple[str, str]]:
+    """Per conflict (rows of ``tables``): the labels of the best side and of the rival it is
+    weighed against."""
+    flat = tables.view(conflicts)
     rows = claim_positions(claims, flat.claim_ids)
     rivalry = _rivalry(flat, _side_ranges(flat, rows, claims, sg.about_margin), len(conflicts))
     support = _support(flat, _claim_sources(claims, rows, sg), rivalry)
     best, second = _best_and_second(flat, _ranked(flat, support), rivalry)
     return [(flat.labels[b], flat.labels[s]) for b, s in zip(best.tolist(), second.tolist())]
+
+
+
+def _weighed_written(conflicts: pd.DataFrame, claims: pd.DataFrame, sg: SourceGraph) -> list[tuple[str, str]]:
+    """:func:`_weighed` of conflicts written out (see :func:`tests.tables_view.from_nested`)."""
+    tables = from_nested(conflicts)
+    return _weighed(tables.conflicts, tables, claims, sg)
 
 
 # --- the bundled workspace, and the reviewer's repro on a copy of it -----------------------
@@ -86,7 +94,7 @@ def test_a_figure_contradicting_two_compatible_ones_is_weighed_against_them(with
         r"\(arabic-compilation: 0\.\d\d against al-thawra-ar: 0\.\d\d\)",
         text,
     ), text
-    ((best, rival),) = _weighed(row, ws.claims, result.graph)
+    ((best, rival),) = _weighed(row, result.tables, ws.claims, result.graph)
     assert best in {"about 3,500 people", "about 3,600 people"}
     assert rival == "5,000 people"
 
@@ -110,7 +118,7 @@ def test_crrf_date_compatible_with_every_side_is_not_weighed(bundled):
         r"once at most\.",
         text,
     ), text
-    assert _weighed(row, ws.claims, result.graph) == [("2009-02", "2009-06")]
+    assert _weighed(row, result.tables, ws.claims, result.graph) == [("2009-02", "2009-06")]
 
 
 def test_the_bundled_minor_discrepancy_is_still_within_one_source(bundled):
@@ -203,12 +211,12 @@ def test_a_figure_within_range_is_not_the_rival():
     )
     conflicts = _conflict(("about 100", ["a", "b"]), ("105", ["c"]), ("200", ["d"]))
     sg = _graph("a", "b", "c", "d")
-    (text,) = suggest(conflicts, claims, sg).tolist()
+    (text,) = suggest(from_nested(conflicts), claims, sg).tolist()
     # before: "the same sources (a, b, c) stand on both sides" (about 100 against 105)
     assert text == (
         "Better supported: 105 — 3 independent sources (a, b, c) against 1 (d); trust-weighted support 1.50 against 0.50."
     )
-    assert _weighed(conflicts, claims, sg) == [("105", "200")]
+    assert _weighed_written(conflicts, claims, sg) == [("105", "200")]
 
 
 def test_a_coarser_date_containing_the_others_is_not_the_best_side():
@@ -222,7 +230,7 @@ def test_a_coarser_date_containing_the_others_is_not_the_best_side():
     )
     conflicts = _conflict(("2009", ["a"]), ("2009-02", ["b", "c"]), ("2009-06", ["d"]))
     sg = _graph("a", "b", "c", "d")
-    (text,) = suggest(conflicts, claims, sg).tolist()
+    (text,) = suggest(from_nested(conflicts), claims, sg).tolist()
     # before: "Better supported: 2009 — 4 independent sources (a, b, c, d) against 3 (a, b, c)",
     # though nothing contradicts 2009
     assert text == (
@@ -241,8 +249,8 @@ def test_one_source_with_two_compatible_figures_is_weighed_against_the_other_sou
     )
     conflicts = _conflict(("about 3,500", ["a1"]), ("about 3,600", ["a2"]), ("5,000", ["b1"]))
     sg = _graph("a", "b", trust={"a": 0.9, "b": 0.8})
-    assert _weighed(conflicts, claims, sg) == [("about 3,500", "5,000")]
-    (text,) = suggest(conflicts, claims, sg).tolist()
+    assert _weighed_written(conflicts, claims, sg) == [("about 3,500", "5,000")]
+    (text,) = suggest(from_nested(conflicts), claims, sg).tolist()
     # before: "The evidence does not decide: the conflict is within a, and no independent
     # source speaks to it." (about 3,500 against about 3,600)
     assert text == (
@@ -262,8 +270,8 @@ def test_a_source_on_both_contradicting_sides_counts_once_and_is_named():
     )
     conflicts = _conflict(("about 3,500", ["a1"]), ("about 3,600", ["a2"]), ("5,000", ["a3", "b1"]))
     sg = _graph("a", "b")
-    assert _weighed(conflicts, claims, sg) == [("5,000", "about 3,500")]
-    (text,) = suggest(conflicts, claims, sg).tolist()
+    assert _weighed_written(conflicts, claims, sg) == [("5,000", "about 3,500")]
+    (text,) = suggest(from_nested(conflicts), claims, sg).tolist()
     # a states about 3,500 and about 3,600 (compatible) and 5,000: it counts once, with the
     # two figures it gives most, and the sentence says it contradicts itself
     assert text == (
@@ -280,7 +288,7 @@ def test_figures_that_could_all_be_right_are_weighed_as_stated():
         ]
     )
     conflicts = _conflict(("about 3,500", ["a"]), ("about 3,600", ["b"]))
-    (text,) = suggest(conflicts, claims, _graph("a", "b")).tolist()
+    (text,) = suggest(from_nested(conflicts), claims, _graph("a", "b")).tolist()
     # a minor discrepancy: the two figures do not lend each other their sources
     assert text == (
         "The evidence does not decide: 1 independent source on each side (a against b), "
@@ -302,10 +310,10 @@ def test_the_margin_of_about_is_the_quantity_rules():
     conflicts = _conflict(("about 100", ["a", "b"]), ("105", ["c"]), ("104", ["d"]))
     wide, narrow = _graph("a", "b", "c", "d"), _graph("a", "b", "c", "d")
     narrow.about_margin = 0.01
-    assert suggest(conflicts, claims, wide).tolist() == [
+    assert suggest(from_nested(conflicts), claims, wide).tolist() == [
         "Better supported: about 100 — 2 independent sources (a, b) against 1 (d); trust-weighted support 1.00 against 0.50."
     ]
-    assert suggest(conflicts, claims, narrow).tolist() == [
+    assert suggest(from_nested(conflicts), claims, narrow).tolist() == [
         "The evidence does not decide: 2 independent sources on each side (c, d against a, b), "
         "with similar trust (1.00 against 1.00)."
     ]

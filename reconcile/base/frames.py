@@ -20,6 +20,8 @@ import pandas as pd
 import pyarrow as pa
 
 __all__ = [
+    "ragged_ranges",
+    "sorted_unique",
     "ARROW_TEXT",
     "arrow_of",
     "arrow_text",
@@ -279,3 +281,22 @@ def arrow_of(values: pd.Series) -> pa.Array:
     when the column is in one piece); missing values are nulls."""
     array = pa.array(values.array)
     return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+
+
+def ragged_ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Concatenated ``range(start, start + count)`` for each pair, without a Python loop."""
+    ends = np.cumsum(counts)
+    return np.repeat(starts - (ends - counts), counts) + np.arange(ends[-1] if len(ends) else 0)
+
+
+def sorted_unique(values: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted (``numpy.unique`` by a plain sort, which is much faster
+    than the hash table numpy 2 uses for large integer arrays).
+
+    The sort is numpy's stable one, which runs in near linear time on the nearly sorted keys
+    most callers pass (codes grouped by a sorted conflict, side or item: ``side * n + source``).
+    """
+    values = np.sort(values, kind="stable")
+    keep = np.ones(len(values), dtype=bool)
+    keep[1:] = values[1:] != values[:-1]
+    return values[keep]

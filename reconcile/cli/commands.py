@@ -337,7 +337,7 @@ def _validation_counts(ws) -> dict[str, Any]:
     }
 
 
-CHECK_FORMATS = ("terminal", "json", "sarif", "junit", "github", "markdown")
+CHECK_FORMATS = ("terminal", "json", "sarif", "junit", "github", "markdown", "parquet")
 
 #: Conflict cards in the HTML report unless asked otherwise: a card takes some 10 kB (its
 #: quotes in their context), so a thousand make a page of about 10 MB, while the 60,000
@@ -359,7 +359,8 @@ def _default_format() -> str:
     "fmt",
     type=click.Choice(CHECK_FORMATS),
     default=None,
-    help="Output format (default: terminal; github inside GitHub Actions).",
+    help="Output format (default: terminal; github inside GitHub Actions). parquet writes the "
+    "conflicts, sides and side claims tables into the folder --output DIR.",
 )
 @output_option
 @click.option(
@@ -391,6 +392,10 @@ def check(
     from reconcile.pipeline import run
     from reconcile.render.formats import render_check
 
+    if fmt == "parquet" and output is None:
+        raise click.UsageError("--format parquet writes three tables into a folder: give --output DIR")
+    if fmt == "parquet" and output.exists() and not output.is_dir():
+        raise click.UsageError(f"--format parquet writes into a folder, and {output} is a file")
     ws, problems = _load_valid(workspace, drafts=drafts)
     checked = run(ws=ws, problems=problems, baseline=baseline_flag)
     if problems.errors:
@@ -402,7 +407,14 @@ def check(
     shown = at_or_above(state.conflicts, severity)
     fmt = fmt or _default_format()
     with stage(f"writing {len(shown):,} conflicts"):
-        _emit(render_check(fmt, shown, result, ws, state), output)
+        if fmt == "parquet":
+            from reconcile.render.parquet_tables import write_conflict_tables
+
+            with writing(output):
+                written = write_conflict_tables(output, shown, result.tables, ws.claims)
+            _echo(f"wrote {', '.join(f'{output / name} ({n:,} rows)' for name, n in written.items())}", err=True)
+        else:
+            _emit(render_check(fmt, shown, result, ws, state), output)
     for entry in state.stale_baseline:
         _echo(
             printable(
@@ -445,8 +457,8 @@ def baseline(workspace: Path, prune: bool) -> None:
         if problems.errors:
             _emit_problems(problems)
             sys.exit(EXIT_INVALID)
-        state = apply_gate(result.conflicts, old, decisions)
-        current = {e["fingerprint"]: e for e in baseline_entries(state.conflicts)}
+        state = apply_gate(result.tables, old, decisions)
+        current = {e["fingerprint"]: e for e in baseline_entries(state.conflicts, result.tables)}
         # an entry that followed its conflict to a new fingerprint moves there, keeping the
         # fingerprints it had as aliases
         moved = {fp: recs for fp, recs in state.baseline_of.items() if recs and recs != (fp,) and fp in current}
@@ -456,7 +468,7 @@ def baseline(workspace: Path, prune: bool) -> None:
             if aliases - {fp}:
                 entry["aliases"] = sorted(aliases - {fp})
         added = sorted(set(current) - set(old) - set(moved))
-        gone = {e["fingerprint"] for e in baseline_entries(state.silenced)} | replaced
+        gone = {e["fingerprint"] for e in baseline_entries(state.silenced, result.tables)} | replaced
         stale = sorted(set(old) - set(current) - gone)
         merged = {fp: e for fp, e in old.items() if fp not in replaced}
         merged.update(current)
@@ -526,15 +538,15 @@ def report(workspace: Path, out_dir: Path | None, baseline_flag: bool | None, ca
         # records (dicts with every quote) only for the conflicts shown: the page's cards and
         # the summary's first rows (new conflicts come first); report.json is encoded from
         # the columns, as `check --format json` writes it
-        records = conflict_records(conflicts.head(max(on_page, min(ROWS_AT_MOST, n_new))), ws.claims, result.sides)
+        records = conflict_records(conflicts.head(max(on_page, min(ROWS_AT_MOST, n_new))), ws.claims, result.tables)
         outline = report_outline(result, ws, conflicts, gate=state)
         step(1)
         page = render_html(records[:on_page], result, ws, state, outline, csv_files=CSV_FILES)
         step(1)
         by_id = {s["id"]: s for s in outline["sources"]}
-        conflicts_csv, claims_csv = conflict_csvs(conflict_record_blocks(conflicts, ws.claims, result.sides), by_id)
+        conflicts_csv, claims_csv = conflict_csvs(conflict_record_blocks(conflicts, ws.claims, result.tables), by_id)
         step(1)
-        summary = render_markdown(summary_records(conflicts, ws.claims, result.sides), outline["summary"])
+        summary = render_markdown(summary_records(conflicts, ws.claims, result.tables), outline["summary"])
         step(1)
         # the three files are written in full to temporary files, then renamed into place
         # with index.html last: a run that fails or is stopped before leaves the old set
@@ -599,8 +611,8 @@ def decide(
     # The baseline, where there is one, is read whatever the gate's setting: it knows more
     # fingerprints a conflict had.
     baseline = read_baseline(ws.root, problems)
-    raw = result.conflicts.assign(_raw=result.conflicts["fingerprint"])
-    state = apply_gate(raw, baseline if not problems.errors else None, decisions)
+    result.conflicts["_raw"] = result.conflicts["fingerprint"]
+    state = apply_gate(result.tables, baseline if not problems.errors else None, decisions)
     gated = pd.concat([state.conflicts, state.silenced], ignore_index=True)
     if len(gated):
         aliases = gated["history"].map(lambda h: fingerprint in (h or {}).get("aliases", ()))
@@ -611,10 +623,11 @@ def decide(
         _echo(f"no conflict with fingerprint {fingerprint} (see `reconcile check`)", err=True)
         sys.exit(EXIT_INVALID)
     row = match.iloc[0]
+    (sides,) = result.tables.side_lists(match.iloc[:1])
     if side:
-        chosen = side_named(side, list(row["sides"]), ws.gazetteer)
+        chosen = side_named(side, sides, ws.gazetteer)
         if chosen is None:
-            listed = "\n".join(f"  {s['label']}" for s in row["sides"])
+            listed = "\n".join(f"  {s['label']}" for s in sides)
             _echo(
                 printable(f"--side {side!r} is not a side of {fingerprint}; the sides are:", lines=True) + "\n"
                 + printable(listed, lines=True)
@@ -626,7 +639,7 @@ def decide(
             side = chosen["label"]  # recorded as it is shown
     current = str(row["fingerprint"])
     earlier = [r for r in state.decision_of.get(current, ()) if r != current]
-    recorded = baseline_entries(match.iloc[:1])[0]
+    recorded = baseline_entries(match.iloc[:1], result.tables)[0]
     try:
         with writing(ws.root / DECISIONS_PATH):
             superseded = record_decision(

@@ -1,10 +1,12 @@
-"""Conflict records: running the rules, fingerprints, the conflicts schema.
+"""Running the rules: conflicts combined, their sides put in order, fingerprinted.
 
-:func:`run_rules` runs every enabled rule over the validated claims and returns one table
-of conflicts (validated by :class:`ConflictModel`) with, per conflict: a stable
-fingerprint, rule, severity, subject, property, scope, kind, explanation, sides (each with
-its normalized value, label and supporting claim ids), the sources involved and whether the
-conflict is internal to one source.
+:func:`run_rules` runs every enabled rule over the validated claims and returns their
+conflicts as tidy tables (:class:`reconcile.detect.tables.ConflictTables`, checked by its
+pandera models): per conflict a stable fingerprint, rule, severity, subject, property,
+scope, kind, explanation, the sources involved and whether the conflict is internal to one
+source; per side its normalized value, label and number of claims; per side the ids of
+the claims it cites. :func:`combine` is the step that joins the rules' tables (and, on a
+distributed engine, the tables of partitions).
 
 The fingerprint is a hash of the rule, subject, property and the sorted distinct values of
 the sides. It does not change when claims are reordered, files reformatted or renamed,
@@ -19,58 +21,28 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from itertools import chain, repeat
+from itertools import chain
 from json.encoder import encode_basestring as _encode_text
-from operator import itemgetter, methodcaller
 from typing import Any, Iterable
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
-from pandera.typing import Series
 
-from reconcile.base.frames import collector_paused, join_runs
+from reconcile.base.frames import collector_paused, join_runs, sorted_unique
 from reconcile.base.problems import Problems
-from reconcile.detect.rulekit import CONFLICT_COLUMNS, SEVERITIES, RuleConfig, RuleContext, RuleInfo
+from reconcile.detect.rulekit import SEVERITIES, RuleConfig, RuleContext, RuleInfo
+from reconcile.detect.tables import (
+    CONFLICT_FIELDS,
+    ConflictModel,
+    ConflictTables,
+    SideModel,
+    claim_positions,
+    conflict_tables,
+)
 
-__all__ = ["at_or_above", "ConflictModel", "run_rules", "fingerprint", "arrange_sides", "ArrangedSides", "SEVERITY_RANK"]
+__all__ = ["at_or_above", "combine", "run_rules", "fingerprint", "arrange_sides", "ArrangedSides", "SEVERITY_RANK"]
 
 SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
-
-
-def _sides_ok(column: pd.Series) -> np.ndarray:
-    """Per conflict: at least two sides, with distinct values, each backed by at least one
-    claim (a boolean array; all sides are checked at once, see :class:`_FlatSides`)."""
-    lists = column.tolist()
-    is_list = np.fromiter(map(isinstance, lists, repeat(list)), dtype=bool, count=len(lists))
-    flat = _FlatSides(lists if is_list.all() else [s if ok else [] for s, ok in zip(lists, is_list.tolist())])
-    value = _ValueKeys(list(map(methodcaller("get", "value"), flat.sides)))
-    backed = np.fromiter(map(bool, map(methodcaller("get", "claims"), flat.sides)), dtype=bool, count=len(flat.sides))
-    repeated = pd.Series(flat.conflict * np.int64(len(value.keys) + 1) + value.codes).duplicated().to_numpy()
-    return is_list & (flat.counts >= 2) & (flat.per_conflict(~backed | repeated) == 0)
-
-
-class ConflictModel(pa.DataFrameModel):
-    """The conflicts table every rule's output is checked against."""
-
-    fingerprint: Series[str] = pa.Field(unique=True, str_length={"min_value": 8})
-    rule: Series[str]
-    severity: Series[str] = pa.Field(isin=list(SEVERITIES))
-    subject: Series[str]
-    property: Series[str]
-    scope: Series[str] = pa.Field(nullable=True)
-    kind: Series[str]
-    explanation: Series[str] = pa.Field(str_length={"min_value": 10})
-    sides: Series[object] = pa.Field()
-    internal: Series[bool]
-
-    @pa.check("sides", name="two_distinct_sides")
-    def _two_distinct_sides(cls, sides: pd.Series) -> pd.Series:  # noqa: N805 - pandera classmethod check
-        return pd.Series(_sides_ok(sides), index=sides.index, dtype=bool)
-
-    class Config:
-        strict = False
-        coerce = True
 
 
 def _value_key(value: Any) -> str:
@@ -104,25 +76,6 @@ def _fingerprint_of_keys(rule: str, subject: str, prop: str, keys: list[str], ex
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 
 
-#: Optional column of a rule's output: per conflict, the sorted distinct sources of the
-#: claims of its sides, when the rule knows them (see :func:`reconcile.detect.grouping.conflict_rows`);
-#: otherwise they are looked up from the claims (whose ids are unique).
-SOURCES_HINT = "_sources"
-#: Optional column of a rule's output: per conflict whose sides come in their final order,
-#: the :attr:`ArrangedSides.keys` text of its values (see :func:`arrange_sides`). Such a
-#: conflict is taken as it is: its sides are ``{"value", "label", "claims"}`` dicts in the
-#: order :func:`arrange_sides` gives, each with its claim ids as a strictly increasing list,
-#: at least two, with distinct values. Conflicts without this text (None) are put in order
-#: by :func:`run_rules`. :func:`reconcile.detect.grouping.conflict_rows` gives it for the sides it
-#: builds from a :class:`reconcile.detect.grouping.Sides`.
-KEYS_HINT = "_value_keys"
-#: Optional column of a rule's output, read with :data:`KEYS_HINT`: per conflict, the
-#: number of claims of its sides.
-CLAIMS_HINT = "_claim_count"
-#: The optional columns of a rule's output that :func:`run_rules` takes as given.
-HINTS = (SOURCES_HINT, KEYS_HINT, CLAIMS_HINT)
-
-
 @dataclass(frozen=True)
 class ArrangedSides:
     """The sides of many conflicts (given flat, conflict after conflict) put in order."""
@@ -136,7 +89,7 @@ class ArrangedSides:
     sorted, each as a JSON text, joined with ", "; see :func:`_fingerprint_of_keys`)."""
     valid: np.ndarray
     """Per conflict: whether it has at least two sides, with distinct values, each backed by
-    at least one claim (what :class:`ConflictModel` checks)."""
+    at least one claim (what :func:`combine` requires)."""
 
 
 def arrange_sides(counts: np.ndarray, values: list[Any], n_claims: np.ndarray) -> ArrangedSides:
@@ -171,151 +124,169 @@ def run_rules(
     rules: dict[str, RuleInfo],
     configs: dict[str, RuleConfig],
     problems: Problems,
-) -> pd.DataFrame:
-    """Run each enabled rule; return all conflicts, fingerprinted, sorted worst first.
+    claim_index: pd.Index | None = None,
+) -> ConflictTables:
+    """Run each enabled rule; return all conflicts as tables (:mod:`reconcile.detect.tables`),
+    fingerprinted, their sides in order, sorted worst first.
 
-    The garbage collector is paused meanwhile (:func:`reconcile.base.frames.collector_paused`).
+    A rule that fails, or a workspace rule whose conflicts are malformed, is a problem; its
+    conflicts are left out and the other rules run. ``claim_index``: the claims' ids as an
+    Index, row for row (see :func:`~reconcile.detect.tables.claim_positions`). The garbage
+    collector is paused meanwhile (:func:`reconcile.base.frames.collector_paused`).
     """
-    frames = []
+    parts = []
     for rid, info in rules.items():
         cfg = configs[rid]
         if not cfg.enabled:
             continue
+        origin = None if info.origin == "builtin" else info.origin
         try:
             out = info.check(claims, ctx, cfg.options)
         except Exception as exc:  # a broken (workspace) rule must not hide the others
-            problems.add(
-                f"rule {rid} failed: {type(exc).__name__}: {exc}",
-                file=None if info.origin == "builtin" else info.origin,
-                code="rule-failed",
-            )
+            problems.add(f"rule {rid} failed: {type(exc).__name__}: {exc}", file=origin, code="rule-failed")
             continue
         if out is None:
             continue
-        origin = None if info.origin == "builtin" else info.origin
-        if not isinstance(out, pd.DataFrame):
+        if not isinstance(out, (pd.DataFrame, ConflictTables)):
             problems.add(
-                f"rule {rid} returned {type(out).__name__}, not a DataFrame; its conflicts are left out",
+                f"rule {rid} returned {type(out).__name__}, not conflict tables; its conflicts are left out",
                 file=origin,
-                expected="a DataFrame of conflicts (docs/rules.md)",
+                expected="conflict_tables(rows) or a DataFrame of conflicts with sides (docs/rules.md)",
                 code="rule-failed",
             )
             continue
-        if out.empty:
-            continue
         if origin is None:
-            frames.append(_rule_output(out, rid, cfg))
+            tables = _with_rule(out if isinstance(out, ConflictTables) else conflict_tables(out), rid, cfg)
+            if len(tables):
+                parts.append(tables)
             continue
         try:  # a workspace's own rule: its conflicts are checked alone first
-            frame = _rule_output(out, rid, cfg)
-            _cite_known_claims(frame["sides"], claims)
-            _combined([frame], claims)
+            tables = _with_rule(out if isinstance(out, ConflictTables) else conflict_tables(out), rid, cfg)
+            if not len(tables):
+                continue
+            _cite_known_claims(tables.side_claims, claims)
+            combine([tables], claims, claim_index)
         except Exception as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
             problems.add(
                 f"rule {rid} returned malformed conflicts ({type(exc).__name__}: {first[:300]}); they are left out",
                 file=origin,
-                expected="the columns and types of ConflictModel, sides citing claim ids (docs/rules.md)",
+                expected="conflicts with at least two sides of distinct values, each citing claim ids (docs/rules.md)",
                 code="rule-failed",
             )
             continue
-        frames.append(frame)
-    return _combined(frames, claims) if frames else _empty()
+        parts.append(tables)
+    return combine(parts, claims, claim_index) if parts else ConflictTables.empty()
 
 
-def _cite_known_claims(sides: pd.Series, claims: pd.DataFrame) -> None:
-    """Raise ``ValueError`` unless every side is a mapping whose ``claims`` is a list of
-    ids of ``claims`` (a workspace rule's output; the built-in rules cite what they read)."""
-    listed = [
-        side.get("claims") if isinstance(side, dict) else None
-        for conflict in sides.tolist()
-        for side in (conflict if isinstance(conflict, list) else [])
-    ]
-    odd = next((c for c in listed if not isinstance(c, list)), False)
-    if odd is not False:
-        raise ValueError(f"a side's claims are {type(odd).__name__}, not a list of claim ids")
-    cited = pd.Series([c for ids in listed for c in ids], dtype=object)
+def _with_rule(tables: ConflictTables, rid: str, cfg: RuleConfig) -> ConflictTables:
+    """A rule's conflicts with its id and effective severity."""
+    conflicts = tables.conflicts.reindex(columns=["conflict", *CONFLICT_FIELDS]).copy()
+    conflicts["conflict"] = np.arange(len(conflicts), dtype=np.int64)
+    conflicts["rule"] = rid
+    conflicts["severity"] = conflicts["severity"].where(conflicts["severity"].notna(), cfg.severity)
+    return ConflictTables(conflicts, tables.sides, tables.side_claims)
+
+
+def _cite_known_claims(side_claims: pd.DataFrame, claims: pd.DataFrame) -> None:
+    """Raise ``ValueError`` unless every cited claim is a claim of ``claims`` (a workspace
+    rule's output; the built-in rules cite what they read)."""
+    cited = side_claims["claim_id"]
     unknown = cited[~cited.isin(claims["claim_id"])].unique()
     if len(unknown):
         raise ValueError(f"sides cite unknown claim id(s) {', '.join(map(repr, unknown[:5].tolist()))}")
 
 
-def _combined(frames: list[pd.DataFrame], claims: pd.DataFrame) -> pd.DataFrame:
-    """The rules' conflicts (from :func:`_rule_output`) as one table: sources, fingerprints
-    and contested claims added, sorted worst first, checked by :class:`ConflictModel`
-    (which raises ``SchemaError`` on the first fault)."""
-    conflicts = pd.concat(frames, ignore_index=True)
-    hints = {hint: conflicts.pop(hint) for hint in HINTS}
-    conflicts["sources"] = _conflict_sources(hints[SOURCES_HINT], conflicts["sides"], claims)
-    conflicts["internal"] = np.fromiter(map(len, conflicts["sources"]), dtype=np.int64, count=len(conflicts)) == 1
-    keys, contested, sides_ok = _arrange_plain_sides(conflicts, hints[KEYS_HINT], hints[CLAIMS_HINT])
-    conflicts["fingerprint"] = _fingerprints(conflicts, keys)
-    conflicts["contested"] = contested
+def combine(parts: list[ConflictTables], claims: pd.DataFrame, claim_index: pd.Index | None = None) -> ConflictTables:
+    """The conflicts of several rules (as :func:`~reconcile.detect.tables.rule_tables` gives
+    them, each with its rule) as one set of tables: each side's claims distinct and sorted,
+    the sides of each conflict in order (:func:`arrange_sides`), fingerprints, the sources
+    and the number of claims of each conflict, sorted worst first and numbered.
+
+    Raises ``ValueError`` when a conflict has fewer than two sides, two sides of one value
+    or a side without claims, and pandera's ``SchemaError`` when a field is wrong.
+    """
+    conflict_offsets = np.cumsum([0, *(len(p.conflicts) for p in parts)])
+    side_offsets = np.cumsum([0, *(len(p.sides) for p in parts)])
+    conflicts = pd.concat([p.conflicts for p in parts], ignore_index=True)
+    conflicts["conflict"] = np.arange(len(conflicts), dtype=np.int64)
+    side_conflict = np.concatenate(
+        [p.sides["conflict"].to_numpy(dtype=np.int64) + off for p, off in zip(parts, conflict_offsets)]
+    )
+    values = list(chain.from_iterable(p.sides["value"].tolist() for p in parts))
+    labels = np.concatenate([p.sides["label"].to_numpy(dtype=object) for p in parts])
+    ref_side = np.concatenate(
+        [p.side_claims["side"].to_numpy(dtype=np.int64) + off for p, off in zip(parts, side_offsets)]
+    )
+    ref_ids = np.concatenate([p.side_claims["claim_id"].to_numpy(dtype=object) for p in parts])
+    n_conflicts, n_sides = len(conflicts), len(side_conflict)
+    if n_sides and (side_conflict.min() < 0 or side_conflict.max() >= n_conflicts):
+        raise ValueError("a side belongs to no conflict")
+    if len(ref_side) and (ref_side.min() < 0 or ref_side.max() >= n_sides):
+        raise ValueError("a cited claim belongs to no side")
+    # each side's claims: distinct, sorted by id
+    codes, ids = pd.factorize(ref_ids, sort=True)
+    order = np.lexsort((codes, ref_side))
+    ref_side, codes = ref_side[order], codes[order]
+    keep = np.ones(len(order), dtype=bool)
+    keep[1:] = (ref_side[1:] != ref_side[:-1]) | (codes[1:] != codes[:-1])
+    ref_side, codes = ref_side[keep], codes[keep]
+    n_claims = np.bincount(ref_side, minlength=n_sides)
+    # the sides of each conflict, in order
+    by_conflict = np.argsort(side_conflict, kind="stable")
+    counts = np.bincount(side_conflict, minlength=n_conflicts)
+    arranged = arrange_sides(counts, [values[k] for k in by_conflict.tolist()], n_claims[by_conflict])
+    if not arranged.valid.all():
+        bad = int(np.flatnonzero(~arranged.valid)[0])
+        raise ValueError(
+            f"conflict {bad} of rule {conflicts['rule'].iat[bad]} ({conflicts['subject'].iat[bad]}, "
+            f"{conflicts['property'].iat[bad]}) needs at least two sides of distinct values, each citing a claim"
+        )
+    side_order = by_conflict[arranged.order]
+    conflicts["fingerprint"] = _fingerprints(conflicts, arranged.keys)
+    # the sources of each conflict, from its claims
+    rows = claim_positions(claims, ids, claim_index)[codes]
+    known = rows >= 0
+    source_codes, names = pd.factorize(claims["source"].to_numpy(dtype=object)[rows[known]], sort=True)
+    width = np.int64(len(names) + 1)
+    pairs = sorted_unique(side_conflict[ref_side[known]] * width + source_codes)
+    per_conflict = np.bincount(pairs // width, minlength=n_conflicts)
+    ends = np.cumsum(per_conflict).tolist()
+    listed = np.asarray(names, dtype=object)[pairs % width].tolist()
+    conflicts["sources"] = pd.Series([listed[a:b] for a, b in zip([0, *ends[:-1]], ends)], dtype=object)
+    conflicts["internal"] = per_conflict == 1
+    conflicts["contested"] = np.bincount(side_conflict, weights=n_claims, minlength=n_conflicts).astype(np.int64)
+    # the tables, sides in order, then the conflicts worst first
+    new_side = np.empty(n_sides, dtype=np.int64)
+    new_side[side_order] = np.arange(n_sides)
+    starts = np.cumsum(counts) - counts
+    sides = pd.DataFrame(
+        {
+            "side": np.arange(n_sides, dtype=np.int64),
+            "conflict": side_conflict[side_order],
+            "position": np.arange(n_sides) - np.repeat(starts, counts),
+            "value": _objects(values)[side_order] if n_sides else _objects([]),
+            "label": labels[side_order],
+            "claims": n_claims[side_order],
+        }
+    )
+    claim_order = np.lexsort((codes, new_side[ref_side]))
+    side_claims = pd.DataFrame(
+        {"side": new_side[ref_side][claim_order], "claim_id": np.asarray(ids, dtype=object)[codes[claim_order]]}
+    )
     conflicts["_rank"] = conflicts["severity"].map(SEVERITY_RANK)
-    conflicts = conflicts.sort_values(
+    ranked = conflicts.sort_values(
         ["_rank", "subject", "property", "scope", "rule", "fingerprint"], kind="stable", na_position="first"
     ).drop(columns="_rank")
-    conflicts = conflicts.reset_index(drop=True)
-    if sides_ok:
-        # The sides were checked when they were put in order: the schema need not look at them again.
-        return ConflictModel.to_schema().update_column("sides", checks=[]).validate(conflicts)
-    return ConflictModel.validate(conflicts)  # reports the conflicts whose sides are wrong
+    tables = ConflictTables(conflicts.drop(columns="_rank"), sides, side_claims).in_order(ranked)
+    ConflictModel.validate(tables.conflicts)
+    SideModel.validate(tables.sides)
+    return tables
 
 
-def _rule_output(out: pd.DataFrame, rid: str, cfg: RuleConfig) -> pd.DataFrame:
-    """A rule's conflicts with its id and effective severity (and its :data:`HINTS`, if given)."""
-    given = {hint: out[hint] for hint in HINTS if hint in out.columns}
-    out = out.reindex(columns=CONFLICT_COLUMNS).copy()
-    out["rule"] = rid
-    out["severity"] = out["severity"].where(out["severity"].notna(), cfg.severity)
-    for hint in HINTS:
-        out[hint] = given[hint] if hint in given else None
-    return out
-
-
-def _arrange_plain_sides(
-    conflicts: pd.DataFrame, given_keys: pd.Series, given_claims: pd.Series
-) -> tuple[np.ndarray, np.ndarray, bool]:
-    """Put in order the sides of the conflicts that do not come in order (no
-    :data:`KEYS_HINT`), in ``conflicts``; return, per conflict, the values' part of its
-    fingerprint and its number of claims, and whether the sides so put in order are all
-    valid (see :attr:`ArrangedSides.valid`; the sides that came in order are).
-
-    Each side's claim ids become a sorted list without repeats (:meth:`_FlatSides.sort_claims`).
-    """
-    keys = given_keys.to_numpy(dtype=object, copy=True)
-    given = _types(keys) == str
-    contested = np.zeros(len(keys), dtype=np.int64)
-    contested[given] = given_claims.to_numpy(dtype=object)[given].astype(np.int64)
-    plain = np.flatnonzero(~given)
-    if not len(plain):
-        return keys, contested, True
-    sides = conflicts["sides"].to_numpy(dtype=object, copy=True)
-    flat = _FlatSides(sides[plain].tolist())
-    n_claims = flat.sort_claims()
-    arranged = arrange_sides(flat.counts, list(map(itemgetter("value"), flat.sides)), n_claims)
-    sides[plain] = np.fromiter(flat.lists(arranged.order), dtype=object, count=len(plain))
-    conflicts["sides"] = sides
-    keys[plain] = np.fromiter(arranged.keys, dtype=object, count=len(plain))
-    contested[plain] = flat.per_conflict(n_claims)
-    return keys, contested, bool(arranged.valid.all())
-
-
-def _conflict_sources(given: pd.Series, sides: pd.Series, claims: pd.DataFrame) -> list[list[str]]:
-    """Per conflict: the sorted distinct sources of its sides' claims.
-
-    Rules may give them (:data:`SOURCES_HINT`); the others are looked up from ``claims``,
-    for the claims of those conflicts only.
-    """
-    out = [g if isinstance(g, list) else None for g in given]
-    missing = [i for i, g in enumerate(out) if g is None]
-    if missing:
-        wanted = {c for i in missing for s in sides.iat[i] for c in s["claims"]}
-        found = claims[claims["claim_id"].isin(wanted)]
-        source_of = dict(zip(found["claim_id"], found["source"]))
-        for i in missing:
-            out[i] = sorted({source_of[c] for s in sides.iat[i] for c in s["claims"] if c in source_of})
-    return out
+def _objects(items: list[Any]) -> np.ndarray:
+    """``items`` as a one-dimensional object array (lists stay items, not rows)."""
+    return np.fromiter(items, dtype=object, count=len(items))
 
 
 def _fingerprints(conflicts: pd.DataFrame, keys: Iterable[str]) -> list[str]:
@@ -410,76 +381,6 @@ class _ValueKeys:
     def encoded_keys(self) -> np.ndarray:
         """The JSON text of each value's canonical text (as it appears in a fingerprint's payload)."""
         return np.fromiter(map(_encode_text, self.keys), dtype=object, count=len(self.keys))[self.codes]
-
-
-class _FlatSides:
-    """The sides of many conflicts as one flat list, conflict after conflict.
-
-    Sorting, checking and fingerprinting the sides then work on whole columns (one entry
-    per side, with the position of its conflict) instead of one Python call per conflict.
-    """
-
-    def __init__(self, lists: list[Iterable[Any]]) -> None:
-        if set(map(type, lists)) - {list}:
-            lists = [s if type(s) is list else list(s) for s in lists]
-        self.counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
-        """Number of sides of each conflict."""
-        self.starts = np.cumsum(self.counts) - self.counts
-        """Position of each conflict's first side."""
-        self.conflict = np.repeat(np.arange(len(lists)), self.counts)
-        """Position of each side's conflict."""
-        self.sides: list[Any] = list(chain.from_iterable(lists))
-
-    def per_conflict(self, values: np.ndarray) -> np.ndarray:
-        """The sum of ``values`` (one per side) over the sides of each conflict (int64)."""
-        weights = np.asarray(values, dtype=np.int64)
-        return np.bincount(self.conflict, weights=weights, minlength=len(self.counts)).astype(np.int64)
-
-    def lists(self, order: np.ndarray) -> list[list[Any]]:
-        """Per conflict, its sides as a new list, in ``order`` (a permutation of the sides
-        that keeps each conflict's sides together, in conflict order)."""
-        ordered = np.fromiter(self.sides, dtype=object, count=len(self.sides))[order].tolist()
-        return [ordered[a : a + n] for a, n in zip(self.starts.tolist(), self.counts.tolist())]
-
-    def sort_claims(self) -> np.ndarray:
-        """Make each side's claim ids a sorted list without repeats; return how many each has.
-
-        A side already so (a dict whose ids are a strictly increasing list) is kept as it
-        is: all sides are checked at once. The others are copied with their ids sorted.
-        """
-        claims = list(map(itemgetter("claims"), self.sides))
-        if set(map(type, self.sides)) | set(map(type, claims)) == {dict, list}:
-            listed = np.ones(len(claims), dtype=bool)
-        else:
-            listed = (_types(self.sides) == dict) & (_types(claims) == list)
-            claims = [c if ok else [] for c, ok in zip(claims, listed.tolist())]
-        lengths = np.fromiter(map(len, claims), dtype=np.int64, count=len(claims))
-        for i in np.flatnonzero(~listed | _unsorted_runs(claims, lengths)).tolist():
-            ids = sorted(set(self.sides[i]["claims"]))
-            self.sides[i] = {**self.sides[i], "claims": ids}
-            lengths[i] = len(ids)
-        return lengths
-
-
-def _types(objects: list[Any]) -> np.ndarray:
-    """The type of each object (an object array, to compare with a type)."""
-    return np.fromiter(map(type, objects), dtype=object, count=len(objects))
-
-
-def _unsorted_runs(runs: list[list[Any]], lengths: np.ndarray) -> np.ndarray:
-    """Which lists of ``runs`` are not strictly increasing (all compared at once)."""
-    ids = np.fromiter(chain.from_iterable(runs), dtype=object, count=int(lengths.sum()))
-    run = np.repeat(np.arange(len(runs)), lengths)
-    try:
-        falls = ~(ids[:-1] < ids[1:]) & (run[:-1] == run[1:])
-    except TypeError:  # ids that do not compare: each list is sorted on its own
-        return np.ones(len(runs), dtype=bool)
-    return np.bincount(run[1:][falls], minlength=len(runs)) > 0
-
-
-def _empty() -> pd.DataFrame:
-    cols = [*CONFLICT_COLUMNS, "rule", "sources", "internal", "fingerprint", "contested"]
-    return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
 
 
 def at_or_above(conflicts: pd.DataFrame, severity: str) -> pd.DataFrame:

@@ -6,10 +6,8 @@ label per group; they find the groups that disagree with :func:`disagreeing` and
 vectorized group-bys, and describe the distinct values of those groups with
 :func:`collect_sides` (a :class:`Sides`: one row per side with its label, sources and
 supporting claims, and the sources of each group), from which :func:`join_by_group`
-builds the explanations and :func:`conflict_rows` the conflicts. Given the :class:`Sides`
-itself, :func:`conflict_rows` builds each conflict's sides in their final order and hands
-over what :func:`reconcile.detect.engine.run_rules` would otherwise work out again from them
-(their order, their values' part of the fingerprint, their number of claims).
+builds the explanations and :func:`conflict_rows` the rule's conflict tables
+(:mod:`reconcile.detect.tables`), taking the sides and their claims as columns.
 
 Everything here works on integer codes and sorted arrays (factorize, lexsort, cumulative
 sums, ``reduceat``), so the cost grows with the number of claims, not with per-group Python
@@ -20,14 +18,16 @@ output. Rules copy only the columns they read (``scoped(..., columns=...)``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 
-from reconcile.detect.engine import CLAIMS_HINT, KEYS_HINT, SOURCES_HINT, arrange_sides, order_within_runs
+from reconcile.detect.engine import order_within_runs
+from reconcile.detect.tables import ConflictTables, conflict_tables, rule_tables
 from reconcile.base.frames import as_text, join_runs
-from reconcile.detect.rulekit import CONFLICT_COLUMNS, RuleContext
+from reconcile.detect.rulekit import RuleContext
 from reconcile.detect.scope import assign_scope_groups, scope_bounds, scope_interval, scope_label
 
 __all__ = [
@@ -193,10 +193,11 @@ class Sides:
     """One row per ``(_group, value)``, sorted by group then value (see :func:`collect_sides`)."""
     sources: pd.Series
     """Per ``_group``: the distinct sources of its claims with a value, sorted (a list)."""
-    claims_distinct: bool = False
-    """Whether no claim id is repeated, so that each side's ``claims`` are strictly
-    increasing (:func:`collect_sides` knows; :func:`conflict_rows` then hands the sides
-    over in their final order)."""
+    claim_side: np.ndarray | None = None
+    """Per supporting claim, side after side: the row of its side in ``table`` (None for a
+    table made by hand: then each side's ``claims`` list is read)."""
+    claim_ids: np.ndarray | None = None
+    """Per supporting claim: its id (an object array, aligned with ``claim_side``)."""
 
     @property
     def groups(self) -> np.ndarray:
@@ -233,7 +234,7 @@ def collect_sides(
     claim_ids = frame["claim_id"].to_numpy(dtype=object)[positions]
     source_codes, names = pd.factorize(frame["source"].to_numpy(dtype=object)[positions], sort=True)
     group = frame["_group"].to_numpy()[positions].astype(np.int64)
-    by, starts, claims_distinct = _side_order(group, codes, uniques, claim_ids)
+    by, starts, _ = _side_order(group, codes, uniques, claim_ids)
     order, codes, group, source_codes = positions[by], codes[by], group[by], source_codes[by]
     ends = np.r_[starts[1:], len(order)].astype(np.int64)
     side = np.repeat(np.arange(len(starts)), ends - starts)
@@ -254,7 +255,7 @@ def collect_sides(
     table["claims"] = _column(_sliced(claim_ids[by].tolist(), starts, ends))
     texts, table["n_sources"] = _side_sources(source_codes, names, side, len(starts))
     table["sources"] = _column(texts)
-    return Sides(table, _group_sources(source_codes, names, group), claims_distinct)
+    return Sides(table, _group_sources(source_codes, names, group), side, claim_ids[by])
 
 
 def _side_order(
@@ -388,79 +389,43 @@ def conflict_rows(
     severity: Any,
     explanation: pd.Series,
     sides: Sides | pd.Series,
-    sources: pd.Series | None = None,
     groups: Iterable[int] | None = None,
-) -> pd.DataFrame:
-    """One conflict row per ``_group`` of ``sel`` (subject, property and scope from the group).
+) -> ConflictTables:
+    """One conflict per ``_group`` of ``sel`` (subject, property and scope from the group),
+    as a rule's conflict tables (:func:`reconcile.detect.tables.rule_tables`).
 
-    ``groups`` limits the rows to those groups. ``sides`` are best the :class:`Sides` of
-    :func:`collect_sides` (of whole groups): each group's sides are then built in their
-    final order and handed over with what :func:`reconcile.detect.engine.run_rules` would
-    otherwise work out again (see :data:`reconcile.detect.engine.KEYS_HINT`), and their
-    sources (:attr:`Sides.sources`) are given. ``sides`` may also be, per group, a list of
-    ``{"value", "label", "claims"}`` dicts (e.g. :func:`sides_from_table` with values of
-    one's own), which ``run_rules`` puts in order. ``sources`` (per group, see
-    :attr:`Sides.sources`) spares ``run_rules`` looking up the sources of the sides'
-    claims: give it only when it lists the sources of exactly the claims of the sides.
+    ``groups`` limits the conflicts to those groups. ``sides`` are best the :class:`Sides`
+    of :func:`collect_sides` (of whole groups), whose sides and claims are taken as columns;
+    they may also be, per group, a list of ``{"value", "label", "claims"}`` dicts (e.g.
+    :func:`sides_from_table` with values of one's own). ``kind``, ``severity`` and
+    ``explanation`` are one value for all, or a value per group (indexed by group).
     """
     meta = _group_meta(sel, groups)
-    hints: dict[str, pd.Series] = {}
-    if isinstance(sides, Sides):
-        sources = sides.sources if sources is None else sources
-        arranged = _arranged_sides(sides, meta.index.to_numpy())
-        sides = arranged.pop("sides")
-        hints.update(arranged.items())
-    if sources is not None:
-        hints[SOURCES_HINT] = sources
-    out = meta.assign(kind=kind, severity=severity, explanation=explanation, sides=sides, **hints)
-    return out.reset_index(drop=True)[[*CONFLICT_COLUMNS, *hints]]
-
-
-def _arranged_sides(sides: Sides, groups: np.ndarray) -> pd.DataFrame:
-    """Per group of ``groups`` (sorted) that has sides: its sides (``sides``, a list of
-    ``{"value", "label", "claims"}`` dicts) in their final order
-    (:func:`reconcile.detect.engine.arrange_sides`), the values' part of its fingerprint
-    (:data:`~reconcile.detect.engine.KEYS_HINT`, None where the sides are not valid) and its
-    number of claims (:data:`~reconcile.detect.engine.CLAIMS_HINT`).
-
-    Without :attr:`Sides.claims_distinct`, only the sides, as :meth:`Sides.lists` gives them.
-    """
+    conflicts = meta.assign(kind=kind, severity=severity, explanation=explanation)
+    if not isinstance(sides, Sides):
+        return conflict_tables(conflicts.assign(sides=sides.reindex(meta.index)).reset_index(drop=True))
+    group_ids = meta.index.to_numpy()
     table = sides.table
     group = table["_group"].to_numpy()
-    wanted = in_sorted(group, groups)
-    if not wanted.all():
-        table, group = table[wanted], group[wanted]
-    if not sides.claims_distinct:
-        return pd.DataFrame({"sides": sides_from_table(table)})
-    claims = table["claims"].tolist()
-    n_claims = np.fromiter(map(len, claims), dtype=np.int64, count=len(claims))
-    values = _json_values(table)
-    starts = _segments(group)
-    counts = np.diff(np.r_[starts, len(group)])
-    arranged = arrange_sides(counts, values, n_claims)
-    order = arranged.order
-    in_order = [
-        {"value": v, "label": lbl, "claims": c}
-        for v, lbl, c in zip(
-            _objects(values)[order].tolist(), as_text(table["label"])[order].tolist(), _objects(claims)[order].tolist()
-        )
-    ]
-    keys = _objects(arranged.keys)
-    keys[~arranged.valid] = None
-    index = pd.Index(group[starts], name="_group")
-    return pd.DataFrame(
-        {
-            "sides": pd.Series(_sliced(in_order, starts, starts + counts), index=index, dtype=object),
-            KEYS_HINT: pd.Series(keys, index=index, dtype=object),
-            CLAIMS_HINT: pd.Series(_sums(n_claims, counts), index=index),
-        }
+    wanted = in_sorted(group, group_ids)
+    if sides.claim_side is None:  # a table of one's own: its sides' claim lists
+        listed = table["claims"].to_numpy(dtype=object)[wanted].tolist()
+        per_side = np.fromiter(map(len, listed), dtype=np.int64, count=len(listed))
+        claim_side = np.repeat(np.arange(len(listed)), per_side)
+        claim_ids = np.fromiter(chain.from_iterable(listed), dtype=object, count=int(per_side.sum()))
+    else:
+        renumbered = np.cumsum(wanted) - 1
+        cited = wanted[sides.claim_side]
+        claim_side, claim_ids = renumbered[sides.claim_side[cited]], sides.claim_ids[cited]
+    table = table[wanted]
+    return rule_tables(
+        conflicts.reset_index(drop=True),
+        np.searchsorted(group_ids, group[wanted]),
+        _json_values(table),
+        as_text(table["label"]).tolist(),
+        claim_side,
+        claim_ids,
     )
-
-
-def _sums(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """The sum of each run of ``values`` (integers; ``counts``: the lengths of the runs)."""
-    run = np.repeat(np.arange(len(counts)), counts)
-    return np.bincount(run, weights=values, minlength=len(counts)).astype(np.int64)
 
 
 def _objects(items: list[Any]) -> np.ndarray:

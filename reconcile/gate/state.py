@@ -76,6 +76,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
 from reconcile.base import files
+from reconcile.detect.tables import ConflictTables
 from reconcile.gate.history import supersede
 from reconcile.base.files import FileReadError, excerpt
 from reconcile.base.problems import Problems
@@ -135,8 +136,9 @@ def gate_lock(root: Path) -> Iterator[Path]:
 # --- baseline -------------------------------------------------------------------------------
 
 
-def baseline_entries(conflicts: pd.DataFrame) -> list[dict[str, Any]]:
-    """Baseline entries for ``conflicts``: readable, sorted by fingerprint."""
+def baseline_entries(conflicts: pd.DataFrame, tables: ConflictTables) -> list[dict[str, Any]]:
+    """Baseline entries for ``conflicts`` (rows of ``tables.conflicts``, whose sides are in
+    ``tables``): readable, sorted by fingerprint."""
     entries = [
         {
             "fingerprint": r.fingerprint,
@@ -144,10 +146,10 @@ def baseline_entries(conflicts: pd.DataFrame) -> list[dict[str, Any]]:
             "subject": r.subject,
             "property": r.property,
             "scope": None if not isinstance(r.scope, str) else r.scope,
-            "values": [s["value"] for s in r.sides],
-            "labels": [s["label"] for s in r.sides],
+            "values": [s["value"] for s in sides],
+            "labels": [s["label"] for s in sides],
         }
-        for r in conflicts.itertuples(index=False)
+        for r, sides in zip(conflicts.itertuples(index=False), tables.side_lists(conflicts))
     ]
     return sorted(entries, key=lambda e: e["fingerprint"])
 
@@ -545,7 +547,7 @@ def anchor_claim(record: dict[str, Any], known_values: dict[tuple, set[str]]) ->
 
 
 def apply_gate(
-    conflicts: pd.DataFrame,
+    tables: ConflictTables,
     baseline: dict[str, dict[str, Any]] | None,
     decisions: dict[str, dict[str, Any]],
 ) -> GateState:
@@ -561,11 +563,12 @@ def apply_gate(
     only lost values keeps its status."""
     from reconcile.gate.succession import continue_known
 
-    out = conflicts.copy()
-    by_baseline = continue_known(out, baseline or {})
+    out = tables.conflicts.copy()
+    sides = tables.side_lists(out)
+    by_baseline = continue_known(out, sides, baseline or {})
     # a decision says what its conflict was when it was recorded, or its baseline entry does
     decided = {fp: decision_record(d, (baseline or {}).get(fp)) for fp, d in decisions.items()}
-    by_decision = continue_known(out, decided)
+    by_decision = continue_known(out, sides, decided)
     # A conflict with the values it was recorded with keeps the recorded fingerprint, even
     # where this run had to tell it from another of the same values by its scope.
     if len(out):
@@ -586,7 +589,7 @@ def apply_gate(
     out["status"] = status
     out["decision"] = [_public_decision(decisions[c.record]) if c else None for c in by_decision]
     out["history"] = [
-        _history(sides, b, d) for sides, b, d in zip(out["sides"] if len(out) else [], by_baseline, by_decision)
+        _history(s, b, d) for s, b, d in zip(sides, by_baseline, by_decision)
     ]
     fp_mask = verdict.eq("false-positive")
     silenced, kept = out[fp_mask], out[~fp_mask]

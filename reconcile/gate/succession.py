@@ -67,11 +67,15 @@ class Continuation:
     """Further records this conflict continues: conflicts that became one."""
 
 
-def continue_known(conflicts: pd.DataFrame, records: dict[str, dict[str, Any]]) -> list[Continuation | None]:
+def continue_known(
+    conflicts: pd.DataFrame, sides: list[list[dict[str, Any]]], records: dict[str, dict[str, Any]]
+) -> list[Continuation | None]:
     """Per row of ``conflicts`` (``fingerprint``, ``rule``, ``subject``, ``property``,
-    ``scope``, ``sides``): the :class:`Continuation` of the known record it continues, or
-    None. ``records`` maps fingerprints to records (``rule``, ``subject``, ``property``,
-    ``scope``, ``values``, ``labels``, ``aliases``, each optional)."""
+    ``scope``), whose sides are ``sides`` (per row, ``{"value", "label"}`` dicts, see
+    :meth:`reconcile.detect.tables.ConflictTables.side_lists`): the :class:`Continuation` of
+    the known record it continues, or None. ``records`` maps fingerprints to records
+    (``rule``, ``subject``, ``property``, ``scope``, ``values``, ``labels``, ``aliases``,
+    each optional)."""
     n = len(conflicts)
     out: list[Continuation | None] = [None] * n
     if not n or not records:
@@ -81,7 +85,7 @@ def continue_known(conflicts: pd.DataFrame, records: dict[str, dict[str, Any]]) 
     # 1. the same fingerprint
     for i, fp in enumerate(fps):
         if fp in records:
-            out[i] = _continuation(conflicts.iloc[i], fp, records[fp], "fingerprint")
+            out[i] = _continuation(fp, sides[i], fp, records[fp], "fingerprint")
             taken.add(fp)
     # 2. a fingerprint the record had before
     alias_of: dict[str, str] = {}
@@ -92,7 +96,7 @@ def continue_known(conflicts: pd.DataFrame, records: dict[str, dict[str, Any]]) 
             alias_of.setdefault(str(alias), rec_fp)
     for i, fp in enumerate(fps):
         if out[i] is None and fp in alias_of and alias_of[fp] not in taken:
-            out[i] = _continuation(conflicts.iloc[i], alias_of[fp], records[alias_of[fp]], "alias")
+            out[i] = _continuation(fp, sides[i], alias_of[fp], records[alias_of[fp]], "alias")
             taken.add(alias_of[fp])
     # 3. a predecessor of the same rule, subject, property and scope sharing values
     left: dict[tuple, list[str]] = {}
@@ -107,7 +111,7 @@ def continue_known(conflicts: pd.DataFrame, records: dict[str, dict[str, Any]]) 
     for i, key in enumerate(keys):
         if out[i] is not None or key not in left:
             continue
-        mine = {value_key(s["value"]) for s in conflicts["sides"].iat[i]}
+        mine = {value_key(s["value"]) for s in sides[i]}
         for rec_fp in left[key]:
             theirs = _scope(records[rec_fp].get("scope"))
             if not _overlap(scopes[i], theirs):
@@ -119,7 +123,7 @@ def continue_known(conflicts: pd.DataFrame, records: dict[str, dict[str, Any]]) 
     ordered = sorted(candidates, key=lambda c: (-c[0], not c[1], c[2], c[3]))
     for _, _, rec_fp, i in ordered:
         if out[i] is None and rec_fp not in taken:
-            out[i] = _continuation(conflicts.iloc[i], rec_fp, records[rec_fp], "successor")
+            out[i] = _continuation(fps[i], sides[i], rec_fp, records[rec_fp], "successor")
             taken.add(rec_fp)
     # 4. conflicts that several records became one (one mistaken list, once a card per
     # state): a record left that shares values with a continued conflict merges into it
@@ -138,7 +142,7 @@ def continue_known(conflicts: pd.DataFrame, records: dict[str, dict[str, Any]]) 
             union["values"] += records[rec_fp]["values"]
             union["labels"] += list(records[rec_fp].get("labels") or []) or [None] * len(records[rec_fp]["values"])
             union["aliases"] += [rec_fp, *(records[rec_fp].get("aliases") or [])]
-        out[i] = replace(_continuation(conflicts.iloc[i], first.record, union, "successor"), merged=tuple(extra))
+        out[i] = replace(_continuation(fps[i], sides[i], first.record, union, "successor"), merged=tuple(extra))
     return out
 
 
@@ -175,16 +179,17 @@ def _day(text: str, *, end: bool) -> str | None:
     return "-".join([p.zfill(2) for p in parts] + fill[len(parts) - 1 :])
 
 
-def _continuation(row: pd.Series, rec_fp: str, rec: dict[str, Any], how: str) -> Continuation:
+def _continuation(fp: str, sides: list[dict[str, Any]], rec_fp: str, rec: dict[str, Any], how: str) -> Continuation:
+    """How the conflict ``fp`` with ``sides`` continues the record ``rec_fp``."""
     aliases = {str(a) for a in rec.get("aliases") or []}
-    if rec_fp != row["fingerprint"]:
+    if rec_fp != fp:
         aliases.add(rec_fp)
-    aliases.discard(row["fingerprint"])
+    aliases.discard(fp)
     if rec.get("values") is None:
         return Continuation(rec_fp, how, tuple(sorted(aliases)))
     theirs = {value_key(v): v for v in rec["values"]}
     labels = {value_key(v): lab for v, lab in zip(rec["values"], rec.get("labels") or []) if lab is not None}
-    mine = {value_key(s["value"]): s["value"] for s in row["sides"]}
+    mine = {value_key(s["value"]): s["value"] for s in sides}
     gained = tuple(v for k, v in mine.items() if k not in theirs)
     lost_keys = [k for k in theirs if k not in mine]
     return Continuation(

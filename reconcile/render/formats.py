@@ -20,16 +20,16 @@ def _records(shown: pd.DataFrame, result: CheckResult, ws: Workspace, first: int
     only (new ones come first)."""
     from reconcile.render.records import conflict_records
 
-    return conflict_records(shown if first is None else shown.head(first), ws.claims, result.sides)
+    return conflict_records(shown if first is None else shown.head(first), ws.claims, result.tables)
 
 
 def _terminal(shown, result, ws, state) -> Iterator[str]:
     from .json_report import summary
     from .terminal import render_check_summary, render_cited_sources, render_conflicts, render_drafts_line
 
-    yield from render_conflicts(shown, ws, result.sides)  # a block of conflicts at a time
+    yield from render_conflicts(shown, ws, result.tables)  # a block of conflicts at a time
     cited = render_cited_sources(shown, ws)
-    counts = summary(shown, ws)
+    counts = summary(shown, ws, result.tables)
     text = ("\n\n" + cited if cited else "") + "\n\n" + render_check_summary(counts)
     if drafts_line := render_drafts_line(counts):
         text += "\n" + drafts_line
@@ -48,7 +48,7 @@ def _record_blocks(shown: pd.DataFrame, result: CheckResult, ws: Workspace) -> I
     """The records of ``shown`` one by one, built a block at a time as they are asked for."""
     from reconcile.render.records import conflict_record_blocks
 
-    return itertools.chain.from_iterable(conflict_record_blocks(shown, ws.claims, result.sides))
+    return itertools.chain.from_iterable(conflict_record_blocks(shown, ws.claims, result.tables))
 
 
 def _sarif(shown, result, ws, state) -> Iterator[str]:
@@ -92,7 +92,7 @@ def _markdown(shown, result, ws, state) -> str:
     from .json_report import summary
     from .markdown import render_markdown, summary_records
 
-    return render_markdown(summary_records(shown, ws.claims, result.sides), summary(shown, ws))
+    return render_markdown(summary_records(shown, ws.claims, result.tables), summary(shown, ws, result.tables))
 
 
 FORMATS: dict[str, Callable[..., str | Iterable[str] | Iterable[bytes | memoryview]]] = {

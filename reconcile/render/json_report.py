@@ -40,7 +40,7 @@ from reconcile.render.records import (
 )
 from reconcile.trust.ranked import CheckResult
 from reconcile.base.frames import collector_paused
-from reconcile.trust.suggestions import RankedSides
+from reconcile.detect.tables import ConflictTables
 from reconcile.base.threads import ordered_map
 from reconcile.validate.claims import Workspace
 
@@ -49,7 +49,7 @@ __all__ = ["report_object", "report_outline", "render_json", "json_chunks", "sum
 FORMAT_VERSION = 1
 
 
-def summary(conflicts: pd.DataFrame, ws: Workspace) -> dict[str, Any]:
+def summary(conflicts: pd.DataFrame, ws: Workspace, tables: ConflictTables) -> dict[str, Any]:
     """Counts by severity, rule, kind and status, plus the size of the workspace."""
 
     def counts(col: str) -> dict[str, int]:
@@ -64,11 +64,11 @@ def summary(conflicts: pd.DataFrame, ws: Workspace) -> dict[str, Any]:
         "internal": int(conflicts["internal"].sum()) if len(conflicts) else 0,
         "sources": int(len(ws.sources)),
         "claims": int(len(ws.claims)),
-        **_draft_summary(conflicts, ws),
+        **_draft_summary(conflicts, ws, tables),
     }
 
 
-def _draft_summary(conflicts: pd.DataFrame, ws: Workspace) -> dict[str, Any]:
+def _draft_summary(conflicts: pd.DataFrame, ws: Workspace, tables: ConflictTables) -> dict[str, Any]:
     """``{"drafts": {"claims": n, "conflicts": m}}``: how many draft claims were read (with
     ``--drafts``) and how many of the conflicts involve one; nothing when no claim is a
     draft, so that the summary of a workspace read without drafts is as it was."""
@@ -78,9 +78,7 @@ def _draft_summary(conflicts: pd.DataFrame, ws: Workspace) -> dict[str, Any]:
     draft_ids = claims.loc[claims["draft"].to_numpy(dtype=bool), "claim_id"]
     involved = 0
     if len(conflicts):
-        from reconcile.trust.suggestions import flatten_sides
-
-        sides = flatten_sides(conflicts["sides"])
+        sides = tables.view(conflicts)
         hit = pd.Series(sides.claim_ids, dtype=object).isin(draft_ids).to_numpy()
         conflict_of_claim = sides.conflict[sides.claim_side]
         involved = int(len(np.unique(conflict_of_claim[hit])))
@@ -150,7 +148,7 @@ def _document(
         "version": FORMAT_VERSION,
         "conflicts": records,
         "sources": source_records(ws, result),
-        "summary": summary(conflicts, ws),
+        "summary": summary(conflicts, ws, result.tables),
     }
     if gate is not None:
         obj["summary"]["silenced"] = int(len(gate.silenced))
@@ -166,7 +164,7 @@ def _document(
 def report_object(result: CheckResult, ws: Workspace, conflicts: pd.DataFrame | None = None, gate=None) -> dict[str, Any]:
     """The report document (docs/json.md) as Python objects."""
     conflicts = result.conflicts if conflicts is None else conflicts
-    return _document(result, ws, conflicts, conflict_records(conflicts, ws.claims, result.sides), gate)
+    return _document(result, ws, conflicts, conflict_records(conflicts, ws.claims, result.tables), gate)
 
 
 def report_outline(result: CheckResult, ws: Workspace, conflicts: pd.DataFrame | None = None, gate=None) -> dict[str, Any]:
@@ -207,7 +205,7 @@ def json_chunks(
     head = "{" + "".join(f"{_encode(k)}: {_encode(doc[k])}, " for k in keys[:at]) + _encode("conflicts") + ": "
     tail = "".join(f", {_encode(k)}: {_encode(doc[k])}" for k in keys[at + 1 :]) + "}\n"
     del doc
-    yield from _conflicts_chunks(conflicts, ws.claims, head, tail, result.sides)
+    yield from _conflicts_chunks(conflicts, ws.claims, head, tail, result.tables)
 
 
 def render_json(
@@ -226,11 +224,10 @@ def render_json(
     return data if binary else data.decode("utf-8", "surrogatepass")
 
 
-def conflicts_json(conflicts: pd.DataFrame, claims: pd.DataFrame, given: RankedSides | None = None) -> str:
+def conflicts_json(conflicts: pd.DataFrame, claims: pd.DataFrame, tables: ConflictTables) -> str:
     """The ``conflicts`` array as compact JSON text: ``json.dumps(conflict_records(...),
-    ensure_ascii=False)``, built column by column (``given``: the graph stage's sides, see
-    :func:`reconcile.render.records.record_columns`)."""
-    return b"".join(_conflicts_chunks(conflicts, claims, "", "", given)).decode("utf-8", "surrogatepass")
+    ensure_ascii=False)``, built column by column (the sides from ``tables``)."""
+    return b"".join(_conflicts_chunks(conflicts, claims, "", "", tables)).decode("utf-8", "surrogatepass")
 
 
 def _indented(result: CheckResult, ws: Workspace, conflicts: pd.DataFrame, gate) -> str:
@@ -242,15 +239,14 @@ def _indented(result: CheckResult, ws: Workspace, conflicts: pd.DataFrame, gate)
 
 
 def _conflicts_chunks(
-    conflicts: pd.DataFrame, claims: pd.DataFrame, before: str, after: str, given: RankedSides | None = None
+    conflicts: pd.DataFrame, claims: pd.DataFrame, before: str, after: str, tables: ConflictTables
 ) -> Iterator[bytes | memoryview]:
     """``before``, the conflicts array as compact JSON (``json.dumps`` of
-    :func:`conflict_records`), ``after``: UTF-8 bytes, a chunk per block of conflicts
-    (``given``: the graph stage's sides, reused when they apply, see
-    :func:`reconcile.render.records.record_columns`)."""
+    :func:`conflict_records`), ``after``: UTF-8 bytes, a chunk per block of conflicts (the
+    sides from ``tables``)."""
     yield _utf8(before + "[")
     if len(conflicts):
-        cols = record_columns(conflicts, claims, given)
+        cols = record_columns(conflicts, claims, tables)
         bounds = _Bounds.of(cols, len(conflicts))
         evidence = _report_evidence(claims, cols.rows)
 
@@ -260,7 +256,7 @@ def _conflicts_chunks(
                 with collector_paused():
                     return _block_bytes(conflicts.iloc[start:stop], claims, cols, bounds, evidence, start, stop)
             except UnicodeEncodeError:  # a lone surrogate: the encoder keeps it as is
-                return _block_by_encoder(conflicts, claims, start, stop)
+                return _block_by_encoder(conflicts, claims, tables, start, stop)
 
         # blocks are written by Arrow's string kernels, which release the GIL: they are
         # computed on every core, a few ahead of the one being written, and come in order
@@ -283,10 +279,10 @@ def _utf8(text: str) -> bytes:
     return text.encode("utf-8", "surrogatepass")
 
 
-def _block_by_encoder(conflicts: pd.DataFrame, claims: pd.DataFrame, start: int, stop: int) -> bytes:
+def _block_by_encoder(conflicts: pd.DataFrame, claims: pd.DataFrame, tables: ConflictTables, start: int, stop: int) -> bytes:
     """The block of conflicts ``start:stop`` written by :func:`json.dumps` from the dict
     records, for text pyarrow cannot hold (the encoder keeps a lone surrogate as is)."""
-    records = json.dumps(conflict_records(conflicts.iloc[start:stop], claims), ensure_ascii=False)
+    records = json.dumps(conflict_records(conflicts.iloc[start:stop], claims, tables), ensure_ascii=False)
     return _utf8((", " if start else "") + records[1:-1])
 
 

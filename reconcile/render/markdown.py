@@ -14,7 +14,7 @@ from .controls import printable
 if TYPE_CHECKING:
     import pandas as pd
 
-    from reconcile.trust.suggestions import RankedSides
+    from reconcile.detect.tables import ConflictTables
 
 __all__ = ["BUDGET", "ROWS_AT_MOST", "render_markdown", "summary_records"]
 
@@ -36,7 +36,7 @@ def _cell(text: str) -> str:
 
 
 def summary_records(
-    conflicts: pd.DataFrame, claims: pd.DataFrame, sides: RankedSides | None = None
+    conflicts: pd.DataFrame, claims: pd.DataFrame, tables: ConflictTables
 ) -> list[dict[str, Any]]:
     """The records the summary lists: the first :data:`ROWS_AT_MOST` new conflicts of
     ``conflicts`` in the terminal's order (:func:`~reconcile.render.terminal.terminal_order`:
@@ -49,7 +49,7 @@ def summary_records(
         return []
     new = conflicts[conflicts["status"].eq("new")]
     ordered = new.iloc[terminal_order(new)[:ROWS_AT_MOST]]
-    return conflict_records(ordered, claims, sides)
+    return conflict_records(ordered, claims, tables)
 
 
 def render_markdown(records: list[dict[str, Any]], summary: dict[str, Any], *, budget: int = BUDGET) -> str:

@@ -3,9 +3,8 @@
 :func:`conflict_records` expands a conflicts table into the records of the contract, with
 every supporting claim's source, document, quote, span, file and line. Both it and the JSON
 writer (:mod:`reconcile.render.json_report`) read :func:`record_columns` (the sides
-flattened, and the rows of the claims they list in the claims table: one lookup of all the
-claim ids at once, or none when the graph stage's are handed over in
-:attr:`reconcile.trust.ranked.CheckResult.sides`), :func:`conflict_fields` (the other fields,
+read from the conflict tables, and the rows of the claims they list in the claims table:
+one lookup of all the claim ids at once), :func:`conflict_fields` (the other fields,
 column by column) and :func:`claim_evidence` (the evidence of claims, column by column), so
 nothing is looked up claim by claim; the JSON writer reads the fields and the evidence block
 by block of conflicts.
@@ -22,7 +21,7 @@ import pandas as pd
 import pyarrow as pa
 
 from reconcile.base.frames import arrow_of, collector_paused, is_arrow_text
-from reconcile.trust.suggestions import FlatSides, RankedSides, claim_positions, flatten_sides
+from reconcile.detect.tables import ConflictTables, SideView, claim_positions
 
 __all__ = [
     "conflict_records", "conflict_record_blocks", "RECORD_BLOCK", "RecordColumns", "record_columns",
@@ -69,8 +68,8 @@ class RecordColumns:
     """The sides of the conflict records of a conflicts table and the claims they list
     (their other fields are in :func:`conflict_fields`)."""
 
-    sides: FlatSides
-    """The sides of all conflicts (value and label; their claim ids are in ``sides.claim_ids``)."""
+    sides: SideView
+    """The sides of the conflicts (value and label; their claim ids are in ``sides.claim_ids``)."""
     side_claims: np.ndarray
     """Per side: how many claims its record lists (claims the table does not have are left out)."""
     rows: np.ndarray
@@ -180,25 +179,34 @@ def evidence_column(
     return _missing_as_none(values) if kind == "nullable" else values.to_numpy(dtype=object)
 
 
-def record_columns(
-    conflicts: pd.DataFrame, claims: pd.DataFrame, given: RankedSides | None = None
-) -> RecordColumns:
-    """The sides of the records of ``conflicts`` column by column (see :class:`RecordColumns`).
-
-    With ``given`` (the sides the graph stage flattened, :attr:`CheckResult.sides`), the
-    sides and claim rows of the conflicts are taken from it when it applies to them (see
-    :meth:`RankedSides.for_table`), else they are flattened and looked up afresh.
-    """
-    handed = given.for_table(conflicts, claims) if given is not None else None
-    if handed is None:
-        with collector_paused():
-            sides = flatten_sides(conflicts["sides"])
-        rows = claim_positions(claims, sides.claim_ids)
-    else:
-        sides, rows = handed
+def record_columns(conflicts: pd.DataFrame, claims: pd.DataFrame, tables: ConflictTables) -> RecordColumns:
+    """The sides of the records of ``conflicts`` (rows of ``tables.conflicts``, any subset in
+    any order) column by column, with the rows in ``claims`` of the claims they cite (see
+    :class:`RecordColumns`): one lookup of all the claim ids at once."""
+    sides = tables.view(conflicts)
+    rows = claim_positions(claims, sides.claim_ids)
     kept = rows >= 0
     side_claims = np.bincount(sides.claim_side[kept], minlength=sides.n_sides)
     return RecordColumns(sides, side_claims, rows[kept])
+
+
+def _block(cols: RecordColumns, start: int, stop: int) -> RecordColumns:
+    """The record columns of conflicts ``start … stop - 1`` of ``cols`` (renumbered from 0)."""
+    view = cols.sides
+    s0, s1 = np.searchsorted(view.conflict, [start, stop])
+    ref_ends = np.cumsum(cols.side_claims)
+    r0 = int(ref_ends[s0 - 1]) if s0 else 0
+    r1 = int(ref_ends[s1 - 1]) if s1 else 0
+    c0 = int(np.searchsorted(view.claim_side, s0))
+    c1 = int(np.searchsorted(view.claim_side, s1))
+    sides = SideView(
+        conflict=view.conflict[s0:s1] - start,
+        values=view.values[s0:s1],
+        labels=view.labels[s0:s1],
+        claim_side=view.claim_side[c0:c1] - s0,
+        claim_ids=view.claim_ids[c0:c1],
+    )
+    return RecordColumns(sides, cols.side_claims[s0:s1], cols.rows[r0:r1])
 
 
 #: Conflicts turned into records at a time by :func:`conflict_record_blocks`: the memory a
@@ -207,24 +215,27 @@ RECORD_BLOCK = 4_096
 
 
 def conflict_record_blocks(
-    conflicts: pd.DataFrame, claims: pd.DataFrame, given: RankedSides | None = None, block: int | None = None
+    conflicts: pd.DataFrame, claims: pd.DataFrame, tables: ConflictTables, block: int | None = None
 ) -> Iterator[list[dict[str, Any]]]:
     """:func:`conflict_records` of ``conflicts`` in order, ``block`` conflicts (default
     :data:`RECORD_BLOCK`) at a time, each block built when it is asked for: a consumer that
-    stops early builds no more."""
+    stops early builds no more. The sides and claim rows are looked up once for all."""
+    if conflicts.empty:
+        return
     block = block or RECORD_BLOCK
+    cols = record_columns(conflicts, claims, tables)
     for start in range(0, len(conflicts), block):
-        yield conflict_records(conflicts.iloc[start : start + block], claims, given)
+        part = conflicts.iloc[start : start + block]
+        with collector_paused():
+            yield _records(conflict_fields(part), _block(cols, start, start + len(part)), len(part), claims)
 
 
-def conflict_records(
-    conflicts: pd.DataFrame, claims: pd.DataFrame, given: RankedSides | None = None
-) -> list[dict[str, Any]]:
-    """The conflicts as JSON-ready dicts, claims expanded with their evidence (``given``:
-    as for :func:`record_columns`)."""
+def conflict_records(conflicts: pd.DataFrame, claims: pd.DataFrame, tables: ConflictTables) -> list[dict[str, Any]]:
+    """The conflicts (rows of ``tables.conflicts``) as JSON-ready dicts, their sides from
+    ``tables``, claims expanded with their evidence from ``claims``."""
     if conflicts.empty:
         return []
-    cols = record_columns(conflicts, claims, given)
+    cols = record_columns(conflicts, claims, tables)
     with collector_paused():
         return _records(conflict_fields(conflicts), cols, len(conflicts), claims)
 

@@ -23,7 +23,7 @@ from .controls import printable, style
 from reconcile.validate.claims import Workspace
 
 if TYPE_CHECKING:
-    from reconcile.trust.suggestions import RankedSides
+    from reconcile.detect.tables import ConflictTables
 
 __all__ = ["SUMMARY_ROWS", "terminal_order", "wrap_quote", "render_problems", "render_validation_summary", "render_conflicts", "render_check_summary"]
 
@@ -141,11 +141,11 @@ def terminal_order(conflicts: pd.DataFrame) -> np.ndarray:
 
 
 def render_conflicts(
-    conflicts: pd.DataFrame, ws: Workspace, sides: RankedSides | None = None, *, block: int | None = None
+    conflicts: pd.DataFrame, ws: Workspace, tables: ConflictTables, *, block: int | None = None
 ) -> Iterator[str]:
     """Conflicts grouped by subject and property, new ones first, then the worst first,
     with quotes in their script: the text in chunks, a chunk per block of records of
-    :func:`~reconcile.render.records.conflict_record_blocks` (``sides`` and ``block`` as there)."""
+    :func:`~reconcile.render.records.conflict_record_blocks` (``tables`` and ``block`` as there)."""
     from reconcile.render.records import conflict_record_blocks
 
     if conflicts.empty:
@@ -154,7 +154,7 @@ def render_conflicts(
     props = ws.registry.properties
     current = None
     mixed = not conflicts["status"].eq("new").all()  # then new conflicts are tagged as such
-    for n, records in enumerate(conflict_record_blocks(conflicts.iloc[terminal_order(conflicts)], ws.claims, sides, block)):
+    for n, records in enumerate(conflict_record_blocks(conflicts.iloc[terminal_order(conflicts)], ws.claims, tables, block)):
         lines: list[str] = []
         for rec in records:
             head = (rec["subject"], rec["property"])

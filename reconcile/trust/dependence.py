@@ -30,6 +30,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from reconcile.base.frames import ragged_ranges, sorted_unique
+
 from reconcile.trust.model import Encoded
 
 __all__ = [
@@ -69,25 +71,6 @@ def combine_codes(*codes: np.ndarray) -> np.ndarray:
             key = np.unique(key, return_inverse=True)[1].astype(np.int64)  # dense ranks: same order, smaller
         key = key * size + c
     return key
-
-
-def ragged_ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """Concatenated ``range(start, start + count)`` for each pair, without a Python loop."""
-    ends = np.cumsum(counts)
-    return np.repeat(starts - (ends - counts), counts) + np.arange(ends[-1] if len(ends) else 0)
-
-
-def sorted_unique(values: np.ndarray) -> np.ndarray:
-    """The distinct values, sorted (``numpy.unique`` by a plain sort, which is much faster
-    than the hash table numpy 2 uses for large integer arrays).
-
-    The sort is numpy's stable one, which runs in near linear time on the nearly sorted keys
-    most callers pass (codes grouped by a sorted conflict, side or item: ``side * n + source``).
-    """
-    values = np.sort(values, kind="stable")
-    keep = np.ones(len(values), dtype=bool)
-    keep[1:] = values[1:] != values[:-1]
-    return values[keep]
 
 
 def dense_ranks(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -16,7 +16,8 @@ import pandas as pd
 from reconcile.detect.engine import run_rules
 from reconcile.normalize.quantities import ABOUT_MARGIN
 from reconcile.trust.graph import SourceGraph, build_source_graph
-from reconcile.trust.suggestions import RankedSides, rank_conflicts_with_sides
+from reconcile.detect.tables import ConflictTables
+from reconcile.trust.suggestions import rank_conflicts
 from reconcile.base.problems import Problems
 from reconcile.detect.rulekit import RuleConfig, RuleContext, RuleInfo, discover_rules, load_config
 from reconcile.base.threads import in_background, worth_a_thread
@@ -28,19 +29,24 @@ __all__ = ["CheckResult", "find_conflicts", "about_margin_of"]
 class CheckResult:
     """The conflicts of one run, with the rules and configuration that produced them."""
 
-    conflicts: pd.DataFrame
+    tables: ConflictTables
+    """The conflicts ranked worst first, their sides and the claims the sides cite."""
     rules: dict[str, RuleInfo]
     configs: dict[str, RuleConfig]
     settings: dict[str, Any]
     graph: SourceGraph
-    sides: RankedSides | None = None
-    """The conflicts' sides as the graph stage flattened them, with their claims' rows, for
-    the report to reuse (see :func:`record_columns`); ``None`` to compute them afresh."""
+
+    @property
+    def conflicts(self) -> pd.DataFrame:
+        """The conflicts table (one row per conflict, with its suggestion)."""
+        return self.tables.conflicts
 
 
 def find_conflicts(ws: Workspace, problems: Problems, claims: pd.DataFrame | None = None) -> CheckResult:
-    """Run every enabled rule over ``claims`` (default: all the workspace's claims)."""
+    """Run every enabled rule over ``claims`` (default: all the workspace's claims), build
+    the source graph meanwhile, and rank the conflicts with it."""
     claims = ws.claims if claims is None else claims
+    claim_index = ws.claim_index if claims is ws.claims else None
     rules = discover_rules(ws.root, problems)
     configs, settings = load_config(ws.root, rules, problems)
     ctx = RuleContext(
@@ -53,12 +59,11 @@ def find_conflicts(ws: Workspace, problems: Problems, claims: pd.DataFrame | Non
     pending = in_background(
         build_source_graph, claims, ws.sources, about_margin_of(configs), wanted=worth_a_thread(len(claims))
     )
-    conflicts = run_rules(claims, ctx, rules, configs, problems)
+    found = run_rules(claims, ctx, rules, configs, problems, claim_index)
     graph = pending.result()
-    ranked = rank_conflicts_with_sides(conflicts, claims, graph, ws.claim_index if claims is ws.claims else None)
-    conflicts = ranked.conflicts
-    conflicts["status"] = "new"
-    return CheckResult(conflicts, rules, configs, settings, graph, ranked.sides)
+    ranked = rank_conflicts(found, claims, graph, claim_index)
+    ranked.conflicts["status"] = "new"
+    return CheckResult(ranked, rules, configs, settings, graph)
 
 
 def about_margin_of(configs: dict) -> float:

@@ -8,11 +8,10 @@ group, and weighted by trust. The best side is weighed against a side that contr
 says that the evidence does not decide. A suggestion is advice for an editor; nothing is
 decided silently.
 
-The sides of all conflicts are flattened into arrays once (:class:`FlatSides`, with each
-cited claim's row in the claims table); :func:`rank_conflicts_with_sides` hands them to
-the report writers (:class:`RankedSides`) so that they are not flattened again. Python
-only formats one sentence per conflict and the names of the supporting sources, which are
-joined with pyarrow's list kernels.
+The conflicts' sides and claims are read from their tables as arrays
+(:meth:`reconcile.detect.tables.ConflictTables.view`), with each cited claim's row in the
+claims table. Python only formats one sentence per conflict and the names of the
+supporting sources, which are joined with pyarrow's list kernels.
 """
 
 from __future__ import annotations
@@ -20,7 +19,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from itertools import chain
-from operator import is_, itemgetter
 from typing import Any
 
 import numpy as np
@@ -28,163 +26,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from reconcile.detect.tables import ConflictTables, SideView, claim_positions
 from reconcile.trust.dependence import combine_codes, dense_ranks, pairs_within, ragged_ranges, sort_codes, sorted_unique, stable_order
 from reconcile.trust.graph import SourceGraph
 from reconcile.normalize.quantities import plausible_range
 
-__all__ = [
-    "FlatSides",
-    "RankedConflicts",
-    "RankedSides",
-    "SIDES_AT",
-    "claim_positions",
-    "flatten_sides",
-    "rank_conflicts",
-    "rank_conflicts_with_sides",
-    "suggest",
-]
-
-
-# --- the sides of conflicts as flat arrays ------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FlatSides:
-    """The sides of a conflicts table, one entry per side in conflict order, and their claims."""
-
-    conflict: np.ndarray
-    """Per side: the position of its conflict (sorted)."""
-    values: list[Any]
-    """Per side: its JSON value."""
-    labels: list[Any]
-    """Per side: its label."""
-    claim_side: np.ndarray
-    """Per claim reference, in side order: its side."""
-    claim_ids: np.ndarray
-    """Per claim reference: the claim id (object array)."""
-
-    @property
-    def n_sides(self) -> int:
-        """The number of sides."""
-        return len(self.conflict)
-
-    def select(self, positions: np.ndarray) -> tuple[FlatSides, np.ndarray]:
-        """The sides of the conflicts at ``positions`` (in that order, renumbered ``0 ..
-        len(positions) - 1``), and per claim reference of theirs, its position among the
-        claim references of ``self``."""
-        starts = np.searchsorted(self.conflict, positions, side="left")
-        counts = np.searchsorted(self.conflict, positions, side="right") - starts
-        sides = ragged_ranges(starts, counts)
-        per_side = np.bincount(self.claim_side, minlength=self.n_sides)
-        refs = ragged_ranges((np.cumsum(per_side) - per_side)[sides], per_side[sides])
-        chosen = sides.tolist()
-        flat = FlatSides(
-            conflict=np.repeat(np.arange(len(positions)), counts),
-            values=[self.values[k] for k in chosen],
-            labels=[self.labels[k] for k in chosen],
-            claim_side=np.repeat(np.arange(len(sides)), per_side[sides]),
-            claim_ids=self.claim_ids[refs],
-        )
-        return flat, refs
-
-
-def flatten_sides(sides: pd.Series) -> FlatSides:
-    """Flatten a ``sides`` column (lists of ``{"value", "label", "claims"}``) into arrays."""
-    lists = sides.tolist()
-    per_conflict = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
-    flat = list(chain.from_iterable(lists))
-    cited = list(map(itemgetter("claims"), flat))
-    per_side = np.fromiter(map(len, cited), dtype=np.int64, count=len(cited))
-    ids = np.fromiter(chain.from_iterable(cited), dtype=object, count=int(per_side.sum()))
-    return FlatSides(
-        conflict=np.repeat(np.arange(len(lists)), per_conflict),
-        values=list(map(itemgetter("value"), flat)),
-        labels=list(map(itemgetter("label"), flat)),
-        claim_side=np.repeat(np.arange(len(flat)), per_side),
-        claim_ids=ids,
-    )
-
-
-def claim_positions(claims: pd.DataFrame, ids: np.ndarray, claim_index: pd.Index | None = None) -> np.ndarray:
-    """Row position in ``claims`` of each claim id (-1 when unknown; the last row of a repeated id).
-
-    Unique claim ids (the rule) are looked up in one hash table of the claims' ids:
-    ``claim_index`` when given (``claims["claim_id"]`` as an Index, row for row, such as
-    :attr:`~reconcile.validate.claims.Workspace.claim_index`, which may have its table built
-    already), else one built here. Repeated ids are factorized together with ``ids``.
-    """
-    if claim_index is not None and len(claim_index) != len(claims):
-        raise ValueError("claim_index must hold the claims' ids row for row")
-    known = (
-        claim_index
-        if claim_index is not None
-        else pd.Index(claims["claim_id"].to_numpy(dtype=object), dtype=object, copy=False)
-    )
-    if known.is_unique and not known.hasnans:
-        return known.get_indexer(pd.Index(np.asarray(ids, dtype=object), dtype=object, copy=False)).astype(np.int64)
-    return _last_positions(known.to_numpy(), np.asarray(ids, dtype=object))
-
-
-#: The column of ranked conflicts (:func:`rank_conflicts_with_sides`) that gives each
-#: conflict's position in the :class:`RankedSides` handed over with them. Internal: no
-#: report writes it.
-SIDES_AT = "_sides_at"
-
-
-@dataclass(frozen=True, eq=False)
-class RankedSides:
-    """The sides of ranked conflicts as the graph stage flattened them, and the rows of the
-    claims they cite, handed over so that the report does not flatten and look them up again.
-
-    Conflict ``i`` here is row ``i`` of the ranked table, whose :data:`SIDES_AT` column says
-    so; a table filtered or reordered from it (by severity, by the gate) keeps the column,
-    and :meth:`for_table` takes its conflicts' sides by it. A row is trusted to hold the
-    sides flattened for it when its ``sides`` list is the very list flattened: a table whose
-    sides are replaced gets them flattened afresh (one whose lists are edited in place would
-    not, and must drop the :data:`SIDES_AT` column).
-    """
-
-    flat: FlatSides
-    """The sides of the ranked conflicts, in their order."""
-    rows: np.ndarray
-    """Per claim reference of ``flat``: its claim's row position in ``claims`` (-1: unknown)."""
-    claims: pd.DataFrame
-    """The claims table that ``rows`` point into."""
-    lists: np.ndarray
-    """Per conflict: its ``sides`` list (the very object flattened), to tell a table that
-    still holds these sides from one whose sides were replaced."""
-
-    def for_table(self, conflicts: pd.DataFrame, claims: pd.DataFrame) -> tuple[FlatSides, np.ndarray] | None:
-        """:func:`flatten_sides` of ``conflicts["sides"]`` and :func:`claim_positions` of
-        their claim ids in ``claims``, taken from these sides; ``None`` when they cannot
-        be: another claims table, no :data:`SIDES_AT` column, or a row whose sides list is
-        not the one flattened at its position."""
-        positions = self._positions(conflicts) if claims is self.claims else None
-        if positions is None:
-            return None
-        if len(positions) == len(self.lists) and np.array_equal(positions, np.arange(len(positions))):
-            return self.flat, self.rows
-        flat, refs = self.flat.select(positions)
-        return flat, self.rows[refs]
-
-    def _positions(self, conflicts: pd.DataFrame) -> np.ndarray | None:
-        """The :data:`SIDES_AT` positions of ``conflicts`` if every one is in range and its
-        row holds the sides list flattened there; else ``None``."""
-        if SIDES_AT not in conflicts or not pd.api.types.is_integer_dtype(conflicts[SIDES_AT].dtype):
-            return None
-        positions = conflicts[SIDES_AT].to_numpy(dtype=np.int64)
-        if len(positions) and (positions.min() < 0 or positions.max() >= len(self.lists)):
-            return None
-        same = all(map(is_, conflicts["sides"].tolist(), self.lists[positions].tolist()))
-        return positions if same else None
-
-
-def _last_positions(known: np.ndarray, ids: np.ndarray) -> np.ndarray:
-    """Position in ``known`` of each of ``ids``: its last occurrence (-1 when absent)."""
-    codes, uniques = pd.factorize(np.concatenate([known, ids]))
-    last = np.full(len(uniques) + 1, -1, dtype=np.int64)
-    np.maximum.at(last, codes[: len(known)], np.arange(len(known)))
-    return last[codes[len(known):]]
+__all__ = ["rank_conflicts", "suggest"]
 
 
 def _who_texts(owner: np.ndarray, src: np.ndarray, n_owners: int, names: np.ndarray, group_rank: np.ndarray) -> np.ndarray:
@@ -237,7 +84,7 @@ class _Ranges:
         return _Ranges(np.where(sides, -1, self.kind), self.low, self.high)
 
 
-def _side_ranges(flat: FlatSides, rows: np.ndarray, claims: pd.DataFrame, about_margin: float) -> _Ranges:
+def _side_ranges(flat: SideView, rows: np.ndarray, claims: pd.DataFrame, about_margin: float) -> _Ranges:
     """The interval each side's dated claims, or figures, share (``rows``: each claim's
     position in ``claims``; ``about_margin``: the width of an "about" figure, as the
     quantity rule and the source graph take it)."""
@@ -284,7 +131,7 @@ class _Rivalry:
     """Per side: whether another side of its conflict contradicts it."""
 
 
-def _rivalry(flat: FlatSides, ranges: _Ranges, n_conflicts: int) -> _Rivalry:
+def _rivalry(flat: SideView, ranges: _Ranges, n_conflicts: int) -> _Rivalry:
     """:class:`_Rivalry` of the sides, from their intervals."""
     p, q = pairs_within(flat.conflict)
     ok = ranges.compatible(p, q)
@@ -316,7 +163,7 @@ class _Support:
     """Per side: the sum over its groups of the group's best trust."""
 
 
-def _one_side_each(flat: FlatSides, sources: _Sources, ranges: _Ranges) -> tuple[np.ndarray, np.ndarray]:
+def _one_side_each(flat: SideView, sources: _Sources, ranges: _Ranges) -> tuple[np.ndarray, np.ndarray]:
     """Which claim references count for their side, and per conflict the dependence groups
     that state sides contradicting each other (``conflict * n + group``, sorted).
 
@@ -356,7 +203,7 @@ def _one_side_each(flat: FlatSides, sources: _Sources, ranges: _Ranges) -> tuple
     return keep, owners[torn]
 
 
-def _support(flat: FlatSides, sources: _Sources, rivalry: _Rivalry, counted: np.ndarray | None = None) -> _Support:
+def _support(flat: SideView, sources: _Sources, rivalry: _Rivalry, counted: np.ndarray | None = None) -> _Support:
     """Sources, group count and trust-weighted support of every side (see :func:`suggest`);
     ``counted``: which claim references count (default: all)."""
     n = sources.n
@@ -382,7 +229,7 @@ def _support(flat: FlatSides, sources: _Sources, rivalry: _Rivalry, counted: np.
     )
 
 
-def _ranked(flat: FlatSides, support: _Support) -> np.ndarray:
+def _ranked(flat: SideView, support: _Support) -> np.ndarray:
     """Sides in conflict order, each conflict's best supported first: most groups, then most
     trust, then by the value's JSON text."""
     n, w = support.independent, support.weight
@@ -400,7 +247,7 @@ def _ranked(flat: FlatSides, support: _Support) -> np.ndarray:
     return np.lexsort((text, -w, -n, flat.conflict))
 
 
-def _best_and_second(flat: FlatSides, ranked: np.ndarray, rivalry: _Rivalry) -> tuple[np.ndarray, np.ndarray]:
+def _best_and_second(flat: SideView, ranked: np.ndarray, rivalry: _Rivalry) -> tuple[np.ndarray, np.ndarray]:
     """Per conflict: its best side that another side contradicts, and the best of the sides
     that contradict it (the rival it is weighed against).
 
@@ -431,7 +278,7 @@ def _first_of_each(ranked: np.ndarray, conflict: np.ndarray, mask: np.ndarray, f
     return out
 
 
-def _same_groups(support: _Support, flat: FlatSides, a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
+def _same_groups(support: _Support, flat: SideView, a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
     """Per conflict: whether sides ``a[c]`` and ``b[c]`` are supported by the same dependence groups."""
     side_of_key = support.groups // n
     role = np.full(flat.n_sides, -1)
@@ -537,8 +384,8 @@ def _claim_sources(claims: pd.DataFrame, rows: np.ndarray, sg: SourceGraph) -> _
     return _Sources(of_claim, names, group, trust)
 
 
-def suggest(conflicts: pd.DataFrame, claims: pd.DataFrame, sg: SourceGraph) -> pd.Series:
-    """A suggestion sentence per conflict (aligned with ``conflicts``).
+def suggest(tables: ConflictTables, claims: pd.DataFrame, sg: SourceGraph) -> pd.Series:
+    """A suggestion sentence per conflict (aligned with ``tables.conflicts``).
 
     A side's support is the set of sources stating it or a compatible side (dates that
     share a day, figures whose plausible ranges overlap, as the date-mismatch and
@@ -549,20 +396,15 @@ def suggest(conflicts: pd.DataFrame, claims: pd.DataFrame, sg: SourceGraph) -> p
     where no two sides contradict each other, a minor discrepancy, no side lends its
     sources to another, and the best side is weighed against the next one.)
     """
+    conflicts = tables.conflicts
     if conflicts.empty:
         return pd.Series([], index=conflicts.index, dtype=object)
-    flat = flatten_sides(conflicts["sides"])
-    return _suggestions(conflicts, flat, claim_positions(claims, flat.claim_ids), claims, sg)
-
-
-def _suggestions(conflicts: pd.DataFrame, flat: FlatSides, rows: np.ndarray, claims: pd.DataFrame, sg: SourceGraph) -> pd.Series:
-    """:func:`suggest`, from the conflicts' sides flattened (``flat``) and the row position
-    in ``claims`` of each claim they cite (``rows``, -1: unknown)."""
-    return _suggestions_and_sides(conflicts, flat, rows, claims, sg)[0]
+    flat = tables.view()
+    return _suggestions_and_sides(conflicts, flat, claim_positions(claims, flat.claim_ids), claims, sg)[0]
 
 
 def _suggestions_and_sides(
-    conflicts: pd.DataFrame, flat: FlatSides, rows: np.ndarray, claims: pd.DataFrame, sg: SourceGraph
+    conflicts: pd.DataFrame, flat: SideView, rows: np.ndarray, claims: pd.DataFrame, sg: SourceGraph
 ) -> tuple[pd.Series, pd.Series]:
     """:func:`_suggestions`, and per conflict the side its suggestion names: the index of
     that side in the conflict's ``sides`` (0 for the first), or ``None`` when the evidence
@@ -639,39 +481,25 @@ def _independent(sources: pd.Series, groups: pd.Series) -> np.ndarray:
     return np.bincount(distinct // (len(labels) + 1), minlength=len(lists))
 
 
-def rank_conflicts(conflicts: pd.DataFrame, claims: pd.DataFrame, sg: SourceGraph) -> pd.DataFrame:
-    """Add ``suggestion`` and ``independent`` (number of dependence groups involved), and sort
-    worst first: severity, then the most contested (most independent sources) first."""
-    return rank_conflicts_with_sides(conflicts, claims, sg).conflicts.drop(columns=SIDES_AT, errors="ignore")
-
-
-@dataclass(frozen=True)
-class RankedConflicts:
-    """Conflicts ranked by :func:`rank_conflicts_with_sides`, and their sides for the report."""
-
-    conflicts: pd.DataFrame
-    """The ranked table (:func:`rank_conflicts`), with its :data:`SIDES_AT` column."""
-    sides: RankedSides | None
-    """The sides the suggestions weighed, with the rows of their claims (``None``: no conflict)."""
-
-
-def rank_conflicts_with_sides(
-    conflicts: pd.DataFrame, claims: pd.DataFrame, sg: SourceGraph, claim_index: pd.Index | None = None
-) -> RankedConflicts:
-    """:func:`rank_conflicts`, handing over the sides flattened and the claims' rows looked
-    up for the suggestions (:class:`RankedSides`), for the JSON report to reuse.
+def rank_conflicts(
+    tables: ConflictTables, claims: pd.DataFrame, sg: SourceGraph, claim_index: pd.Index | None = None
+) -> ConflictTables:
+    """The conflicts with ``suggestion``, ``suggested_side`` (the position of the side the
+    suggestion names, None when the evidence does not decide) and ``independent`` (the
+    number of dependence groups involved), sorted worst first: severity, then the most
+    contested (most independent sources) first; the tables renumbered in that order.
     ``claim_index``: the claims' ids as an Index, row for row (see :func:`claim_positions`)."""
-    if conflicts.empty:
-        empty = conflicts.assign(
+    if tables.conflicts.empty:
+        empty = tables.conflicts.assign(
             suggestion=pd.Series(dtype=object), suggested_side=pd.Series(dtype=object), independent=pd.Series(dtype="int64")
         )
-        return RankedConflicts(empty, None)
-    out = _worst_first(conflicts, sg)
-    flat = flatten_sides(out["sides"])
+        return ConflictTables(empty, tables.sides, tables.side_claims)
+    ranked = tables.in_order(_worst_first(tables.conflicts, sg))
+    out = ranked.conflicts
+    flat = ranked.view()
     rows = claim_positions(claims, flat.claim_ids, claim_index)
     out["suggestion"], out["suggested_side"] = _suggestions_and_sides(out, flat, rows, claims, sg)
-    out[SIDES_AT] = np.arange(len(out))
-    return RankedConflicts(out, RankedSides(flat, rows, claims, out["sides"].to_numpy(dtype=object)))
+    return ranked
 
 
 def _worst_first(conflicts: pd.DataFrame, sg: SourceGraph) -> pd.DataFrame:
