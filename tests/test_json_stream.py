@@ -256,7 +256,7 @@ def test_terminal_text_written_to_a_file_has_no_colour_codes(tmp_path):
 
 @pytest.mark.parametrize("fmt", ["github", "markdown", "terminal", "junit", "sarif"])
 def test_text_formats_build_records_for_a_bounded_number_of_conflicts(generated, monkeypatch, fmt):
-    from reconcile.trust import ranked as check_module
+    from reconcile.render import records as check_module
     from reconcile.render import markdown
     from reconcile.render.formats import render_check
     from reconcile.render.github import MAX_ANNOTATIONS

@@ -763,6 +763,8 @@ def rules_command(workspace: Path, verbose: bool) -> None:
                 _echo(f"    {line}")
             for f in info.option_fields():
                 _echo(f"    option {f.name} = {getattr(cfg.options, f.name)!r} (default {f.default!r})")
+            for setting, option in info.publishes:
+                _echo(f"    publishes the run setting {setting} (option {option})")
             _echo("")
 
 
