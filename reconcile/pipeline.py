@@ -76,10 +76,12 @@ class Run:
     baseline: dict[str, dict[str, Any]] | None = None
     """The baseline's entries by fingerprint, when the baseline is in use and exists."""
     decisions: dict[str, dict[str, Any]] | None = None
+    """The editors' decisions by fingerprint (``reports/decisions.yaml``), once the gate ran."""
     state: GateState | None = None
     """The gate's verdict on each conflict (None when there were errors, or the run
     stopped before the gate)."""
     use_baseline: bool = False
+    """Whether the gate compares with the baseline (``baseline`` given, or the setting)."""
     graph: SourceGraph | None = None
     """The source-agreement graph (``result.graph`` when the rules ran)."""
     run_settings: RunSettings | None = None

@@ -60,3 +60,24 @@ def test_a_decision_follows_its_conflict(runner, corpus_copy):
     assert result.exit_code == 0 and f"recorded accepted for {fp}" in result.output
     _, report = check_json(runner, corpus_copy)
     assert {c["fingerprint"]: c["status"] for c in report["conflicts"]}[fp] == "accepted"
+
+
+def test_decide_finds_a_conflict_by_the_fingerprint_the_rules_gave_it(runner, tmp_path):
+    """A reviewed conflict keeps its recorded fingerprint when a conflict of the same values
+    appears in another scope, though the rules now fingerprint it with its scope: that
+    fingerprint names it too, and the verdict is recorded under the one `check` shows."""
+    from .test_succession import SEATS_2010, _baseline, _check, _claims, _workspace
+
+    root = _workspace(tmp_path)
+    _claims(root, SEATS_2010)
+    _baseline(root)
+    (reviewed,) = _check(root)[1]["conflicts"]
+    _claims(root, SEATS_2010 + [("s3", "c3", "seat", "Moscow", "2020"), ("s4", "c4", "seat", "Minsk", "2020")])
+    raw = run(root, until="conflicts").result.conflicts
+    own = raw.loc[raw["scope"].eq("2010"), "fingerprint"].item()
+    assert own != reviewed["fingerprint"]
+    checked = run(root, baseline=True)
+    assert checked.state.own_fingerprint[reviewed["fingerprint"]] == own
+    assert conflict_named(checked.state, own).fingerprint == reviewed["fingerprint"]
+    result = runner.invoke(main, ["decide", own, "--verdict", "accepted", "-w", str(root)])
+    assert result.exit_code == 0 and f"recorded accepted for {reviewed['fingerprint']}" in result.output
