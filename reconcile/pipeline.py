@@ -1,18 +1,25 @@
-"""The pipeline's public entry points, for the CLI and for Python callers: load →
-validate (:func:`load`), then rules → graph → gate (:func:`run`).
+"""The pipeline, for the command line and for Python callers: one function, :func:`run`,
+takes a workspace through load → validate → rules → graph → gate and returns what each
+stage gave (:class:`Run`); the renderers and the gate writers take it from there.
 
->>> from reconcile.pipeline import load, run
->>> ws, problems = load("path/to/workspace")       # doctest: +SKIP
->>> ws.claims.groupby("property").size()            # doctest: +SKIP
->>> checked = run("path/to/workspace")              # doctest: +SKIP
+>>> from reconcile.pipeline import run, record_baseline
+>>> checked = run("path/to/workspace")                   # doctest: +SKIP
 >>> checked.state.conflicts[["fingerprint", "status"]]   # doctest: +SKIP
+>>> record_baseline(run("path/to/workspace", until="conflicts"))   # doctest: +SKIP
+
+Every command that reads the workspace's conflicts runs it: ``check`` and ``report``
+render the whole run, ``decide`` looks up the conflict an editor names in its gate,
+``baseline`` stops it after the rules and hands it to :func:`record_baseline` (which
+applies the gate under the lock of ``reports/``), and ``graph`` stops it after the source
+graph. Nothing here prints or exits: problems are collected in :attr:`Run.problems`, and
+the run stops at the first stage that has errors.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from reconcile.base.problems import Problems
 from reconcile.detect.rulekit import check_registry_rules
@@ -22,10 +29,17 @@ from reconcile.validate.claims import Workspace, prepare_validation, validate
 from reconcile.load.workspace import load_workspace
 
 if TYPE_CHECKING:
-    from reconcile.trust.ranked import CheckResult
+    from reconcile.detect.rulekit import RunSettings
+    from reconcile.gate.baseline_update import BaselineUpdate
     from reconcile.gate.state import GateState
+    from reconcile.trust.graph import SourceGraph
+    from reconcile.trust.ranked import CheckResult
 
-__all__ = ["load", "run", "Run"]
+__all__ = ["load", "run", "gate", "record_baseline", "Run", "UNTIL"]
+
+#: Where :func:`run` may stop: after the source graph (no rules), after the rules and the
+#: graph (no gate), or after the gate (the default).
+UNTIL = ("graph", "conflicts", "gate")
 
 
 def load(path: Path | str | None = None, *, drafts: bool = False) -> tuple[Workspace, Problems]:
@@ -55,15 +69,23 @@ class Run:
 
     ws: Workspace
     problems: Problems
-    """Every problem found; the run stops before the gate when there are errors."""
+    """Every problem found; the run stops at the first stage with errors."""
     result: CheckResult | None = None
-    """The rules' conflicts, the source graph and the settings (None when loading failed)."""
+    """The rules' conflicts, the source graph and the settings (None when loading failed
+    or the run stopped at the graph)."""
     baseline: dict[str, dict[str, Any]] | None = None
     """The baseline's entries by fingerprint, when the baseline is in use and exists."""
     decisions: dict[str, dict[str, Any]] | None = None
+    """The editors' decisions by fingerprint (``reports/decisions.yaml``), once the gate ran."""
     state: GateState | None = None
-    """The gate's verdict on each conflict (None when there were errors)."""
+    """The gate's verdict on each conflict (None when there were errors, or the run
+    stopped before the gate)."""
     use_baseline: bool = False
+    """Whether the gate compares with the baseline (``baseline`` given, or the setting)."""
+    graph: SourceGraph | None = None
+    """The source-agreement graph (``result.graph`` when the rules ran)."""
+    run_settings: RunSettings | None = None
+    """The settings the enabled rules published (see :func:`~reconcile.detect.rulekit.published_settings`)."""
 
 
 def run(
@@ -73,29 +95,95 @@ def run(
     baseline: bool | None = None,
     ws: Workspace | None = None,
     problems: Problems | None = None,
+    until: Literal["graph", "conflicts", "gate"] = "gate",
 ) -> Run:
-    """Load and validate the workspace at ``path`` (or take ``ws`` and its ``problems``), run
-    the rules and the source graph, read the baseline and the decisions, and apply the gate:
-    what ``check``, ``report`` and ``decide`` do before they write anything.
+    """Load and validate the workspace at ``path`` (or take ``ws`` and its ``problems``),
+    run the rules while the source graph is built, and apply the gate: read the baseline
+    and the decisions and set each conflict's status (see :func:`gate`).
 
-    ``baseline``: compare with ``reports/baseline.json`` (None: the workspace's ``baseline``
-    setting). Stops at the first stage with errors; ``Run.state`` is then None.
+    ``drafts``: include the draft claims of ``claims/drafts/``. ``baseline``: compare with
+    ``reports/baseline.json`` (None: the workspace's ``baseline`` setting). ``until``: the
+    last stage to run, one of :data:`UNTIL`; ``"graph"`` builds the source graph without
+    running the rules. Stops at the first stage with errors: the stages after it are None
+    in the :class:`Run`.
     """
-    from reconcile.trust.ranked import find_conflicts
-    from reconcile.gate.state import apply_gate, read_baseline, read_decisions
-
+    if until not in UNTIL:
+        raise ValueError(f"until must be one of {', '.join(UNTIL)}, not {until!r}")
     if ws is None:
         ws, problems = load(path, drafts=drafts)
     problems = problems if problems is not None else Problems()
     out = Run(ws, problems)
     if problems.errors:
         return out
+    if until == "graph":
+        return _graph_only(out)
+    from reconcile.trust.ranked import find_conflicts
+
     with stage(f"finding conflicts among {len(ws.claims):,} claims (rules, trust, graph)"):
         out.result = find_conflicts(ws, problems)
+    out.graph, out.run_settings = out.result.graph, out.result.run_settings
     out.use_baseline = bool(out.result.settings.get("baseline", False)) if baseline is None else baseline
-    out.baseline = read_baseline(ws.root, problems) if out.use_baseline else None
-    out.decisions = read_decisions(ws.root, problems)
+    if until == "conflicts":
+        return out
+    return gate(out, baseline=out.use_baseline)
+
+
+def gate(checked: Run, *, baseline: bool | None = None) -> Run:
+    """The gate stage of ``checked`` (a run whose rules ran): read ``reports/baseline.json``
+    (when ``baseline``, or else when the run uses it) and ``reports/decisions.yaml``, and
+    set each conflict's status, decision and history (:func:`~reconcile.gate.state.apply_gate`).
+    The problems of the files are added to the run's; with any error, ``state`` is None.
+    Returns ``checked``, updated."""
+    from reconcile.gate.state import apply_gate, read_baseline, read_decisions
+
+    if checked.result is None:
+        raise ValueError("the gate needs a run whose rules ran (run(..., until='conflicts') or later)")
+    root, problems = checked.ws.root, checked.problems
+    checked.use_baseline = checked.use_baseline if baseline is None else baseline
+    checked.baseline = read_baseline(root, problems) if checked.use_baseline else None
+    checked.decisions = read_decisions(root, problems)
+    checked.state = None
+    if problems.errors:
+        return checked
+    checked.state = apply_gate(checked.result.tables, checked.baseline, checked.decisions)
+    return checked
+
+
+def record_baseline(checked: Run, *, prune: bool = False) -> BaselineUpdate | None:
+    """Add the conflicts of ``checked`` to ``reports/baseline.json``, what ``reconcile
+    baseline`` does: under the lock of ``reports/`` (concurrent runs take turns), read the
+    baseline and the decisions, apply the gate (:func:`gate`), merge
+    (:func:`~reconcile.gate.baseline_update.merge_baseline`: existing entries are kept,
+    stale ones too unless ``prune``) and write the file atomically.
+
+    Returns what changed, or None when the run or the files have errors (see
+    ``checked.problems``; nothing is written). ``OSError`` when it cannot be written.
+    """
+    from reconcile.gate.baseline_update import merge_baseline
+    from reconcile.gate.state import gate_lock, write_baseline
+
+    if checked.result is None:
+        return None
+    with gate_lock(checked.ws.root):
+        gate(checked, baseline=True)
+        if checked.state is None:
+            return None
+        update = merge_baseline(checked.baseline or {}, checked.state, prune=prune)
+        write_baseline(checked.ws.root, list(update.entries.values()))
+    return update
+
+
+def _graph_only(out: Run) -> Run:
+    """The run up to the source graph, without the rules: the rules' configuration (for
+    the settings they publish) and the graph."""
+    from reconcile.detect.rulekit import discover_rules, load_config, published_settings
+    from reconcile.trust.graph import build_source_graph
+
+    ws, problems = out.ws, out.problems
+    rules = discover_rules(ws.root, problems)
+    configs, _ = load_config(ws.root, rules, problems)
+    out.run_settings = published_settings(rules, configs, problems)
     if problems.errors:
         return out
-    out.state = apply_gate(out.result.tables, out.baseline, out.decisions)
+    out.graph = build_source_graph(ws.claims, ws.sources, out.run_settings.about_margin)
     return out

@@ -54,6 +54,11 @@ class Options:
     """Report overlapping figures that differ by more than the tolerance, as warnings."""
 
 
+#: The margin of "about" is the run's setting: the source graph and the suggestions judge
+#: figures with the same margin as this rule (see reconcile.detect.rulekit.RunSettings).
+PUBLISHES = {"about_margin": "about_margin"}
+
+
 def check(claims: pd.DataFrame, ctx: RuleContext, options: Options) -> pd.DataFrame:
     sel = scoped(claims, ctx.properties_for(ID, APPLIES_TO), columns=COLUMNS, ctx=ctx)
     rows = disagreeing(sel, among=sel["qty_amount"].notna().to_numpy())

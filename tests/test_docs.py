@@ -37,3 +37,11 @@ def test_quickstart_has_exactly_two_commands_and_ci_runs_the_second():
     commands = [b.split("```")[0].strip() for b in blocks]
     assert len(commands) == 2
     assert commands[1] in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_every_publishable_setting_is_in_the_rules_doc():
+    from reconcile.detect.rulekit import PUBLISHABLE
+
+    section = RULES_DOC.split("## Settings a rule publishes", 1)[1].split("\n## ", 1)[0]
+    for name, spec in PUBLISHABLE.items():
+        assert f"| `{name}` | `{spec.default}` |" in section

@@ -30,10 +30,11 @@ from reconcile import __version__
 from reconcile.base.progress import showing, stage
 from reconcile.cli.progress import Progress
 from reconcile.render.controls import printable
+from reconcile.render.report_files import REPORT_CARDS
 from reconcile.cli.streams import TEXT, flush_stdout, guard_streams, repaired, stdout_failed, stdout_gone
 from reconcile.cli.streams import echo as _echo
 from reconcile.base.threads import workers
-from reconcile.base.yamlio import write_all, write_atomic
+from reconcile.base.yamlio import write_atomic
 
 if TYPE_CHECKING:
     from reconcile.base.problems import Problems
@@ -339,12 +340,6 @@ def _validation_counts(ws) -> dict[str, Any]:
 
 CHECK_FORMATS = ("terminal", "json", "sarif", "junit", "github", "markdown", "parquet")
 
-#: Conflict cards in the HTML report unless asked otherwise: a card takes some 10 kB (its
-#: quotes in their context), so a thousand make a page of about 10 MB, while the 60,000
-#: conflicts of a million claims would make one of 600 MB that no browser opens.
-REPORT_CARDS = 1_000
-#: The CSV exports ``reconcile report`` writes beside index.html (see reconcile/render/csv_export.py).
-CSV_FILES = ("conflicts.csv", "conflict_claims.csv")
 
 
 def _default_format() -> str:
@@ -396,25 +391,27 @@ def check(
         raise click.UsageError("--format parquet writes three tables into a folder: give --output DIR")
     if fmt == "parquet" and output.exists() and not output.is_dir():
         raise click.UsageError(f"--format parquet writes into a folder, and {output} is a file")
-    ws, problems = _load_valid(workspace, drafts=drafts)
-    checked = run(ws=ws, problems=problems, baseline=baseline_flag)
-    if problems.errors:
-        _emit_problems(problems)
-        sys.exit(EXIT_INVALID)
+    checked = _valid_run(run(workspace, drafts=drafts, baseline=baseline_flag))
     if checked.use_baseline and checked.baseline is None:
         _echo("no reports/baseline.json: every conflict counts as new (write one with `reconcile baseline`)", err=True)
-    result, state = checked.result, checked.state
+    state = checked.state
     shown = at_or_above(state.conflicts, severity)
-    fmt = fmt or _default_format()
     with stage(f"writing {len(shown):,} conflicts"):
         if fmt == "parquet":
             from reconcile.render.parquet_tables import write_conflict_tables
 
             with writing(output):
-                written = write_conflict_tables(output, shown, result.tables, ws.claims)
+                written = write_conflict_tables(output, shown, checked.result.tables, checked.ws.claims)
             _echo(f"wrote {', '.join(f'{output / name} ({n:,} rows)' for name, n in written.items())}", err=True)
         else:
-            _emit(render_check(fmt, shown, result, ws, state), output)
+            _emit(render_check(fmt or _default_format(), shown, checked.result, checked.ws, state), output)
+    _warn_stale(state)
+    new = shown[shown["status"].eq("new")] if len(shown) else shown
+    sys.exit(EXIT_NEW if len(new) else EXIT_OK)
+
+
+def _warn_stale(state) -> None:
+    """Say on standard error which baseline entries and decisions have no conflict any more."""
     for entry in state.stale_baseline:
         _echo(
             printable(
@@ -432,8 +429,6 @@ def check(
             ),
             err=True,
         )
-    new = shown[shown["status"].eq("new")] if len(shown) else shown
-    sys.exit(EXIT_NEW if len(new) else EXIT_OK)
 
 
 @main.command()
@@ -445,41 +440,19 @@ def baseline(workspace: Path, prune: bool) -> None:
     Adds the conflicts not yet in the baseline and keeps the existing entries (stale ones
     too, unless --prune). The file is sorted and written atomically; commit it.
     """
-    from reconcile.trust.ranked import find_conflicts
-    from reconcile.gate.state import BASELINE_PATH, apply_gate, baseline_entries, gate_lock, read_baseline, read_decisions, write_baseline
+    from reconcile.gate.state import BASELINE_PATH
+    from reconcile.pipeline import record_baseline, run
 
-    ws, problems = _load_valid(workspace)
-    result = find_conflicts(ws, problems)
-    # read, merge and write under the lock of reports/: concurrent runs take turns
-    with writing(ws.root / BASELINE_PATH), gate_lock(ws.root):
-        old = read_baseline(ws.root, problems) or {}
-        decisions = read_decisions(ws.root, problems)
-        if problems.errors:
-            _emit_problems(problems)
-            sys.exit(EXIT_INVALID)
-        state = apply_gate(result.tables, old, decisions)
-        current = {e["fingerprint"]: e for e in baseline_entries(state.conflicts, result.tables)}
-        # an entry that followed its conflict to a new fingerprint moves there, keeping the
-        # fingerprints it had as aliases
-        moved = {fp: recs for fp, recs in state.baseline_of.items() if recs and recs != (fp,) and fp in current}
-        replaced = {r for recs in moved.values() for r in recs} - set(current)
-        for fp, entry in current.items():
-            aliases = {str(a) for r in moved.get(fp, (fp,)) for a in [r, *(old.get(r, {}).get("aliases") or [])]}
-            if aliases - {fp}:
-                entry["aliases"] = sorted(aliases - {fp})
-        added = sorted(set(current) - set(old) - set(moved))
-        gone = {e["fingerprint"] for e in baseline_entries(state.silenced, result.tables)} | replaced
-        stale = sorted(set(old) - set(current) - gone)
-        merged = {fp: e for fp, e in old.items() if fp not in replaced}
-        merged.update(current)
-        if prune:
-            for fp in stale:
-                merged.pop(fp, None)
-        write_baseline(ws.root, list(merged.values()))
-    _echo(
-        f"reports/baseline.json: {len(merged)} entries ({len(added)} added, {len(moved)} followed to a new fingerprint, "
-        f"{len(stale)} stale{' removed' if prune else ' kept; --prune removes them'})."
-    )
+    checked = run(workspace, until="conflicts")
+    update = None
+    if checked.result is not None:
+        # read, merge and write under the lock of reports/: concurrent runs take turns
+        with writing(checked.ws.root / BASELINE_PATH):
+            update = record_baseline(checked, prune=prune)
+    if update is None:
+        _emit_problems(checked.problems)
+        sys.exit(EXIT_INVALID)
+    _echo(update.summary())
     sys.exit(EXIT_OK)
 
 
@@ -517,52 +490,13 @@ def report(workspace: Path, out_dir: Path | None, baseline_flag: bool | None, ca
     filters and search; past --cards conflicts it says how many it leaves out. summary.md
     is a short Markdown summary for a pull request, within the length of a GitHub comment.
     """
-    from reconcile.render.records import conflict_record_blocks, conflict_records
     from reconcile.pipeline import run
-    from reconcile.render.csv_export import conflict_csvs
-    from reconcile.render.html_report import render_html
-    from reconcile.render.json_report import json_chunks, report_outline
-    from reconcile.render.markdown import ROWS_AT_MOST, render_markdown, summary_records
+    from reconcile.render.report_files import write_report
 
-    ws, problems = _load_valid(workspace, drafts=drafts)
-    checked = run(ws=ws, problems=problems, baseline=baseline_flag)
-    if problems.errors:
-        _emit_problems(problems)
-        sys.exit(EXIT_INVALID)
-    result, state = checked.result, checked.state
-    target = out_dir or (ws.root / "reports")
-    conflicts = state.conflicts
-    on_page = len(conflicts) if cards == 0 else min(cards, len(conflicts))
-    n_new = int(conflicts["status"].eq("new").sum()) if len(conflicts) else 0
-    with stage(f"writing the report of {len(conflicts):,} conflicts", steps=5) as step:
-        # records (dicts with every quote) only for the conflicts shown: the page's cards and
-        # the summary's first rows (new conflicts come first); report.json is encoded from
-        # the columns, as `check --format json` writes it
-        records = conflict_records(conflicts.head(max(on_page, min(ROWS_AT_MOST, n_new))), ws.claims, result.tables)
-        outline = report_outline(result, ws, conflicts, gate=state)
-        step(1)
-        page = render_html(records[:on_page], result, ws, state, outline, csv_files=CSV_FILES)
-        step(1)
-        by_id = {s["id"]: s for s in outline["sources"]}
-        conflicts_csv, claims_csv = conflict_csvs(conflict_record_blocks(conflicts, ws.claims, result.tables), by_id)
-        step(1)
-        summary = render_markdown(summary_records(conflicts, ws.claims, result.tables), outline["summary"])
-        step(1)
-        # the three files are written in full to temporary files, then renamed into place
-        # with index.html last: a run that fails or is stopped before leaves the old set
-        with writing(target):
-            write_all(
-                [
-                    (target / "report.json", json_chunks(result, ws, conflicts, gate=state, outline=outline)),
-                    (target / "summary.md", summary),
-                    (target / CSV_FILES[0], conflicts_csv),
-                    (target / CSV_FILES[1], claims_csv),
-                    (target / "index.html", page if page.endswith("\n") else page + "\n"),
-                ]
-            )
-        step(1)
-    shown = "" if on_page == len(conflicts) else f"; cards for the first {on_page:,}"
-    _echo(f"wrote {target / 'index.html'}, report.json, summary.md, {CSV_FILES[0]} and {CSV_FILES[1]} ({len(conflicts):,} conflicts{shown})")
+    checked = _valid_run(run(workspace, drafts=drafts, baseline=baseline_flag))
+    target = out_dir or (checked.ws.root / "reports")
+    written = write_report(checked.result, checked.ws, checked.state, target, cards=cards, guard=writing)
+    _echo(written.summary())
     sys.exit(EXIT_OK)
 
 
@@ -589,45 +523,33 @@ def decide(
     conflict that has one keeps the earlier one in the entry's history. The write is
     atomic, under a lock: concurrent runs take turns.
     """
-    from reconcile.trust.ranked import find_conflicts
-    from reconcile.gate.state import DECISIONS_PATH, apply_gate, baseline_entries, read_baseline, read_decisions, record_decision
-
-    import pandas as pd
+    from reconcile.gate.decide import conflict_named, record_verdict, side_named, side_value_text
+    from reconcile.gate.state import DECISIONS_PATH
+    from reconcile.pipeline import run
 
     fingerprint = fingerprint.strip().lstrip("#")  # as the terminal prints it: #7ed7f1083810f777
     if verdict == "false-positive" and not reason:
         raise click.UsageError("a false-positive verdict needs --reason")
     if verdict == "resolved" and not side:
         raise click.UsageError("a resolved verdict needs --side (the side that is right)")
-    ws, problems = _load_valid(workspace)
-    decisions = read_decisions(ws.root, problems)  # a file it cannot read is reported, not replaced
-    if problems.errors:
-        _emit_problems(problems)
-        _echo(f"{DECISIONS_PATH.as_posix()} is left as it is; fix it, then decide again.", err=True)
-        sys.exit(EXIT_INVALID)
-    result = find_conflicts(ws, problems)
     # the conflict as `check` shows it: under the fingerprint its baseline entry or an
     # earlier decision gave it, or under its own; an earlier fingerprint (an alias) finds it.
     # The baseline, where there is one, is read whatever the gate's setting: it knows more
     # fingerprints a conflict had.
-    baseline = read_baseline(ws.root, problems)
-    result.conflicts["_raw"] = result.conflicts["fingerprint"]
-    state = apply_gate(result.tables, baseline if not problems.errors else None, decisions)
-    gated = pd.concat([state.conflicts, state.silenced], ignore_index=True)
-    if len(gated):
-        aliases = gated["history"].map(lambda h: fingerprint in (h or {}).get("aliases", ()))
-        match = gated[gated["fingerprint"].eq(fingerprint) | gated["_raw"].eq(fingerprint) | aliases.astype(bool)]
-    else:
-        match = gated
-    if match.empty:
+    checked = run(workspace, baseline=True)
+    if checked.problems.errors:
+        _emit_problems(checked.problems)
+        if any(p.file == DECISIONS_PATH.as_posix() for p in checked.problems.errors):  # a file it cannot read is not replaced
+            _echo(f"{DECISIONS_PATH.as_posix()} is left as it is; fix it, then decide again.", err=True)
+        sys.exit(EXIT_INVALID)
+    named = conflict_named(checked.state, fingerprint)
+    if named is None:
         _echo(f"no conflict with fingerprint {fingerprint} (see `reconcile check`)", err=True)
         sys.exit(EXIT_INVALID)
-    row = match.iloc[0]
-    (sides,) = result.tables.side_lists(match.iloc[:1])
     if side:
-        chosen = side_named(side, sides, ws.gazetteer)
+        chosen = side_named(side, named.sides, checked.ws.gazetteer)
         if chosen is None:
-            listed = "\n".join(f"  {s['label']}" for s in sides)
+            listed = "\n".join(f"  {s['label']}" for s in named.sides)
             _echo(
                 printable(f"--side {side!r} is not a side of {fingerprint}; the sides are:", lines=True) + "\n"
                 + printable(listed, lines=True)
@@ -635,66 +557,27 @@ def decide(
                 err=True,
             )
             sys.exit(EXIT_INVALID)
-        if side not in {chosen["label"], _side_value_text(chosen["value"])}:
+        if side not in {chosen["label"], side_value_text(chosen["value"])}:
             side = chosen["label"]  # recorded as it is shown
-    current = str(row["fingerprint"])
-    earlier = [r for r in state.decision_of.get(current, ()) if r != current]
-    recorded = baseline_entries(match.iloc[:1], result.tables)[0]
     try:
-        with writing(ws.root / DECISIONS_PATH):
-            superseded = record_decision(
-                ws.root,
-                current,
+        with writing(checked.ws.root / DECISIONS_PATH):
+            superseded = record_verdict(
+                checked.ws.root,
+                named,
                 verdict,
                 note=note,
                 side=side,
                 reason=reason,
                 by=by_ or repaired(os.environ.get("USER")),
-                conflict={k: v for k, v in recorded.items() if k != "fingerprint"},
-                continues=earlier[0] if earlier else None,
             )
     except ValueError as exc:
         _echo(printable(f"error: {exc}"), err=True)
         sys.exit(EXIT_INVALID)
-    fingerprint = current
-    if earlier:
-        _echo(f"the decision of {earlier[0]} follows its conflict to {current}")
+    if named.continues:
+        _echo(f"the decision of {named.continues} follows its conflict to {named.fingerprint}")
     kept = "; the earlier verdict is kept in its history" if superseded else ""
-    _echo(f"recorded {verdict} for {fingerprint} in reports/decisions.yaml{kept}")
+    _echo(f"recorded {verdict} for {named.fingerprint} in reports/decisions.yaml{kept}")
     sys.exit(EXIT_OK)
-
-
-def _side_value_text(value: Any) -> str:
-    """A side's value as written on the command line: a list's ids joined by ``;``."""
-    if isinstance(value, (list, tuple)):
-        return "; ".join(str(v) for v in value)
-    return str(value)
-
-
-def _fold_side(text: str) -> str:
-    """Text compared case- and space-insensitively."""
-    return " ".join(str(text).split()).casefold()
-
-
-def side_named(given: str, sides: list[dict[str, Any]], gazetteer: Any) -> dict[str, Any] | None:
-    """The side of ``sides`` that ``given`` names, or ``None``: its label or value (any
-    case and spacing), or for a list, its members named by id or by a registered name,
-    separated by ``,`` or ``;``, in any order and case (``Armenia; kz; country:RU``)."""
-    want = _fold_side(given)
-    for s in sides:
-        if want in {_fold_side(s["label"]), _fold_side(_side_value_text(s["value"])), _fold_side(str(s["value"]))}:
-            return s
-    tokens = [t.strip() for t in given.replace(";", ",").split(",") if t.strip()]
-    if not tokens:
-        return None
-    ids: set[str] = set()
-    for token in tokens:
-        resolved = gazetteer.resolve(token, fuzzy=False).id if gazetteer is not None else None
-        ids.add(_fold_side(resolved or token))
-    for s in sides:
-        if isinstance(s["value"], (list, tuple)) and ids == {_fold_side(v) for v in s["value"]}:
-            return s
-    return None
 
 
 def _review_selection(draft_ids: tuple[str, ...], source: str | None, all_: bool) -> None:
@@ -850,23 +733,18 @@ def graph(workspace: Path, fmt: str, output: Path | None) -> None:
     other sources, trust (the lower end of its accuracy's 90 % interval, 0-1) and dependence group; GraphML and node-link
     JSON export the whole graph for other tools.
     """
-    from reconcile.trust.ranked import about_margin_of
-    from reconcile.trust.graph import build_source_graph, source_table, to_graphml, to_node_link
+    from reconcile.pipeline import run
     from reconcile.render.terminal import render_source_table
-    from reconcile.detect.rulekit import discover_rules, load_config
+    from reconcile.trust.graph import source_table, to_graphml, to_node_link
 
-    ws, problems = _load_valid(workspace)
-    configs, _ = load_config(ws.root, discover_rules(ws.root, problems), problems)
-    if problems.errors:
-        _emit_problems(problems)
-        sys.exit(EXIT_INVALID)
-    sg = build_source_graph(ws.claims, ws.sources, about_margin_of(configs))
+    checked = _valid_run(run(workspace, until="graph"))
+    sg = checked.graph
     if fmt == "graphml":
         text = to_graphml(sg)
     elif fmt == "json":
         text = to_node_link(sg)
     else:
-        text = render_source_table(source_table(sg, ws.sources), sg) + "\n"
+        text = render_source_table(source_table(sg, checked.ws.sources), sg) + "\n"
     _emit(text, output)
     sys.exit(EXIT_OK)
 
@@ -897,6 +775,8 @@ def rules_command(workspace: Path, verbose: bool) -> None:
                 _echo(f"    {line}")
             for f in info.option_fields():
                 _echo(f"    option {f.name} = {getattr(cfg.options, f.name)!r} (default {f.default!r})")
+            for setting, option in info.publishes:
+                _echo(f"    publishes the run setting {setting} (option {option})")
             _echo("")
 
 
@@ -998,6 +878,15 @@ def fuse(
         _echo(f"wrote {sources_path}", err=True)
     _emit(encode_table(run.items, fmt), output)
     sys.exit(EXIT_OK)
+
+
+def _valid_run(checked):
+    """The run ``checked`` of the pipeline, or exit 2 after listing every problem when a
+    stage had errors."""
+    if checked.problems.errors:
+        _emit_problems(checked.problems)
+        sys.exit(EXIT_INVALID)
+    return checked
 
 
 def _load_valid(workspace: Path, *, drafts: bool = False):

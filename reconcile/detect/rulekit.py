@@ -21,6 +21,8 @@ A rule module (in the tool's own ``rules/`` folder, installed as the package
     class Options:
         report_omissions: bool = False
 
+    PUBLISHES = {}                     # run settings this rule's options give (see below)
+
     def check(claims: pd.DataFrame, ctx: RuleContext, options: Options) -> pd.DataFrame:
         ...  # vectorized over groups of claims; returns rows of CONFLICT_COLUMNS
 
@@ -48,6 +50,19 @@ workspace rules stay apart whatever the install or copy:
   source, so a non-editable install, or an exported copy of the repository, runs each rule
   once;
 * any other workspace module that takes a built-in rule's id is an error.
+
+A rule's options are its own: no other stage reads them by the rule's id. A rule whose
+option is also a setting of the whole run (the margin of an "about" figure, which the source
+graph and the suggestions apply as the quantity rule does) *publishes* it, mapping a run
+setting (a field of :class:`RunSettings`) to one of its options::
+
+    PUBLISHES = {"about_margin": "about_margin"}
+
+Discovery checks the declaration (a known setting, an option of the rule of the setting's
+type); :func:`published_settings` resolves the run's settings once from the enabled rules,
+each setting at its documented default when no enabled rule publishes it, and two enabled
+rules publishing one setting are a problem. The stages after the rules read the
+:class:`RunSettings` by name (``settings.about_margin``).
 """
 
 from __future__ import annotations
@@ -62,7 +77,7 @@ import tomllib
 import types
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -70,6 +85,7 @@ import pandas as pd
 from reconcile.base import files
 from reconcile.base.fieldspec import Field, check_value, excerpt, kind_of, toml_lines
 from reconcile.base.problems import Problems
+from reconcile.normalize.quantities import ABOUT_MARGIN
 from reconcile.load.registry import Registry, check_rule_references
 
 __all__ = [
@@ -78,7 +94,9 @@ __all__ = [
     "RuleContext",
     "RuleInfo",
     "RuleConfig",
+    "RunSettings",
     "discover_rules",
+    "published_settings",
     "load_config",
     "option_field",
     "rule_folder",
@@ -171,6 +189,8 @@ class RuleInfo:
     options_type: type
     check: Callable[[pd.DataFrame, RuleContext, Any], pd.DataFrame]
     origin: str  # "builtin" or the workspace path of the module
+    publishes: tuple[tuple[str, str], ...] = ()
+    """The run settings this rule publishes: (setting, option) pairs, from ``PUBLISHES``."""
 
     @property
     def summary(self) -> str:
@@ -215,6 +235,9 @@ def _from_module(module: types.ModuleType, origin: str, problems: Problems) -> R
     if module.SEVERITY not in SEVERITIES:
         problems.add(f"rule severity {module.SEVERITY!r} unknown", file=str(where), expected=" | ".join(SEVERITIES))
         return None
+    publishes = _publishes(getattr(module, "PUBLISHES", {}), options_type, str(where), problems)
+    if publishes is None:
+        return None
     return RuleInfo(
         id=str(module.ID),
         name=str(module.NAME),
@@ -224,7 +247,43 @@ def _from_module(module: types.ModuleType, origin: str, problems: Problems) -> R
         options_type=options_type,
         check=module.check,
         origin=origin,
+        publishes=publishes,
     )
+
+
+def _publishes(declared: Any, options_type: type, where: str, problems: Problems) -> tuple[tuple[str, str], ...] | None:
+    """The (setting, option) pairs of a module's ``PUBLISHES``, or None after reporting
+    what is wrong with it: not a mapping of names, a setting :class:`RunSettings` does not
+    have, an option the rule does not have, or an option whose type is not the setting's."""
+    expected = 'PUBLISHES = {"<run setting>": "<option of the rule>"}, settings: ' + ", ".join(PUBLISHABLE)
+    if not isinstance(declared, Mapping) or not all(isinstance(k, str) and isinstance(v, str) for k, v in declared.items()):
+        problems.add("rule PUBLISHES must map setting names to option names", file=where, expected=expected, code="rule-module")
+        return None
+    options = {f.name: f for f in dataclasses.fields(options_type)}
+    pairs, wrong = [], False
+    for setting, option in sorted(declared.items()):
+        if setting not in PUBLISHABLE:
+            problems.add(f"rule publishes unknown setting {excerpt(setting)}", file=where, expected=expected, code="rule-module")
+            wrong = True
+        elif option not in options:
+            problems.add(
+                f"rule publishes {setting!r} from unknown option {excerpt(option)}",
+                file=where,
+                expected=("one of its options: " + ", ".join(options)) if options else "an option of the rule (it has none)",
+                code="rule-module",
+            )
+            wrong = True
+        elif not _same_type(PUBLISHABLE[setting].default, options[option].default):
+            problems.add(
+                f"rule publishes {setting!r} from option {option!r} of another type",
+                file=where,
+                expected=f"an option of the setting's type, {type(PUBLISHABLE[setting].default).__name__}",
+                code="rule-module",
+            )
+            wrong = True
+        else:
+            pairs.append((setting, option))
+    return None if wrong else tuple(pairs)
 
 
 def _builtin_folder() -> Path:
@@ -325,6 +384,57 @@ def discover_rules(root: Path | None, problems: Problems) -> dict[str, RuleInfo]
             continue
         rules[info.id] = info
     return dict(sorted(rules.items()))
+
+
+# --- settings a rule publishes -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """Settings of one run that the stages after the rules read by name, each published by
+    at most one enabled rule from one of its options (``PUBLISHES``) or at its default.
+
+    Each field is a setting a rule may publish; its docstring is its documentation."""
+
+    about_margin: float = ABOUT_MARGIN
+    """How far "about N" may stray from N, as a fraction of N: the source graph's value
+    similarity and the suggestions judge figures compatible with it, as the rule that
+    publishes it (``quantity-mismatch``) does. Default 0.1."""
+    publishers: Mapping[str, str] = field(default_factory=dict, compare=False)
+    """Per published setting, the id of the rule that published it (absent: the default)."""
+
+
+#: The settings a rule may publish: the fields of :class:`RunSettings` but ``publishers``.
+PUBLISHABLE: dict[str, dataclasses.Field] = {f.name: f for f in dataclasses.fields(RunSettings) if f.name != "publishers"}
+
+
+def published_settings(rules: dict[str, RuleInfo], configs: dict[str, RuleConfig], problems: Problems) -> RunSettings:
+    """The run's settings from what its enabled rules publish (their configured options),
+    the rest at their defaults. Two enabled rules publishing one setting is a problem (the
+    first rule by id keeps it): a setting has one owner, and which one must not depend on
+    the order rules are found in."""
+    values: dict[str, Any] = {}
+    owners: dict[str, str] = {}
+    for rid, info in sorted(rules.items()):
+        config = configs.get(rid)
+        if config is None or not config.enabled:
+            continue
+        for setting, option in info.publishes:
+            if setting in owners:
+                other = rules[owners[setting]]
+                where = next((r.origin for r in (info, other) if r.origin != "builtin"), None)
+                problems.add(
+                    f"rules {owners[setting]!r} and {rid!r} both publish the setting {setting!r}",
+                    file=where,
+                    expected=f"one enabled rule per setting: disable one ([rules.<id>] enabled = false) "
+                    f"or remove {setting!r} from its PUBLISHES",
+                    code="rule-module",
+                )
+                continue
+            default = PUBLISHABLE[setting].default
+            values[setting] = type(default)(getattr(config.options, option))
+            owners[setting] = rid
+    return RunSettings(**values, publishers=owners)
 
 
 # --- configuration ------------------------------------------------------------------------

@@ -518,6 +518,12 @@ class GateState:
     decision_of: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Per conflict fingerprint (the silenced ones too): the fingerprints of the decisions
     it continues, as :attr:`baseline_of` gives the baseline entries."""
+    own_fingerprint: dict[str, str] = field(default_factory=dict)
+    """Per conflict that took its record's fingerprint (see :func:`apply_gate`): the
+    fingerprint the rules gave it, which names it too (``reconcile decide``)."""
+    tables: ConflictTables | None = None
+    """The run's conflict tables: the sides of :attr:`conflicts` and :attr:`silenced` (rows
+    of ``tables.conflicts`` by their ``conflict`` id)."""
 
 
 def _conflict_key(rule: Any, subject: Any, prop: Any, scope: Any) -> tuple:
@@ -571,10 +577,11 @@ def apply_gate(
     by_decision = continue_known(out, sides, decided)
     # A conflict with the values it was recorded with keeps the recorded fingerprint, even
     # where this run had to tell it from another of the same values by its scope.
+    own_fingerprint: dict[str, str] = {}
     if len(out):
-        out["fingerprint"] = [
-            _recorded(fp, b, d) for fp, b, d in zip(out["fingerprint"], by_baseline, by_decision)
-        ]
+        own = out["fingerprint"].tolist()
+        out["fingerprint"] = [_recorded(fp, b, d) for fp, b, d in zip(own, by_baseline, by_decision)]
+        own_fingerprint = {now: was for now, was in zip(out["fingerprint"], own) if now != was}
         by_baseline = [_same_values(b) for b in by_baseline]
         by_decision = [_same_values(d) for d in by_decision]
     # A conflict that gained a value since it was recorded holds a contradiction nobody has
@@ -612,6 +619,8 @@ def apply_gate(
         known_values,
         _continued(out, by_baseline),
         _continued(out, by_decision),
+        own_fingerprint,
+        tables,
     )
 
 

@@ -3,27 +3,36 @@
 :func:`find_conflicts` discovers the rules (built-in and the workspace's own), reads their
 configuration, runs them (:func:`reconcile.detect.engine.run_rules`) while the source graph
 is built on a second core, and ranks the conflicts with the graph's suggestions; it returns
-them in a :class:`CheckResult` together with the rule metadata used.
+them in a :class:`CheckResult` together with the rule metadata used. The graph and the
+suggestions read the settings the rules publish (:class:`~reconcile.detect.rulekit.RunSettings`),
+never a rule's options.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
 from reconcile.detect.engine import run_rules
-from reconcile.normalize.quantities import ABOUT_MARGIN
 from reconcile.trust.graph import SourceGraph, build_source_graph
 from reconcile.detect.tables import ConflictTables
 from reconcile.trust.suggestions import rank_conflicts
 from reconcile.base.problems import Problems
-from reconcile.detect.rulekit import RuleConfig, RuleContext, RuleInfo, discover_rules, load_config
+from reconcile.detect.rulekit import (
+    RuleConfig,
+    RuleContext,
+    RuleInfo,
+    RunSettings,
+    discover_rules,
+    load_config,
+    published_settings,
+)
 from reconcile.base.threads import in_background, worth_a_thread
 from reconcile.validate.claims import Workspace
 
-__all__ = ["CheckResult", "find_conflicts", "about_margin_of"]
+__all__ = ["CheckResult", "find_conflicts"]
 
 @dataclass
 class CheckResult:
@@ -35,6 +44,8 @@ class CheckResult:
     configs: dict[str, RuleConfig]
     settings: dict[str, Any]
     graph: SourceGraph
+    run_settings: RunSettings = field(default_factory=RunSettings)
+    """The settings the enabled rules published (:func:`~reconcile.detect.rulekit.published_settings`)."""
 
     @property
     def conflicts(self) -> pd.DataFrame:
@@ -49,6 +60,7 @@ def find_conflicts(ws: Workspace, problems: Problems, claims: pd.DataFrame | Non
     claim_index = ws.claim_index if claims is ws.claims else None
     rules = discover_rules(ws.root, problems)
     configs, settings = load_config(ws.root, rules, problems)
+    run_settings = published_settings(rules, configs, problems)
     ctx = RuleContext(
         registry=ws.registry,
         sources=ws.sources,
@@ -57,18 +69,11 @@ def find_conflicts(ws: Workspace, problems: Problems, claims: pd.DataFrame | Non
     )
     # the source graph reads the claims only: it is built on a second core while the rules run
     pending = in_background(
-        build_source_graph, claims, ws.sources, about_margin_of(configs), wanted=worth_a_thread(len(claims))
+        build_source_graph, claims, ws.sources, run_settings.about_margin, wanted=worth_a_thread(len(claims))
     )
     found = run_rules(claims, ctx, rules, configs, problems, claim_index)
     graph = pending.result()
     ranked = rank_conflicts(found, claims, graph, claim_index)
     ranked.conflicts["status"] = "new"
-    return CheckResult(ranked, rules, configs, settings, graph)
+    return CheckResult(ranked, rules, configs, settings, graph, run_settings)
 
-
-def about_margin_of(configs: dict) -> float:
-    """The margin of an "about" figure in this run: the quantity rule's ``about_margin``
-    option (its default when the rule is not there), so that the graph's value similarity
-    and the suggestions judge figures compatible as the rule does."""
-    options = getattr(configs.get("quantity-mismatch"), "options", None)
-    return float(getattr(options, "about_margin", ABOUT_MARGIN))
