@@ -589,3 +589,10 @@ def test_builtin_rules_give_the_same_conflicts_whatever_the_order_of_their_sides
     got = run_rules(claims, ctx, general, configs, problems)
     assert not problems.errors and len(got) > 0
     _same_tables(got, want)
+
+
+def test_tables_refuse_two_sides_of_one_value():
+    tables = _combined([[{"value": "a", "label": "a", "claims": ["c1"]}, {"value": "b", "label": "b", "claims": ["c2"]}]])
+    twice = ConflictTables(tables.conflicts, tables.sides.assign(value="a"), tables.side_claims)
+    with pytest.raises(ValueError, match="same value"):
+        twice.validate()

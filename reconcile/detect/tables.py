@@ -29,6 +29,7 @@ and numbers everything.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -174,18 +175,22 @@ class ConflictTables:
         """Check each table against its model and the tables against each other (every
         side of a known conflict, every cited claim of a known side, at least two sides
         per conflict with distinct values); raise ``pandera`` ``SchemaError`` or
-        ``ValueError`` on the first fault."""
+        ``ValueError`` on the first fault. (The engine builds tables that hold all this;
+        this is the check for tables made or edited elsewhere.)"""
         ConflictModel.validate(self.conflicts)
         SideModel.validate(self.sides)
         SideClaimModel.validate(self.side_claims)
-        known = set(self.conflicts["conflict"].tolist())
-        if not set(self.sides["conflict"].tolist()) <= known:
+        conflict_ids = self.conflicts["conflict"].to_numpy(dtype=np.int64)
+        if not np.isin(self.sides["conflict"].to_numpy(dtype=np.int64), conflict_ids).all():
             raise ValueError("a side belongs to no conflict of the table")
-        if not set(self.side_claims["side"].tolist()) <= set(self.sides["side"].tolist()):
+        if not np.isin(self.side_claims["side"].to_numpy(dtype=np.int64), self.sides["side"].to_numpy(dtype=np.int64)).all():
             raise ValueError("a cited claim belongs to no side of the table")
-        per_conflict = self.sides.groupby("conflict").size().reindex(list(known), fill_value=0)
+        per_conflict = self.sides.groupby("conflict").size().reindex(conflict_ids, fill_value=0)
         if (per_conflict < 2).any():
             raise ValueError(f"conflict {per_conflict.idxmin()} has fewer than two sides")
+        values = self.sides["value"].map(lambda v: json.dumps(v, sort_keys=True, default=str))
+        if pd.DataFrame({"conflict": self.sides["conflict"], "value": values}).duplicated().any():
+            raise ValueError("a conflict has two sides of the same value")
         return self
 
     def positions_of(self, conflict_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
