@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from reconcile.trust.ranked import CheckResult
     from reconcile.gate.state import GateState
 
-__all__ = ["load", "run", "Run"]
+__all__ = ["load", "run", "Run", "DaskOptions"]
 
 
 def load(path: Path | str | None = None, *, drafts: bool = False) -> tuple[Workspace, Problems]:
@@ -73,6 +73,8 @@ def run(
     baseline: bool | None = None,
     ws: Workspace | None = None,
     problems: Problems | None = None,
+    engine: str = "inprocess",
+    dask: DaskOptions | None = None,
 ) -> Run:
     """Load and validate the workspace at ``path`` (or take ``ws`` and its ``problems``), run
     the rules and the source graph, read the baseline and the decisions, and apply the gate:
@@ -80,9 +82,15 @@ def run(
 
     ``baseline``: compare with ``reports/baseline.json`` (None: the workspace's ``baseline``
     setting). Stops at the first stage with errors; ``Run.state`` is then None.
+
+    ``engine="dask"`` runs load, validation, rules and graph on a Dask cluster (``dask``:
+    which cluster, which claims; see :mod:`reconcile.dask_engine`): the same conflicts, but
+    ``Run.ws.claims`` holds only the claims they cite. Raises
+    :class:`reconcile.dask_engine.DaskEngineError` when the cluster cannot be used.
     """
+    if engine == "dask":
+        return _run_on_dask(path, baseline, dask or DaskOptions())
     from reconcile.trust.ranked import find_conflicts
-    from reconcile.gate.state import apply_gate, read_baseline, read_decisions
 
     if ws is None:
         ws, problems = load(path, drafts=drafts)
@@ -92,6 +100,14 @@ def run(
         return out
     with stage(f"finding conflicts among {len(ws.claims):,} claims (rules, trust, graph)"):
         out.result = find_conflicts(ws, problems)
+    return _gate(out, baseline)
+
+
+def _gate(out: Run, baseline: bool | None) -> Run:
+    """Read the baseline and the decisions of ``out``'s workspace and apply the gate to its conflicts."""
+    from reconcile.gate.state import apply_gate, read_baseline, read_decisions
+
+    ws, problems = out.ws, out.problems
     out.use_baseline = bool(out.result.settings.get("baseline", False)) if baseline is None else baseline
     out.baseline = read_baseline(ws.root, problems) if out.use_baseline else None
     out.decisions = read_decisions(ws.root, problems)
@@ -99,3 +115,31 @@ def run(
         return out
     out.state = apply_gate(out.result.conflicts, out.baseline, out.decisions)
     return out
+
+
+@dataclass(frozen=True)
+class DaskOptions:
+    """How ``run(engine="dask")`` runs: on which cluster (``scheduler``: an address, or
+    None for a local cluster of ``workers`` processes of ``memory_limit`` each), from which
+    claims (``claims``: an fsspec location of Parquet; None: ``claims/captured/``), in how
+    many partitions (None: chosen from the cluster and the claim files)."""
+
+    scheduler: str | None = None
+    workers: int = 2
+    memory_limit: str = "2GB"
+    threads: int = 1
+    processes: bool = True
+    claims: str | None = None
+    partitions: int | None = None
+
+
+def _run_on_dask(path: Path | str | None, baseline: bool | None, options: DaskOptions) -> Run:
+    """:func:`run` on Dask (:func:`reconcile.dask_engine.run_dask`), then the gate in process."""
+    from reconcile.dask_engine import ClusterOptions, run_dask
+
+    cluster = ClusterOptions(options.scheduler, options.workers, options.memory_limit, options.threads, options.processes)
+    done = run_dask(path, cluster, claims=options.claims, partitions=options.partitions)
+    out = Run(done.ws, done.problems, done.result)
+    if done.problems.errors or done.result is None:
+        return out
+    return _gate(out, baseline)

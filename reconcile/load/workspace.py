@@ -38,6 +38,7 @@ import io
 import os
 import re
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -447,15 +448,25 @@ def claim_file_paths(root: Path, problems: Problems) -> list[tuple[Path, str]]:
         return _claim_paths(root / "claims" / "captured", "claims/captured", problems)
 
 
-def read_claim_files(root: Path, paths: list[tuple[Path, str]], problems: Problems) -> pd.DataFrame:
+def read_claim_files(
+    root: Path | None, paths: list[tuple[Path, str]], problems: Problems, *, open_file: Callable[[Any], Any] | None = None
+) -> pd.DataFrame:
     """The raw claims of some claim files of the workspace at ``root`` (``paths`` as
     :func:`claim_file_paths` gives them), as :func:`load_workspace` reads them: a part of
-    the claims, for engines that read them file by file (:mod:`reconcile.dask_engine`)."""
+    the claims, for engines that read them file by file (:mod:`reconcile.dask_engine`).
+
+    ``open_file`` opens a Parquet file for reading in binary (for files outside the
+    workspace, such as an fsspec location; ``root`` is then None); by default files are
+    opened as :mod:`reconcile.base.files` opens them, inside the workspace."""
+    if open_file is not None:
+        return _read_claim_files(paths, problems, open_file=open_file)
     with files.inside(find_root(root)):
         return _read_claim_files(paths, problems)
 
 
-def _read_claim_files(paths: list[tuple[Path, str]], problems: Problems, *, drafts: bool = False) -> pd.DataFrame:
+def _read_claim_files(
+    paths: list[tuple[Path, str]], problems: Problems, *, drafts: bool = False, open_file: Callable[[Any], Any] | None = None
+) -> pd.DataFrame:
     """The claims of the claim files at ``paths`` (path, name shown), in that order."""
     frames: list[pd.DataFrame | pa.Table] = []
     for path, shown in paths:
@@ -473,7 +484,7 @@ def _read_claim_files(paths: list[tuple[Path, str]], problems: Problems, *, draf
         reader = {".yaml": _read_yaml_claims, ".yml": _read_yaml_claims, ".csv": _read_csv_claims}.get(
             suffix, _read_parquet_claims
         )
-        frame = reader(path, shown, problems)
+        frame = reader(path, shown, problems) if open_file is None or suffix != ".parquet" else reader(path, shown, problems, open_file)
         if frame is not None and (frame.num_rows if isinstance(frame, pa.Table) else len(frame)) == 0:
             if drafts:  # a drafts file whose drafts were all accepted or rejected
                 continue
@@ -728,14 +739,20 @@ def _read_csv_claims(path: Path, rel: str, problems: Problems) -> pd.DataFrame |
     return pd.DataFrame(rows, columns=RAW_CLAIM_COLUMNS)
 
 
-def _read_parquet_claims(path: Path, rel: str, problems: Problems) -> pa.Table | None:
+def _read_parquet_claims(
+    path: Path, rel: str, problems: Problems, open_file: Callable[[Any], Any] | None = None
+) -> pa.Table | None:
     """A Parquet claim file as an Arrow table of the raw claim columns (``file``, ``line``
     and, when the file has no ``source`` column, the file's stem added); see
-    :func:`_parquet_frames` for the conversion to Python values."""
+    :func:`_parquet_frames` for the conversion to Python values. ``open_file``: how to open
+    it (default: :func:`reconcile.base.files.open_regular`)."""
     try:
-        handle = files.open_regular(path)
+        handle = files.open_regular(path) if open_file is None else open_file(path)
     except FileReadError as exc:
         problems.add(str(exc), file=rel, expected=exc.expected, code=exc.code)
+        return None
+    except OSError as exc:
+        problems.add(f"cannot read the file: {exc}", file=rel, expected="a readable Parquet file", code="unreadable")
         return None
     try:
         with handle:

@@ -68,6 +68,13 @@ class GraphBlock:
         self.n_sources = self.shared.n_sources
         self.step: ItemStep | None = None
 
+    def release_claims(self) -> None:
+        """Keep of the claims only what the block still reads (their dates, for the pair
+        counts): an engine that holds many blocks at once frees the rest."""
+        dates = [c for c in ("date_start", "date_end") if c in self.claims]
+        self.claims = self.claims[dates].copy()
+        self.item_rows = None
+
     # --- sources ---------------------------------------------------------------------------
 
     def source_names(self) -> np.ndarray:
