@@ -131,6 +131,8 @@ class DaskOptions:
     processes: bool = True
     claims: str | None = None
     partitions: int | None = None
+    client: Any = None
+    """A ``distributed.Client`` to run on instead (the cluster options are not read then)."""
 
 
 def _run_on_dask(path: Path | str | None, baseline: bool | None, options: DaskOptions) -> Run:
@@ -138,7 +140,7 @@ def _run_on_dask(path: Path | str | None, baseline: bool | None, options: DaskOp
     from reconcile.dask_engine import ClusterOptions, run_dask
 
     cluster = ClusterOptions(options.scheduler, options.workers, options.memory_limit, options.threads, options.processes)
-    done = run_dask(path, cluster, claims=options.claims, partitions=options.partitions)
+    done = run_dask(path, cluster, claims=options.claims, partitions=options.partitions, client=options.client)
     out = Run(done.ws, done.problems, done.result)
     if done.problems.errors or done.result is None:
         return out

@@ -15,8 +15,6 @@ __all__ = ["ClusterOptions", "dask_client", "DEFAULT_MEMORY_LIMIT", "DEFAULT_WOR
 #: Workers of a local cluster, and the memory limit of each (a string Dask parses).
 DEFAULT_WORKERS = 2
 DEFAULT_MEMORY_LIMIT = "2GB"
-#: How long to wait for a scheduler to answer.
-CONNECT_TIMEOUT = "10s"
 
 
 @dataclass(frozen=True)
@@ -42,12 +40,14 @@ def dask_client(options: ClusterOptions) -> Iterator:
     """A ``distributed.Client`` on the cluster ``options`` name, closed (and a local
     cluster stopped) on leaving; :class:`DaskEngineError` when the scheduler cannot be reached
     or the options are not usable."""
+    import dask
     from dask.utils import parse_bytes
     from distributed import Client, LocalCluster
 
     if options.scheduler:
         try:
-            client = Client(options.scheduler, timeout=CONNECT_TIMEOUT)
+            # how long to wait for the scheduler: Dask's own setting (30 s unless configured)
+            client = Client(options.scheduler, timeout=dask.config.get("distributed.comm.timeouts.connect"))
         except (OSError, TimeoutError, ValueError, TypeError) as exc:
             raise DaskEngineError(
                 f"cannot reach a Dask scheduler ({type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else 'no answer'})",

@@ -33,10 +33,10 @@ import pandas as pd
 
 from reconcile.base.problems import Problems
 from reconcile.base.progress import stage
-from reconcile.dask_engine.claim_files import ClaimFile, location_claim_files, workspace_claim_files
+from reconcile.dask_engine.claim_files import MAX_PIECE_CLAIMS, ClaimFile, location_claim_files, pack_pieces, workspace_claim_files
 from reconcile.dask_engine.cluster import ClusterOptions, dask_client
 from reconcile.dask_engine.combine import combine_partitions
-from reconcile.dask_engine.partition import call_block, claims_of, rank_partition, start_partition
+from reconcile.dask_engine.partition import call_blocks, claims_of, rank_partition, start_partition
 from reconcile.dask_engine.pieces import WorkspaceContext, rules_context_properties, cross_piece_duplicates, duplicate_problems, validate_piece
 from reconcile.detect.rulekit import check_registry_rules, discover_rules, load_config
 from reconcile.load.workspace import load_workspace
@@ -101,7 +101,7 @@ def run_dask(
     context = WorkspaceContext(raw.root, raw.sources, raw.registry, frozenset(problems.items), shared)
     empty = DaskRun(_report_workspace(base, base.claims, None), problems, None, seconds)
     lap("load")
-    if problems.errors:
+    if problems.errors and not files:  # nothing to validate: every problem is known
         return empty
     if client is None:
         with dask_client(cluster) as opened:
@@ -112,8 +112,8 @@ def run_dask(
 def _run(client, base: Workspace, context: WorkspaceContext, files: list[ClaimFile], problems: Problems,
          partitions: int | None, seconds: dict[str, float], lap: Callable[[str], None], rule_set: tuple) -> DaskRun:
     threads = max(sum(client.nthreads().values()), 1)
-    n_parts = partitions or default_partitions(len(files), threads)
-    pieces = [[f] for f in files]
+    pieces, estimate = pack_pieces(files, threads)
+    n_parts = partitions or default_partitions(estimate, threads)
     submit = partial(client.submit, pure=False)
     ctx = client.scatter(context, broadcast=True, hash=False)
     sources = client.scatter(base.sources, broadcast=True, hash=False)
@@ -131,7 +131,7 @@ def _run(client, base: Workspace, context: WorkspaceContext, files: list[ClaimFi
     n_claims = sum(n for _, n in reports)
     _add_problems(problems, reports, duplicated)
     lap("validate")
-    if problems.errors:
+    if problems.errors:  # the workspace's own problems, the pieces' and the ids', all at once
         return DaskRun(_report_workspace(base, base.claims, None), problems, None, seconds, n_claims)
 
     with stage(f"finding conflicts among {n_claims:,} claims on Dask (rules)"):
@@ -206,20 +206,29 @@ def _add_problems(problems: Problems, reports: list[tuple[list, int]], duplicate
 
 def _pinned_each(client, works: list) -> Callable[..., list]:
     """``each`` of :func:`reconcile.trust.blocks.graph_over_blocks` over the partitions
-    ``works``: a task per partition, on the worker that holds it (its block keeps the
-    state of the rounds, so it must not be copied to another worker)."""
+    ``works``: one task per worker, on the worker that holds them (a block keeps the state
+    of the rounds, so it must not be copied to another worker), calling the method of each
+    of its blocks; the results in the order of ``works``."""
     from distributed import wait
 
     wait(works)
     holders = client.who_has(works)
-    where = [list(holders[w.key]) for w in works]
+    by_worker: dict[str, list[int]] = {}
+    for k, w in enumerate(works):
+        by_worker.setdefault(sorted(holders[w.key])[0], []).append(k)
 
     def each(method: str, *args) -> list:
-        futures = [
-            client.submit(call_block, w, method, *args, pure=False, workers=at, allow_other_workers=False)
-            for w, at in zip(works, where)
-        ]
-        return client.gather(futures)
+        futures = {
+            worker: client.submit(
+                call_blocks, method, args, *(works[k] for k in ks), pure=False, workers=[worker], allow_other_workers=False
+            )
+            for worker, ks in by_worker.items()
+        }
+        results: list = [None] * len(works)
+        for worker, answers in zip(futures, client.gather(list(futures.values()))):
+            for k, answer in zip(by_worker[worker], answers):
+                results[k] = answer
+        return results
 
     return each
 
@@ -245,8 +254,8 @@ def _report_workspace(base: Workspace, claims: pd.DataFrame, per: pd.Series | No
     )
 
 
-def default_partitions(n_files: int, threads: int) -> int:
-    """Partitions by default: twice the cluster's threads, at least one per claim file, at
+def default_partitions(n_claims: int, threads: int) -> int:
+    """Partitions by default: twice the cluster's threads, or more so that a partition holds
+    at most :data:`~reconcile.dask_engine.claim_files.MAX_PIECE_CLAIMS` claims (about), at
     most :data:`MAX_PARTITIONS`."""
-    return min(max(2 * threads, n_files), MAX_PARTITIONS)
-
+    return min(max(2 * threads, -(-n_claims // MAX_PIECE_CLAIMS)), MAX_PARTITIONS)

@@ -17,13 +17,13 @@ import pandas as pd
 from reconcile.base.problems import Problem, Problems
 from reconcile.dask_engine.pieces import WorkspaceContext, subject_partition
 from reconcile.detect.engine import run_rules
-from reconcile.detect.rulekit import RuleContext, discover_rules, load_config
+from reconcile.detect.rulekit import RuleContext
 from reconcile.trust.blocks import GraphBlock
 from reconcile.trust.graph import SourceGraph
 from reconcile.trust.ranked import about_margin_of
 from reconcile.trust.suggestions import SIDES_AT, flatten_sides, rank_conflicts_with_sides
 
-__all__ = ["PartitionWork", "RankedPart", "start_partition", "call_block", "claims_of", "rank_partition"]
+__all__ = ["PartitionWork", "RankedPart", "start_partition", "call_blocks", "claims_of", "rank_partition"]
 
 
 @dataclass
@@ -49,8 +49,7 @@ class PartitionWork:
         others = others[subject_partition(others["subject"], n_partitions) != index] if len(others) else others
         self.claims = _in_workspace_order(_concat([own, others]) if len(others) else own)
         problems = Problems()
-        rules = discover_rules(context.root, Problems())  # the client reports the rules' own problems
-        configs, _ = load_config(context.root, rules, Problems())
+        rules, configs = context.rules()
         self.about_margin = about_margin_of(configs)
         ctx = RuleContext(context.registry, sources, self.claims, context.gazetteer().label)
         found = run_rules(self.claims, ctx, rules, configs, problems)
@@ -99,11 +98,10 @@ def start_partition(
     return PartitionWork(context, sources, index, n_partitions, list(parts[:n_pieces]), list(parts[n_pieces:]))
 
 
-def call_block(work: PartitionWork, method: str, *args):
-    """A task: ``method`` of the partition's graph block (see
-    :func:`reconcile.trust.blocks.graph_over_blocks`; a partition without claims has none
-    and takes no part)."""
-    return getattr(work.block, method)(*args)
+def call_blocks(method: str, args: tuple, *works: PartitionWork) -> list:
+    """A task: ``method`` of the graph block of each of ``works`` (partitions held by one
+    worker; see :func:`reconcile.trust.blocks.graph_over_blocks`), their results in order."""
+    return [getattr(work.block, method)(*args) for work in works]
 
 
 def claims_of(work: PartitionWork) -> int:

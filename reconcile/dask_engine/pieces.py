@@ -46,6 +46,22 @@ class WorkspaceContext:
     """Properties whose claims every partition gets, whatever their subject: those the
     rules read of other subjects (:func:`rules_context_properties`)."""
     _gazetteer: object = field(default=None, repr=False)
+    _rules: tuple | None = field(default=None, repr=False)
+
+    def __getstate__(self) -> dict:
+        # what a worker builds for itself is not sent
+        return {**self.__dict__, "_gazetteer": None, "_rules": None}
+
+    def rules(self) -> tuple[dict, dict]:
+        """The workspace's rules and their configuration, discovered once per worker (the
+        client reports their problems)."""
+        if self._rules is None:
+            from reconcile.detect.rulekit import discover_rules, load_config
+
+            rules = discover_rules(self.root, Problems())
+            configs, _ = load_config(self.root, rules, Problems())
+            self._rules = (rules, configs)
+        return self._rules
 
     def gazetteer(self):
         """The workspace's gazetteer, built once per worker."""
