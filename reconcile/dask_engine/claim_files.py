@@ -123,7 +123,9 @@ def pack_pieces(files: list[ClaimFile], threads: int) -> tuple[list[list[ClaimFi
     cost), at most :data:`MAX_PIECE_CLAIMS` claims each unless one file holds more; and the
     estimated number of claims of all."""
     sizes = [estimated_claims(f) for f in files]
-    target = max(1, min(MAX_PIECE_CLAIMS, -(-sum(sizes) // max(2 * threads, 1))))
+    # a tenth over the share keeps a file's rounding from adding a piece
+    share = -(-sum(sizes) // max(2 * threads, 1)) * 11 // 10
+    target = max(1, min(MAX_PIECE_CLAIMS, share))
     pieces: list[list[ClaimFile]] = []
     held = 0
     for f, n in zip(files, sizes):

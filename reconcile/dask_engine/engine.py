@@ -111,6 +111,7 @@ def run_dask(
 
 def _run(client, base: Workspace, context: WorkspaceContext, files: list[ClaimFile], problems: Problems,
          partitions: int | None, seconds: dict[str, float], lap: Callable[[str], None], rule_set: tuple) -> DaskRun:
+    warming = warm(client)
     threads = max(sum(client.nthreads().values()), 1)
     pieces, estimate = pack_pieces(files, threads)
     n_parts = partitions or default_partitions(estimate, threads)
@@ -127,7 +128,7 @@ def _run(client, base: Workspace, context: WorkspaceContext, files: list[ClaimFi
         dups = [submit(cross_piece_duplicates, *(ids[i][p] for i in range(len(done)))) for p in range(n_parts)]
         reports = client.gather([submit(_problems_and_count, d) for d in done])
         duplicated = pd.concat(client.gather(dups), ignore_index=True)
-        del ids, dups
+        del ids, dups, warming
     n_claims = sum(n for _, n in reports)
     _add_problems(problems, reports, duplicated)
     lap("validate")
@@ -167,6 +168,15 @@ def _run(client, base: Workspace, context: WorkspaceContext, files: list[ClaimFi
     result = CheckResult(conflicts, rules, configs, settings, graph, None)
     lap("rank")
     return DaskRun(_report_workspace(base, evidence, per), problems, result, seconds, n_claims)
+
+
+def warm(client) -> list:
+    """Have every worker do validation's one-time setup (the built-in gazetteer, pandera's
+    backends) first, while the client sizes the claim files; the tasks' futures (held until
+    the pieces are validated)."""
+    from reconcile.validate.claims import prepare_validation
+
+    return [client.submit(prepare_validation, workers=[w], pure=False) for w in client.scheduler_info()["workers"]]
 
 
 def _part(result, p: int) -> pd.DataFrame:
