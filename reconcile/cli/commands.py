@@ -550,14 +550,8 @@ def report(workspace: Path, out_dir: Path | None, baseline_flag: bool | None, ca
     from reconcile.render.json_report import json_chunks, report_outline
     from reconcile.render.markdown import ROWS_AT_MOST, render_markdown, summary_records
 
-    if engine["engine"] == "dask":
-        checked = _run_on_dask(workspace, baseline_flag, drafts, **engine)
-        ws, problems = checked.ws, checked.problems
-    else:
-        if engine["claims_location"] or engine["scheduler"]:
-            _usage_error("--claims and --scheduler need --engine dask")
-        ws, problems = _load_valid(workspace, drafts=drafts)
-        checked = run(ws=ws, problems=problems, baseline=baseline_flag)
+    ws, problems = _load_valid(workspace, drafts=drafts)
+    checked = run(ws=ws, problems=problems, baseline=baseline_flag)
     if problems.errors:
         _emit_problems(problems)
         sys.exit(EXIT_INVALID)
