@@ -322,7 +322,12 @@ def _dask_main(args: argparse.Namespace) -> int:
         if args.out:
             args.out.mkdir(parents=True, exist_ok=True)
             one += ["--one-out", str(args.out / f"conflicts-dask-{n}.json")]
-        run = _subprocess(one)
+        try:
+            run = _subprocess(one)
+        except subprocess.CalledProcessError as exc:
+            print(f"\nDask engine, {n:,} claims: FAILED ({args.workers} workers of {args.memory_limit}):\n"
+                  + "\n".join(exc.stderr.strip().splitlines()[-8:]))
+            continue
         rows[n] = run
         total = sum(run["stages"].values())
         per_million = total / (run["claims"] / 1e6)

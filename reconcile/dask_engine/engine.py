@@ -36,6 +36,7 @@ from reconcile.base.progress import stage
 from reconcile.dask_engine.claim_files import MAX_PIECE_CLAIMS, ClaimFile, location_claim_files, pack_pieces, workspace_claim_files
 from reconcile.dask_engine.cluster import ClusterOptions, dask_client
 from reconcile.dask_engine.combine import combine_partitions
+from reconcile.dask_engine.errors import DaskEngineError
 from reconcile.dask_engine.partition import call_blocks, claims_of, rank_partition, start_partition
 from reconcile.dask_engine.pieces import WorkspaceContext, rules_context_properties, cross_piece_duplicates, duplicate_problems, validate_piece
 from reconcile.detect.rulekit import check_registry_rules, discover_rules, load_config
@@ -162,7 +163,8 @@ def _run(client, base: Workspace, context: WorkspaceContext, files: list[ClaimFi
     for p in dict.fromkeys(q for r in ranked for q in r.problems):
         problems.extend([p])
     conflicts = combine_partitions([r.conflicts for r in ranked])
-    evidence = pd.concat([r.evidence for r in ranked], ignore_index=True)
+    # a claim of a context property may be cited in several partitions: kept once
+    evidence = pd.concat([r.evidence for r in ranked], ignore_index=True).drop_duplicates("claim_id")
     nodes = _nodes(per, base.sources, trust, groups)
     graph = SourceGraph(partial(_graph, nodes, pairs), trust, groups, pairs, None, _no_items, about_margin, nodes)
     result = CheckResult(conflicts, rules, configs, settings, graph, None)
@@ -228,6 +230,13 @@ def _pinned_each(client, works: list) -> Callable[..., list]:
         by_worker.setdefault(sorted(holders[w.key])[0], []).append(k)
 
     def each(method: str, *args) -> list:
+        lost = set(by_worker) - set(client.scheduler_info()["workers"])
+        if lost:  # its blocks' state is gone with it: tasks pinned there would wait forever
+            raise DaskEngineError(
+                f"lost the worker{'s' if len(lost) > 1 else ''} {', '.join(sorted(lost))} during the rounds of trust",
+                where="the Dask cluster",
+                expected="workers that stay up: more memory per worker (--memory-limit) or more partitions (--partitions)",
+            )
         futures = {
             worker: client.submit(
                 call_blocks, method, args, *(works[k] for k in ks), pure=False, workers=[worker], allow_other_workers=False

@@ -18,10 +18,10 @@ two drivers.
 **Sums that do not depend on the blocks.** Floating-point addition is not associative: the
 per-source sums of several blocks added together differ in their last bits from the sum of
 one block, and a last bit can move a tie or the round at which the iteration stops. So the
-per-source sums are *fixed-point*: each summand (a weight or a credit, in [0, 2**21)) is
-split into :data:`LIMBS` integer limbs of :data:`LIMB_BITS` bits (its integer part and
-three 21-bit fractions, a resolution of 2**-63), and the limbs are summed per source as
-floats holding integers, which is exact below 2**53 (up to 2**32 claims per source). The
+per-source sums are *fixed-point*: each summand (a weight or a credit, in [0, 1]) is split
+into :data:`LIMBS` integer limbs of :data:`LIMB_BITS` bits (three 21-bit fractions, a
+resolution of 2**-63), and the limbs are summed per source as floats holding integers,
+which is exact below 2**53 (up to 2**32 claims per source). The
 sums of the limbs are therefore the same whatever the blocks and the order of their
 reduction, and so is the total read from them (:func:`fixed_total`). The only rounding
 left is each summand's, once, to 2**-63, far below anything the model resolves.
@@ -48,33 +48,32 @@ __all__ = [
     "total_over",
 ]
 
-#: Bits per limb of a fixed-point sum, and the number of limbs (an integer part below
-#: 2**21 and three fractions: a resolution of 2**-63).
+#: Bits per limb of a fixed-point sum, and the number of limbs: three 21-bit fractions,
+#: a resolution of 2**-63.
 LIMB_BITS = 21
-LIMBS = 4
+LIMBS = 3
 _SCALE = float(1 << LIMB_BITS)
-#: Summands must be below this (a weight or a credit is at most 1).
-FIXED_MAX = _SCALE
+#: Summands must be in [0, FIXED_MAX] (a weight, a credit or a probability is at most 1).
+FIXED_MAX = 1.0
 
 
 def fixed_sums(codes: np.ndarray, values: np.ndarray, minlength: int) -> np.ndarray:
     """Per code ``0 .. minlength - 1``, the sum of its ``values`` as fixed-point limbs: an
-    array of shape (:data:`LIMBS`, ``minlength``) of floats holding integers.
+    array of shape (:data:`LIMBS`, ``minlength``) of floats holding integers (each below
+    2**21 per summand, so a sum of up to 2**32 summands is exact).
 
-    ``values`` must be finite, non-negative and below :data:`FIXED_MAX`. Limbs of several
-    blocks are added with ``+``, exactly, in any order; :func:`fixed_total` reads the sum.
+    ``values`` must lie in [0, :data:`FIXED_MAX`] (not checked here: the model's weights
+    are checked once, its credits are probabilities). Limbs of several blocks are added
+    with ``+``, exactly, in any order; :func:`fixed_total` reads the sum.
     """
-    rest = np.asarray(values, dtype=float)
-    if len(rest) and not (np.isfinite(rest).all() and rest.min() >= 0.0 and rest.max() < FIXED_MAX):
-        raise ValueError(f"fixed-point sums take finite values in [0, {FIXED_MAX:g})")
+    rest = np.multiply(values, _SCALE, dtype=float)
     out = np.empty((LIMBS, minlength))
     for k in range(LIMBS):
-        if k == LIMBS - 1:
-            limb = np.rint(rest)
-        else:
-            limb = np.floor(rest)
-            rest = (rest - limb) * _SCALE  # both exact: a fraction, then a power of two
+        limb = np.rint(rest) if k == LIMBS - 1 else np.floor(rest)
         out[k] = np.bincount(codes, weights=limb, minlength=minlength)
+        if k < LIMBS - 1:
+            rest -= limb  # exact: the fraction
+            rest *= _SCALE  # exact: a power of two
     return out
 
 
@@ -84,7 +83,7 @@ def fixed_total(limbs: np.ndarray) -> np.ndarray:
     total = limbs[LIMBS - 1]
     for k in range(LIMBS - 2, -1, -1):
         total = limbs[k] + total / _SCALE
-    return total
+    return total / _SCALE
 
 
 def _sums(codes: np.ndarray, weights: np.ndarray | None, minlength: int = 0) -> np.ndarray:
@@ -164,6 +163,8 @@ class ItemStep:
         self.n_sources = enc.n_sources if n_sources is None else int(n_sources)
         self.src = enc.source if source_of_code is None else np.asarray(source_of_code, dtype=np.int64)[enc.source]
         self.w = np.ones(len(enc.value)) if claim_weight is None else np.asarray(claim_weight, dtype=float)
+        if len(self.w) and not (self.w.min() >= 0.0 and self.w.max() <= FIXED_MAX):  # NaN fails too
+            raise ValueError(f"claim weights must lie in [0, {FIXED_MAX:g}]")
         self.n_items = len(enc.items)
         self.imp_from, self.imp_to, self.imp_w = _implication_arrays(implications)
         self.rho = rho
