@@ -22,6 +22,23 @@ and the growth factor from 100k to 1M claims.
 Below the stages, ``command`` is ``reconcile check --no-baseline --format json --output``
 as run from a shell, in a process of its own: the stages plus the interpreter's start
 (imports) and exit, which the stages leave out. Its peak is the process's maximum RSS.
+
+With ``--engine dask`` the harness measures the Dask engine instead (default sizes 1M and
+10M claims) on a local cluster of ``--workers`` worker processes (default 2) of
+``--memory-limit`` each (default 6GB), each size in a fresh process with a fresh cluster,
+beside the in-process engine at 1M claims measured in the same run::
+
+    .venv/bin/python -m bench.harness --engine dask                  # 1M and 10M claims
+    .venv/bin/python -m bench.harness --engine dask --sizes 1000000  # 1M only
+
+It prints the seconds of each stage (load: sources, registries, documents and the list of
+claim files, on the client; validate: the claim files read and validated on the workers;
+rules: the partitions gathered by subject and every rule run; graph: the rounds of trust;
+rank: the conflicts ranked and joined; json: the report written by the client), the peak
+memory (maximum RSS) of each worker and of the client, the time per million claims against
+the in-process engine at 1M, and the growth from 1M to 10M claims, with the targets (a
+worker's peak under its limit; within 2x of the in-process time per million; growth at
+most 12x) marked met or not. Nothing is asserted.
 """
 
 from __future__ import annotations
@@ -38,7 +55,7 @@ import tempfile
 import time
 from pathlib import Path
 
-__all__ = ["run_stages", "floor", "command", "main"]
+__all__ = ["run_stages", "run_dask_stages", "floor", "command", "main"]
 
 CACHE = Path("/tmp/reconcile-bench")
 
@@ -114,6 +131,41 @@ def run_stages(root: Path, out_file: Path | None = None) -> dict:
     return out
 
 
+def run_dask_stages(root: Path, workers: int, memory_limit: str, out_file: Path | None = None) -> dict:
+    """``reconcile check --engine dask`` on the workspace at ``root`` on a fresh local cluster
+    of ``workers`` processes of ``memory_limit`` each: the seconds of each stage, the peak
+    memory of each worker and of this process (the client), and the numbers of claims and
+    conflicts. The JSON report is written to ``out_file`` (default: ``conflicts-dask.json``
+    in the workspace)."""
+    from reconcile.base.yamlio import write_atomic
+    from reconcile.dask_engine import ClusterOptions, dask_client, run_dask
+    from reconcile.detect.engine import at_or_above
+    from reconcile.gate.state import apply_gate
+    from reconcile.render.formats import render_check
+
+    options = ClusterOptions(workers=workers, memory_limit=memory_limit)
+    start = time.perf_counter()
+    with dask_client(options) as client:
+        started = time.perf_counter() - start
+        done = run_dask(root, options, client=client)
+        assert not done.problems.errors, [p.render() for p in done.problems.errors[:5]]
+        peaks = client.run(_peak_mb)
+        limits = {w: info["memory_limit"] / 2**20 for w, info in client.scheduler_info()["workers"].items()}
+    clock = time.perf_counter()
+    state = apply_gate(done.result.conflicts, None, {})
+    shown = at_or_above(state.conflicts, "info")
+    write_atomic(out_file or root / "conflicts-dask.json", render_check("json", shown, done.result, done.ws, state))
+    stages = {"cluster": started, **done.seconds, "json": time.perf_counter() - clock}
+    return {
+        "stages": stages,
+        "worker_peak_mb": sorted(peaks.values()),
+        "worker_limit_mb": sorted(limits.values()),
+        "client_peak_mb": _peak_mb(),
+        "claims": done.n_claims,
+        "conflicts": int(len(done.result.conflicts)),
+    }
+
+
 def _validated(ready, raw, problems):
     """``validate(raw, problems)`` once validation's setup (``ready``) is done."""
     from reconcile.validate.claims import validate
@@ -176,13 +228,24 @@ def _subprocess(args: list[str]) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--sizes", type=int, nargs="+", help="claims (default: 10k, 100k, 1M; with --engine dask 1M, 10M)")
     parser.add_argument("--repeat", type=int, default=1, help="runs per size; the table shows medians")
     parser.add_argument("--out", type=Path, help="directory for the JSON reports (conflicts-N.json); default: each workspace")
+    parser.add_argument("--engine", choices=["inprocess", "dask"], default="inprocess",
+                        help="dask: the Dask engine on a local cluster, beside the in-process engine at 1M claims")
+    parser.add_argument("--workers", type=int, default=2, help="--engine dask: worker processes")
+    parser.add_argument("--memory-limit", default="6GB", help="--engine dask: memory limit of each worker")
     parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--one-dask", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--one-out", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--floor", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.one_dask:
+        print(json.dumps(run_dask_stages(args.one_dask, args.workers, args.memory_limit, args.one_out)))
+        return 0
+    if args.engine == "dask":
+        return _dask_main(args)
+    args.sizes = args.sizes or [10_000, 100_000, 1_000_000]
     if args.one:
         print(json.dumps(run_stages(args.one, args.one_out)))
         return 0
@@ -230,6 +293,59 @@ def main(argv: list[str] | None = None) -> int:
         t100 = sum(s["seconds"] for s in rows[100_000][1]["stages"].values())
         t1m = sum(s["seconds"] for s in rows[1_000_000][1]["stages"].values())
         print(f"\ngrowth from 100k to 1M claims: {t1m / t100:.1f}x (linear: 10x)")
+    return 0
+
+
+def _workspace(n: int) -> Path:
+    """The generated workspace of ``n`` claims (generated once, then cached)."""
+    from .generate_workspace import generate_workspace
+
+    root = CACHE / f"ws-{n}"
+    if not (root / "manifest.json").is_file():
+        generate_workspace(root, n, seed=1)
+    return root
+
+
+def _dask_main(args: argparse.Namespace) -> int:
+    """The Dask engine at each size, beside the in-process engine at 1M claims."""
+    sizes = args.sizes or [1_000_000, 10_000_000]
+    reference = _subprocess(["--one", str(_workspace(1_000_000))])
+    ref_total = sum(s["seconds"] for s in reference["stages"].values())
+    ref_per_million = ref_total / (reference["claims"] / 1e6)
+    print(f"in-process engine, {reference['claims']:,} claims: {ref_total:.1f} s "
+          f"({ref_per_million:.1f} s per million claims), peak {max(s['peak_mb'] for s in reference['stages'].values()):.0f} MB")
+    print("  " + ", ".join(f"{k} {v['seconds']:.1f}" for k, v in reference["stages"].items()))
+    rows = {}
+    for n in sizes:
+        root = _workspace(n)
+        one = ["--one-dask", str(root), "--workers", str(args.workers), "--memory-limit", args.memory_limit]
+        if args.out:
+            args.out.mkdir(parents=True, exist_ok=True)
+            one += ["--one-out", str(args.out / f"conflicts-dask-{n}.json")]
+        try:
+            run = _subprocess(one)
+        except subprocess.CalledProcessError as exc:
+            print(f"\nDask engine, {n:,} claims: FAILED ({args.workers} workers of {args.memory_limit}):\n"
+                  + "\n".join(exc.stderr.strip().splitlines()[-8:]))
+            continue
+        rows[n] = run
+        total = sum(run["stages"].values())
+        per_million = total / (run["claims"] / 1e6)
+        limit = max(run["worker_limit_mb"])
+        peak = max(run["worker_peak_mb"])
+        print(f"\nDask engine, {run['claims']:,} claims ({n:,} asked), {run['conflicts']:,} conflicts; "
+              f"{args.workers} workers of {limit:.0f} MB each")
+        print(f"  {'stage':10} {'seconds':>8}")
+        for name, seconds in run["stages"].items():
+            print(f"  {name:10} {seconds:8.1f}")
+        print(f"  {'total':10} {total:8.1f}   {per_million:.1f} s per million claims: "
+              f"{per_million / ref_per_million:.2f}x the in-process engine at 1M (target <= 2x: "
+              f"{'met' if per_million <= 2 * ref_per_million else 'not met'})")
+        print(f"  peak memory per worker: {', '.join(f'{p:.0f} MB' for p in run['worker_peak_mb'])} "
+              f"(limit {limit:.0f} MB: {'under' if peak < limit else 'NOT under'}); client {run['client_peak_mb']:.0f} MB")
+    if 1_000_000 in rows and 10_000_000 in rows:
+        growth = sum(rows[10_000_000]["stages"].values()) / sum(rows[1_000_000]["stages"].values())
+        print(f"\ngrowth from 1M to 10M claims: {growth:.1f}x (target <= 12x: {'met' if growth <= 12 else 'not met'})")
     return 0
 
 

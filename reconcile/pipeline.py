@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from reconcile.trust.graph import SourceGraph
     from reconcile.trust.ranked import CheckResult
 
-__all__ = ["load", "run", "gate", "record_baseline", "Run", "UNTIL"]
+__all__ = ["load", "run", "gate", "record_baseline", "Run", "UNTIL", "DaskOptions"]
 
 #: Where :func:`run` may stop: after the source graph (no rules), after the rules and the
 #: graph (no gate), or after the gate (the default).
@@ -96,6 +96,8 @@ def run(
     ws: Workspace | None = None,
     problems: Problems | None = None,
     until: Literal["graph", "conflicts", "gate"] = "gate",
+    engine: str = "inprocess",
+    dask: DaskOptions | None = None,
 ) -> Run:
     """Load and validate the workspace at ``path`` (or take ``ws`` and its ``problems``),
     run the rules while the source graph is built, and apply the gate: read the baseline
@@ -106,9 +108,16 @@ def run(
     last stage to run, one of :data:`UNTIL`; ``"graph"`` builds the source graph without
     running the rules. Stops at the first stage with errors: the stages after it are None
     in the :class:`Run`.
+
+    ``engine="dask"`` runs load, validation, rules and graph on a Dask cluster (``dask``:
+    which cluster, which claims; see :mod:`reconcile.dask_engine`): the same conflicts, but
+    ``Run.ws.claims`` holds only the claims they cite. Raises
+    :class:`reconcile.dask_engine.DaskEngineError` when the cluster cannot be used.
     """
     if until not in UNTIL:
         raise ValueError(f"until must be one of {', '.join(UNTIL)}, not {until!r}")
+    if engine == "dask":
+        return _run_on_dask(path, baseline, dask or DaskOptions(), until)
     if ws is None:
         ws, problems = load(path, drafts=drafts)
     problems = problems if problems is not None else Problems()
@@ -187,3 +196,39 @@ def _graph_only(out: Run) -> Run:
         return out
     out.graph = build_source_graph(ws.claims, ws.sources, out.run_settings.about_margin)
     return out
+
+
+@dataclass(frozen=True)
+class DaskOptions:
+    """How ``run(engine="dask")`` runs: on which cluster (``scheduler``: an address, or
+    None for a local cluster of ``workers`` processes of ``memory_limit`` each), from which
+    claims (``claims``: an fsspec location of Parquet; None: ``claims/captured/``), in how
+    many partitions (None: chosen from the cluster and the claim files)."""
+
+    scheduler: str | None = None
+    workers: int = 2
+    memory_limit: str = "2GB"
+    threads: int = 1
+    processes: bool = True
+    claims: str | None = None
+    partitions: int | None = None
+    client: Any = None
+    """A ``distributed.Client`` to run on instead (the cluster options are not read then)."""
+
+
+def _run_on_dask(path: Path | str | None, baseline: bool | None, options: DaskOptions, until: str) -> Run:
+    """:func:`run` on Dask (:func:`reconcile.dask_engine.run_dask`), then the gate in process."""
+    from reconcile.dask_engine import ClusterOptions, run_dask
+
+    if until == "graph":
+        raise ValueError("the Dask engine runs the rules with the graph: until='conflicts' or 'gate'")
+    cluster = ClusterOptions(options.scheduler, options.workers, options.memory_limit, options.threads, options.processes)
+    done = run_dask(path, cluster, claims=options.claims, partitions=options.partitions, client=options.client)
+    out = Run(done.ws, done.problems, done.result)
+    if done.problems.errors or done.result is None:
+        return out
+    out.graph, out.run_settings = out.result.graph, out.result.run_settings
+    out.use_baseline = bool(out.result.settings.get("baseline", False)) if baseline is None else baseline
+    if until == "conflicts":
+        return out
+    return gate(out, baseline=out.use_baseline)

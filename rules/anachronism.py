@@ -141,3 +141,9 @@ def _act_times(acts: pd.DataFrame, claims: pd.DataFrame, options: Options) -> pd
         )
         by_subject = by_subject.drop(columns=["date_property", "date_value"])
     return pd.concat([d for d in (dated, by_subject) if len(d)], ignore_index=True) if len(dated) or len(by_subject) else dated
+
+
+def context_properties(options: Options, registry) -> set[str]:
+    """The properties of other subjects this rule reads: the actors' lifetimes (an engine
+    that splits the claims by subject gives their claims to every partition)."""
+    return {options.established, options.dissolved}

@@ -27,7 +27,7 @@ import pandas as pd
 from reconcile.detect.grouping import scoped
 from reconcile.detect.tables import conflict_tables
 from reconcile.detect.rulekit import RuleContext, empty_conflicts
-from reconcile.detect.timeline import describe_periods, timelines_of
+from reconcile.detect.timeline import describe_periods, timelines_of, timeline_properties
 
 ID = "count-vs-list"
 NAME = "count against list"
@@ -120,3 +120,8 @@ def _conflict(ctx: RuleContext, count_prop: str, list_prop: str, timeline, n: in
         "sides": sides,
     }
 
+
+def context_properties(options: Options, registry) -> set[str]:
+    """The properties of other subjects this rule reads: those of the membership timelines
+    (an engine that splits the claims by subject gives their claims to every partition)."""
+    return timeline_properties(registry)

@@ -40,7 +40,7 @@ from reconcile.detect.grouping import (
     scoped,
 )
 from reconcile.detect.rulekit import RuleContext, empty_conflicts, listing
-from reconcile.detect.timeline import Timeline, describe_periods, timelines_of
+from reconcile.detect.timeline import Timeline, describe_periods, timelines_of, timeline_properties
 
 ID = "set-mismatch"
 NAME = "differing lists"
@@ -213,3 +213,8 @@ def _periods_text(lists: pd.DataFrame, timeline: Timeline) -> str:
             texts.append(f"the {len(s)}-state list ({who}) is right for {describe_periods(periods)}")
     return " By the corpus's timeline, " + "; ".join(texts) + "."
 
+
+def context_properties(options: Options, registry) -> set[str]:
+    """The properties of other subjects this rule reads: those of the membership timelines
+    (an engine that splits the claims by subject gives their claims to every partition)."""
+    return timeline_properties(registry)

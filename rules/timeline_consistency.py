@@ -26,7 +26,7 @@ import pandas as pd
 
 from reconcile.detect.tables import conflict_tables
 from reconcile.detect.rulekit import RuleContext, empty_conflicts, listing
-from reconcile.detect.timeline import MEMBER, NON_MEMBER_STATUSES, timelines_of
+from reconcile.detect.timeline import MEMBER, NON_MEMBER_STATUSES, timelines_of, timeline_properties
 
 ID = "timeline-consistency"
 NAME = "timeline inconsistency"
@@ -188,3 +188,8 @@ def _departed_listed(ctx: RuleContext, spec, tl, claims: pd.DataFrame) -> list[d
         )
     return rows
 
+
+def context_properties(options: Options, registry) -> set[str]:
+    """The properties of other subjects this rule reads: those of the membership timelines
+    (an engine that splits the claims by subject gives their claims to every partition)."""
+    return timeline_properties(registry)

@@ -29,6 +29,7 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
     ("gate", ("reconcile.gate",)),
     ("render", ("reconcile.render",)),
     ("authoring", ("reconcile.intake", "reconcile.drafting")),
+    ("dask engine", ("reconcile.dask_engine",)),
     ("pipeline", ("reconcile.pipeline",)),
     ("cli", ("reconcile.cli",)),
 ]

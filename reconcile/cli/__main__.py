@@ -2,4 +2,6 @@
 
 from reconcile.cli.commands import main
 
-main()
+# guarded: the Dask engine's local worker processes are spawned and import this module again
+if __name__ == "__main__":
+    main()

@@ -21,7 +21,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -60,6 +60,36 @@ drafts_option = click.option(
     help="Include the draft claims of claims/drafts/ (marked as drafts in every output); "
     "without it they are ignored.",
 )
+
+
+def engine_options(command):
+    """``--engine`` and the Dask engine's options (see reconcile/dask_engine)."""
+    options = [
+        click.option(
+            "--engine",
+            type=click.Choice(["inprocess", "dask"]),
+            default="inprocess",
+            show_default=True,
+            help="Where to run: in this process (the reference), or on a Dask cluster for claims beyond one machine.",
+        ),
+        click.option(
+            "--scheduler",
+            metavar="ADDRESS",
+            help="--engine dask: the address of a running Dask scheduler (default: start a local cluster).",
+        ),
+        click.option("--partitions", type=click.IntRange(min=1), help="--engine dask: partitions of the claims, by subject (default: from the cluster and the claim files)."),
+        click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True, help="--engine dask, local cluster: worker processes."),
+        click.option("--memory-limit", default="2GB", show_default=True, help="--engine dask, local cluster: memory limit of each worker."),
+        click.option(
+            "--claims",
+            "claims_location",
+            metavar="LOCATION",
+            help="--engine dask: read the claims from this Parquet file or folder (a path or an fsspec URL) instead of claims/captured/.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
 
 
 #: The group's options that may also be given after the command (flags, no value).
@@ -373,8 +403,10 @@ def _default_format() -> str:
     "(default: the `baseline` setting of [tool.reconcile], else off).",
 )
 @drafts_option
+@engine_options
 def check(
-    workspace: Path, fmt: str | None, output: Path | None, severity: str, baseline_flag: bool | None, drafts: bool
+    workspace: Path, fmt: str | None, output: Path | None, severity: str, baseline_flag: bool | None, drafts: bool,
+    **engine: Any,
 ) -> None:
     """Find contradictions between the claims of WORKSPACE.
 
@@ -391,7 +423,12 @@ def check(
         raise click.UsageError("--format parquet writes three tables into a folder: give --output DIR")
     if fmt == "parquet" and output.exists() and not output.is_dir():
         raise click.UsageError(f"--format parquet writes into a folder, and {output} is a file")
-    checked = _valid_run(run(workspace, drafts=drafts, baseline=baseline_flag))
+    if engine["engine"] == "dask":
+        checked = _valid_run(_run_on_dask(workspace, baseline_flag, drafts, **engine))
+    else:
+        if engine["claims_location"] or engine["scheduler"]:
+            _usage_error("--claims and --scheduler need --engine dask")
+        checked = _valid_run(run(workspace, drafts=drafts, baseline=baseline_flag))
     if checked.use_baseline and checked.baseline is None:
         _echo("no reports/baseline.json: every conflict counts as new (write one with `reconcile baseline`)", err=True)
     state = checked.state
@@ -887,6 +924,33 @@ def _valid_run(checked):
         _emit_problems(checked.problems)
         sys.exit(EXIT_INVALID)
     return checked
+
+
+def _usage_error(message: str) -> NoReturn:
+    """Print ``message`` as a usage error and exit 2."""
+    _echo(f"error: {message}", err=True)
+    sys.exit(EXIT_INVALID)
+
+
+def _run_on_dask(workspace: Path, baseline: bool | None, drafts: bool, **engine: Any):
+    """``pipeline.run(engine="dask")`` with the command's options; exit 2, with what is
+    wrong, when the cluster cannot be used."""
+    from reconcile.dask_engine import DaskEngineError
+    from reconcile.pipeline import DaskOptions, run
+
+    if drafts:
+        _usage_error("--drafts is not available with --engine dask (draft claims are reviewed in process)")
+    options = DaskOptions(
+        scheduler=engine["scheduler"],
+        workers=engine["workers"],
+        memory_limit=engine["memory_limit"],
+        claims=engine["claims_location"],
+        partitions=engine["partitions"],
+    )
+    try:
+        return run(workspace, baseline=baseline, engine="dask", dask=options)
+    except DaskEngineError as exc:
+        _usage_error(exc.render())
 
 
 def _load_valid(workspace: Path, *, drafts: bool = False):

@@ -193,6 +193,31 @@ class ConflictTables:
             raise ValueError("a conflict has two sides of the same value")
         return self
 
+    @classmethod
+    def concat(cls, parts: list[ConflictTables]) -> ConflictTables:
+        """The conflicts of several tables (partitions of one run) as one set of tables, in
+        order, the ids of each part's conflicts and sides shifted past the previous part's
+        (sides stay sorted by conflict, side claims by side)."""
+        parts = [p for p in parts if len(p)] or parts[:1]
+        if not parts:
+            return cls.empty()
+        conflicts, sides, side_claims = [], [], []
+        next_conflict = next_side = 0
+        for part in parts:
+            conflict_ids = part.conflicts["conflict"].to_numpy(dtype=np.int64)
+            side_ids = part.sides["side"].to_numpy(dtype=np.int64)
+            conflicts.append(part.conflicts.assign(conflict=conflict_ids + next_conflict))
+            sides.append(part.sides.assign(conflict=part.sides["conflict"].to_numpy(dtype=np.int64) + next_conflict,
+                                           side=side_ids + next_side))
+            side_claims.append(part.side_claims.assign(side=part.side_claims["side"].to_numpy(dtype=np.int64) + next_side))
+            next_conflict += int(conflict_ids.max()) + 1 if len(conflict_ids) else 0
+            next_side += int(side_ids.max()) + 1 if len(side_ids) else 0
+        return cls(
+            pd.concat(conflicts, ignore_index=True),
+            pd.concat(sides, ignore_index=True),
+            pd.concat(side_claims, ignore_index=True),
+        )
+
     def positions_of(self, conflict_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For conflicts by id: the rows of their sides in ``sides`` (conflict after
         conflict, in the order of the ids) and how many each has."""

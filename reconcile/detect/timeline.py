@@ -176,6 +176,23 @@ def timelines_of(ctx: RuleContext) -> list[tuple[TimelineSpec, Timeline]]:
     )
 
 
+def timeline_properties(registry) -> set[str]:
+    """Every property a membership timeline of the registry reads, of whichever subject
+    (founders, founding, statuses of the members, member lists, counts): a rule that builds
+    timelines reads these claims of subjects other than the one it reports on (its
+    ``context_properties``, which an engine that splits the claims by subject gives every
+    partition; see :mod:`reconcile.dask_engine`)."""
+    import dataclasses
+
+    out: set[str] = set()
+    for spec in registry.timelines:
+        for f in dataclasses.fields(spec):
+            value = getattr(spec, f.name)
+            if f.name.endswith("_property") and isinstance(value, str) and value:
+                out.add(value)
+    return out
+
+
 def describe_periods(periods: pd.DataFrame) -> str:
     """``2006-08-16 to 2012`` style text for timeline segments (joined with "and")."""
     texts = []

@@ -38,6 +38,7 @@ import io
 import os
 import re
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,6 +64,9 @@ __all__ = [
     "RawWorkspace",
     "load_workspace",
     "find_root",
+    "claim_file_paths",
+    "read_claim_files",
+    "read_documents",
     "DRAFTS_DIR",
     "REJECTED_FILE",
 ]
@@ -144,17 +148,21 @@ def find_root(path: Path | str | None) -> Path:
     return Path(path or ".").resolve()
 
 
-def load_workspace(path: Path | str | None, problems: Problems, *, drafts: bool = False) -> RawWorkspace:
+def load_workspace(
+    path: Path | str | None, problems: Problems, *, drafts: bool = False, claims: bool = True
+) -> RawWorkspace:
     """Read sources, registries, documents and claim files of the workspace at ``path``.
 
     With ``drafts``, the draft claims of ``claims/drafts/`` (see :func:`_load_drafts`) are
-    read too, each marked ``draft: true``; without, that folder is not looked at."""
+    read too, each marked ``draft: true``; without, that folder is not looked at. Without
+    ``claims``, no claim file is read (the claims are empty): an engine that reads them
+    part by part reads them with :func:`read_claim_files`."""
     root = find_root(path)
     with files.inside(root):
-        return _load(root, problems, drafts)
+        return _load(root, problems, drafts, claims)
 
 
-def _load(root: Path, problems: Problems, drafts: bool = False) -> RawWorkspace:
+def _load(root: Path, problems: Problems, drafts: bool = False, with_claims: bool = True) -> RawWorkspace:
     claims_dir = root / "claims"
     try:
         present = files.existing(claims_dir / "sources.yaml") is not None
@@ -172,6 +180,8 @@ def _load(root: Path, problems: Problems, drafts: bool = False) -> RawWorkspace:
     registry = load_registry(claims_dir, "claims", problems)
     sources = _load_sources(root, claims_dir / "sources.yaml", problems)
     documents = _load_documents(root, sources, problems)
+    if not with_claims:
+        return RawWorkspace(root, sources, pd.DataFrame(columns=RAW_CLAIM_COLUMNS), registry, documents)
     claims = _load_claim_files(root, claims_dir / "captured", problems)
     if drafts:
         claims = _with_drafts(claims, _load_drafts(root, problems), problems)
@@ -290,6 +300,15 @@ def _check_provenance(row: dict[str, Any], problems: Problems) -> None:
             expected="e.g. provenance: {read: [title, published], guessed: [language], missing: [author]}",
             **where("provenance"),
         )
+
+
+def read_documents(root: Path, sources: pd.DataFrame, problems: Problems) -> dict[str, str]:
+    """The documents of the given rows of the workspace's raw sources table (as
+    :class:`RawWorkspace` holds it), by source id, as :func:`load_workspace` reads them:
+    for engines that read only the documents a part of the claims cites."""
+    root = find_root(root)
+    with files.inside(root):
+        return _load_documents(root, sources, problems)
 
 
 def _load_documents(root: Path, sources: pd.DataFrame, problems: Problems) -> dict[str, str]:
@@ -416,11 +435,41 @@ def _load_claim_files(
 ) -> pd.DataFrame:
     """The claims of every claim file under ``folder`` (shown as ``rel``), but those named
     in ``skip`` (as shown)."""
+    paths = [(path, shown) for path, shown in _claim_paths(folder, rel, problems) if shown not in skip]
+    return _read_claim_files(paths, problems, drafts=rel == DRAFTS_DIR)
+
+
+def claim_file_paths(root: Path, problems: Problems) -> list[tuple[Path, str]]:
+    """The claim files of the workspace at ``root`` (under ``claims/captured``): each file's
+    path and its name as shown in problems, sorted by that name, as :func:`load_workspace`
+    finds them (what cannot be read is a problem)."""
+    root = find_root(root)
+    with files.inside(root):
+        return _claim_paths(root / "claims" / "captured", "claims/captured", problems)
+
+
+def read_claim_files(
+    root: Path | None, paths: list[tuple[Path, str]], problems: Problems, *, open_file: Callable[[Any], Any] | None = None
+) -> pd.DataFrame:
+    """The raw claims of some claim files of the workspace at ``root`` (``paths`` as
+    :func:`claim_file_paths` gives them), as :func:`load_workspace` reads them: a part of
+    the claims, for engines that read them file by file (:mod:`reconcile.dask_engine`).
+
+    ``open_file`` opens a Parquet file for reading in binary (for files outside the
+    workspace, such as an fsspec location; ``root`` is then None); by default files are
+    opened as :mod:`reconcile.base.files` opens them, inside the workspace."""
+    if open_file is not None:
+        return _read_claim_files(paths, problems, open_file=open_file)
+    with files.inside(find_root(root)):
+        return _read_claim_files(paths, problems)
+
+
+def _read_claim_files(
+    paths: list[tuple[Path, str]], problems: Problems, *, drafts: bool = False, open_file: Callable[[Any], Any] | None = None
+) -> pd.DataFrame:
+    """The claims of the claim files at ``paths`` (path, name shown), in that order."""
     frames: list[pd.DataFrame | pa.Table] = []
-    drafts = rel == DRAFTS_DIR
-    for path, shown in _claim_paths(folder, rel, problems):
-        if shown in skip:
-            continue
+    for path, shown in paths:
         suffix = path.suffix.lower()
         if suffix not in CLAIM_SUFFIXES:
             if not path.name.startswith("."):
@@ -435,7 +484,7 @@ def _load_claim_files(
         reader = {".yaml": _read_yaml_claims, ".yml": _read_yaml_claims, ".csv": _read_csv_claims}.get(
             suffix, _read_parquet_claims
         )
-        frame = reader(path, shown, problems)
+        frame = reader(path, shown, problems) if open_file is None or suffix != ".parquet" else reader(path, shown, problems, open_file)
         if frame is not None and (frame.num_rows if isinstance(frame, pa.Table) else len(frame)) == 0:
             if drafts:  # a drafts file whose drafts were all accepted or rejected
                 continue
@@ -690,14 +739,20 @@ def _read_csv_claims(path: Path, rel: str, problems: Problems) -> pd.DataFrame |
     return pd.DataFrame(rows, columns=RAW_CLAIM_COLUMNS)
 
 
-def _read_parquet_claims(path: Path, rel: str, problems: Problems) -> pa.Table | None:
+def _read_parquet_claims(
+    path: Path, rel: str, problems: Problems, open_file: Callable[[Any], Any] | None = None
+) -> pa.Table | None:
     """A Parquet claim file as an Arrow table of the raw claim columns (``file``, ``line``
     and, when the file has no ``source`` column, the file's stem added); see
-    :func:`_parquet_frames` for the conversion to Python values."""
+    :func:`_parquet_frames` for the conversion to Python values. ``open_file``: how to open
+    it (default: :func:`reconcile.base.files.open_regular`)."""
     try:
-        handle = files.open_regular(path)
+        handle = files.open_regular(path) if open_file is None else open_file(path)
     except FileReadError as exc:
         problems.add(str(exc), file=rel, expected=exc.expected, code=exc.code)
+        return None
+    except OSError as exc:
+        problems.add(f"cannot read the file: {exc}", file=rel, expected="a readable Parquet file", code="unreadable")
         return None
     try:
         with handle:

@@ -63,7 +63,7 @@ def summary(conflicts: pd.DataFrame, ws: Workspace, tables: ConflictTables) -> d
         "by_status": counts("status"),
         "internal": int(conflicts["internal"].sum()) if len(conflicts) else 0,
         "sources": int(len(ws.sources)),
-        "claims": int(len(ws.claims)),
+        "claims": int(len(ws.claims)) if ws.claim_counts is None else int(ws.claim_counts.sum()),
         **_draft_summary(conflicts, ws, tables),
     }
 
@@ -105,7 +105,7 @@ def source_provenance(row: Any) -> dict[str, Any]:
 def source_records(ws: Workspace, result: CheckResult | None = None) -> list[dict[str, Any]]:
     """One object per source: its metadata and claim count, with agreement, trust and
     dependence when the check's source graph is given."""
-    per = ws.claims.groupby("source").size()
+    per = ws.claims.groupby("source").size() if ws.claim_counts is None else ws.claim_counts
     table = None
     if result is not None:
         from reconcile.trust.graph import source_table

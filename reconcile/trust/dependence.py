@@ -37,6 +37,8 @@ from reconcile.trust.model import Encoded
 __all__ = [
     "pair_statistics",
     "encoded_pair_statistics",
+    "pair_counts",
+    "pair_table",
     "dependence_groups",
     "claim_weights",
     "iter_pairs_within",
@@ -393,8 +395,34 @@ def _statistics(rows: dict[str, np.ndarray], sources: np.ndarray, declared: list
     without rows has none: its declared pairs share nothing); those that share no item come
     last, sorted.
     """
-    width = max(len(sources), 1)
     pair, totals = _count_pairs(rows, len(sources))
+    return pair_table(pair, totals, sources, declared)
+
+
+def pair_counts(
+    claims: pd.DataFrame,
+    enc: Encoded | None,
+    believed: np.ndarray | pd.Series | None,
+    *,
+    positions: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The counts :func:`pair_statistics` (``enc`` None, ``believed`` a Series) or
+    :func:`encoded_pair_statistics` (``believed`` per item code) start from: per pair of
+    sources (code ``a * len(sources) + b``, sorted), the :data:`_COUNTS`, and the sorted
+    source names. Counts of several blocks of items are added pair by pair (exact integers)
+    and turned into the table by :func:`pair_table`."""
+    if enc is None:
+        rows, sources = _source_item_values(claims, believed)
+    else:
+        rows, sources = _encoded_source_item_values(claims, enc, believed, positions), np.asarray(enc.sources, dtype=object)
+    pair, totals = _count_pairs(rows, len(sources))
+    return pair, totals, sources
+
+
+def pair_table(pair: np.ndarray, totals: np.ndarray, sources: np.ndarray, declared: list[tuple[str, str]]) -> pd.DataFrame:
+    """The table of :func:`pair_statistics` from the per-pair counts of :func:`pair_counts`
+    (pairs coded over ``sources``, sorted) and the declared derivations."""
+    width = max(len(sources), 1)
     present = np.flatnonzero(totals[:, 0] > 0)  # pairs sharing items (all possible pairs may have a slot)
     pair, totals = pair[present], totals[present]
     stats = pd.DataFrame(

@@ -53,6 +53,7 @@ from reconcile.trust.dependence import (
     stable_argsort,
 )
 from reconcile.detect.scope import assign_scope_groups, scope_interval
+from reconcile.trust.blocks import GraphBlock, graph_over_blocks, in_process
 from reconcile.normalize.quantities import ABOUT_MARGIN, plausible_range
 from reconcile.trust.model import Encoded, TruthResult, encode, encode_codes, reconcile_model, split_weights
 
@@ -381,36 +382,26 @@ def build_source_graph(claims: pd.DataFrame, sources: pd.DataFrame, about_margin
     The table of items (:attr:`SourceGraph.items`) is built only when read, unless a source
     or value is missing (then the steps read its strings).
     """
-    item_rows = _item_rows(claims)
-    rows, enc = item_rows.rows, item_rows.encoded()
-    # with the encoding no step reads the table of items: it is built when read
-    table = item_rows.table(claims) if enc is None else None
-    items = partial(item_rows.table, claims) if table is None else table
     declared = [
         (s, d) for s, d in zip(sources["source"], sources["derived_from"]) if isinstance(d, str) and d
     ]
     source_ids = sorted(sources["source"])
-    if not len(rows):
+    if not len(claims):
+        item_rows = _item_rows(claims)
         pairs = pair_statistics(pd.DataFrame(columns=["source", "item", "value"]), None, declared)
         groups = dependence_groups(source_ids, pairs)
         trust = pd.Series(0.0, index=source_ids)
-        nodes = _nodes(_claims_per_source(claims, enc), sources, trust, groups)
+        nodes = _nodes(_claims_per_source(claims, item_rows.encoded()), sources, trust, groups)
+        items = item_rows.table(claims)
         return SourceGraph(partial(_graph, nodes, pairs), trust, groups, pairs, None, items, about_margin, nodes)
-    shared = encode(table) if enc is None else enc
-    implications = _implications(claims, rows, shared, about_margin)
-    split = split_weights(shared)  # a source's several values for one item count as one answer
-    first = reconcile_model(table, implications=implications, claim_weight=split, encoded=shared)
-    if enc is None:
-        pairs = pair_statistics(table, first.winners.set_index("item")["value"], declared)
-    else:
-        pairs = encoded_pair_statistics(claims, enc, first.winning, declared, positions=rows)
-    groups = dependence_groups(source_ids, pairs)
-    weights = claim_weights(table, groups, encoded=enc)
-    truth = reconcile_model(table, implications=implications, claim_weight=weights * split, encoded=shared)
-    trust = truth.trust.reindex(source_ids).fillna(0.0)
-    nodes = _nodes(_claims_per_source(claims, enc), sources, trust, groups)
+    block = GraphBlock(claims, about_margin)
+    parts = graph_over_blocks(in_process(block), sources)
+    truth = block.truth(parts.second, parts.rounds, parts.sources)
+    nodes = _nodes(parts.claims_per_source, sources, parts.trust, parts.groups)
+    # with the encoding no step reads the table of items: it is built when read
+    items = partial(block.item_rows.table, claims) if block.table is None else block.table
     # the networkx graph (an edge per pair of sources sharing keys) is built when read
-    return SourceGraph(partial(_graph, nodes, pairs), trust, groups, pairs, truth, items, about_margin, nodes)
+    return SourceGraph(partial(_graph, nodes, parts.pairs), parts.trust, parts.groups, parts.pairs, truth, items, about_margin, nodes)
 
 
 def _claims_per_source(claims: pd.DataFrame, enc: Encoded | None) -> pd.Series:

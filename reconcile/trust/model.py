@@ -42,6 +42,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from reconcile.trust.model_steps import ItemStep, ModelSettings, SourceStep, drive
+
 __all__ = [
     "Encoded",
     "encode",
@@ -52,6 +54,7 @@ __all__ = [
     "accu",
     "reconcile_model",
     "split_weights",
+    "block_result",
 ]
 
 
@@ -364,15 +367,6 @@ TRUST_Z = 1.645
 TIE = 1e-6
 
 
-def _credit(prob: np.ndarray, imp_from: np.ndarray, imp_to: np.ndarray, imp_w: np.ndarray) -> np.ndarray:
-    """How right each value is: its probability plus the probability of the values that
-    imply it (a coarse date is right when the finer date within it is: "2002" when the
-    truth is 2002-05-14), by the implications' weights, at most 1."""
-    if not len(imp_w):
-        return prob
-    return np.minimum(prob + _sums(imp_to, imp_w * prob[imp_from], minlength=len(prob)), 1.0)
-
-
 def split_weights(enc: Encoded) -> np.ndarray:
     """Per claim: 1/k, where k is the number of distinct values its source states for its
     item. A source that gives three dates for one founding states one answer split three
@@ -424,71 +418,34 @@ def reconcile_model(
     ``accuracy`` the posterior mean. ``beliefs.belief`` is the probability of each value.
     """
     enc = encode(claims) if encoded is None else encoded
-    w = np.ones(len(enc.value)) if claim_weight is None else np.asarray(claim_weight, dtype=float)
-    n_items = len(enc.items)
-    imp_from, imp_to, imp_w = _implication_arrays(implications)
-    n_stated = np.bincount(enc.value_item, minlength=n_items).astype(float)
-    n_claim = n_stated[enc.value_item[enc.value]]
-    support = _sums(enc.value, w, minlength=enc.n_values)
-    item_support = _sums(enc.value_item, support, minlength=n_items)[enc.value_item]
-    prob = np.divide(support, item_support, out=np.zeros_like(support), where=item_support > 0)
-    weight_of_source = _sums(enc.source, w, minlength=enc.n_sources)
-    group_codes = None
+    group_of_item, n_groups = None, 0
     if item_group is not None:
-        codes_of_item = pd.factorize(item_group.reindex(enc.items).astype(str))[0].astype(np.int64)
-        claim_group = codes_of_item[enc.value_item[enc.value]]
-        group_codes, group_of_claim = np.unique(enc.source * (claim_group.max(initial=0) + 1) + claim_group, return_inverse=True)
-        source_of_group = group_codes // (claim_group.max(initial=0) + 1)
-        weight_of_group = _sums(group_of_claim, w, minlength=len(group_codes))
-    eps = 1e-6
-    # sources of about the same number of claims (1-3, 4-15, 16-63, …) share a prior mean
-    size_class = np.floor(np.log(np.maximum(weight_of_source, 1.0)) / np.log(4.0) + 1e-9).astype(np.int64)
-    n_classes = int(size_class.max(initial=0)) + 1
-    accuracy = np.zeros(enc.n_sources)
-    done = 0
-    for done in range(1, iterations + 1):
-        credit = _credit(prob, imp_from, imp_to, imp_w)
-        correct = _sums(enc.source, w * credit[enc.value], minlength=enc.n_sources)
-        if prior_mean is not None:
-            mean = prior_mean
-        else:  # empirical Bayes: the average accuracy of sources of the same size
-            mean = np.clip(
-                _sums(size_class, correct, minlength=n_classes) / np.maximum(_sums(size_class, weight_of_source, minlength=n_classes), eps),
-                0.05,
-                0.95,
-            )[size_class]
-        new_accuracy = (correct + prior_strength * mean) / (weight_of_source + prior_strength)
-        acc = new_accuracy[enc.source]
-        if group_codes is not None:
-            correct_g = _sums(group_of_claim, w * credit[enc.value], minlength=len(group_codes))
-            acc_g = (correct_g + group_strength * new_accuracy[source_of_group]) / (weight_of_group + group_strength)
-            acc = acc_g[group_of_claim]
-        acc = np.clip(acc, eps, 1 - eps)
-        votes = _sums(enc.value, w * np.log(n_claim * acc / (1 - acc)), minlength=enc.n_values)
-        if len(imp_w):
-            votes = votes + rho * _sums(imp_to, imp_w * votes[imp_from], minlength=enc.n_values)
-        # softmax within each item, with one unstated value of vote 0
-        top = np.zeros(n_items)
-        np.maximum.at(top, enc.value_item, votes)
-        e = np.exp(votes - top[enc.value_item])
-        total = _sums(enc.value_item, e, minlength=n_items) + np.exp(-top)
-        prob = e / total[enc.value_item]
-        delta = np.abs(new_accuracy - accuracy).max() if len(accuracy) else 0.0
-        accuracy = new_accuracy
-        if delta < tol:
-            break
-    # the interval narrows with the claims that are evidence: those on items another source
-    # also states (a claim nobody else speaks to cannot be found right or wrong)
-    sources_of_item = np.bincount(
-        np.unique(enc.value_item[enc.value] * enc.n_sources + enc.source) // max(enc.n_sources, 1), minlength=n_items
+        group_of_item, groups = pd.factorize(item_group.reindex(enc.items).astype(str), sort=True)
+        n_groups = len(groups)
+    step = ItemStep(
+        enc, claim_weight=claim_weight, implications=implications, rho=rho, group_of_item=group_of_item, n_groups=n_groups
     )
-    shared = sources_of_item[enc.value_item[enc.value]] > 1
-    evidence = _sums(enc.source, w * shared, minlength=enc.n_sources)
-    spread = TRUST_Z * np.sqrt(accuracy * (1 - accuracy) / (evidence + 1))
-    low = np.clip(accuracy - spread, 0.0, 1.0)
-    result = _result(enc, low, prob, support, done, prob)
-    result.accuracy = pd.Series(accuracy, index=enc.sources, name="accuracy")
-    result.trust_interval = pd.DataFrame(
-        {"low": low, "high": np.clip(accuracy + spread, 0.0, 1.0)}, index=enc.sources
+    settings = ModelSettings(prior_strength, prior_mean, group_strength, iterations, tol)
+    source, done = drive(step.totals, step.credit, step.advance, settings, n_groups)
+    return block_result(step, source, done, enc.sources)
+
+
+def block_result(step: ItemStep, source: SourceStep, done: int, sources: pd.Index) -> TruthResult:
+    """The :class:`TruthResult` of the default model on the items of one block (``step``)
+    once the rounds are done: the beliefs and winners of its items, and the trust, accuracy
+    and trust interval of all ``sources`` (the common sources of every block, in the order
+    of the source step's arrays)."""
+    enc = step.enc
+    low, high = source.interval(TRUST_Z)
+    beliefs = enc.values.assign(belief=step.prob, support=step.support)
+    win = _winners(enc, step.prob)
+    winners = beliefs.iloc[win][["item", "value", "belief"]].reset_index(drop=True)
+    return TruthResult(
+        pd.Series(low, index=sources, name="trust"),
+        beliefs,
+        winners,
+        done,
+        pd.Series(source.accuracy, index=sources, name="accuracy"),
+        win,
+        pd.DataFrame({"low": low, "high": high}, index=sources),
     )
-    return result

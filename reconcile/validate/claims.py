@@ -95,6 +95,9 @@ class Workspace:
     unique with. pandas keeps what it built for that check (for ids not in sorted order,
     the hash table of all of them), so later lookups of claims by id reuse it instead of
     hashing a million ids again. None when validation dropped or reordered rows."""
+    claim_counts: pd.Series | None = None
+    """Claims per source when ``claims`` holds only some of the claims (the Dask engine's
+    report workspace keeps only those its conflicts cite); None: count ``claims``."""
 
 
 # --- entry point --------------------------------------------------------------------------
