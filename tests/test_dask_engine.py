@@ -147,8 +147,10 @@ def test_dask_options_need_the_dask_engine(runner, mini):
 
 
 def test_combined_conflicts_do_not_depend_on_the_partitions_order():
-    """`combine_partitions` sorts as the in-process engine ranks: worst first, then by key."""
+    """`combine_partitions` sorts as the in-process engine ranks: worst first, then by key;
+    each conflict keeps its sides and their claims."""
     from reconcile.dask_engine import combine_partitions
+    from reconcile.detect.tables import conflict_tables
 
     rng = np.random.default_rng(0)
     n = 40
@@ -161,15 +163,32 @@ def test_combined_conflicts_do_not_depend_on_the_partitions_order():
             "scope": rng.choice([None, "2002"], n),
             "rule": rng.choice(["set-mismatch", "date-mismatch"], n),
             "fingerprint": [f"{i:016x}" for i in rng.permutation(n)],
+            "sides": [[{"value": f"a{i}", "label": "a", "claims": [f"c{i}"]}, {"value": "b", "label": "b", "claims": [f"d{i}"]}]
+                      for i in range(n)],
         }
     )
-    parts = [table.iloc[i::3] for i in range(3)]
+
+    def part(rows: pd.DataFrame):
+        tables = conflict_tables(rows.drop(columns=[c for c in rows if c not in ("sides",)]).assign(
+            subject=rows["subject"].to_numpy(), property=rows["property"].to_numpy(), scope=rows["scope"].to_numpy(),
+            kind="contradiction", severity=rows["severity"].to_numpy(), explanation="The values differ here."))
+        for column in ("independent", "rule", "fingerprint"):
+            tables.conflicts[column] = rows[column].to_numpy()
+        return tables
+
+    parts = [part(table.iloc[i::3]) for i in range(3)]
     one = combine_partitions(parts)
     other = combine_partitions(parts[::-1])
-    pd.testing.assert_frame_equal(one, other)
-    rank = one["severity"].map({"error": 0, "warning": 1, "info": 2})
+    for name in ("conflicts", "sides", "side_claims"):
+        pd.testing.assert_frame_equal(getattr(one, name), getattr(other, name))
+    rank = one.conflicts["severity"].map({"error": 0, "warning": 1, "info": 2})
     assert rank.is_monotonic_increasing
-    assert sorted(one["fingerprint"]) == sorted(table["fingerprint"])
+    assert sorted(one.conflicts["fingerprint"]) == sorted(table["fingerprint"])
+    by_fingerprint = dict(zip(table["fingerprint"], table.index))
+    view = one.view()
+    for k, fp in enumerate(one.conflicts["fingerprint"]):
+        assert view.values[2 * k] == f"a{by_fingerprint[fp]}"  # its own sides
+        assert view.claim_ids[2 * k] == f"c{by_fingerprint[fp]}"
 
 
 def test_fixed_point_sums_do_not_depend_on_the_blocks():
