@@ -219,18 +219,15 @@ def combine(parts: list[ConflictTables], claims: pd.DataFrame, claim_index: pd.I
         [p.side_claims["side"].to_numpy(dtype=np.int64) + off for p, off in zip(parts, side_offsets)]
     )
     ref_ids = np.concatenate([p.side_claims["claim_id"].to_numpy(dtype=object) for p in parts])
+    given = all("source" in p.side_claims for p in parts)
+    ref_sources = np.concatenate([p.side_claims["source"].to_numpy(dtype=object) for p in parts]) if given else None
     n_conflicts, n_sides = len(conflicts), len(side_conflict)
     if n_sides and (side_conflict.min() < 0 or side_conflict.max() >= n_conflicts):
         raise ValueError("a side belongs to no conflict")
     if len(ref_side) and (ref_side.min() < 0 or ref_side.max() >= n_sides):
         raise ValueError("a cited claim belongs to no side")
     # each side's claims: distinct, sorted by id
-    codes, ids = pd.factorize(ref_ids, sort=True)
-    order = np.lexsort((codes, ref_side))
-    ref_side, codes = ref_side[order], codes[order]
-    keep = np.ones(len(order), dtype=bool)
-    keep[1:] = (ref_side[1:] != ref_side[:-1]) | (codes[1:] != codes[:-1])
-    ref_side, codes = ref_side[keep], codes[keep]
+    ref_side, ref_ids, ref_sources = _sorted_side_claims(ref_side, ref_ids, ref_sources)
     n_claims = np.bincount(ref_side, minlength=n_sides)
     # the sides of each conflict, in order
     by_conflict = np.argsort(side_conflict, kind="stable")
@@ -245,9 +242,13 @@ def combine(parts: list[ConflictTables], claims: pd.DataFrame, claim_index: pd.I
     side_order = by_conflict[arranged.order]
     conflicts["fingerprint"] = _fingerprints(conflicts, arranged.keys)
     # the sources of each conflict, from its claims
-    rows = claim_positions(claims, ids, claim_index)[codes]
-    known = rows >= 0
-    source_codes, names = pd.factorize(claims["source"].to_numpy(dtype=object)[rows[known]], sort=True)
+    if ref_sources is None:  # rules that did not give them: read from the claims
+        rows = claim_positions(claims, ref_ids, claim_index)
+        known_sources = claims["source"].to_numpy(dtype=object)
+        ref_sources = np.full(len(rows), None, dtype=object)
+        ref_sources[rows >= 0] = known_sources[rows[rows >= 0]]
+    known = pd.notna(ref_sources)
+    source_codes, names = pd.factorize(ref_sources[known], sort=True)
     width = np.int64(len(names) + 1)
     pairs = sorted_unique(side_conflict[ref_side[known]] * width + source_codes)
     per_conflict = np.bincount(pairs // width, minlength=n_conflicts)
@@ -270,9 +271,9 @@ def combine(parts: list[ConflictTables], claims: pd.DataFrame, claim_index: pd.I
             "claims": n_claims[side_order],
         }
     )
-    claim_order = np.lexsort((codes, new_side[ref_side]))
+    claim_order = np.argsort(new_side[ref_side], kind="stable")  # each side's claims stay in id order
     side_claims = pd.DataFrame(
-        {"side": new_side[ref_side][claim_order], "claim_id": np.asarray(ids, dtype=object)[codes[claim_order]]}
+        {"side": new_side[ref_side][claim_order], "claim_id": ref_ids[claim_order], "source": ref_sources[claim_order]}
     )
     conflicts["_rank"] = conflicts["severity"].map(SEVERITY_RANK)
     ranked = conflicts.sort_values(
@@ -282,6 +283,33 @@ def combine(parts: list[ConflictTables], claims: pd.DataFrame, claim_index: pd.I
     ConflictModel.validate(tables.conflicts)
     SideModel.validate(tables.sides)
     return tables
+
+
+def _sorted_side_claims(
+    side: np.ndarray, ids: np.ndarray, sources: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """The claims cited by each side, side after side, each side's ids sorted without
+    repeats. The rules' claims usually come so (sides in order, ids strictly increasing
+    within each, as :func:`reconcile.detect.grouping.collect_sides` gives them): one
+    comparison of neighbours tells, and nothing is sorted; otherwise the ids are sorted
+    by their codes in sorted order. ``sources`` (per claim, if given) follow their ids."""
+    ids = np.asarray(ids, dtype=object)
+    if len(side) < 2:
+        return side, ids, sources
+    same_side = side[1:] == side[:-1]
+    try:
+        in_order = bool((side[1:] >= side[:-1]).all()) and bool((ids[1:] > ids[:-1])[same_side].all())
+    except TypeError:  # ids that do not compare with each other
+        in_order = False
+    if in_order:
+        return side, ids, sources
+    codes, uniques = pd.factorize(ids, sort=True)
+    order = np.lexsort((codes, side))
+    side, codes = side[order], codes[order]
+    keep = np.ones(len(order), dtype=bool)
+    keep[1:] = (side[1:] != side[:-1]) | (codes[1:] != codes[:-1])
+    kept_sources = None if sources is None else np.asarray(sources, dtype=object)[order][keep]
+    return side[keep], np.asarray(uniques, dtype=object)[codes[keep]], kept_sources
 
 
 def _objects(items: list[Any]) -> np.ndarray:

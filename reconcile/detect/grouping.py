@@ -198,6 +198,8 @@ class Sides:
     table made by hand: then each side's ``claims`` list is read)."""
     claim_ids: np.ndarray | None = None
     """Per supporting claim: its id (an object array, aligned with ``claim_side``)."""
+    claim_sources: np.ndarray | None = None
+    """Per supporting claim: its source (aligned with ``claim_side``)."""
 
     @property
     def groups(self) -> np.ndarray:
@@ -255,7 +257,7 @@ def collect_sides(
     table["claims"] = _column(_sliced(claim_ids[by].tolist(), starts, ends))
     texts, table["n_sources"] = _side_sources(source_codes, names, side, len(starts))
     table["sources"] = _column(texts)
-    return Sides(table, _group_sources(source_codes, names, group), side, claim_ids[by])
+    return Sides(table, _group_sources(source_codes, names, group), side, claim_ids[by], np.asarray(names, dtype=object)[source_codes])
 
 
 def _side_order(
@@ -413,10 +415,12 @@ def conflict_rows(
         per_side = np.fromiter(map(len, listed), dtype=np.int64, count=len(listed))
         claim_side = np.repeat(np.arange(len(listed)), per_side)
         claim_ids = np.fromiter(chain.from_iterable(listed), dtype=object, count=int(per_side.sum()))
+        claim_sources = None
     else:
         renumbered = np.cumsum(wanted) - 1
         cited = wanted[sides.claim_side]
         claim_side, claim_ids = renumbered[sides.claim_side[cited]], sides.claim_ids[cited]
+        claim_sources = sides.claim_sources[cited] if sides.claim_sources is not None else None
     table = table[wanted]
     return rule_tables(
         conflicts.reset_index(drop=True),
@@ -425,6 +429,7 @@ def conflict_rows(
         as_text(table["label"]).tolist(),
         claim_side,
         claim_ids,
+        claim_sources,
     )
 
 

@@ -12,7 +12,8 @@ A run's conflicts are a :class:`ConflictTables`:
     conflict's sides (most claims first), its normalized ``value`` (text, or a list of
     entity ids for sets), its ``label`` and its number of ``claims``.
 ``side_claims`` (:class:`SideClaimModel`)
-    one row per claim a side cites: ``side`` and ``claim_id``, sorted by side then claim.
+    one row per claim a side cites: ``side``, ``claim_id`` and the claim's ``source``,
+    sorted by side then claim.
 
 The engine keeps two invariants that make every lookup an array operation: sides are
 sorted by conflict then position and numbered ``0 … n-1`` in that order, and side claims
@@ -32,7 +33,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Optional
 
 import numpy as np
 import pandas as pd
@@ -94,6 +95,7 @@ class SideClaimModel(pa.DataFrameModel):
 
     side: Series[int] = pa.Field(ge=0)
     claim_id: Series[str]
+    source: Optional[Series[str]] = pa.Field(nullable=True)
 
     class Config:
         strict = False
@@ -306,14 +308,15 @@ def _empty_sides() -> pd.DataFrame:
 
 
 def _empty_side_claims() -> pd.DataFrame:
-    return pd.DataFrame({"side": pd.Series(dtype=np.int64), "claim_id": pd.Series(dtype=object)})
+    return pd.DataFrame({"side": pd.Series(dtype=np.int64), "claim_id": pd.Series(dtype=object), "source": pd.Series(dtype=object)})
 
 
 def rule_tables(conflicts: pd.DataFrame, side_conflict: np.ndarray, values: list[Any], labels: list[Any],
-                claim_side: np.ndarray, claim_ids: np.ndarray) -> ConflictTables:
+                claim_side: np.ndarray, claim_ids: np.ndarray, claim_sources: np.ndarray | None = None) -> ConflictTables:
     """A rule's conflicts from columns: ``conflicts`` has the :data:`CONFLICT_FIELDS`, one
     row per conflict; per side, the row position of its conflict (``side_conflict``), its
-    value and label; per cited claim, the position of its side and its id. The engine puts
+    value and label; per cited claim, the position of its side, its id and, when the rule
+    has it at hand, its source (else the engine reads it from the claims). The engine puts
     the sides in order and numbers them."""
     n = len(side_conflict)
     sides = pd.DataFrame(
@@ -327,6 +330,8 @@ def rule_tables(conflicts: pd.DataFrame, side_conflict: np.ndarray, values: list
         }
     )
     side_claims = pd.DataFrame({"side": np.asarray(claim_side, dtype=np.int64), "claim_id": np.asarray(claim_ids, dtype=object)})
+    if claim_sources is not None:
+        side_claims["source"] = np.asarray(claim_sources, dtype=object)
     out = conflicts.reset_index(drop=True).reindex(columns=CONFLICT_FIELDS)
     out["conflict"] = np.arange(len(out), dtype=np.int64)
     return ConflictTables(out, sides, side_claims)

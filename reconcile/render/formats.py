@@ -48,7 +48,7 @@ def _record_blocks(shown: pd.DataFrame, result: CheckResult, ws: Workspace) -> I
     """The records of ``shown`` one by one, built a block at a time as they are asked for."""
     from reconcile.render.records import conflict_record_blocks
 
-    return itertools.chain.from_iterable(conflict_record_blocks(shown, ws.claims, result.tables))
+    return itertools.chain.from_iterable(conflict_record_blocks(shown, ws.claims, result.tables, claim_index=ws.claim_index))
 
 
 def _sarif(shown, result, ws, state) -> Iterator[str]:

@@ -205,7 +205,7 @@ def json_chunks(
     head = "{" + "".join(f"{_encode(k)}: {_encode(doc[k])}, " for k in keys[:at]) + _encode("conflicts") + ": "
     tail = "".join(f", {_encode(k)}: {_encode(doc[k])}" for k in keys[at + 1 :]) + "}\n"
     del doc
-    yield from _conflicts_chunks(conflicts, ws.claims, head, tail, result.tables)
+    yield from _conflicts_chunks(conflicts, ws.claims, head, tail, result.tables, ws.claim_index)
 
 
 def render_json(
@@ -239,14 +239,19 @@ def _indented(result: CheckResult, ws: Workspace, conflicts: pd.DataFrame, gate)
 
 
 def _conflicts_chunks(
-    conflicts: pd.DataFrame, claims: pd.DataFrame, before: str, after: str, tables: ConflictTables
+    conflicts: pd.DataFrame,
+    claims: pd.DataFrame,
+    before: str,
+    after: str,
+    tables: ConflictTables,
+    claim_index: pd.Index | None = None,
 ) -> Iterator[bytes | memoryview]:
     """``before``, the conflicts array as compact JSON (``json.dumps`` of
     :func:`conflict_records`), ``after``: UTF-8 bytes, a chunk per block of conflicts (the
     sides from ``tables``)."""
     yield _utf8(before + "[")
     if len(conflicts):
-        cols = record_columns(conflicts, claims, tables)
+        cols = record_columns(conflicts, claims, tables, claim_index)
         bounds = _Bounds.of(cols, len(conflicts))
         evidence = _report_evidence(claims, cols.rows)
 

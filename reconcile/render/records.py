@@ -179,12 +179,15 @@ def evidence_column(
     return _missing_as_none(values) if kind == "nullable" else values.to_numpy(dtype=object)
 
 
-def record_columns(conflicts: pd.DataFrame, claims: pd.DataFrame, tables: ConflictTables) -> RecordColumns:
+def record_columns(
+    conflicts: pd.DataFrame, claims: pd.DataFrame, tables: ConflictTables, claim_index: pd.Index | None = None
+) -> RecordColumns:
     """The sides of the records of ``conflicts`` (rows of ``tables.conflicts``, any subset in
     any order) column by column, with the rows in ``claims`` of the claims they cite (see
-    :class:`RecordColumns`): one lookup of all the claim ids at once."""
+    :class:`RecordColumns`): one lookup of all the claim ids at once (in ``claim_index``,
+    the claims' ids row for row, when given: :attr:`~reconcile.validate.claims.Workspace.claim_index`)."""
     sides = tables.view(conflicts)
-    rows = claim_positions(claims, sides.claim_ids)
+    rows = claim_positions(claims, sides.claim_ids, claim_index)
     kept = rows >= 0
     side_claims = np.bincount(sides.claim_side[kept], minlength=sides.n_sides)
     return RecordColumns(sides, side_claims, rows[kept])
@@ -215,7 +218,11 @@ RECORD_BLOCK = 4_096
 
 
 def conflict_record_blocks(
-    conflicts: pd.DataFrame, claims: pd.DataFrame, tables: ConflictTables, block: int | None = None
+    conflicts: pd.DataFrame,
+    claims: pd.DataFrame,
+    tables: ConflictTables,
+    block: int | None = None,
+    claim_index: pd.Index | None = None,
 ) -> Iterator[list[dict[str, Any]]]:
     """:func:`conflict_records` of ``conflicts`` in order, ``block`` conflicts (default
     :data:`RECORD_BLOCK`) at a time, each block built when it is asked for: a consumer that
@@ -223,7 +230,7 @@ def conflict_record_blocks(
     if conflicts.empty:
         return
     block = block or RECORD_BLOCK
-    cols = record_columns(conflicts, claims, tables)
+    cols = record_columns(conflicts, claims, tables, claim_index)
     for start in range(0, len(conflicts), block):
         part = conflicts.iloc[start : start + block]
         with collector_paused():

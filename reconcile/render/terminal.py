@@ -154,7 +154,7 @@ def render_conflicts(
     props = ws.registry.properties
     current = None
     mixed = not conflicts["status"].eq("new").all()  # then new conflicts are tagged as such
-    for n, records in enumerate(conflict_record_blocks(conflicts.iloc[terminal_order(conflicts)], ws.claims, tables, block)):
+    for n, records in enumerate(conflict_record_blocks(conflicts.iloc[terminal_order(conflicts)], ws.claims, tables, block, ws.claim_index)):
         lines: list[str] = []
         for rec in records:
             head = (rec["subject"], rec["property"])
