@@ -20,6 +20,7 @@ import pandas as pd
 import pyarrow as pa
 
 __all__ = [
+    "object_array",
     "ragged_ranges",
     "sorted_unique",
     "ARROW_TEXT",
@@ -98,6 +99,11 @@ def positions(keys: Any, values: Any) -> np.ndarray:
 def join_runs(parts: list[Any], starts: np.ndarray, ends: np.ndarray, sep: str) -> list[str]:
     """``sep.join(parts[start:end])`` for each run given by its start and end."""
     return [sep.join(parts[a:b]) for a, b in zip(starts.tolist(), ends.tolist())]
+
+
+def object_array(items: list[Any]) -> np.ndarray:
+    """``items`` as a one-dimensional object array (lists stay items, not rows)."""
+    return np.fromiter(items, dtype=object, count=len(items))
 
 
 def object_column(values: np.ndarray | list, index: pd.Index) -> pd.Series:

@@ -28,7 +28,7 @@ from typing import Any, Iterable
 import numpy as np
 import pandas as pd
 
-from reconcile.base.frames import collector_paused, join_runs, sorted_unique
+from reconcile.base.frames import collector_paused, join_runs, object_array, sorted_unique
 from reconcile.base.problems import Problems
 from reconcile.detect.rulekit import SEVERITIES, RuleConfig, RuleContext, RuleInfo
 from reconcile.detect.tables import (
@@ -40,7 +40,7 @@ from reconcile.detect.tables import (
     conflict_tables,
 )
 
-__all__ = ["at_or_above", "combine", "run_rules", "fingerprint", "arrange_sides", "ArrangedSides", "SEVERITY_RANK"]
+__all__ = ["at_or_above", "combine", "value_texts", "run_rules", "fingerprint", "arrange_sides", "ArrangedSides", "SEVERITY_RANK"]
 
 SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
 
@@ -61,6 +61,12 @@ def _value_key(value: Any) -> str:
         except TypeError:  # not all text
             pass
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def value_texts(values: list[Any]) -> np.ndarray:
+    """The canonical JSON text of each value (:func:`_value_key`), each distinct one encoded
+    once: what a fingerprint hashes, and how the Parquet tables write a side's value."""
+    return _ValueKeys(values).per_value()
 
 
 def fingerprint(rule: str, subject: str, prop: str, values: list[Any], extra: str | None = None) -> str:
@@ -232,7 +238,8 @@ def combine(parts: list[ConflictTables], claims: pd.DataFrame, claim_index: pd.I
     # the sides of each conflict, in order
     by_conflict = np.argsort(side_conflict, kind="stable")
     counts = np.bincount(side_conflict, minlength=n_conflicts)
-    arranged = arrange_sides(counts, [values[k] for k in by_conflict.tolist()], n_claims[by_conflict])
+    values = object_array(values)
+    arranged = arrange_sides(counts, values[by_conflict].tolist(), n_claims[by_conflict])
     if not arranged.valid.all():
         bad = int(np.flatnonzero(~arranged.valid)[0])
         raise ValueError(
@@ -266,7 +273,7 @@ def combine(parts: list[ConflictTables], claims: pd.DataFrame, claim_index: pd.I
             "side": np.arange(n_sides, dtype=np.int64),
             "conflict": side_conflict[side_order],
             "position": np.arange(n_sides) - np.repeat(starts, counts),
-            "value": _objects(values)[side_order] if n_sides else _objects([]),
+            "value": values[side_order],
             "label": labels[side_order],
             "claims": n_claims[side_order],
         }
@@ -310,11 +317,6 @@ def _sorted_side_claims(
     keep[1:] = (side[1:] != side[:-1]) | (codes[1:] != codes[:-1])
     kept_sources = None if sources is None else np.asarray(sources, dtype=object)[order][keep]
     return side[keep], np.asarray(uniques, dtype=object)[codes[keep]], kept_sources
-
-
-def _objects(items: list[Any]) -> np.ndarray:
-    """``items`` as a one-dimensional object array (lists stay items, not rows)."""
-    return np.fromiter(items, dtype=object, count=len(items))
 
 
 def _fingerprints(conflicts: pd.DataFrame, keys: Iterable[str]) -> list[str]:

@@ -433,11 +433,6 @@ def conflict_rows(
     )
 
 
-def _objects(items: list[Any]) -> np.ndarray:
-    """``items`` as a one-dimensional object array (lists stay items, not rows)."""
-    return np.fromiter(items, dtype=object, count=len(items))
-
-
 def _group_meta(sel: pd.DataFrame, groups: Iterable[int] | None) -> pd.DataFrame:
     """Subject, property and scope of each group (from its first claim), indexed by group."""
     group = sel["_group"].to_numpy()

@@ -40,7 +40,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from reconcile.base.frames import ragged_ranges
+from reconcile.base.frames import object_array, ragged_ranges
 from reconcile.detect.rulekit import CONFLICT_COLUMNS, SEVERITIES
 
 __all__ = [
@@ -324,8 +324,8 @@ def rule_tables(conflicts: pd.DataFrame, side_conflict: np.ndarray, values: list
             "side": np.arange(n, dtype=np.int64),
             "conflict": np.asarray(side_conflict, dtype=np.int64),
             "position": np.zeros(n, dtype=np.int64),
-            "value": _objects(values),
-            "label": _objects(labels),
+            "value": object_array(values),
+            "label": object_array(labels),
             "claims": np.zeros(n, dtype=np.int64),
         }
     )
@@ -369,8 +369,3 @@ def conflict_tables(rows: Iterable[Mapping[str, Any]] | pd.DataFrame) -> Conflic
             labels.append(side.get("label"))
     return rule_tables(frame.drop(columns="sides"), np.asarray(side_conflict, dtype=np.int64), values, labels,
                        np.asarray(claim_side, dtype=np.int64), np.asarray(claim_ids, dtype=object))
-
-
-def _objects(items: list[Any]) -> np.ndarray:
-    """``items`` as a one-dimensional object array (lists stay items, not rows)."""
-    return np.fromiter(items, dtype=object, count=len(items))

@@ -35,6 +35,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from reconcile.base.yamlio import write_atomic
+from reconcile.detect.engine import value_texts
 from reconcile.detect.tables import ConflictTables, claim_positions
 
 __all__ = ["TABLE_FILES", "write_conflict_tables"]
@@ -53,7 +54,7 @@ _EVIDENCE = ["source", "document", "quote", "span_start", "span_end", "file", "l
 
 
 def _json_text(values: pd.Series) -> list[str | None]:
-    """Each value as canonical JSON text (sorted keys, UTF-8 kept), None for a missing one."""
+    """Each decision or history as JSON text (sorted keys, UTF-8 kept), None where there is none."""
     return [None if v is None or (isinstance(v, float) and v != v) else json.dumps(v, ensure_ascii=False, sort_keys=True)
             for v in values.tolist()]
 
@@ -71,7 +72,7 @@ def conflict_frames(shown: pd.DataFrame, tables: ConflictTables, claims: pd.Data
     conflicts = conflicts.rename(columns={"independent": "independent_sources"})
     conflicts["decision"] = _json_text(own.conflicts.get("decision", pd.Series(None, index=own.conflicts.index, dtype=object)))
     conflicts["history"] = _json_text(own.conflicts.get("history", pd.Series(None, index=own.conflicts.index, dtype=object)))
-    sides = own.sides.assign(value=_json_text(own.sides["value"]))
+    sides = own.sides.assign(value=value_texts(own.sides["value"].tolist()))
     side_claims = own.side_claims.copy()
     rows = claim_positions(claims, side_claims["claim_id"].to_numpy(dtype=object))
     known = rows >= 0
